@@ -1,0 +1,208 @@
+/**
+ * Typed errors of HTTP Signature signing and verification.
+ *
+ * Every failure is an {@link HttpSignatureError} with a stable {@link HttpSignatureErrorCode}, so callers can
+ * `switch (err.code)`. Messages are fixed strings: they never contain a secret, a key or a signature. Where the
+ * `keyId` of the failing signature is known it is attached (it is an identifier, safe to log).
+ *
+ * @packageDocumentation
+ */
+
+/** Every stable error code this library throws. */
+export type HttpSignatureErrorCode =
+  | 'ERR_SIGNATURE_MISSING'
+  | 'ERR_MALFORMED_SIGNATURE'
+  | 'ERR_HEADER_TOO_LARGE'
+  | 'ERR_MISSING_HEADER'
+  | 'ERR_HEADER_NOT_SIGNED'
+  | 'ERR_UNKNOWN_KEY'
+  | 'ERR_ALGORITHM_NOT_ALLOWED'
+  | 'ERR_INVALID_KEY'
+  | 'ERR_INVALID_DATE'
+  | 'ERR_SIGNATURE_EXPIRED'
+  | 'ERR_SIGNATURE_NOT_YET_VALID'
+  | 'ERR_DIGEST_MISSING'
+  | 'ERR_DIGEST_MISMATCH'
+  | 'ERR_SIGNATURE_MISMATCH';
+
+/** Options shared by every {@link HttpSignatureError} constructor. */
+export interface HttpSignatureErrorOptions {
+  /** The `keyId` of the signature being verified, when it is known. */
+  keyId?: string | undefined;
+  /** The underlying error. It must not carry secret material in its message. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error this library throws for a signature that cannot be made or accepted.
+ *
+ * @example
+ * ```ts
+ * try { await verify(request, options) } catch (err) {
+ *   if (err instanceof HttpSignatureError) console.log(err.code, err.keyId)
+ * }
+ * ```
+ */
+export class HttpSignatureError extends Error {
+  /** The stable machine-readable code of this failure. */
+  readonly code: HttpSignatureErrorCode;
+  /** The `keyId` of the signature concerned, when it was known at the time of failure. */
+  readonly keyId: string | undefined;
+  override name = 'HttpSignatureError';
+
+  /**
+   * @param code - the stable code.
+   * @param message - a fixed description; never include secrets, keys or signatures.
+   * @param options - the keyId and cause, when known.
+   */
+  constructor(code: HttpSignatureErrorCode, message: string, options: HttpSignatureErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.keyId = options.keyId;
+  }
+}
+
+/** The request carries no signature at all (no `Authorization: Signature …` and no `Signature` header). */
+export class MissingSignatureError extends HttpSignatureError {
+  override name = 'MissingSignatureError';
+  /** @param message - what is missing. @param options - keyId and cause. */
+  constructor(message = 'The request carries no HTTP signature', options?: HttpSignatureErrorOptions) {
+    super('ERR_SIGNATURE_MISSING', message, options);
+  }
+}
+
+/** The signature header cannot be parsed: bad syntax, a duplicate or missing parameter, bad base64. */
+export class MalformedSignatureError extends HttpSignatureError {
+  override name = 'MalformedSignatureError';
+  /** @param message - what is wrong, without echoing the header. @param options - keyId and cause. */
+  constructor(message: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_MALFORMED_SIGNATURE', message, options);
+  }
+}
+
+/** A header (or parameter list) is over the configured size limit; it was not parsed. */
+export class HeaderTooLargeError extends HttpSignatureError {
+  override name = 'HeaderTooLargeError';
+  /** @param message - which limit was hit. @param options - keyId and cause. */
+  constructor(message: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_HEADER_TOO_LARGE', message, options);
+  }
+}
+
+/** A header named in the signed header list is absent from the request (on sign or on verify). */
+export class MissingHeaderError extends HttpSignatureError {
+  override name = 'MissingHeaderError';
+  /** The lower-cased name of the missing header or pseudo-header. */
+  readonly header: string;
+  /** @param header - the missing header name. @param options - keyId and cause. */
+  constructor(header: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_MISSING_HEADER', `The signed header "${header}" is missing from the request`, options);
+    this.header = header;
+  }
+}
+
+/** The verification policy requires a header (e.g. `(request-target)`, `date`) that the signature does not cover. */
+export class HeaderNotSignedError extends HttpSignatureError {
+  override name = 'HeaderNotSignedError';
+  /** The lower-cased name of the header that must be signed. */
+  readonly header: string;
+  /** @param header - the required header name. @param options - keyId and cause. */
+  constructor(header: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_HEADER_NOT_SIGNED', `The header "${header}" is required to be signed`, options);
+    this.header = header;
+  }
+}
+
+/** The key lookup knows no key for the signature's `keyId`. */
+export class UnknownKeyError extends HttpSignatureError {
+  override name = 'UnknownKeyError';
+  /** @param options - keyId and cause. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super('ERR_UNKNOWN_KEY', 'No key is known for this keyId', options);
+  }
+}
+
+/** The algorithm is unknown, not allowed for the key, or does not fit the key's type. */
+export class AlgorithmNotAllowedError extends HttpSignatureError {
+  override name = 'AlgorithmNotAllowedError';
+  /** @param message - why the algorithm is refused. @param options - keyId and cause. */
+  constructor(message: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_ALGORITHM_NOT_ALLOWED', message, options);
+  }
+}
+
+/** A key could not be imported (bad PEM, wrong passphrase, unsupported type). The key is never echoed. */
+export class InvalidKeyError extends HttpSignatureError {
+  override name = 'InvalidKeyError';
+  /** @param message - what is wrong with the key, without its content. @param options - keyId and cause. */
+  constructor(message: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_INVALID_KEY', message, options);
+  }
+}
+
+/** The signed `Date` header, or a `created`/`expires` parameter, is not a valid date. */
+export class InvalidDateError extends HttpSignatureError {
+  override name = 'InvalidDateError';
+  /** @param message - which value is invalid. @param options - keyId and cause. */
+  constructor(message: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_INVALID_DATE', message, options);
+  }
+}
+
+/** The signature is too old: `Date` before now − clock skew, or `expires` in the past. */
+export class ExpiredSignatureError extends HttpSignatureError {
+  override name = 'ExpiredSignatureError';
+  /** @param message - which check failed. @param options - keyId and cause. */
+  constructor(message: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_SIGNATURE_EXPIRED', message, options);
+  }
+}
+
+/** The signature is from the future: `Date` or `created` after now + clock skew. */
+export class NotYetValidSignatureError extends HttpSignatureError {
+  override name = 'NotYetValidSignatureError';
+  /** @param message - which check failed. @param options - keyId and cause. */
+  constructor(message: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_SIGNATURE_NOT_YET_VALID', message, options);
+  }
+}
+
+/** A body was given but no supported, signed digest header covers it. */
+export class DigestMissingError extends HttpSignatureError {
+  override name = 'DigestMissingError';
+  /** @param message - what is missing. @param options - keyId and cause. */
+  constructor(message: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_DIGEST_MISSING', message, options);
+  }
+}
+
+/** The digest header does not match the digest of the received body. */
+export class DigestMismatchError extends HttpSignatureError {
+  override name = 'DigestMismatchError';
+  /** @param message - which digest differs. @param options - keyId and cause. */
+  constructor(message = 'The body digest does not match the body', options?: HttpSignatureErrorOptions) {
+    super('ERR_DIGEST_MISMATCH', message, options);
+  }
+}
+
+/** The signature does not verify over the signing string with the key. */
+export class SignatureMismatchError extends HttpSignatureError {
+  override name = 'SignatureMismatchError';
+  /** @param options - keyId and cause. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super('ERR_SIGNATURE_MISMATCH', 'The signature does not match the request', options);
+  }
+}
+
+/**
+ * Whether a value is an {@link HttpSignatureError}, also across copies of this package loaded twice
+ * (e.g. once as ESM and once as CommonJS).
+ *
+ * @param value - anything caught.
+ * @returns true when it carries an HTTP signature error code.
+ */
+export function isHttpSignatureError(value: unknown): value is HttpSignatureError {
+  return value instanceof HttpSignatureError ||
+    (value instanceof Error && typeof (value as { code?: unknown }).code === 'string' &&
+      ((value as { code: string }).code).startsWith('ERR_') && 'keyId' in value);
+}

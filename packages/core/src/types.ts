@@ -1,0 +1,210 @@
+/**
+ * Public types shared by signing, verification and the adapters built on them.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Headers as callers have them: a plain object (values may be arrays for repeated headers), a WHATWG
+ * `Headers`, or ordered `[name, value]` pairs. Names are matched case-insensitively.
+ */
+export type HeadersInit =
+  | Readonly<Record<string, string | number | readonly string[] | undefined>>
+  | Headers
+  | Iterable<readonly [string, string]>;
+
+/** A request to sign or verify. */
+export interface SignableRequest {
+  /** The HTTP method, any case (it is lower-cased in `(request-target)`). */
+  method: string;
+  /**
+   * The URL as it goes on the wire: absolute (`https://host:8443/p?q=1`) or the request target alone
+   * (`/p?q=1`). The path and query are used exactly as given, never re-encoded.
+   */
+  url: string;
+  /** The request headers. */
+  headers?: HeadersInit | undefined;
+}
+
+/** A body as bytes or text (text is encoded as UTF-8). */
+export type BodyInput = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** The draft-cavage algorithm names this library implements. */
+export type CavageAlgorithm =
+  | 'hmac-sha1'
+  | 'hmac-sha256'
+  | 'hmac-sha512'
+  | 'rsa-sha1'
+  | 'rsa-sha256'
+  | 'rsa-sha512'
+  | 'ecdsa-sha256'
+  | 'ed25519'
+  | 'hs2019';
+
+/**
+ * What `hs2019` means for an RSA key. draft-cavage-12 defines it as RSASSA-PSS with SHA-512; deployed
+ * servers (the Fediverse) use RSASSA-PKCS1-v1_5 with SHA-256. The caller chooses; the default is `'rsa-sha256'`.
+ */
+export type Hs2019RsaMapping = 'rsa-sha256' | 'rsa-pss-sha512';
+
+/** A JSON Web Key, as far as this library reads it. */
+export interface JsonWebKeyInput {
+  kty: string;
+  [member: string]: unknown;
+}
+
+/** A Node `KeyObject`, accepted by shape so that public types do not depend on Node. */
+export interface KeyObjectLike {
+  type: 'secret' | 'public' | 'private';
+  asymmetricKeyType?: string | undefined;
+  export(options?: unknown): unknown;
+}
+
+/** A PEM string with the passphrase of its encrypted PKCS#8 body. */
+export interface EncryptedPemInput {
+  pem: string;
+  passphrase: string;
+}
+
+/**
+ * A key in any accepted form. For HMAC algorithms a string is the secret's UTF-8 bytes (JumpServer
+ * secrets are ASCII); for asymmetric algorithms a string is PEM (PKCS#1, PKCS#8, SPKI).
+ */
+export type KeyInput =
+  | string
+  | Uint8Array
+  | EncryptedPemInput
+  | JsonWebKeyInput
+  | KeyObjectLike
+  | CryptoKey;
+
+/** Which digest to make over the body. */
+export type DigestAlgorithm = 'SHA-256' | 'SHA-512';
+
+/** Where the signature goes: `Authorization: Signature …` (JumpServer) or a `Signature: …` header. */
+export type SignatureScheme = 'authorization' | 'signature';
+
+/**
+ * Options that say how to sign, shared by {@link sign} and every client adapter.
+ */
+export interface SigningOptions {
+  /** The key identifier sent as `keyId` (JumpServer: the access key id). */
+  keyId: string;
+  /** The signing key: an HMAC secret or a private key. */
+  key: KeyInput;
+  /** The algorithm written in the header and used to sign. */
+  algorithm: CavageAlgorithm;
+  /**
+   * Names of the headers and pseudo-headers to sign, in order. Default:
+   * `['(request-target)', 'host', 'date']`. `digest` is appended when a digest is made.
+   */
+  headers?: readonly string[] | undefined;
+  /** `(created)` as Unix seconds, or `true` for now. Added to the header as `created=`. */
+  created?: number | boolean | undefined;
+  /** `(expires)` as Unix seconds. Added to the header as `expires=`. */
+  expires?: number | undefined;
+  /** Where to put the signature. Default `'authorization'`. */
+  scheme?: SignatureScheme | undefined;
+  /** Make a body digest with this algorithm (needs `body`). */
+  digest?: DigestAlgorithm | undefined;
+  /** Which digest header to write: RFC 3230 `digest` (default) or RFC 9530 `content-digest`. */
+  digestHeader?: 'digest' | 'content-digest' | undefined;
+  /** What `hs2019` means for an RSA key. Default `'rsa-sha256'`. */
+  hs2019?: Hs2019RsaMapping | undefined;
+}
+
+/** Options of {@link sign}: the signing options plus the body and clock of this one request. */
+export interface SignOptions extends SigningOptions {
+  /** The exact body bytes that will be sent, for the digest. */
+  body?: BodyInput | undefined;
+  /** The current time (for `Date` and `created`); default `Date.now()`. */
+  now?: Date | number | undefined;
+}
+
+/** What {@link sign} returns. */
+export interface SignResult {
+  /**
+   * Headers to add to the request, lower-case names: `date` when it was missing and is signed, `digest`
+   * (or `content-digest`) when asked, and `authorization` (or `signature`).
+   */
+  headers: Record<string, string>;
+  /** The exact string that was signed (useful for debugging a server that disagrees). */
+  signingString: string;
+}
+
+/** The parameters of a draft-cavage signature header. */
+export interface SignatureParameters {
+  keyId: string;
+  /** The algorithm as written by the client (lower-cased), if any. */
+  algorithm?: string | undefined;
+  /** The signed header names, lower-cased, in order. */
+  headers: string[];
+  /** Whether `headers=` was present (absent means the default `date`). */
+  headersGiven: boolean;
+  /** The base64 signature. */
+  signature: string;
+  created?: number | undefined;
+  expires?: number | undefined;
+}
+
+/** What a key lookup returns for a keyId: the key and the algorithms it may be used with. */
+export interface VerificationKey {
+  /** An HMAC secret, or a public key (a private key is accepted and its public half used). */
+  key: KeyInput;
+  /**
+   * The algorithms this key may verify. They decide how the key is read (HMAC secret or asymmetric key);
+   * mixing HMAC and asymmetric algorithms for one key is refused.
+   */
+  algorithms: readonly CavageAlgorithm[];
+  /** What `hs2019` means when the key is RSA. Default `'rsa-sha256'`. */
+  hs2019?: Hs2019RsaMapping | undefined;
+}
+
+/** Finds the key for a keyId; returns `null`/`undefined` when the keyId is unknown. */
+export type KeyLookup = (
+  keyId: string,
+  params: SignatureParameters,
+) => VerificationKey | null | undefined | Promise<VerificationKey | null | undefined>;
+
+/** Size limits of verification; inputs over them are refused before parsing. */
+export interface VerifyLimits {
+  /** Longest accepted signature header value, in characters. Default 8192. */
+  maxHeaderLength?: number | undefined;
+  /** Most header names in `headers=`. Default 64. */
+  maxSignedHeaders?: number | undefined;
+}
+
+/** Options of {@link verify}. */
+export interface VerifyOptions extends VerifyLimits {
+  /** Finds the key and allowed algorithms for a keyId. */
+  keyLookup: KeyLookup;
+  /** Headers the signature must cover. Default `['(request-target)', 'date']`. */
+  requiredHeaders?: readonly string[] | undefined;
+  /** Allowed clock difference in seconds for `Date`, `created` and `expires`. Default 300. */
+  clockSkew?: number | undefined;
+  /**
+   * The received body. When given, a signed `digest`/`content-digest` is recomputed over it, and a
+   * non-empty body without a signed digest is refused.
+   */
+  body?: BodyInput | undefined;
+  /** Where to read the signature: `'authorization'`, `'signature'`, or `'any'` (default: Authorization first). */
+  scheme?: SignatureScheme | 'any' | undefined;
+  /** The current time; default `Date.now()`. */
+  now?: Date | number | undefined;
+}
+
+/** What a successful {@link verify} returns. */
+export interface VerifyResult {
+  /** The verified keyId. */
+  keyId: string;
+  /** The algorithm the signature was verified with. */
+  algorithm: CavageAlgorithm;
+  /** The signed header names, lower-cased, in order. */
+  headers: string[];
+  /** `created` (Unix seconds), when the signature had it. */
+  created?: number | undefined;
+  /** `expires` (Unix seconds), when the signature had it. */
+  expires?: number | undefined;
+  /** The signing string that was verified. */
+  signingString: string;
+}

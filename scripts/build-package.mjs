@@ -2,7 +2,8 @@
 // Builds the package in the current directory to ESM (dist/esm) and CommonJS (dist/cjs), each with
 // type declarations, from its tsconfig.build.json. Every package of the workspace uses this one script.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -11,7 +12,23 @@ const run = (...args) => execFileSync(process.execPath, [tsc, ...args], { stdio:
 
 rmSync('dist', { recursive: true, force: true });
 run('-p', 'tsconfig.build.json');
+// The CommonJS build is the same program, already checked by the ESM build: emit JavaScript only, then
+// reuse the ESM declarations (the types do not depend on the module format).
 run('-p', 'tsconfig.build.json', '--outDir', 'dist/cjs', '--module', 'CommonJS', '--moduleResolution', 'Node10',
-  '--verbatimModuleSyntax', 'false', '--isolatedDeclarations', 'false');
-writeFileSync('dist/esm/package.json', '{ "type": "module" }\n');
-writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n');
+  '--verbatimModuleSyntax', 'false', '--isolatedDeclarations', 'false', '--noCheck', '--declaration', 'false',
+  '--declarationMap', 'false');
+copyDeclarations('dist/esm', 'dist/cjs');
+// Each output folder is its own package scope: it says its module type and carries the package's
+// subpath imports (e.g. `#backend`), rewritten from the sources to the built files beside it.
+const { imports } = JSON.parse(readFileSync('package.json', 'utf8'));
+const builtImports = imports && JSON.parse(JSON.stringify(imports).replace(/"\.\/src\/([^"]+)\.ts"/g, '"./$1.js"'));
+writeFileSync('dist/esm/package.json', `${JSON.stringify({ type: 'module', imports: builtImports }, null, 2)}\n`);
+writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs', imports: builtImports }, null, 2)}\n`);
+
+function copyDeclarations(from, to) {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    if (entry.isDirectory()) copyDeclarations(source, join(to, entry.name));
+    else if (entry.name.endsWith('.d.ts')) copyFileSync(source, join(to, entry.name));
+  }
+}

@@ -202,7 +202,8 @@ export class SignatureMismatchError extends HttpSignatureError {
  * @returns true when it carries an HTTP signature error code.
  */
 export function isHttpSignatureError(value: unknown): value is HttpSignatureError {
-  return value instanceof HttpSignatureError ||
-    (value instanceof Error && typeof (value as { code?: unknown }).code === 'string' &&
-      ((value as { code: string }).code).startsWith('ERR_') && 'keyId' in value);
+  if (value instanceof HttpSignatureError) return true;
+  if (!(value instanceof Error) || !('keyId' in value)) return false;
+  const code: unknown = (value as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('ERR_');
 }

@@ -1,0 +1,58 @@
+/**
+ * Binding an algorithm name to a key (draft-cavage-12 §2.5: the verifier derives the algorithm from the
+ * key's metadata and never lets the client's `algorithm` pick HMAC against an asymmetric key).
+ * @packageDocumentation
+ */
+import type { AsymmetricKey, HashName, Primitive } from './runtime/backend.js';
+import type { CavageAlgorithm, Hs2019RsaMapping } from './types.js';
+
+/** Every algorithm name this library implements, in a stable order. */
+export const CAVAGE_ALGORITHMS: readonly CavageAlgorithm[] = [
+  'hmac-sha1', 'hmac-sha256', 'hmac-sha512', 'rsa-sha1', 'rsa-sha256', 'rsa-sha512', 'ecdsa-sha256', 'ed25519', 'hs2019',
+];
+
+const HMAC_HASH: Partial<Record<CavageAlgorithm, HashName>> = { 'hmac-sha1': 'SHA-1', 'hmac-sha256': 'SHA-256', 'hmac-sha512': 'SHA-512' };
+const RSA_HASH: Partial<Record<CavageAlgorithm, HashName>> = { 'rsa-sha1': 'SHA-1', 'rsa-sha256': 'SHA-256', 'rsa-sha512': 'SHA-512' };
+
+/** Whether a string names an algorithm this library implements. */
+export function isCavageAlgorithm(name: string): name is CavageAlgorithm {
+  return (CAVAGE_ALGORITHMS as readonly string[]).includes(name);
+}
+
+/** Whether the algorithm uses a shared secret (HMAC). `hs2019` is neither: it depends on the key. */
+export function isHmacAlgorithm(algorithm: CavageAlgorithm): boolean {
+  return HMAC_HASH[algorithm] !== undefined;
+}
+
+/** The key a primitive runs on: an HMAC secret, or an imported asymmetric key. */
+export type BoundKey = { readonly type: 'secret' } | AsymmetricKey;
+
+/**
+ * The primitive an algorithm means for a key, or undefined when the algorithm does not fit the key's type.
+ * `hs2019` follows the key: HMAC-SHA512 for a secret, the caller's RSA mapping, ECDSA with the curve's hash,
+ * Ed25519.
+ */
+export function primitiveFor(algorithm: CavageAlgorithm, key: BoundKey, hs2019: Hs2019RsaMapping = 'rsa-sha256'): Primitive | undefined {
+  const hmacHash = HMAC_HASH[algorithm];
+  if (hmacHash !== undefined) return 'kind' in key ? undefined : { type: 'hmac', hash: hmacHash };
+  if (!('kind' in key)) return algorithm === 'hs2019' ? { type: 'hmac', hash: 'SHA-512' } : undefined;
+  const rsaHash = RSA_HASH[algorithm];
+  if (rsaHash !== undefined) return key.kind === 'rsa' ? { type: 'rsa-pkcs1', hash: rsaHash } : undefined;
+  if (algorithm === 'ecdsa-sha256') {
+    return key.kind === 'ec' && key.curve === 'P-256' ? { type: 'ecdsa', hash: 'SHA-256', curve: 'P-256', encoding: 'der' } : undefined;
+  }
+  if (algorithm === 'ed25519') return key.kind === 'ed25519' ? { type: 'ed25519' } : undefined;
+  // hs2019
+  switch (key.kind) {
+    case 'rsa':
+      return hs2019 === 'rsa-sha256' ? { type: 'rsa-pkcs1', hash: 'SHA-256' } : { type: 'rsa-pss', hash: 'SHA-512', saltLength: 64 };
+    case 'rsa-pss':
+      return { type: 'rsa-pss', hash: 'SHA-512', saltLength: 64 };
+    case 'ec':
+      return key.curve === 'P-256'
+        ? { type: 'ecdsa', hash: 'SHA-256', curve: 'P-256', encoding: 'der' }
+        : { type: 'ecdsa', hash: 'SHA-384', curve: 'P-384', encoding: 'der' };
+    case 'ed25519':
+      return { type: 'ed25519' };
+  }
+}

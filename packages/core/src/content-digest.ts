@@ -1,0 +1,64 @@
+/**
+ * RFC 9530 `Content-Digest` headers (`sha-256=:<base64>:`), a Structured Field dictionary.
+ * @packageDocumentation
+ */
+import { parseDictionary, serializeDictionary } from 'structured-headers';
+import { backend } from '#backend';
+import { DIGEST_HASHES } from './digest.js';
+import { DigestMismatchError, DigestMissingError } from './errors.js';
+import { bodyBytes } from './lib/bytes.js';
+import type { BodyInput, DigestAlgorithm } from './types.js';
+
+/**
+ * Creates a `Content-Digest` header value over the exact body bytes.
+ *
+ * @param body - the bytes that are sent.
+ * @param algorithm - `'SHA-256'` (default) or `'SHA-512'`.
+ * @returns e.g. `sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:`.
+ * @example
+ * ```ts
+ * createContentDigest('{"hello": "world"}', 'SHA-512')
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9530#section-2
+ */
+export function createContentDigest(body: BodyInput, algorithm: DigestAlgorithm = 'SHA-256'): string {
+  if (algorithm !== 'SHA-256' && algorithm !== 'SHA-512') throw new TypeError('digest must be SHA-256 or SHA-512');
+  const digest = backend.digest(algorithm, bodyBytes(body));
+  return serializeDictionary(new Map([[algorithm.toLowerCase(), [digest as BufferSource, new Map()]]]));
+}
+
+/**
+ * Checks a `Content-Digest` header against the received body: every `sha-256`/`sha-512` member must match,
+ * other algorithms are ignored, at least one supported member must be present.
+ *
+ * @param value - the header value.
+ * @param body - the bytes received.
+ * @param keyId - attached to the error for logging.
+ * @throws {@link DigestMissingError} when no supported member is present.
+ * @throws {@link DigestMismatchError} when a member does not match or the field does not parse.
+ * @example
+ * ```ts
+ * checkContentDigest(createContentDigest(body), body)
+ * ```
+ */
+export function checkContentDigest(value: string, body: BodyInput, keyId?: string): void {
+  let dictionary: ReturnType<typeof parseDictionary>;
+  try {
+    dictionary = parseDictionary(value);
+  } catch {
+    throw new DigestMismatchError('The Content-Digest header is not a valid structured field', { keyId });
+  }
+  const bytes = bodyBytes(body);
+  let checked = 0;
+  for (const [name, member] of dictionary) {
+    const hash = DIGEST_HASHES.get(name);
+    if (hash === undefined) continue;
+    const item = member[0];
+    if (!(item instanceof ArrayBuffer)) throw new DigestMismatchError('A Content-Digest member is not a byte sequence', { keyId });
+    if (!backend.timingSafeEqual(backend.digest(hash, bytes), new Uint8Array(item))) {
+      throw new DigestMismatchError('The Content-Digest header does not match the body', { keyId });
+    }
+    checked++;
+  }
+  if (checked === 0) throw new DigestMissingError('The Content-Digest header has no sha-256 or sha-512 member', { keyId });
+}

@@ -1,0 +1,64 @@
+/**
+ * Reading request headers the way signatures need them: case-insensitive names, repeated headers joined.
+ * @packageDocumentation
+ */
+import type { HeadersInit } from './types.js';
+
+/**
+ * Turns any accepted header form into ordered `[name, value]` pairs with lower-case names. Array values of a
+ * plain object become one pair each; `undefined` values are dropped.
+ *
+ * @param init - headers as a plain object, a `Headers` or `[name, value]` pairs.
+ * @returns the pairs, names lower-cased, in their original order.
+ * @example
+ * ```ts
+ * normalizeHeaders({ Accept: 'application/json', 'X-A': ['1', '2'] })
+ * // [['accept', 'application/json'], ['x-a', '1'], ['x-a', '2']]
+ * ```
+ */
+export function normalizeHeaders(init: HeadersInit | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  forEachHeader(init, (name, value) => { out.push([name, value]); });
+  return out;
+}
+
+/** Calls `fn` once per header value, with the lower-cased name. */
+function forEachHeader(init: HeadersInit | undefined, fn: (name: string, value: string) => void): void {
+  if (init === undefined || init === null) return;
+  if (typeof (init as Headers).forEach === 'function' && typeof (init as Headers).get === 'function') {
+    (init as Headers).forEach((value, name) => { fn(name.toLowerCase(), value); });
+    return;
+  }
+  if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const pair of init as Iterable<readonly [string, string]>) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError('header pairs must be [name, value]');
+      fn(String(pair[0]).toLowerCase(), String(pair[1]));
+    }
+    return;
+  }
+  const record = init as Readonly<Record<string, string | number | readonly string[] | undefined>>;
+  for (const name of Object.keys(record)) {
+    const value = record[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (Array.isArray(value)) for (const v of value as readonly string[]) fn(lower, String(v));
+    else fn(lower, String(value));
+  }
+}
+
+/**
+ * Header values by lower-case name, each trimmed, repeated headers joined with `", "` in message order
+ * (draft-cavage-12 §2.3). Internal.
+ */
+export type HeaderTable = Map<string, string>;
+
+/** Builds a {@link HeaderTable} from any accepted header form. Internal. */
+export function headerTable(init: HeadersInit | undefined): HeaderTable {
+  const table: HeaderTable = new Map();
+  forEachHeader(init, (name, value) => {
+    const trimmed = value.trim();
+    const previous = table.get(name);
+    table.set(name, previous === undefined ? trimmed : `${previous}, ${trimmed}`);
+  });
+  return table;
+}

@@ -1,0 +1,74 @@
+/**
+ * Key import with a cache: passing the same PEM string (or key object) on every request parses it once.
+ * @packageDocumentation
+ */
+import { backend } from '#backend';
+import { InvalidKeyError } from './errors.js';
+import type { AsymmetricKey, AsymmetricKeyInput } from './runtime/backend.js';
+import type { KeyInput } from './types.js';
+
+/** Most string-keyed entries kept; the cache is emptied when it is full (keys rarely number in hundreds). */
+const MAX_STRING_ENTRIES = 512;
+
+interface Entry {
+  value: AsymmetricKey | undefined;
+  promise: Promise<AsymmetricKey>;
+}
+
+const byString = new Map<string, Entry>();
+const byObject = new WeakMap<object, { sign?: Entry; verify?: Entry }>();
+
+/** Whether a key input is the HMAC secret form (a string that is not PEM, or bytes). */
+export function looksLikeSecret(input: KeyInput): input is string | Uint8Array {
+  if (input instanceof Uint8Array) return true;
+  return typeof input === 'string' && !input.includes('-----BEGIN ');
+}
+
+function load(input: AsymmetricKeyInput, use: 'sign' | 'verify', keyId: string | undefined): Entry {
+  const entry: Entry = { value: undefined, promise: undefined as unknown as Promise<AsymmetricKey> };
+  entry.promise = backend.importKey(input, use).then(
+    (key) => { entry.value = key; return key; },
+    (cause: unknown) => { throw new InvalidKeyError(`The ${use === 'sign' ? 'signing' : 'verification'} key cannot be imported`, { keyId, cause: sanitise(cause) }); },
+  );
+  return entry;
+}
+
+/** Keeps only the error's class name: parser messages can quote key bytes. */
+function sanitise(cause: unknown): Error {
+  return new Error(cause instanceof Error ? cause.name : 'Error');
+}
+
+/**
+ * Imports an asymmetric key for signing or verification, from the cache when it was seen before. Returns
+ * the key itself when it is ready (no extra microtask on the hot path), else a promise.
+ * @throws {@link InvalidKeyError} (through the promise) when the key cannot be read.
+ */
+export function importAsymmetricKey(input: AsymmetricKeyInput, use: 'sign' | 'verify', keyId?: string): AsymmetricKey | Promise<AsymmetricKey> {
+  let entry: Entry | undefined;
+  if (typeof input === 'string' || ('pem' in input && 'passphrase' in input && typeof input.pem === 'string')) {
+    const id = typeof input === 'string' ? `${use}\u0000${input}` : `${use}\u0000${input.pem}\u0000${input.passphrase}`;
+    entry = byString.get(id);
+    if (entry === undefined) {
+      if (byString.size >= MAX_STRING_ENTRIES) byString.clear();
+      entry = load(input, use, keyId);
+      byString.set(id, entry);
+      entry.promise.catch(() => byString.delete(id));
+    }
+  } else {
+    let slots = byObject.get(input);
+    if (slots === undefined) byObject.set(input, (slots = {}));
+    entry = slots[use];
+    if (entry === undefined) {
+      const created = load(input, use, keyId);
+      slots[use] = created;
+      created.promise.catch(() => { if (slots !== undefined) delete slots[use]; });
+      entry = created;
+    }
+  }
+  return entry.value ?? entry.promise;
+}
+
+/** Empties the key cache (e.g. after rotating keys held in long-lived strings). */
+export function clearKeyCache(): void {
+  byString.clear();
+}

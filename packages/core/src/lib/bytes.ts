@@ -1,0 +1,36 @@
+/** Byte helpers shared by the backends and the digest code. Internal: not exported from the package. */
+import type { BodyInput } from '../types.js';
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of a string. */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/**
+ * The bytes of a body exactly as given: strings are UTF-8 encoded, views keep their offset and length.
+ * @throws TypeError when the value is not a body.
+ */
+export function bodyBytes(body: BodyInput): Uint8Array {
+  if (typeof body === 'string') return encoder.encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  throw new TypeError('body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView');
+}
+
+/** Compares two byte arrays in time that depends only on their lengths. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Whether a string is canonical padded standard base64 (RFC 4648 §4). Linear time. */
+export function isBase64(text: string): boolean {
+  return BASE64.test(text);
+}

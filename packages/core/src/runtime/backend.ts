@@ -1,0 +1,61 @@
+/**
+ * The small interface behind which the two crypto backends sit (node:crypto, and portable:
+ * @noble/hashes + WebCrypto + node-forge). The package's `#backend` import condition picks one.
+ * Internal: not exported from the package.
+ */
+import type { KeyInput } from '../types.js';
+
+/** Hash functions the signature algorithms use. */
+export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/** The type of an asymmetric key. */
+export type AsymmetricKeyKind = 'rsa' | 'rsa-pss' | 'ec' | 'ed25519';
+
+/** An imported asymmetric key: what it is, and the backend's own handle. */
+export interface AsymmetricKey {
+  readonly kind: AsymmetricKeyKind;
+  /** The named curve of an EC key. */
+  readonly curve: 'P-256' | 'P-384' | undefined;
+  readonly isPrivate: boolean;
+  /** Backend-specific (a KeyObject, or DER bytes and cached CryptoKeys). */
+  readonly handle: unknown;
+}
+
+/** A concrete signature primitive, after the algorithm name has been bound to a key. */
+export type Primitive =
+  | { readonly type: 'hmac'; readonly hash: HashName }
+  | { readonly type: 'rsa-pkcs1'; readonly hash: HashName }
+  | { readonly type: 'rsa-pss'; readonly hash: HashName; readonly saltLength: number }
+  | { readonly type: 'ecdsa'; readonly hash: HashName; readonly curve: 'P-256' | 'P-384'; readonly encoding: 'der' | 'p1363' }
+  | { readonly type: 'ed25519' };
+
+/** An asymmetric primitive (every primitive but HMAC). */
+export type AsymmetricPrimitive = Exclude<Primitive, { type: 'hmac' }>;
+
+/** Asymmetric key input (everything but an HMAC secret). */
+export type AsymmetricKeyInput = Exclude<KeyInput, Uint8Array>;
+
+/** What a crypto backend provides. Throwing an error other than the ones documented is a bug. */
+export interface CryptoBackend {
+  readonly name: 'node' | 'portable';
+  /** Message digest. */
+  digest(hash: HashName, data: Uint8Array): Uint8Array;
+  /** HMAC of a UTF-8 string under a secret (a string is its UTF-8 bytes). */
+  hmac(hash: HashName, secret: string | Uint8Array, data: string): Uint8Array;
+  /**
+   * Imports an asymmetric key. `use` says whether a private key is needed; for `'verify'` a private key
+   * is accepted and its public half used.
+   * @throws Error (any) when the key cannot be read: callers wrap it in InvalidKeyError.
+   */
+  importKey(input: AsymmetricKeyInput, use: 'sign' | 'verify'): Promise<AsymmetricKey>;
+  /** Signs a UTF-8 string. */
+  sign(primitive: AsymmetricPrimitive, key: AsymmetricKey, data: string): Uint8Array | Promise<Uint8Array>;
+  /** Verifies a signature over a UTF-8 string; false on any mismatch. */
+  verify(primitive: AsymmetricPrimitive, key: AsymmetricKey, data: string, signature: Uint8Array): boolean | Promise<boolean>;
+  /** Standard base64 with padding. */
+  base64Encode(bytes: Uint8Array): string;
+  /** Decodes base64 already checked to be canonical. */
+  base64Decode(text: string): Uint8Array;
+  /** Constant-time comparison (lengths may leak). */
+  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
+}

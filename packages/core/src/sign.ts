@@ -1,0 +1,105 @@
+/**
+ * Signing a request with a draft-cavage HTTP Signature.
+ * @packageDocumentation
+ */
+import { backend } from '#backend';
+import { isCavageAlgorithm, isHmacAlgorithm, primitiveFor, type BoundKey } from './algorithms.js';
+import { createContentDigest } from './content-digest.js';
+import { createDigestHeader } from './digest.js';
+import { AlgorithmNotAllowedError, InvalidKeyError } from './errors.js';
+import { headerTable } from './headers.js';
+import { formatHttpDate } from './http-date.js';
+import { importAsymmetricKey, looksLikeSecret } from './keys.js';
+import { formatSignatureHeader } from './signature-header.js';
+import { signingStringFromTable } from './signing-string.js';
+import type { SignableRequest, SignOptions, SignResult } from './types.js';
+
+/** The headers signed when the caller names none (draft-cavage-12 §2.1.6 with the request target and host). */
+export const DEFAULT_SIGNED_HEADERS: readonly string[] = ['(request-target)', 'host', 'date'];
+
+function nowMs(now: Date | number | undefined): number {
+  if (now === undefined) return Date.now();
+  return typeof now === 'number' ? now : now.getTime();
+}
+
+/**
+ * Signs a request. Computes the body digest when asked, adds `Date` when it is signed but missing, builds the
+ * signing string, signs it and formats the `Authorization` (or `Signature`) header.
+ *
+ * @param request - `{ method, url, headers }`; `url` is absolute or a path with query, used exactly as sent.
+ * @param options - key, keyId, algorithm, headers to sign, `created`/`expires`, scheme, body + digest.
+ * @returns the headers to add to the request (lower-case names) and the signing string.
+ * @throws {@link MissingHeaderError} when a header to sign is absent from the request.
+ * @throws {@link AlgorithmNotAllowedError} when the algorithm is unknown or does not fit the key.
+ * @throws {@link InvalidKeyError} when the key cannot be imported.
+ * @throws TypeError on a malformed option (no keyId, no body for a digest, a control character in keyId).
+ * @example
+ * ```ts
+ * const { headers } = await sign(
+ *   { method: 'GET', url: 'https://jms.example.com/api/v1/users/users/?limit=10', headers: { Accept: 'application/json' } },
+ *   { keyId: 'ak-id', key: 'ak-secret', algorithm: 'hmac-sha256', headers: ['(request-target)', 'accept', 'date'] },
+ * )
+ * // headers: { date: 'Sun, 22 Nov 2026 10:00:00 GMT', authorization: 'Signature keyId="ak-id",algorithm="hmac-sha256",…' }
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2
+ */
+export async function sign(request: SignableRequest, options: SignOptions): Promise<SignResult> {
+  const { keyId, algorithm } = options;
+  if (typeof keyId !== 'string' || keyId === '') throw new TypeError('keyId must be a non-empty string');
+  if (!isCavageAlgorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
+  const time = nowMs(options.now);
+  const table = headerTable(request.headers);
+  const added: Record<string, string> = {};
+  const names = (options.headers ?? DEFAULT_SIGNED_HEADERS).map((name) => name.toLowerCase());
+  if (names.length === 0) throw new TypeError('headers must name at least one header');
+
+  if (options.digest !== undefined) {
+    if (options.body === undefined) throw new TypeError('a digest needs the body');
+    const header = options.digestHeader ?? 'digest';
+    const value = header === 'digest' ? createDigestHeader(options.body, options.digest) : createContentDigest(options.body, options.digest);
+    added[header] = value;
+    table.set(header, value);
+    if (!names.includes(header)) names.push(header);
+  }
+  if (names.includes('date') && !table.has('date')) {
+    added['date'] = formatHttpDate(time);
+    table.set('date', added['date']);
+  }
+  const created = options.created === true || (options.created === undefined && names.includes('(created)'))
+    ? Math.floor(time / 1000)
+    : options.created === false ? undefined : options.created;
+  const { expires } = options;
+
+  const signingString = signingStringFromTable(request.method, request.url, table, names, { created, expires }, keyId);
+  const signature = await signString(signingString, options);
+  const value = formatSignatureHeader({ keyId, algorithm, headers: names, signature, created, expires }, options.scheme ?? 'authorization');
+  added[options.scheme === 'signature' ? 'signature' : 'authorization'] = value;
+  return { headers: added, signingString };
+}
+
+/** Signs a string with the options' key and algorithm; returns base64. */
+async function signString(data: string, options: SignOptions): Promise<string> {
+  const { key, algorithm, keyId } = options;
+  const secret = isHmacAlgorithm(algorithm) || (algorithm === 'hs2019' && looksLikeSecret(key));
+  if (secret) {
+    if (typeof key !== 'string' && !(key instanceof Uint8Array)) {
+      throw new AlgorithmNotAllowedError('An HMAC algorithm needs a secret (string or bytes)', { keyId });
+    }
+    const primitive = primitiveFor(algorithm, { type: 'secret' }) as { type: 'hmac'; hash: 'SHA-1' | 'SHA-256' | 'SHA-512' };
+    return backend.base64Encode(backend.hmac(primitive.hash, key, data));
+  }
+  if (key instanceof Uint8Array || (typeof key === 'string' && looksLikeSecret(key))) {
+    throw new AlgorithmNotAllowedError('An asymmetric algorithm needs a private key, not a secret', { keyId });
+  }
+  const imported = importAsymmetricKey(key, 'sign', keyId);
+  const asymmetric = 'kind' in imported ? imported : await imported;
+  const primitive = primitiveFor(algorithm, asymmetric as BoundKey, options.hs2019);
+  if (primitive === undefined || primitive.type === 'hmac') {
+    throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
+  }
+  try {
+    return backend.base64Encode(await backend.sign(primitive, asymmetric, data));
+  } catch (cause) {
+    throw new InvalidKeyError('The key cannot sign with this algorithm', { keyId, cause: new Error(cause instanceof Error ? cause.name : 'Error') });
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Parsing and formatting the draft-cavage signature parameters, as carried by `Authorization: Signature …`
+ * or a `Signature: …` header (draft-cavage-12 §2.1, §3.1, §4.1).
+ *
+ * The parser is a single left-to-right scan: linear in the input length, bounded by a size cap checked
+ * before anything else.
+ * @packageDocumentation
+ */
+import { HeaderTooLargeError, MalformedSignatureError } from './errors.js';
+import { isBase64 } from './lib/bytes.js';
+import type { SignatureParameters, SignatureScheme, VerifyLimits } from './types.js';
+
+/** Default cap on a signature header's length, in characters. */
+export const DEFAULT_MAX_HEADER_LENGTH = 8192;
+/** Default cap on the number of names in `headers=`. */
+export const DEFAULT_MAX_SIGNED_HEADERS = 64;
+
+const enum Ch { Tab = 9, Space = 32, Quote = 34, Comma = 44, Equals = 61, Backslash = 92 }
+
+/** RFC 9110 tchar: the characters of a token. */
+function isTchar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ||
+    c === 33 || (c >= 35 && c <= 39) || c === 42 || c === 43 || c === 45 || c === 46 ||
+    c === 94 || c === 95 || c === 96 || c === 124 || c === 126;
+}
+
+/** Characters allowed in an unquoted value: tchar plus the base64 `/` and `=`. */
+function isBareValueChar(c: number): boolean {
+  return isTchar(c) || c === 47 || c === Ch.Equals;
+}
+
+const INTEGER = /^\d{1,15}$/;
+
+/**
+ * Parses signature parameters. Accepts `Signature keyId="…",…` (an Authorization value) or the bare list
+ * (a `Signature` header value). Parameter names are case-insensitive, whitespace around `=` and after
+ * commas is allowed, quoted values may contain commas and `\"`; duplicate parameters are refused and
+ * unknown ones ignored.
+ *
+ * @param value - the header value.
+ * @param limits - size caps (defaults: 8192 characters, 64 signed headers).
+ * @returns the parameters, with `headers` lower-cased (default `['date']` when absent).
+ * @throws {@link HeaderTooLargeError} when a cap is exceeded.
+ * @throws {@link MalformedSignatureError} on any syntax error, a duplicate, or a missing `keyId`/`signature`.
+ * @example
+ * ```ts
+ * parseSignatureHeader('Signature keyId="ak",algorithm="hmac-sha256",headers="(request-target) date",signature="c2ln"')
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2.1
+ */
+export function parseSignatureHeader(value: string, limits: VerifyLimits = {}): SignatureParameters {
+  const maxLength = limits.maxHeaderLength ?? DEFAULT_MAX_HEADER_LENGTH;
+  if (value.length > maxLength) throw new HeaderTooLargeError('The signature header is over the size limit');
+  const raw = scanParameters(value);
+
+  const keyId = raw.get('keyid');
+  const signature = raw.get('signature');
+  if (keyId === undefined || keyId === '') throw new MalformedSignatureError('The keyId parameter is missing');
+  if (signature === undefined || signature === '') {
+    throw new MalformedSignatureError('The signature parameter is missing', { keyId });
+  }
+  if (!isBase64(signature)) throw new MalformedSignatureError('The signature parameter is not base64', { keyId });
+
+  const headersValue = raw.get('headers');
+  let headers: string[];
+  if (headersValue === undefined) {
+    headers = ['date'];
+  } else {
+    headers = headersValue.split(/[ \t]+/).filter((h) => h !== '').map((h) => h.toLowerCase());
+    if (headers.length === 0) throw new MalformedSignatureError('The headers parameter is empty', { keyId });
+  }
+  const maxSigned = limits.maxSignedHeaders ?? DEFAULT_MAX_SIGNED_HEADERS;
+  if (headers.length > maxSigned) throw new HeaderTooLargeError('Too many signed headers', { keyId });
+
+  const params: SignatureParameters = { keyId, headers, headersGiven: headersValue !== undefined, signature };
+  const algorithm = raw.get('algorithm');
+  if (algorithm !== undefined) params.algorithm = algorithm.toLowerCase();
+  for (const name of ['created', 'expires'] as const) {
+    const text = raw.get(name);
+    if (text === undefined) continue;
+    if (!INTEGER.test(text)) throw new MalformedSignatureError(`The ${name} parameter is not an integer`, { keyId });
+    params[name] = Number(text);
+  }
+  return params;
+}
+
+/** Scans `name=value` pairs into a map of lower-case names; refuses duplicates. */
+function scanParameters(value: string): Map<string, string> {
+  const params = new Map<string, string>();
+  const n = value.length;
+  let i = skipSpace(value, 0);
+
+  // An optional auth-scheme: a token followed by whitespace and then not by "=".
+  const schemeEnd = readToken(value, i);
+  if (schemeEnd > i) {
+    const afterSpace = skipSpace(value, schemeEnd);
+    if (afterSpace > schemeEnd && value.charCodeAt(afterSpace) !== Ch.Equals) {
+      if (value.slice(i, schemeEnd).toLowerCase() !== 'signature') {
+        throw new MalformedSignatureError('The authorization scheme is not Signature');
+      }
+      i = afterSpace;
+    }
+  }
+  if (i >= n) throw new MalformedSignatureError('The signature header has no parameters');
+
+  for (;;) {
+    const nameEnd = readToken(value, i);
+    if (nameEnd === i) throw new MalformedSignatureError('Expected a parameter name');
+    const name = value.slice(i, nameEnd).toLowerCase();
+    i = skipSpace(value, nameEnd);
+    if (value.charCodeAt(i) !== Ch.Equals) throw new MalformedSignatureError('Expected "=" after a parameter name');
+    i = skipSpace(value, i + 1);
+
+    let paramValue: string;
+    if (value.charCodeAt(i) === Ch.Quote) {
+      let out = '';
+      let start = ++i;
+      for (;;) {
+        if (i >= n) throw new MalformedSignatureError('A quoted parameter value is not terminated');
+        const c = value.charCodeAt(i);
+        if (c === Ch.Quote) break;
+        if (c === Ch.Backslash) {
+          if (i + 1 >= n) throw new MalformedSignatureError('A quoted parameter value is not terminated');
+          out += value.slice(start, i);
+          start = i + 1;
+          i += 2;
+          continue;
+        }
+        if ((c < 32 && c !== Ch.Tab) || c === 127) {
+          throw new MalformedSignatureError('A parameter value contains a control character');
+        }
+        i++;
+      }
+      paramValue = out + value.slice(start, i);
+      i++;
+    } else {
+      const start = i;
+      while (i < n && isBareValueChar(value.charCodeAt(i))) i++;
+      if (i === start) throw new MalformedSignatureError('Expected a parameter value');
+      paramValue = value.slice(start, i);
+    }
+    if (params.has(name)) throw new MalformedSignatureError(`The ${safeName(name)} parameter appears twice`);
+    params.set(name, paramValue);
+
+    i = skipSpace(value, i);
+    if (i >= n) break;
+    if (value.charCodeAt(i) !== Ch.Comma) throw new MalformedSignatureError('Expected "," between parameters');
+    i = skipSpace(value, i + 1);
+    if (i >= n) throw new MalformedSignatureError('The signature header ends with a comma');
+  }
+  return params;
+}
+
+/** Known parameter names are echoed in messages; anything else is not (it is attacker-controlled). */
+function safeName(name: string): string {
+  return ['keyid', 'algorithm', 'headers', 'signature', 'created', 'expires'].includes(name) ? name : 'same';
+}
+
+function skipSpace(value: string, i: number): number {
+  while (i < value.length) {
+    const c = value.charCodeAt(i);
+    if (c !== Ch.Space && c !== Ch.Tab) break;
+    i++;
+  }
+  return i;
+}
+
+function readToken(value: string, i: number): number {
+  while (i < value.length && isTchar(value.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The parameters {@link formatSignatureHeader} writes. */
+export interface SignatureHeaderFields {
+  keyId: string;
+  algorithm?: string | undefined;
+  headers: readonly string[];
+  signature: string;
+  created?: number | undefined;
+  expires?: number | undefined;
+}
+
+/**
+ * Quotes a parameter value: `"` and `\` are escaped; control characters (a header-injection risk) are refused.
+ * @throws TypeError on a control character.
+ */
+function quote(name: string, value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 32 && c !== Ch.Tab) || c === 127) throw new TypeError(`${name} must not contain control characters`);
+  }
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+/**
+ * Formats signature parameters in the order the draft's examples and Python httpsig use:
+ * `keyId, algorithm, created, expires, headers, signature`.
+ *
+ * @param fields - the parameters.
+ * @param scheme - `'authorization'` prefixes `Signature ` (for the Authorization header); `'signature'` does not.
+ * @returns the header value.
+ * @throws TypeError when a value contains a control character or a timestamp is not an integer.
+ * @example
+ * ```ts
+ * formatSignatureHeader({ keyId: 'ak', algorithm: 'hmac-sha256', headers: ['date'], signature: 'c2ln' }, 'authorization')
+ * // 'Signature keyId="ak",algorithm="hmac-sha256",headers="date",signature="c2ln"'
+ * ```
+ */
+export function formatSignatureHeader(fields: SignatureHeaderFields, scheme: SignatureScheme = 'authorization'): string {
+  let out = `keyId=${quote('keyId', fields.keyId)}`;
+  if (fields.algorithm !== undefined) out += `,algorithm=${quote('algorithm', fields.algorithm)}`;
+  if (fields.created !== undefined) out += `,created=${integer('created', fields.created)}`;
+  if (fields.expires !== undefined) out += `,expires=${integer('expires', fields.expires)}`;
+  out += `,headers=${quote('headers', fields.headers.join(' '))},signature=${quote('signature', fields.signature)}`;
+  return scheme === 'authorization' ? `Signature ${out}` : out;
+}
+
+function integer(name: string, value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer (Unix seconds)`);
+  return String(value);
+}
+
+/**
+ * Formats a `WWW-Authenticate` challenge asking for a signature (draft-cavage-12 §3.1.1).
+ *
+ * @param options - the realm (default `"api"`) and the headers the server requires
+ *   (default `(request-target) date`).
+ * @returns e.g. `Signature realm="api",headers="(request-target) date"`.
+ * @example
+ * ```ts
+ * res.setHeader('WWW-Authenticate', formatChallenge({ realm: 'api' }))
+ * ```
+ */
+export function formatChallenge(options: { realm?: string | undefined; headers?: readonly string[] | undefined } = {}): string {
+  const realm = options.realm ?? 'api';
+  const headers = options.headers ?? ['(request-target)', 'date'];
+  return `Signature realm=${quote('realm', realm)},headers=${quote('headers', headers.join(' '))}`;
+}

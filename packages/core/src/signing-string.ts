@@ -1,0 +1,67 @@
+/**
+ * The draft-cavage signing string (draft-cavage-12 §2.3).
+ * @packageDocumentation
+ */
+import { MalformedSignatureError, MissingHeaderError } from './errors.js';
+import { headerTable, type HeaderTable } from './headers.js';
+import { hostOfUrl, requestTarget } from './request-target.js';
+import type { SignableRequest } from './types.js';
+
+/** Values of the `(created)` and `(expires)` pseudo-headers, in Unix seconds. */
+export interface SigningStringTimes {
+  created?: number | undefined;
+  expires?: number | undefined;
+}
+
+/**
+ * Builds the signing string: one line `name: value` per entry of `headerNames`, in order, joined by `\n`,
+ * no trailing newline. `(request-target)` is the lower-cased method and the path with query as sent;
+ * repeated headers are joined with `", "`; an empty value gives `name: `. `host` falls back to the
+ * authority of an absolute URL when the request has no Host header.
+ *
+ * @param request - the request (method, url, headers).
+ * @param headerNames - the names to sign, any case.
+ * @param times - `(created)` / `(expires)` values, needed when those pseudo-headers are listed.
+ * @returns the signing string.
+ * @throws {@link MissingHeaderError} when a listed header or pseudo-header has no value.
+ * @throws {@link MalformedSignatureError} when a header value contains a line break.
+ * @example
+ * ```ts
+ * buildSigningString({ method: 'GET', url: '/api/v1/users/?a=1', headers: { Date: 'Sun, 22 Nov 2026 10:00:00 GMT' } },
+ *   ['(request-target)', 'date'])
+ * // '(request-target): get /api/v1/users/?a=1\ndate: Sun, 22 Nov 2026 10:00:00 GMT'
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2.3
+ */
+export function buildSigningString(request: SignableRequest, headerNames: readonly string[], times: SigningStringTimes = {}): string {
+  return signingStringFromTable(request.method, request.url, headerTable(request.headers), headerNames, times);
+}
+
+/** {@link buildSigningString} over an already built header table. Internal. */
+export function signingStringFromTable(
+  method: string,
+  url: string,
+  table: HeaderTable,
+  headerNames: readonly string[],
+  times: SigningStringTimes,
+  keyId?: string,
+): string {
+  let out = '';
+  for (let index = 0; index < headerNames.length; index++) {
+    const name = (headerNames[index] as string).toLowerCase();
+    let value: string | undefined;
+    if (name === '(request-target)') value = requestTarget(method, url);
+    else if (name === '(created)') value = times.created === undefined ? undefined : String(times.created);
+    else if (name === '(expires)') value = times.expires === undefined ? undefined : String(times.expires);
+    else {
+      value = table.get(name);
+      if (value === undefined && name === 'host') value = hostOfUrl(url);
+      if (value !== undefined && (value.includes('\n') || value.includes('\r'))) {
+        throw new MalformedSignatureError('A signed header value contains a line break', { keyId });
+      }
+    }
+    if (value === undefined) throw new MissingHeaderError(name, { keyId });
+    out += index === 0 ? `${name}: ${value}` : `\n${name}: ${value}`;
+  }
+  return out;
+}

@@ -1,0 +1,184 @@
+/**
+ * Verifying a draft-cavage HTTP Signature under a strict policy.
+ * @packageDocumentation
+ */
+import { backend } from '#backend';
+import { isCavageAlgorithm, isHmacAlgorithm, primitiveFor } from './algorithms.js';
+import { checkContentDigest } from './content-digest.js';
+import { checkDigestHeader } from './digest.js';
+import {
+  AlgorithmNotAllowedError, DigestMissingError, ExpiredSignatureError, HeaderNotSignedError, InvalidDateError,
+  InvalidKeyError, MissingSignatureError, NotYetValidSignatureError, SignatureMismatchError, UnknownKeyError,
+} from './errors.js';
+import { headerTable, type HeaderTable } from './headers.js';
+import { parseHttpDate } from './http-date.js';
+import { importAsymmetricKey, looksLikeSecret } from './keys.js';
+import { bodyBytes } from './lib/bytes.js';
+import { parseSignatureHeader } from './signature-header.js';
+import { signingStringFromTable } from './signing-string.js';
+import type { CavageAlgorithm, SignableRequest, SignatureParameters, VerificationKey, VerifyOptions, VerifyResult } from './types.js';
+
+/** The headers a signature must cover unless the caller says otherwise (what JumpServer requires). */
+export const DEFAULT_REQUIRED_HEADERS: readonly string[] = ['(request-target)', 'date'];
+/** Default allowed clock difference, in seconds. */
+export const DEFAULT_CLOCK_SKEW = 300;
+
+/** Finds the signature header value per the scheme option. */
+function signatureHeaderOf(table: HeaderTable, scheme: VerifyOptions['scheme']): string {
+  if (scheme !== 'signature') {
+    const authorization = table.get('authorization');
+    if (authorization !== undefined && /^signature[ \t]/i.test(authorization)) return authorization;
+    if (scheme === 'authorization') throw new MissingSignatureError('The request has no Authorization: Signature header');
+  }
+  const signature = table.get('signature');
+  if (signature === undefined) throw new MissingSignatureError();
+  return signature;
+}
+
+/** Applies the clock-skew policy to `Date`, `created` and `expires` (draft-cavage-12 §2.1.4, §2.1.5). */
+function checkTimes(params: SignatureParameters, table: HeaderTable, nowSeconds: number, skew: number): void {
+  const { keyId } = params;
+  if (params.headers.includes('date')) {
+    const text = table.get('date');
+    if (text !== undefined) {
+      const ms = parseHttpDate(text);
+      if (ms === undefined) throw new InvalidDateError('The Date header is not an HTTP date', { keyId });
+      const seconds = ms / 1000;
+      if (seconds > nowSeconds + skew) throw new NotYetValidSignatureError('The Date header is in the future', { keyId });
+      if (seconds < nowSeconds - skew) throw new ExpiredSignatureError('The Date header is too old', { keyId });
+    }
+  }
+  if (params.created !== undefined && params.created > nowSeconds + skew) {
+    throw new NotYetValidSignatureError('The signature was created in the future', { keyId });
+  }
+  if (params.expires !== undefined && params.expires < nowSeconds - skew) {
+    throw new ExpiredSignatureError('The signature has expired', { keyId });
+  }
+}
+
+/** Picks the algorithm: the client's, which must be allowed for the key, or the key's own when absent. */
+function chooseAlgorithm(params: SignatureParameters, entry: VerificationKey): CavageAlgorithm {
+  const { keyId } = params;
+  const allowed = entry.algorithms;
+  if (!Array.isArray(allowed) || allowed.length === 0) {
+    throw new AlgorithmNotAllowedError('The key allows no algorithm', { keyId });
+  }
+  if (params.algorithm === undefined) return allowed[0] as CavageAlgorithm;
+  if (!isCavageAlgorithm(params.algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
+  if (!allowed.includes(params.algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not allowed for this key', { keyId });
+  return params.algorithm;
+}
+
+/** Whether the key entry describes an HMAC secret (decided by its allowed algorithms, then its form). */
+function isSecretEntry(entry: VerificationKey, keyId: string): boolean {
+  const hmac = entry.algorithms.some((a) => isHmacAlgorithm(a));
+  const asymmetric = entry.algorithms.some((a) => a !== 'hs2019' && !isHmacAlgorithm(a));
+  if (hmac && asymmetric) throw new InvalidKeyError('A key cannot allow both HMAC and asymmetric algorithms', { keyId });
+  if (hmac) return true;
+  if (asymmetric) return false;
+  return looksLikeSecret(entry.key);
+}
+
+/** Verifies the signature bytes over the signing string; false on mismatch. */
+async function verifyBytes(params: SignatureParameters, entry: VerificationKey, algorithm: CavageAlgorithm, data: string): Promise<boolean> {
+  const { keyId } = params;
+  const signature = backend.base64Decode(params.signature);
+  if (isSecretEntry(entry, keyId)) {
+    const { key } = entry;
+    if (typeof key !== 'string' && !(key instanceof Uint8Array)) throw new InvalidKeyError('An HMAC key must be a string or bytes', { keyId });
+    const primitive = primitiveFor(algorithm, { type: 'secret' });
+    if (primitive?.type !== 'hmac') throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
+    return backend.timingSafeEqual(backend.hmac(primitive.hash, key, data), signature);
+  }
+  const { key } = entry;
+  if (key instanceof Uint8Array || (typeof key === 'string' && looksLikeSecret(key))) {
+    throw new InvalidKeyError('An asymmetric algorithm needs a public key', { keyId });
+  }
+  const imported = importAsymmetricKey(key, 'verify', keyId);
+  const publicKey = 'kind' in imported ? imported : await imported;
+  const primitive = primitiveFor(algorithm, publicKey, entry.hs2019);
+  if (primitive === undefined || primitive.type === 'hmac') {
+    throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
+  }
+  return backend.verify(primitive, publicKey, data, signature);
+}
+
+/**
+ * Verifies a signed request. In order: size caps and parsing, the required headers policy, clock skew on
+ * `Date`/`created`/`expires`, the key lookup, the algorithm bound to the key, the body digest, and the
+ * signature itself (HMAC compared in constant time). Every failure throws; success returns what was verified.
+ *
+ * @param request - `{ method, url, headers }` as received; `url` is the raw request target (`req.url`).
+ * @param options - key lookup, required headers, clock skew, body, limits.
+ * @returns the verified keyId, algorithm, signed headers, `created`/`expires` and signing string.
+ * @throws {@link MissingSignatureError} `ERR_SIGNATURE_MISSING` — no signature header.
+ * @throws {@link HeaderTooLargeError} `ERR_HEADER_TOO_LARGE` — over a size cap.
+ * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable header.
+ * @throws {@link HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required header is not covered.
+ * @throws {@link MissingHeaderError} `ERR_MISSING_HEADER` — a signed header is absent.
+ * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks.
+ * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
+ * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — algorithm unknown, not allowed, or unfit for the key.
+ * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used.
+ * @throws {@link DigestMissingError}, {@link DigestMismatchError} — body integrity.
+ * @throws {@link SignatureMismatchError} `ERR_SIGNATURE_MISMATCH` — the signature does not verify.
+ * @example
+ * ```ts
+ * const result = await verify({ method: req.method, url: req.url, headers: req.headers }, {
+ *   keyLookup: async (keyId) => ({ key: await secretFor(keyId), algorithms: ['hmac-sha256'] }),
+ * })
+ * ```
+ * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2.5
+ */
+export async function verify(request: SignableRequest, options: VerifyOptions): Promise<VerifyResult> {
+  if (typeof options?.keyLookup !== 'function') throw new TypeError('verify needs a keyLookup function');
+  const table = headerTable(request.headers);
+  const params = parseSignatureHeader(signatureHeaderOf(table, options.scheme ?? 'any'), options);
+  const { keyId } = params;
+
+  for (const required of options.requiredHeaders ?? DEFAULT_REQUIRED_HEADERS) {
+    if (!params.headers.includes(required.toLowerCase())) throw new HeaderNotSignedError(required.toLowerCase(), { keyId });
+  }
+  if (params.headers.includes('(created)') && params.created === undefined) {
+    throw new InvalidDateError('(created) is signed but the created parameter is missing', { keyId });
+  }
+  if (params.headers.includes('(expires)') && params.expires === undefined) {
+    throw new InvalidDateError('(expires) is signed but the expires parameter is missing', { keyId });
+  }
+  const now = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
+  checkTimes(params, table, now / 1000, options.clockSkew ?? DEFAULT_CLOCK_SKEW);
+
+  const found = options.keyLookup(keyId, params);
+  const entry = found instanceof Promise ? await found : found;
+  if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
+  const algorithm = chooseAlgorithm(params, entry);
+
+  const signingString = signingStringFromTable(request.method, request.url, table, params.headers,
+    { created: params.created, expires: params.expires }, keyId);
+
+  if (options.body !== undefined) checkBodyDigest(params, table, options.body);
+
+  if (!(await verifyBytes(params, entry, algorithm, signingString))) throw new SignatureMismatchError({ keyId });
+
+  const result: VerifyResult = { keyId, algorithm, headers: params.headers, signingString };
+  if (params.created !== undefined) result.created = params.created;
+  if (params.expires !== undefined) result.expires = params.expires;
+  return result;
+}
+
+/** Recomputes every signed digest header over the received body; a non-empty body needs one. */
+function checkBodyDigest(params: SignatureParameters, table: HeaderTable, body: NonNullable<VerifyOptions['body']>): void {
+  const { keyId } = params;
+  let checked = false;
+  if (params.headers.includes('digest')) {
+    checkDigestHeader(table.get('digest') as string, body, keyId);
+    checked = true;
+  }
+  if (params.headers.includes('content-digest')) {
+    checkContentDigest(table.get('content-digest') as string, body, keyId);
+    checked = true;
+  }
+  if (!checked && bodyBytes(body).length > 0) {
+    throw new DigestMissingError('The request has a body but no signed digest', { keyId });
+  }
+}

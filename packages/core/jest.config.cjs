@@ -4,6 +4,7 @@ const base = require('../../jest.config.base.cjs');
 const backend = (name) => ({
   ...base,
   displayName: name,
+  globals: { EXPECTED_BACKEND: name },
   moduleNameMapper: { ...base.moduleNameMapper, '^#backend$': `<rootDir>/src/runtime/${name}.ts` },
 });
 module.exports = { projects: [backend('node'), { ...backend('portable'), testMatch: ['<rootDir>/test/**/*.both.test.ts'] }] };

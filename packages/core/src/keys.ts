@@ -15,7 +15,7 @@ interface Entry {
   promise: Promise<AsymmetricKey>;
 }
 
-const byString = new Map<string, Entry>();
+const byString = { sign: new Map<string, Entry>(), verify: new Map<string, Entry>() };
 const byObject = new WeakMap<object, { sign?: Entry; verify?: Entry }>();
 
 /** Whether a key input is the HMAC secret form (a string that is not PEM, or bytes). */
@@ -46,13 +46,14 @@ function sanitise(cause: unknown): Error {
 export function importAsymmetricKey(input: AsymmetricKeyInput, use: 'sign' | 'verify', keyId?: string): AsymmetricKey | Promise<AsymmetricKey> {
   let entry: Entry | undefined;
   if (typeof input === 'string' || ('pem' in input && 'passphrase' in input && typeof input.pem === 'string')) {
-    const id = typeof input === 'string' ? `${use}\u0000${input}` : `${use}\u0000${input.pem}\u0000${input.passphrase}`;
-    entry = byString.get(id);
+    const cache = byString[use];
+    const id = typeof input === 'string' ? input : `${input.pem}\u0000${input.passphrase}`;
+    entry = cache.get(id);
     if (entry === undefined) {
-      if (byString.size >= MAX_STRING_ENTRIES) byString.clear();
+      if (cache.size >= MAX_STRING_ENTRIES) cache.clear();
       entry = load(input, use, keyId);
-      byString.set(id, entry);
-      entry.promise.catch(() => byString.delete(id));
+      cache.set(id, entry);
+      entry.promise.catch(() => cache.delete(id));
     }
   } else {
     let slots = byObject.get(input);
@@ -70,5 +71,6 @@ export function importAsymmetricKey(input: AsymmetricKeyInput, use: 'sign' | 've
 
 /** Empties the key cache (e.g. after rotating keys held in long-lived strings). */
 export function clearKeyCache(): void {
-  byString.clear();
+  byString.sign.clear();
+  byString.verify.clear();
 }

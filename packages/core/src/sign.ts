@@ -10,6 +10,7 @@ import { AlgorithmNotAllowedError, InvalidKeyError } from './errors.js';
 import { headerTable } from './headers.js';
 import { formatHttpDate } from './http-date.js';
 import { importAsymmetricKey, looksLikeSecret } from './keys.js';
+import type { AsymmetricKey } from './runtime/backend.js';
 import { formatSignatureHeader } from './signature-header.js';
 import { signingStringFromTable } from './signing-string.js';
 import type { SignableRequest, SignOptions, SignResult } from './types.js';
@@ -43,7 +44,17 @@ function nowMs(now: Date | number | undefined): number {
  * ```
  * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2
  */
-export async function sign(request: SignableRequest, options: SignOptions): Promise<SignResult> {
+export function sign(request: SignableRequest, options: SignOptions): Promise<SignResult> {
+  // One promise per call: everything runs synchronously unless a key is still being imported.
+  try {
+    const result = signNow(request, options);
+    return result instanceof Promise ? result : Promise.resolve(result);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function signNow(request: SignableRequest, options: SignOptions): SignResult | Promise<SignResult> {
   const { keyId, algorithm } = options;
   if (typeof keyId !== 'string' || keyId === '') throw new TypeError('keyId must be a non-empty string');
   if (!isCavageAlgorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
@@ -71,14 +82,17 @@ export async function sign(request: SignableRequest, options: SignOptions): Prom
   const { expires } = options;
 
   const signingString = signingStringFromTable(request.method, request.url, table, names, { created, expires }, keyId);
-  const signature = await signString(signingString, options);
-  const value = formatSignatureHeader({ keyId, algorithm, headers: names, signature, created, expires }, options.scheme ?? 'authorization');
-  added[options.scheme === 'signature' ? 'signature' : 'authorization'] = value;
-  return { headers: added, signingString };
+  const finish = (signature: string): SignResult => {
+    const value = formatSignatureHeader({ keyId, algorithm, headers: names, signature, created, expires }, options.scheme ?? 'authorization');
+    added[options.scheme === 'signature' ? 'signature' : 'authorization'] = value;
+    return { headers: added, signingString };
+  };
+  const signature = signString(signingString, options);
+  return typeof signature === 'string' ? finish(signature) : signature.then(finish);
 }
 
-/** Signs a string with the options' key and algorithm; returns base64. */
-async function signString(data: string, options: SignOptions): Promise<string> {
+/** Signs a string with the options' key and algorithm; returns base64 (synchronously when it can). */
+function signString(data: string, options: SignOptions): string | Promise<string> {
   const { key, algorithm, keyId } = options;
   const secret = isHmacAlgorithm(algorithm) || (algorithm === 'hs2019' && looksLikeSecret(key));
   if (secret) {
@@ -91,15 +105,22 @@ async function signString(data: string, options: SignOptions): Promise<string> {
   if (key instanceof Uint8Array || (typeof key === 'string' && looksLikeSecret(key))) {
     throw new AlgorithmNotAllowedError('An asymmetric algorithm needs a private key, not a secret', { keyId });
   }
+  const withKey = (asymmetric: AsymmetricKey): string | Promise<string> => {
+    const primitive = primitiveFor(algorithm, asymmetric as BoundKey, options.hs2019);
+    if (primitive === undefined || primitive.type === 'hmac') {
+      throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
+    }
+    const failed = (cause: unknown): never => {
+      throw new InvalidKeyError('The key cannot sign with this algorithm', { keyId, cause: new Error(cause instanceof Error ? cause.name : 'Error') });
+    };
+    let signature: Uint8Array | Promise<Uint8Array>;
+    try {
+      signature = backend.sign(primitive, asymmetric, data);
+    } catch (cause) {
+      return failed(cause);
+    }
+    return signature instanceof Promise ? signature.then((bytes) => backend.base64Encode(bytes), failed) : backend.base64Encode(signature);
+  };
   const imported = importAsymmetricKey(key, 'sign', keyId);
-  const asymmetric = 'kind' in imported ? imported : await imported;
-  const primitive = primitiveFor(algorithm, asymmetric as BoundKey, options.hs2019);
-  if (primitive === undefined || primitive.type === 'hmac') {
-    throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
-  }
-  try {
-    return backend.base64Encode(await backend.sign(primitive, asymmetric, data));
-  } catch (cause) {
-    throw new InvalidKeyError('The key cannot sign with this algorithm', { keyId, cause: new Error(cause instanceof Error ? cause.name : 'Error') });
-  }
+  return imported instanceof Promise ? imported.then(withKey) : withKey(imported);
 }

@@ -184,11 +184,12 @@ export interface SignatureHeaderFields {
  * Quotes a parameter value: `"` and `\` are escaped; control characters (a header-injection risk) are refused.
  * @throws TypeError on a control character.
  */
+const NEEDS_CARE = /[\u0000-\u0008\u000a-\u001f\u007f"\\]/;
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
 function quote(name: string, value: string): string {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if ((c < 32 && c !== Ch.Tab) || c === 127) throw new TypeError(`${name} must not contain control characters`);
-  }
+  if (!NEEDS_CARE.test(value)) return `"${value}"`;
+  if (CONTROL.test(value)) throw new TypeError(`${name} must not contain control characters`);
   return `"${value.replace(/[\\"]/g, '\\$&')}"`;
 }
 

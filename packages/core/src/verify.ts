@@ -13,6 +13,7 @@ import {
 import { headerTable, type HeaderTable } from './headers.js';
 import { parseHttpDate } from './http-date.js';
 import { importAsymmetricKey, looksLikeSecret } from './keys.js';
+import type { AsymmetricKey } from './runtime/backend.js';
 import { bodyBytes } from './lib/bytes.js';
 import { parseSignatureHeader } from './signature-header.js';
 import { signingStringFromTable } from './signing-string.js';
@@ -79,8 +80,8 @@ function isSecretEntry(entry: VerificationKey, keyId: string): boolean {
   return looksLikeSecret(entry.key);
 }
 
-/** Verifies the signature bytes over the signing string; false on mismatch. */
-async function verifyBytes(params: SignatureParameters, entry: VerificationKey, algorithm: CavageAlgorithm, data: string): Promise<boolean> {
+/** Verifies the signature bytes over the signing string; false on mismatch (synchronously when it can). */
+function verifyBytes(params: SignatureParameters, entry: VerificationKey, algorithm: CavageAlgorithm, data: string): boolean | Promise<boolean> {
   const { keyId } = params;
   const signature = backend.base64Decode(params.signature);
   if (isSecretEntry(entry, keyId)) {
@@ -94,13 +95,15 @@ async function verifyBytes(params: SignatureParameters, entry: VerificationKey, 
   if (key instanceof Uint8Array || (typeof key === 'string' && looksLikeSecret(key))) {
     throw new InvalidKeyError('An asymmetric algorithm needs a public key', { keyId });
   }
+  const withKey = (publicKey: AsymmetricKey): boolean | Promise<boolean> => {
+    const primitive = primitiveFor(algorithm, publicKey, entry.hs2019);
+    if (primitive === undefined || primitive.type === 'hmac') {
+      throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
+    }
+    return backend.verify(primitive, publicKey, data, signature);
+  };
   const imported = importAsymmetricKey(key, 'verify', keyId);
-  const publicKey = 'kind' in imported ? imported : await imported;
-  const primitive = primitiveFor(algorithm, publicKey, entry.hs2019);
-  if (primitive === undefined || primitive.type === 'hmac') {
-    throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
-  }
-  return backend.verify(primitive, publicKey, data, signature);
+  return imported instanceof Promise ? imported.then(withKey) : withKey(imported);
 }
 
 /**
@@ -130,7 +133,17 @@ async function verifyBytes(params: SignatureParameters, entry: VerificationKey, 
  * ```
  * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2.5
  */
-export async function verify(request: SignableRequest, options: VerifyOptions): Promise<VerifyResult> {
+export function verify(request: SignableRequest, options: VerifyOptions): Promise<VerifyResult> {
+  // One promise per call: everything runs synchronously unless the lookup or a key import is asynchronous.
+  try {
+    const result = verifyNow(request, options);
+    return result instanceof Promise ? result : Promise.resolve(result);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResult | Promise<VerifyResult> {
   if (typeof options?.keyLookup !== 'function') throw new TypeError('verify needs a keyLookup function');
   const table = headerTable(request.headers);
   const params = parseSignatureHeader(signatureHeaderOf(table, options.scheme ?? 'any'), options);
@@ -148,22 +161,29 @@ export async function verify(request: SignableRequest, options: VerifyOptions): 
   const now = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
   checkTimes(params, table, now / 1000, options.clockSkew ?? DEFAULT_CLOCK_SKEW);
 
+  const withEntry = (entry: VerificationKey | null | undefined): VerifyResult | Promise<VerifyResult> => {
+    if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
+    const algorithm = chooseAlgorithm(params, entry);
+    const signingString = signingStringFromTable(request.method, request.url, table, params.headers,
+      { created: params.created, expires: params.expires }, keyId);
+    if (options.body !== undefined) checkBodyDigest(params, table, options.body);
+
+    const finish = (valid: boolean): VerifyResult => {
+      if (!valid) throw new SignatureMismatchError({ keyId });
+      const result: VerifyResult = { keyId, algorithm, headers: params.headers, signingString };
+      if (params.created !== undefined) result.created = params.created;
+      if (params.expires !== undefined) result.expires = params.expires;
+      return result;
+    };
+    const valid = verifyBytes(params, entry, algorithm, signingString);
+    return typeof valid === 'boolean' ? finish(valid) : valid.then(finish);
+  };
   const found = options.keyLookup(keyId, params);
-  const entry = found instanceof Promise ? await found : found;
-  if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
-  const algorithm = chooseAlgorithm(params, entry);
+  return isPromiseLike(found) ? Promise.resolve(found).then(withEntry) : withEntry(found);
+}
 
-  const signingString = signingStringFromTable(request.method, request.url, table, params.headers,
-    { created: params.created, expires: params.expires }, keyId);
-
-  if (options.body !== undefined) checkBodyDigest(params, table, options.body);
-
-  if (!(await verifyBytes(params, entry, algorithm, signingString))) throw new SignatureMismatchError({ keyId });
-
-  const result: VerifyResult = { keyId, algorithm, headers: params.headers, signingString };
-  if (params.created !== undefined) result.created = params.created;
-  if (params.expires !== undefined) result.expires = params.expires;
-  return result;
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** Recomputes every signed digest header over the received body; a non-empty body needs one. */

@@ -8,6 +8,7 @@ import forge from 'node-forge';
 import { hmac } from '@noble/hashes/hmac';
 import { sha1 } from '@noble/hashes/legacy';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2';
+import { decodeBase64, encodeBase64 } from '../lib/base64.js';
 import { constantTimeEqual, utf8 } from '../lib/bytes.js';
 import { derToP1363, p1363ToDer } from '../lib/ecdsa-encoding.js';
 import { asRsaEncryption, binaryToBytes, bytesToBinary, forgeRsaKey, fromPkcs8, fromSpki, readPem, type DerKey } from '../lib/pem.js';
@@ -238,12 +239,8 @@ export function createPortableBackend(subtle: SubtleCrypto | undefined): CryptoB
       }
     },
 
-    base64Encode(bytes) {
-      return btoa(bytesToBinary(bytes));
-    },
-    base64Decode(text) {
-      return binaryToBytes(atob(text));
-    },
+    base64Encode: encodeBase64,
+    base64Decode: decodeBase64,
     timingSafeEqual: constantTimeEqual,
   };
 }

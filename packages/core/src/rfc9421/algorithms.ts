@@ -1,0 +1,105 @@
+/**
+ * RFC 9421 §3.3 signature algorithms, bound to keys, and the signing/verifying of a signature base.
+ * Internal: the crypto runs through the `#backend` primitives shared with draft-cavage.
+ * @packageDocumentation
+ */
+import { backend } from '#backend';
+import { AlgorithmNotAllowedError, InvalidKeyError } from '../errors.js';
+import { importAsymmetricKey, looksLikeSecret } from '../keys.js';
+import type { AsymmetricKey, AsymmetricPrimitive } from '../runtime/backend.js';
+import type { KeyInput } from '../types.js';
+import type { Rfc9421Algorithm } from './types.js';
+
+/** Every RFC 9421 algorithm this library implements, in registry order (RFC 9421 §6.2.2). */
+export const RFC9421_ALGORITHMS: readonly Rfc9421Algorithm[] = [
+  'rsa-pss-sha512', 'rsa-v1_5-sha256', 'hmac-sha256', 'ecdsa-p256-sha256', 'ecdsa-p384-sha384', 'ed25519',
+];
+
+/**
+ * Whether a string names an RFC 9421 algorithm this library implements.
+ *
+ * @param name - an `alg` value.
+ * @returns true for the six registered algorithms.
+ * @example
+ * ```ts
+ * isRfc9421Algorithm('ed25519') // true
+ * ```
+ */
+export function isRfc9421Algorithm(name: unknown): name is Rfc9421Algorithm {
+  return typeof name === 'string' && (RFC9421_ALGORITHMS as readonly string[]).includes(name);
+}
+
+/**
+ * The primitive an algorithm means for an asymmetric key, or undefined when they do not fit.
+ * RSASSA-PSS: SHA-512, MGF1-SHA-512, salt 64 (§3.3.1); PKCS#1 v1.5 SHA-256 (§3.3.2); ECDSA with r‖s
+ * (IEEE P1363) encoding, SHA-256 on P-256 and SHA-384 on P-384 (§3.3.4, §3.3.5); Ed25519 (§3.3.6).
+ */
+function primitiveFor(algorithm: Rfc9421Algorithm, key: AsymmetricKey): AsymmetricPrimitive | undefined {
+  switch (algorithm) {
+    case 'rsa-pss-sha512':
+      return key.kind === 'rsa' || key.kind === 'rsa-pss' ? { type: 'rsa-pss', hash: 'SHA-512', saltLength: 64 } : undefined;
+    case 'rsa-v1_5-sha256':
+      return key.kind === 'rsa' ? { type: 'rsa-pkcs1', hash: 'SHA-256' } : undefined;
+    case 'ecdsa-p256-sha256':
+      return key.kind === 'ec' && key.curve === 'P-256' ? { type: 'ecdsa', hash: 'SHA-256', curve: 'P-256', encoding: 'p1363' } : undefined;
+    case 'ecdsa-p384-sha384':
+      return key.kind === 'ec' && key.curve === 'P-384' ? { type: 'ecdsa', hash: 'SHA-384', curve: 'P-384', encoding: 'p1363' } : undefined;
+    case 'ed25519':
+      return key.kind === 'ed25519' ? { type: 'ed25519' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Imports (from the cache) the asymmetric key and binds the algorithm to it. */
+async function bind(algorithm: Rfc9421Algorithm, key: KeyInput, use: 'sign' | 'verify', keyId: string | undefined): Promise<{ primitive: AsymmetricPrimitive; imported: AsymmetricKey }> {
+  if (key instanceof Uint8Array || (typeof key === 'string' && looksLikeSecret(key))) {
+    if (use === 'sign') throw new AlgorithmNotAllowedError('An asymmetric algorithm needs a private key, not a secret', { keyId });
+    throw new InvalidKeyError('An asymmetric algorithm needs a public key', { keyId });
+  }
+  const pending = importAsymmetricKey(key, use, keyId);
+  const imported = 'kind' in pending ? pending : await pending;
+  const primitive = primitiveFor(algorithm, imported);
+  if (primitive === undefined) throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
+  return { primitive, imported };
+}
+
+/**
+ * Signs a signature base (RFC 9421 §3.1 step 6).
+ * @throws AlgorithmNotAllowedError when the algorithm is unknown or does not fit the key.
+ * @throws InvalidKeyError when the key cannot be imported or used.
+ */
+export async function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, keyId: string | undefined): Promise<Uint8Array> {
+  if (!isRfc9421Algorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
+  if (algorithm === 'hmac-sha256') {
+    if (typeof key !== 'string' && !(key instanceof Uint8Array)) {
+      throw new AlgorithmNotAllowedError('hmac-sha256 needs a secret (string or bytes)', { keyId });
+    }
+    if (typeof key === 'string' && !looksLikeSecret(key)) {
+      throw new AlgorithmNotAllowedError('hmac-sha256 needs a secret, not a PEM key', { keyId });
+    }
+    return backend.hmac('SHA-256', key, base);
+  }
+  const { primitive, imported } = await bind(algorithm, key, 'sign', keyId);
+  try {
+    return await backend.sign(primitive, imported, base);
+  } catch (cause) {
+    throw new InvalidKeyError('The key cannot sign with this algorithm', { keyId, cause: new Error(cause instanceof Error ? cause.name : 'Error') });
+  }
+}
+
+/**
+ * Verifies a signature over a signature base (RFC 9421 §3.2 step 8); HMAC is compared in constant time.
+ * @returns whether the signature verifies.
+ * @throws AlgorithmNotAllowedError when the algorithm does not fit the key.
+ * @throws InvalidKeyError when the key cannot be imported or is of the wrong form.
+ */
+export async function verifyBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: Uint8Array, keyId: string | undefined): Promise<boolean> {
+  if (algorithm === 'hmac-sha256') {
+    if (typeof key !== 'string' && !(key instanceof Uint8Array)) throw new InvalidKeyError('An HMAC key must be a string or bytes', { keyId });
+    if (typeof key === 'string' && !looksLikeSecret(key)) throw new InvalidKeyError('An HMAC key must be a secret, not a PEM key', { keyId });
+    return backend.timingSafeEqual(backend.hmac('SHA-256', key, base), signature);
+  }
+  const { primitive, imported } = await bind(algorithm, key, 'verify', keyId);
+  return backend.verify(primitive, imported, base, signature);
+}

@@ -1,0 +1,122 @@
+/**
+ * The `Signature-Input` and `Signature` fields: Structured Field dictionaries keyed by signature label
+ * (RFC 9421 §4.1, §4.2, §4.3). Internal.
+ * @packageDocumentation
+ */
+import { isInnerList, parseDictionary, serializeDictionary, type Dictionary, type Parameters } from 'structured-headers';
+import { HeaderTooLargeError, MalformedSignatureError, MissingSignatureError } from '../errors.js';
+import { componentFromItem, type ComponentId } from './components.js';
+import { readParameters, serializeSignatureParams } from './parameters.js';
+import type { Rfc9421Parameters } from './types.js';
+
+/** Default cap on the length of `Signature-Input` / `Signature`, characters. */
+export const DEFAULT_MAX_HEADER_LENGTH = 8192;
+/** Default cap on the number of signatures in one message. */
+export const DEFAULT_MAX_SIGNATURES = 16;
+/** Default cap on the number of components one signature covers. */
+export const DEFAULT_MAX_COMPONENTS = 64;
+
+/** A signature label: a Structured Field dictionary key (RFC 8941 §3.2). */
+export const LABEL = /^[a-z*][a-z0-9_\-.*]{0,63}$/;
+
+/** The two fields of a message, parsed. */
+export interface SignatureFields {
+  inputs: Dictionary;
+  signatures: Dictionary;
+}
+
+/** One signature, read from its `Signature-Input` member and `Signature` member. */
+export interface ParsedSignature {
+  label: string;
+  components: ComponentId[];
+  params: Parameters;
+  parameters: Rfc9421Parameters;
+  /** `@signature-params`: the member re-serialised canonically (RFC 9421 §2.3). */
+  signatureParams: string;
+  signature: Uint8Array;
+}
+
+/** Limits applied before and while parsing. */
+export interface DictionaryLimits {
+  maxHeaderLength: number;
+  maxSignatures: number;
+  maxComponents: number;
+}
+
+function parseField(lines: readonly string[] | undefined, name: string, limits: DictionaryLimits): Dictionary {
+  if (lines === undefined) return new Map();
+  const value = lines.join(', ');
+  if (value.length > limits.maxHeaderLength) throw new HeaderTooLargeError(`The ${name} header is over the size limit`);
+  let dictionary: Dictionary;
+  try {
+    dictionary = parseDictionary(value);
+  } catch {
+    throw new MalformedSignatureError(`The ${name} header is not a structured field dictionary`);
+  }
+  if (dictionary.size > limits.maxSignatures) throw new HeaderTooLargeError(`The ${name} header has too many members`);
+  return dictionary;
+}
+
+/**
+ * Parses the signature fields of a received message.
+ * @throws MissingSignatureError when there is no `Signature-Input` or no `Signature` field.
+ * @throws HeaderTooLargeError, MalformedSignatureError.
+ */
+export function parseSignatureFields(inputLines: readonly string[] | undefined, signatureLines: readonly string[] | undefined, limits: DictionaryLimits): SignatureFields {
+  if (inputLines === undefined && signatureLines === undefined) throw new MissingSignatureError('The message has no Signature-Input and Signature headers');
+  if (inputLines === undefined) throw new MissingSignatureError('The message has a Signature header but no Signature-Input header');
+  if (signatureLines === undefined) throw new MissingSignatureError('The message has a Signature-Input header but no Signature header');
+  return { inputs: parseField(inputLines, 'Signature-Input', limits), signatures: parseField(signatureLines, 'Signature', limits) };
+}
+
+/**
+ * Reads one labelled signature (RFC 9421 §3.2 steps 1–4).
+ * @throws MalformedSignatureError when the member is not an inner list of component identifiers, or its
+ * `Signature` member is missing or not a byte sequence.
+ * @throws HeaderTooLargeError when it covers too many components.
+ * @throws InvalidDateError when `created`/`expires` is not an integer.
+ */
+export function readSignature(fields: SignatureFields, label: string, limits: DictionaryLimits): ParsedSignature {
+  const input = fields.inputs.get(label);
+  if (input === undefined || !isInnerList(input)) throw new MalformedSignatureError('A Signature-Input member is not an inner list');
+  const [items, params] = input;
+  const parameters = readParameters(params);
+  const keyId = parameters.keyid;
+  if (items.length > limits.maxComponents) throw new HeaderTooLargeError('The signature covers too many components', { keyId });
+  const components = items.map((item) => componentFromItem(item, keyId));
+  const member = fields.signatures.get(label);
+  if (member === undefined) throw new MalformedSignatureError('The Signature header has no member for this label', { keyId });
+  if (isInnerList(member) || !(member[0] instanceof ArrayBuffer)) throw new MalformedSignatureError('A Signature member is not a byte sequence', { keyId });
+  return { label, components, params, parameters, signatureParams: serializeSignatureParams(components, params), signature: new Uint8Array(member[0]) };
+}
+
+/**
+ * Adds a signature to the message's existing `Signature-Input` and `Signature` values (RFC 9421 §4.3), choosing
+ * the first free `sig<n>` label when none is given.
+ * @returns both field values and the label used.
+ * @throws TypeError when the given label is invalid or already used.
+ * @throws MalformedSignatureError when an existing field does not parse.
+ */
+export function addSignature(
+  inputLines: readonly string[] | undefined, signatureLines: readonly string[] | undefined,
+  label: string | undefined, signatureParams: string, signature: Uint8Array,
+): { label: string; input: string; signature: string } {
+  const limits = { maxHeaderLength: Number.POSITIVE_INFINITY, maxSignatures: Number.POSITIVE_INFINITY, maxComponents: Number.POSITIVE_INFINITY };
+  const inputs = parseField(inputLines, 'Signature-Input', limits);
+  const signatures = parseField(signatureLines, 'Signature', limits);
+  let chosen = label;
+  if (chosen === undefined) {
+    for (let n = 1; n <= inputs.size + signatures.size + 1; n++) {
+      if (!inputs.has(`sig${n}`) && !signatures.has(`sig${n}`)) { chosen = `sig${n}`; break; }
+    }
+  } else if (!LABEL.test(chosen)) {
+    throw new TypeError('label must be a lower-case structured field key (a-z, 0-9, _-.*), at most 64 characters');
+  } else if (inputs.has(chosen) || signatures.has(chosen)) {
+    throw new TypeError('the message already carries a signature with this label');
+  }
+  const finalLabel = chosen as string;
+  const member = new Map(parseDictionary(`${finalLabel}=${signatureParams}`));
+  for (const [key, value] of member) inputs.set(key, value);
+  signatures.set(finalLabel, [signature, new Map()]);
+  return { label: finalLabel, input: serializeDictionary(inputs), signature: serializeDictionary(signatures) };
+}

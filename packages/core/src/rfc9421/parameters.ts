@@ -1,0 +1,68 @@
+/**
+ * RFC 9421 §2.3 signature parameters: reading them from a received inner list, building them for signing.
+ * Internal.
+ * @packageDocumentation
+ */
+import { serializeInnerList, type Parameters } from 'structured-headers';
+import { InvalidDateError, MalformedSignatureError } from '../errors.js';
+import type { ComponentId } from './components.js';
+import type { Rfc9421ParameterName, Rfc9421Parameters } from './types.js';
+
+/**
+ * The order in which {@link signRfc9421} writes parameters unless told otherwise. It reproduces the RFC 9421
+ * Appendix B examples (`created`, then `keyid`, then `nonce` or `tag`).
+ */
+export const DEFAULT_PARAMETER_ORDER: readonly Rfc9421ParameterName[] = ['created', 'expires', 'keyid', 'alg', 'nonce', 'tag'];
+
+const TIME_PARAMS = new Set(['created', 'expires']);
+const STRING_PARAMS = new Set(['nonce', 'alg', 'keyid', 'tag']);
+
+/**
+ * Reads the known parameters of a received signature (RFC 9421 §2.3): `created`/`expires` must be integers,
+ * the others strings; unknown parameters are kept in the serialisation and otherwise ignored.
+ * @throws InvalidDateError when `created`/`expires` is not a non-negative integer.
+ * @throws MalformedSignatureError when `nonce`/`alg`/`keyid`/`tag` is not a string.
+ */
+export function readParameters(params: Parameters): Rfc9421Parameters {
+  const keyidValue = params.get('keyid');
+  const keyId = typeof keyidValue === 'string' ? keyidValue : undefined;
+  const out: Rfc9421Parameters = {};
+  for (const [name, value] of params) {
+    if (TIME_PARAMS.has(name)) {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+        throw new InvalidDateError(`The ${name} parameter is not an integer time`, { keyId });
+      }
+      out[name as 'created' | 'expires'] = value;
+    } else if (STRING_PARAMS.has(name)) {
+      if (typeof value !== 'string') throw new MalformedSignatureError(`The ${name} parameter is not a string`, { keyId });
+      out[name as 'nonce' | 'alg' | 'keyid' | 'tag'] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Builds the parameter map in the given order, skipping absent values.
+ * @throws TypeError when a value has the wrong type (non-integer time, non-ASCII string).
+ */
+export function buildParameters(values: Rfc9421Parameters, order: readonly Rfc9421ParameterName[] = DEFAULT_PARAMETER_ORDER): Parameters {
+  const params: Parameters = new Map();
+  const names = [...order, ...DEFAULT_PARAMETER_ORDER.filter((name) => !order.includes(name))];
+  for (const name of names) {
+    if (!DEFAULT_PARAMETER_ORDER.includes(name)) throw new TypeError('parameterOrder names an unknown parameter');
+    const value = values[name];
+    if (value === undefined) continue;
+    if (TIME_PARAMS.has(name)) {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer (Unix seconds)`);
+    } else if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) {
+      throw new TypeError(`${name} must be a printable ASCII string`);
+    }
+    params.set(name, value);
+  }
+  return params;
+}
+
+/** Serialises `@signature-params`: the inner list of component identifiers with the parameters (RFC 9421 §2.3). */
+export function serializeSignatureParams(components: readonly ComponentId[], params: Parameters): string {
+  return serializeInnerList([components.map((c) => [c.name, c.params]), params]);
+}

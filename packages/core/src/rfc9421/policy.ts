@@ -1,0 +1,83 @@
+/**
+ * The verifier's policy (RFC 9421 §3.2 step 6, §7.2): which components and parameters a signature must
+ * have, and its validity in time. Internal.
+ * @packageDocumentation
+ */
+import { ExpiredSignatureError, HeaderNotSignedError, InvalidDateError, NotYetValidSignatureError } from '../errors.js';
+import { matchKey, parseComponentText, type ComponentId } from './components.js';
+import type { ParsedSignature } from './dictionaries.js';
+import type { Rfc9421ParameterName, VerifyRfc9421Options } from './types.js';
+
+/** Components a request signature must cover unless the caller says otherwise. */
+export const DEFAULT_REQUIRED_REQUEST_COMPONENTS: readonly string[] = ['@method', '@authority', '@path'];
+/** Components a response signature must cover unless the caller says otherwise. */
+export const DEFAULT_REQUIRED_RESPONSE_COMPONENTS: readonly string[] = ['@status'];
+/** Parameters a signature must carry unless the caller says otherwise. */
+export const DEFAULT_REQUIRED_PARAMETERS: readonly Rfc9421ParameterName[] = ['created', 'keyid'];
+/** Default allowed clock difference, seconds. */
+export const DEFAULT_CLOCK_SKEW = 300;
+
+/** The policy with its identifiers parsed once per verification. */
+export interface CompiledPolicy {
+  required: ComponentId[];
+  parameters: readonly Rfc9421ParameterName[];
+  tag: string | undefined;
+  nonce: boolean;
+}
+
+/**
+ * Compiles the static part of the policy.
+ * @throws TypeError when a required component identifier is invalid.
+ */
+export function compilePolicy(options: VerifyRfc9421Options, response: boolean): CompiledPolicy {
+  const components = options.requiredComponents ?? (response ? DEFAULT_REQUIRED_RESPONSE_COMPONENTS : DEFAULT_REQUIRED_REQUEST_COMPONENTS);
+  return {
+    required: components.map(parseComponentText),
+    parameters: options.requiredParameters ?? DEFAULT_REQUIRED_PARAMETERS,
+    tag: options.tag,
+    nonce: options.replayStore !== undefined,
+  };
+}
+
+/**
+ * Checks what a signature covers and carries (RFC 9421 §3.2 step 6, §7.2.1).
+ * @throws HeaderNotSignedError naming the first required component or parameter that is missing, or `tag`.
+ */
+export function checkCoverage(signature: ParsedSignature, policy: CompiledPolicy): void {
+  const keyId = signature.parameters.keyid;
+  const covered = new Set(signature.components.map(matchKey));
+  for (const required of policy.required) {
+    if (!covered.has(matchKey(required))) throw new HeaderNotSignedError(required.id, { keyId });
+  }
+  for (const name of policy.parameters) {
+    if (signature.parameters[name] === undefined) throw new HeaderNotSignedError(name, { keyId });
+  }
+  if (policy.tag !== undefined && signature.parameters.tag !== policy.tag) throw new HeaderNotSignedError('tag', { keyId });
+  if (policy.nonce && signature.parameters.nonce === undefined) throw new HeaderNotSignedError('nonce', { keyId });
+}
+
+/**
+ * Checks `created`, `expires` and the maximum age against the clock (RFC 9421 §3.2 step 6, §7.2.2).
+ * @returns the last Unix second at which the signature is acceptable, when it is bounded.
+ * @throws InvalidDateError when `expires` is before `created`.
+ * @throws NotYetValidSignatureError when `created` is after now + skew.
+ * @throws ExpiredSignatureError when `expires` is before now − skew, or `created` is older than `maxAge` + skew.
+ * @throws HeaderNotSignedError when `maxAge` is set and the signature has no `created`.
+ */
+export function checkTimes(signature: ParsedSignature, options: VerifyRfc9421Options, nowSeconds: number): number | undefined {
+  const { created, expires, keyid: keyId } = signature.parameters;
+  const skew = options.clockSkew ?? DEFAULT_CLOCK_SKEW;
+  if (!Number.isFinite(skew) || skew < 0) throw new RangeError('clockSkew must be a non-negative number of seconds');
+  if (created !== undefined && expires !== undefined && expires < created) throw new InvalidDateError('The signature expires before it was created', { keyId });
+  if (created !== undefined && created > nowSeconds + skew) throw new NotYetValidSignatureError('The signature was created in the future', { keyId });
+  if (expires !== undefined && expires < nowSeconds - skew) throw new ExpiredSignatureError('The signature has expired', { keyId });
+  let until = expires === undefined ? undefined : expires + skew;
+  if (options.maxAge !== undefined) {
+    if (!Number.isFinite(options.maxAge) || options.maxAge < 0) throw new RangeError('maxAge must be a non-negative number of seconds');
+    if (created === undefined) throw new HeaderNotSignedError('created', { keyId });
+    if (created + options.maxAge < nowSeconds - skew) throw new ExpiredSignatureError('The signature is older than the maximum age', { keyId });
+    const ageLimit = created + options.maxAge + skew;
+    until = until === undefined ? ageLimit : Math.min(until, ageLimit);
+  }
+  return until;
+}

@@ -1,0 +1,81 @@
+/**
+ * Signing a request or response with an RFC 9421 HTTP Message Signature.
+ * @packageDocumentation
+ */
+import { createContentDigest } from '../content-digest.js';
+import { AlgorithmNotAllowedError } from '../errors.js';
+import { isRfc9421Algorithm, signBase } from './algorithms.js';
+import { hasQuery, isResponseView, messageView, parseComponentText } from './components.js';
+import { addSignature } from './dictionaries.js';
+import { buildParameters, serializeSignatureParams } from './parameters.js';
+import { signatureBaseOf } from './signature-base.js';
+import type { Rfc9421Message, SignRfc9421Options, SignRfc9421Result } from './types.js';
+
+function nowMs(now: Date | number | undefined): number {
+  if (now === undefined) return Date.now();
+  return typeof now === 'number' ? now : now.getTime();
+}
+
+/**
+ * Signs a request or a response (RFC 9421 §3.1). Makes the `Content-Digest` when asked (RFC 9530), derives
+ * the covered components, builds the signature base, signs it, and adds the signature to the message's
+ * `Signature-Input` and `Signature` dictionaries under a label — so a message can carry several signatures.
+ *
+ * @param message - a request `{ method, url, headers }` or a response `{ status, headers, request? }` (the
+ * request is needed for components with `;req`).
+ * @param options - key, algorithm, keyId, label, components, `created`/`expires`/`nonce`/`tag`, body + digest.
+ * @returns the headers to set (`signature-input`, `signature`, and `content-digest` when made), the label and
+ * the signature base.
+ * @throws {@link AlgorithmNotAllowedError} when the algorithm is unknown or does not fit the key.
+ * @throws {@link InvalidKeyError} when the key cannot be imported.
+ * @throws {@link MissingHeaderError} when a covered field, query parameter, dictionary key or bound request is absent.
+ * @throws {@link MalformedSignatureError} when the message's existing signature fields do not parse.
+ * @throws TypeError on a malformed option (bad component identifier, duplicate or used label, no body for a digest).
+ * @example
+ * ```ts
+ * const { headers } = await signRfc9421(
+ *   { method: 'POST', url: 'https://example.com/foo?param=Value&Pet=dog', headers: { 'content-type': 'application/json' } },
+ *   { key: privateKeyPem, algorithm: 'ed25519', keyId: 'test-key-ed25519', body, digest: 'SHA-512',
+ *     components: ['@method', '@authority', '@path', 'content-type'] },
+ * )
+ * // headers: { 'content-digest': 'sha-512=:…:', 'signature-input': 'sig1=(…);created=…;keyid="test-key-ed25519"', signature: 'sig1=:…:' }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9421#section-3.1
+ */
+export async function signRfc9421(message: Rfc9421Message, options: SignRfc9421Options): Promise<SignRfc9421Result> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('signRfc9421 needs options');
+  const { algorithm, keyId } = options;
+  if (keyId !== undefined && (typeof keyId !== 'string' || keyId === '')) throw new TypeError('keyId must be a non-empty string');
+  if (!isRfc9421Algorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
+  const view = messageView(message, options);
+  const added: Record<string, string> = {};
+  const names = options.components === undefined
+    ? [...(isResponseView(view) ? ['@status'] : ['@method', '@authority', '@path', ...(hasQuery(view) ? ['@query'] : [])])]
+    : [...options.components];
+
+  if (options.digest !== undefined) {
+    if (options.body === undefined) throw new TypeError('a digest needs the body');
+    const value = createContentDigest(options.body, options.digest);
+    added['content-digest'] = value;
+    view.fields.set('content-digest', [value]);
+    if (!names.some((name) => parseComponentText(name).id === '"content-digest"')) names.push('content-digest');
+  }
+  const components = names.map(parseComponentText);
+
+  const time = nowMs(options.now);
+  if (!Number.isFinite(time)) throw new TypeError('now must be a valid time');
+  const created = options.created === false ? undefined : options.created ?? Math.floor(time / 1000);
+  if (created !== undefined && options.expires !== undefined && options.expires < created) throw new RangeError('expires must not be before created');
+  const params = buildParameters(
+    { created, expires: options.expires, keyid: keyId, alg: options.includeAlg === true ? algorithm : undefined, nonce: options.nonce, tag: options.tag },
+    options.parameterOrder,
+  );
+  const signatureParams = serializeSignatureParams(components, params);
+  const signatureBase = signatureBaseOf(view, components, signatureParams, 'sign', keyId);
+  const signature = await signBase(algorithm, options.key, signatureBase, keyId);
+  const fields = addSignature(view.fields.get('signature-input'), view.fields.get('signature'), options.label, signatureParams, signature);
+  added['signature-input'] = fields.input;
+  added['signature'] = fields.signature;
+  return { headers: added, label: fields.label, signatureBase, signatureParams };
+}
+

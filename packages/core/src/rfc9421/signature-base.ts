@@ -1,0 +1,86 @@
+/**
+ * RFC 9421 §2.5: the signature base — one `"<component>": <value>` line per covered component, then the
+ * `"@signature-params"` line, joined by `\n` with no trailing newline.
+ * @packageDocumentation
+ */
+import { isInnerList, parseList, type Parameters } from 'structured-headers';
+import { MalformedSignatureError } from '../errors.js';
+import {
+  componentFromItem, componentLines, invalid, matchKey, messageView, parseComponentText,
+  type ComponentId, type MessageView, type Mode,
+} from './components.js';
+import { buildParameters, serializeSignatureParams } from './parameters.js';
+import type { ComponentOptions, Rfc9421Message, Rfc9421Parameters, SignatureParamsInit } from './types.js';
+
+/**
+ * The signature base of covered components over a prepared message (RFC 9421 §2.5). Internal.
+ * @throws TypeError (sign) / MalformedSignatureError (verify) on a duplicate or inapplicable component.
+ * @throws MissingHeaderError when a covered field, query parameter or dictionary key is absent.
+ */
+export function signatureBaseOf(view: MessageView, components: readonly ComponentId[], signatureParams: string, mode: Mode, keyId: string | undefined): string {
+  const seen = new Set<string>();
+  let base = '';
+  for (const component of components) {
+    const key = matchKey(component);
+    // §2.5 step 2.1: the same component identifier must not appear twice.
+    if (seen.has(key)) throw invalid(mode, 'A component is covered twice', keyId);
+    seen.add(key);
+    for (const line of componentLines(component, view, mode, keyId)) base += `${line}\n`;
+  }
+  return `${base}"@signature-params": ${signatureParams}`;
+}
+
+function parametersFrom(init: SignatureParamsInit['parameters']): Parameters {
+  if (init === undefined) return new Map();
+  if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    const params: Parameters = new Map();
+    for (const pair of init as Iterable<readonly [string, string | number | boolean]>) {
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') throw new TypeError('parameters must be [name, value] pairs');
+      params.set(pair[0], pair[1]);
+    }
+    return params;
+  }
+  return buildParameters(init as Rfc9421Parameters);
+}
+
+/**
+ * Builds the signature base of a message, for debugging or for signing with an external key (an HSM, a
+ * KMS). Give either the `@signature-params` value as received (a `Signature-Input` member value such as
+ * `("@method" "@path");created=1618884473;keyid="k"`) or the components and parameters.
+ *
+ * @param message - a request `{ method, url, headers }` or a response `{ status, headers, request? }`.
+ * @param signatureParams - the `@signature-params` inner list as text, or `{ components, parameters }`.
+ * @param options - Structured Field types of fields covered with `;sf`/`;key`.
+ * @returns the exact signature base (lines joined by `\n`, no trailing newline).
+ * @throws {@link MissingHeaderError} when a covered field, query parameter, dictionary key or bound request is absent.
+ * @throws {@link MalformedSignatureError} when the text is not an inner list of valid component identifiers.
+ * @throws TypeError on an invalid component identifier or parameter given as an object.
+ * @example
+ * ```ts
+ * buildSignatureBase(
+ *   { method: 'POST', url: 'https://example.com/foo?param=Value&Pet=dog', headers: { date: 'Tue, 20 Apr 2021 02:07:55 GMT' } },
+ *   { components: ['@method', '@authority', 'date'], parameters: { created: 1618884473, keyid: 'k' } },
+ * )
+ * // "@method": POST\n"@authority": example.com\n"date": Tue, 20 Apr 2021 02:07:55 GMT\n"@signature-params": ("@method" "@authority" "date");created=1618884473;keyid="k"
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9421#section-2.5
+ */
+export function buildSignatureBase(message: Rfc9421Message, signatureParams: string | SignatureParamsInit, options: ComponentOptions = {}): string {
+  const view = messageView(message, options);
+  if (typeof signatureParams === 'string') {
+    let list: ReturnType<typeof parseList>;
+    try {
+      list = parseList(signatureParams);
+    } catch {
+      throw new MalformedSignatureError('The signature parameters are not a structured field inner list');
+    }
+    const member = list[0];
+    if (list.length !== 1 || member === undefined || !isInnerList(member)) {
+      throw new MalformedSignatureError('The signature parameters are not one inner list');
+    }
+    const components = member[0].map((item) => componentFromItem(item, undefined));
+    return signatureBaseOf(view, components, serializeSignatureParams(components, member[1]), 'verify', undefined);
+  }
+  const components = signatureParams.components.map(parseComponentText);
+  return signatureBaseOf(view, components, serializeSignatureParams(components, parametersFrom(signatureParams.parameters)), 'sign', undefined);
+}

@@ -1,0 +1,231 @@
+/**
+ * Public types of RFC 9421 HTTP Message Signatures: messages, options, results.
+ * @packageDocumentation
+ */
+import type { BodyInput, DigestAlgorithm, HeadersInit, KeyInput } from '../types.js';
+import type { ReplayStore } from './replay.js';
+
+/**
+ * The algorithm names of the HTTP Signature Algorithms registry that this library implements
+ * (RFC 9421 §3.3, §6.2.2).
+ */
+export type Rfc9421Algorithm =
+  | 'rsa-pss-sha512'
+  | 'rsa-v1_5-sha256'
+  | 'hmac-sha256'
+  | 'ecdsa-p256-sha256'
+  | 'ecdsa-p384-sha384'
+  | 'ed25519';
+
+/** A request as RFC 9421 derives components from it (RFC 9421 §2.2). */
+export interface Rfc9421Request {
+  /** The method exactly as sent (`@method` is case-sensitive and not normalised, RFC 9421 §2.2.1). */
+  method: string;
+  /**
+   * The target URI: absolute (`https://example.com:8443/p?q=1`), or the origin-form request target alone
+   * (`/p?q=1`, as a server sees it) — then `@authority` comes from the `Host` header. Path and query are used
+   * exactly as given, never re-encoded.
+   */
+  url: string;
+  /** The request headers. */
+  headers?: HeadersInit | undefined;
+  /**
+   * The URI scheme (`'https'`, `'http'`) when `url` is not absolute; needed only for `@scheme` and
+   * `@target-uri` (a server knows it from its listener).
+   */
+  scheme?: string | undefined;
+}
+
+/** A response, optionally bound to the request that caused it (for `;req` components, RFC 9421 §2.4). */
+export interface Rfc9421Response {
+  /** The three-digit status code (`@status`, RFC 9421 §2.2.9). */
+  status: number;
+  /** The response headers. */
+  headers?: HeadersInit | undefined;
+  /** The request this response answers; components with the `req` parameter are read from it. */
+  request?: Rfc9421Request | undefined;
+}
+
+/** A message to sign or verify: a request, or a response. */
+export type Rfc9421Message = Rfc9421Request | Rfc9421Response;
+
+/** The names of the signature parameters defined by RFC 9421 §2.3. */
+export type Rfc9421ParameterName = 'created' | 'expires' | 'nonce' | 'alg' | 'keyid' | 'tag';
+
+/** Signature parameters (RFC 9421 §2.3) as read from a `Signature-Input` member. */
+export interface Rfc9421Parameters {
+  /** Creation time, Unix seconds. */
+  created?: number | undefined;
+  /** Expiry time, Unix seconds. */
+  expires?: number | undefined;
+  /** A random value for replay protection. */
+  nonce?: string | undefined;
+  /** The algorithm name, when the signer stated it. */
+  alg?: string | undefined;
+  /** The key identifier. */
+  keyid?: string | undefined;
+  /** An application-specific tag. */
+  tag?: string | undefined;
+}
+
+/**
+ * What `@signature-params` is built from when calling {@link buildSignatureBase} directly: the covered
+ * component identifiers and the parameters, in the order they are serialised.
+ */
+export interface SignatureParamsInit {
+  /** Component identifiers, e.g. `'@method'`, `'content-digest'`, `'"@query-param";name="Pet"'`, `'signature;key="sig1";req'`. */
+  components: readonly string[];
+  /** Parameters in serialisation order, e.g. `[['created', 1618884473], ['keyid', 'k']]`, or an object (RFC 9421 §2.3 order of {@link DEFAULT_PARAMETER_ORDER}). */
+  parameters?: Rfc9421Parameters | Iterable<readonly [string, string | number | boolean]> | undefined;
+}
+
+/** Options that change how component values are derived (shared by signing, verifying and building a base). */
+export interface ComponentOptions {
+  /**
+   * The Structured Field type of fields covered with `;sf` or `;key` that this library does not know
+   * (RFC 9421 §2.1.1). Built in: the signature fields, `accept-signature`, `content-digest`, `repr-digest`,
+   * `want-*-digest`, `priority`, `cache-status`, `proxy-status`, `cdn-cache-control`.
+   */
+  structuredFields?: Readonly<Record<string, 'item' | 'list' | 'dictionary'>> | undefined;
+}
+
+/** Options of {@link signRfc9421}. */
+export interface SignRfc9421Options extends ComponentOptions {
+  /** The signing key: an HMAC secret (string = its UTF-8 bytes, or bytes) or a private key. */
+  key: KeyInput;
+  /** The signature algorithm (RFC 9421 §3.3). */
+  algorithm: Rfc9421Algorithm;
+  /** The `keyid` parameter. */
+  keyId?: string | undefined;
+  /**
+   * The signature's label in `Signature-Input` and `Signature` (RFC 9421 §4). Default: the first free of
+   * `sig1`, `sig2`, … . A label the message already carries is refused.
+   */
+  label?: string | undefined;
+  /**
+   * Covered components, in order (RFC 9421 §2). Default: `@method @authority @path` (+ `@query` when the URL
+   * has one) for a request, `@status` for a response; `content-digest` is appended when a digest is made.
+   */
+  components?: readonly string[] | undefined;
+  /** `created` in Unix seconds; default now; `false` leaves it out. */
+  created?: number | false | undefined;
+  /** `expires` in Unix seconds (absolute). */
+  expires?: number | undefined;
+  /** `nonce`. */
+  nonce?: string | undefined;
+  /** `tag`. */
+  tag?: string | undefined;
+  /** Whether to write the `alg` parameter. Default `false` (RFC 9421 §3.2 derives it from the key). */
+  includeAlg?: boolean | undefined;
+  /** Serialisation order of the parameters. Default {@link DEFAULT_PARAMETER_ORDER}. */
+  parameterOrder?: readonly Rfc9421ParameterName[] | undefined;
+  /** The exact body bytes sent, for `digest`. */
+  body?: BodyInput | undefined;
+  /** Make an RFC 9530 `Content-Digest` over `body` and cover it. */
+  digest?: DigestAlgorithm | undefined;
+  /** The current time; default `Date.now()`. */
+  now?: Date | number | undefined;
+}
+
+/** What {@link signRfc9421} returns. */
+export interface SignRfc9421Result {
+  /**
+   * Headers to set on the message, lower-case names: `signature-input` and `signature` (each holding every
+   * signature of the message, the new one last — replace the old values), and `content-digest` when made.
+   */
+  headers: Record<string, string>;
+  /** The label the new signature was given. */
+  label: string;
+  /** The exact signature base that was signed (RFC 9421 §2.5). */
+  signatureBase: string;
+  /** The `@signature-params` value, i.e. this signature's `Signature-Input` member value. */
+  signatureParams: string;
+}
+
+/** What a key lookup returns: the key and the algorithms it may be used with. */
+export interface Rfc9421VerificationKey {
+  /** An HMAC secret, or a public key (a private key is accepted and its public half used). */
+  key: KeyInput;
+  /**
+   * The algorithms this key may verify (RFC 9421 §3.2 step 5: the algorithm comes from the key, never from
+   * the message alone). An `alg` parameter must be one of them; without one, the first is used.
+   */
+  algorithms: readonly Rfc9421Algorithm[];
+}
+
+/** Finds the key for a signature; `null`/`undefined` when it is unknown. */
+export type Rfc9421KeyLookup = (
+  keyId: string | undefined,
+  params: Rfc9421Parameters,
+) => Rfc9421VerificationKey | null | undefined | Promise<Rfc9421VerificationKey | null | undefined>;
+
+/** Options of {@link verifyRfc9421}. */
+export interface VerifyRfc9421Options extends ComponentOptions {
+  /** Finds the key and allowed algorithms for a signature. */
+  keyLookup: Rfc9421KeyLookup;
+  /**
+   * Verify the signature with this label. Without it, the first signature (in `Signature-Input` order) that
+   * meets the policy below is verified.
+   */
+  label?: string | undefined;
+  /**
+   * Component identifiers the signature must cover (`'@method'`, `'"@query-param";name="id"'`,
+   * `'@authority;req'`…). Default: `@method @authority @path` for a request, `@status` for a response.
+   */
+  requiredComponents?: readonly string[] | undefined;
+  /** Parameters the signature must carry. Default `['created', 'keyid']`. */
+  requiredParameters?: readonly Rfc9421ParameterName[] | undefined;
+  /** The `tag` the signature must carry, when the application uses one (RFC 9421 §2.3). */
+  tag?: string | undefined;
+  /** Oldest accepted signature: `created` must be within this many seconds of now (plus skew). */
+  maxAge?: number | undefined;
+  /** Allowed clock difference, seconds, for `created` and `expires`. Default 300. */
+  clockSkew?: number | undefined;
+  /** The current time; default `Date.now()`. */
+  now?: Date | number | undefined;
+  /**
+   * Replay protection: a signature must carry a `nonce`, and `keyid` + nonce is recorded once the signature
+   * has verified; a nonce seen before is refused.
+   */
+  replayStore?: ReplayStore | undefined;
+  /**
+   * The received body. When given, a covered `content-digest` is recomputed over it (RFC 9530), and a
+   * non-empty body without a covered `content-digest` is refused.
+   */
+  body?: BodyInput | undefined;
+  /** Longest accepted `Signature-Input` or `Signature` value, characters. Default 8192. */
+  maxHeaderLength?: number | undefined;
+  /** Most signatures in one message. Default 16. */
+  maxSignatures?: number | undefined;
+  /** Most covered components in one signature. Default 64. */
+  maxComponents?: number | undefined;
+}
+
+/** What a successful {@link verifyRfc9421} returns. */
+export interface VerifyRfc9421Result {
+  /** The label of the verified signature. */
+  label: string;
+  /** The `keyid` parameter, when present. */
+  keyId: string | undefined;
+  /** The algorithm the signature was verified with. */
+  algorithm: Rfc9421Algorithm;
+  /** The covered component identifiers, serialised, in order. */
+  components: string[];
+  /** The signature parameters. */
+  parameters: Rfc9421Parameters;
+  /** The signature base that was verified. */
+  signatureBase: string;
+}
+
+/** One signature a server asks for in `Accept-Signature` (RFC 9421 §5.1). */
+export interface AcceptSignatureRequest {
+  /** The label the signature must be given. */
+  label: string;
+  /** The component identifiers to cover, serialised, in order. */
+  components: string[];
+  /** The requested parameters (`keyid`, `alg`, `tag`, `nonce` are to be copied; others are hints). */
+  parameters: Rfc9421Parameters;
+}
+
+/** Options of {@link signForAcceptSignature}: a signing key; components, label, nonce and tag come from the request. */
+export type SignForAcceptSignatureOptions = Omit<SignRfc9421Options, 'components' | 'label' | 'nonce' | 'tag'>;

@@ -48,6 +48,7 @@ export class HttpSignatureError extends Error {
   readonly code: HttpSignatureErrorCode;
   /** The `keyId` of the signature concerned, when it was known at the time of failure. */
   readonly keyId: string | undefined;
+  /** `'HttpSignatureError'`, for logs and `instanceof`-free checks. */
   override name = 'HttpSignatureError';
 
   /**
@@ -64,6 +65,7 @@ export class HttpSignatureError extends Error {
 
 /** The request carries no signature at all (no `Authorization: Signature …` and no `Signature` header). */
 export class MissingSignatureError extends HttpSignatureError {
+  /** `'MissingSignatureError'`, for logs and `instanceof`-free checks. */
   override name = 'MissingSignatureError';
   /** @param message - what is missing. @param options - keyId and cause. */
   constructor(message = 'The request carries no HTTP signature', options?: HttpSignatureErrorOptions) {
@@ -73,6 +75,7 @@ export class MissingSignatureError extends HttpSignatureError {
 
 /** The signature header cannot be parsed: bad syntax, a duplicate or missing parameter, bad base64. */
 export class MalformedSignatureError extends HttpSignatureError {
+  /** `'MalformedSignatureError'`, for logs and `instanceof`-free checks. */
   override name = 'MalformedSignatureError';
   /** @param message - what is wrong, without echoing the header. @param options - keyId and cause. */
   constructor(message: string, options?: HttpSignatureErrorOptions) {
@@ -82,6 +85,7 @@ export class MalformedSignatureError extends HttpSignatureError {
 
 /** A header (or parameter list) is over the configured size limit; it was not parsed. */
 export class HeaderTooLargeError extends HttpSignatureError {
+  /** `'HeaderTooLargeError'`, for logs and `instanceof`-free checks. */
   override name = 'HeaderTooLargeError';
   /** @param message - which limit was hit. @param options - keyId and cause. */
   constructor(message: string, options?: HttpSignatureErrorOptions) {
@@ -91,6 +95,7 @@ export class HeaderTooLargeError extends HttpSignatureError {
 
 /** A header named in the signed header list is absent from the request (on sign or on verify). */
 export class MissingHeaderError extends HttpSignatureError {
+  /** `'MissingHeaderError'`, for logs and `instanceof`-free checks. */
   override name = 'MissingHeaderError';
   /** The lower-cased name of the missing header or pseudo-header. */
   readonly header: string;
@@ -103,6 +108,7 @@ export class MissingHeaderError extends HttpSignatureError {
 
 /** The verification policy requires a header (e.g. `(request-target)`, `date`) that the signature does not cover. */
 export class HeaderNotSignedError extends HttpSignatureError {
+  /** `'HeaderNotSignedError'`, for logs and `instanceof`-free checks. */
   override name = 'HeaderNotSignedError';
   /** The lower-cased name of the header that must be signed. */
   readonly header: string;
@@ -115,6 +121,7 @@ export class HeaderNotSignedError extends HttpSignatureError {
 
 /** The key lookup knows no key for the signature's `keyId`. */
 export class UnknownKeyError extends HttpSignatureError {
+  /** `'UnknownKeyError'`, for logs and `instanceof`-free checks. */
   override name = 'UnknownKeyError';
   /** @param options - keyId and cause. */
   constructor(options?: HttpSignatureErrorOptions) {
@@ -124,6 +131,7 @@ export class UnknownKeyError extends HttpSignatureError {
 
 /** The algorithm is unknown, not allowed for the key, or does not fit the key's type. */
 export class AlgorithmNotAllowedError extends HttpSignatureError {
+  /** `'AlgorithmNotAllowedError'`, for logs and `instanceof`-free checks. */
   override name = 'AlgorithmNotAllowedError';
   /** @param message - why the algorithm is refused. @param options - keyId and cause. */
   constructor(message: string, options?: HttpSignatureErrorOptions) {
@@ -133,6 +141,7 @@ export class AlgorithmNotAllowedError extends HttpSignatureError {
 
 /** A key could not be imported (bad PEM, wrong passphrase, unsupported type). The key is never echoed. */
 export class InvalidKeyError extends HttpSignatureError {
+  /** `'InvalidKeyError'`, for logs and `instanceof`-free checks. */
   override name = 'InvalidKeyError';
   /** @param message - what is wrong with the key, without its content. @param options - keyId and cause. */
   constructor(message: string, options?: HttpSignatureErrorOptions) {
@@ -142,6 +151,7 @@ export class InvalidKeyError extends HttpSignatureError {
 
 /** The signed `Date` header, or a `created`/`expires` parameter, is not a valid date. */
 export class InvalidDateError extends HttpSignatureError {
+  /** `'InvalidDateError'`, for logs and `instanceof`-free checks. */
   override name = 'InvalidDateError';
   /** @param message - which value is invalid. @param options - keyId and cause. */
   constructor(message: string, options?: HttpSignatureErrorOptions) {
@@ -151,6 +161,7 @@ export class InvalidDateError extends HttpSignatureError {
 
 /** The signature is too old: `Date` before now − clock skew, or `expires` in the past. */
 export class ExpiredSignatureError extends HttpSignatureError {
+  /** `'ExpiredSignatureError'`, for logs and `instanceof`-free checks. */
   override name = 'ExpiredSignatureError';
   /** @param message - which check failed. @param options - keyId and cause. */
   constructor(message: string, options?: HttpSignatureErrorOptions) {
@@ -160,6 +171,7 @@ export class ExpiredSignatureError extends HttpSignatureError {
 
 /** The signature is from the future: `Date` or `created` after now + clock skew. */
 export class NotYetValidSignatureError extends HttpSignatureError {
+  /** `'NotYetValidSignatureError'`, for logs and `instanceof`-free checks. */
   override name = 'NotYetValidSignatureError';
   /** @param message - which check failed. @param options - keyId and cause. */
   constructor(message: string, options?: HttpSignatureErrorOptions) {
@@ -169,6 +181,7 @@ export class NotYetValidSignatureError extends HttpSignatureError {
 
 /** A body was given but no supported, signed digest header covers it. */
 export class DigestMissingError extends HttpSignatureError {
+  /** `'DigestMissingError'`, for logs and `instanceof`-free checks. */
   override name = 'DigestMissingError';
   /** @param message - what is missing. @param options - keyId and cause. */
   constructor(message: string, options?: HttpSignatureErrorOptions) {
@@ -178,6 +191,7 @@ export class DigestMissingError extends HttpSignatureError {
 
 /** The digest header does not match the digest of the received body. */
 export class DigestMismatchError extends HttpSignatureError {
+  /** `'DigestMismatchError'`, for logs and `instanceof`-free checks. */
   override name = 'DigestMismatchError';
   /** @param message - which digest differs. @param options - keyId and cause. */
   constructor(message = 'The body digest does not match the body', options?: HttpSignatureErrorOptions) {
@@ -187,6 +201,7 @@ export class DigestMismatchError extends HttpSignatureError {
 
 /** The signature does not verify over the signing string with the key. */
 export class SignatureMismatchError extends HttpSignatureError {
+  /** `'SignatureMismatchError'`, for logs and `instanceof`-free checks. */
   override name = 'SignatureMismatchError';
   /** @param options - keyId and cause. */
   constructor(options?: HttpSignatureErrorOptions) {

@@ -172,11 +172,17 @@ function readToken(value: string, i: number): number {
 
 /** The parameters {@link formatSignatureHeader} writes. */
 export interface SignatureHeaderFields {
+  /** The key identifier (escaped when it contains quotes or backslashes). */
   keyId: string;
+  /** The algorithm name, omitted when undefined. */
   algorithm?: string | undefined;
+  /** The signed header names, in order. */
   headers: readonly string[];
+  /** The base64 signature. */
   signature: string;
+  /** Unix seconds, written unquoted. */
   created?: number | undefined;
+  /** Unix seconds, written unquoted. */
   expires?: number | undefined;
 }
 

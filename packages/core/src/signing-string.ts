@@ -9,7 +9,9 @@ import type { SignableRequest } from './types.js';
 
 /** Values of the `(created)` and `(expires)` pseudo-headers, in Unix seconds. */
 export interface SigningStringTimes {
+  /** The `(created)` value. */
   created?: number | undefined;
+  /** The `(expires)` value. */
   expires?: number | undefined;
 }
 

@@ -49,20 +49,30 @@ export type Hs2019RsaMapping = 'rsa-sha256' | 'rsa-pss-sha512';
 
 /** A JSON Web Key, as far as this library reads it. */
 export interface JsonWebKeyInput {
+  /** The key type: `RSA`, `EC` or `OKP`. */
   kty: string;
   [member: string]: unknown;
 }
 
 /** A Node `KeyObject`, accepted by shape so that public types do not depend on Node. */
 export interface KeyObjectLike {
+  /** `'private'` or `'public'` for asymmetric keys. */
   type: 'secret' | 'public' | 'private';
+  /** `'rsa'`, `'rsa-pss'`, `'ec'` or `'ed25519'`. */
   asymmetricKeyType?: string | undefined;
+  /**
+   * Exports the key (used by the portable backend to read a KeyObject as DER).
+   * @param options - Node's export options.
+   * @returns the exported key.
+   */
   export(options?: unknown): unknown;
 }
 
 /** A PEM string with the passphrase of its encrypted PKCS#8 body. */
 export interface EncryptedPemInput {
+  /** An `ENCRYPTED PRIVATE KEY` (or legacy encrypted PKCS#1) PEM. */
   pem: string;
+  /** Its passphrase. Never logged. */
   passphrase: string;
 }
 
@@ -134,6 +144,7 @@ export interface SignResult {
 
 /** The parameters of a draft-cavage signature header. */
 export interface SignatureParameters {
+  /** The key identifier. */
   keyId: string;
   /** The algorithm as written by the client (lower-cased), if any. */
   algorithm?: string | undefined;
@@ -143,7 +154,9 @@ export interface SignatureParameters {
   headersGiven: boolean;
   /** The base64 signature. */
   signature: string;
+  /** The `created` parameter, Unix seconds. */
   created?: number | undefined;
+  /** The `expires` parameter, Unix seconds. */
   expires?: number | undefined;
 }
 

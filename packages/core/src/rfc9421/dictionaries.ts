@@ -17,7 +17,7 @@ export const DEFAULT_MAX_SIGNATURES = 16;
 export const DEFAULT_MAX_COMPONENTS = 64;
 
 /** A signature label: a Structured Field dictionary key (RFC 8941 §3.2). */
-export const LABEL = /^[a-z*][a-z0-9_\-.*]{0,63}$/;
+export const LABEL: RegExp = /^[a-z*][a-z0-9_\-.*]{0,63}$/;
 
 /** The two fields of a message, parsed. */
 export interface SignatureFields {
@@ -117,6 +117,6 @@ export function addSignature(
   const finalLabel = chosen as string;
   const member = new Map(parseDictionary(`${finalLabel}=${signatureParams}`));
   for (const [key, value] of member) inputs.set(key, value);
-  signatures.set(finalLabel, [signature, new Map()]);
+  signatures.set(finalLabel, [signature as BufferSource, new Map()]);
   return { label: finalLabel, input: serializeDictionary(inputs), signature: serializeDictionary(signatures) };
 }

@@ -1,0 +1,114 @@
+/**
+ * `Accept-Signature` (RFC 9421 §5): a server asking for signatures, and a helper that signs what it asks for.
+ * @packageDocumentation
+ */
+import { isInnerList, parseDictionary } from 'structured-headers';
+import { AlgorithmNotAllowedError, HeaderTooLargeError, MalformedSignatureError, UnknownKeyError } from '../errors.js';
+import { componentFromItem } from './components.js';
+import { DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNATURES } from './dictionaries.js';
+import { signRfc9421 } from './sign.js';
+import type { AcceptSignatureRequest, Rfc9421Message, Rfc9421Parameters, SignForAcceptSignatureOptions, SignRfc9421Result } from './types.js';
+
+/** Reads the requested parameters; `created`/`expires` only as integers, the others only as strings (RFC 9421 §5.1). */
+function requestedParameters(params: ReadonlyMap<string, unknown>): Rfc9421Parameters {
+  const out: Rfc9421Parameters = {};
+  for (const [name, value] of params) {
+    if (name === 'created' || name === 'expires') {
+      if (typeof value === 'number' && Number.isInteger(value)) out[name] = value;
+      else if (typeof value !== 'boolean') throw new MalformedSignatureError(`The requested ${name} parameter is not an integer or a boolean`);
+    } else if (name === 'keyid' || name === 'alg' || name === 'tag' || name === 'nonce') {
+      if (typeof value !== 'string') throw new MalformedSignatureError(`The requested ${name} parameter is not a string`);
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Parses an `Accept-Signature` field: one member per requested signature, its label the key, the covered
+ * components the inner list, the wanted parameters its parameters (RFC 9421 §5.1).
+ *
+ * @param value - the field value (several field lines joined with `", "`).
+ * @param maxLength - longest accepted value, characters (default 8192).
+ * @returns the requested signatures, in order.
+ * @throws {@link HeaderTooLargeError} when the value is over the cap or has more than 16 members.
+ * @throws {@link MalformedSignatureError} when it is not a dictionary of inner lists of component identifiers.
+ * @example
+ * ```ts
+ * parseAcceptSignature('sig1=("@method" "@target-uri" "content-digest");keyid="test-key-rsa";nonce="abc"')
+ * // [{ label: 'sig1', components: ['"@method"', '"@target-uri"', '"content-digest"'], parameters: { keyid: 'test-key-rsa', nonce: 'abc' } }]
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9421#section-5.1
+ */
+export function parseAcceptSignature(value: string, maxLength: number = DEFAULT_MAX_HEADER_LENGTH): AcceptSignatureRequest[] {
+  if (typeof value !== 'string') throw new TypeError('Accept-Signature must be a string');
+  if (value.length > maxLength) throw new HeaderTooLargeError('The Accept-Signature header is over the size limit');
+  let dictionary: ReturnType<typeof parseDictionary>;
+  try {
+    dictionary = parseDictionary(value);
+  } catch {
+    throw new MalformedSignatureError('The Accept-Signature header is not a structured field dictionary');
+  }
+  if (dictionary.size > DEFAULT_MAX_SIGNATURES) throw new HeaderTooLargeError('The Accept-Signature header has too many members');
+  const out: AcceptSignatureRequest[] = [];
+  for (const [label, member] of dictionary) {
+    if (!isInnerList(member)) throw new MalformedSignatureError('An Accept-Signature member is not an inner list');
+    out.push({
+      label,
+      components: member[0].map((item) => componentFromItem(item, undefined).id),
+      parameters: requestedParameters(member[1]),
+    });
+  }
+  return out;
+}
+
+/**
+ * Signs a message the way an `Accept-Signature` asks (RFC 9421 §5.2): takes the first requested signature
+ * that the signer's key can give — a requested `keyid` must equal `options.keyId`, a requested `alg` must equal
+ * `options.algorithm` — and signs its components under its label, copying its `nonce` and `tag` (and writing
+ * `alg` when it was asked for).
+ *
+ * @param message - the request or response to sign.
+ * @param acceptSignature - the `Accept-Signature` value, or its parsed form.
+ * @param options - the signer's key, algorithm, keyId, times, body + digest.
+ * @returns what {@link signRfc9421} returns.
+ * @throws {@link UnknownKeyError} when every request names another `keyid` (the first mismatch is reported).
+ * @throws {@link AlgorithmNotAllowedError} when every request names another `alg`.
+ * @throws {@link MalformedSignatureError} when the value does not parse or asks for nothing.
+ * @throws everything {@link signRfc9421} throws.
+ * @example
+ * ```ts
+ * const challenge = response.headers.get('accept-signature')
+ * const { headers } = await signForAcceptSignature(request, challenge, { key, algorithm: 'ed25519', keyId: 'my-key' })
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9421#section-5.2
+ */
+export async function signForAcceptSignature(
+  message: Rfc9421Message,
+  acceptSignature: string | readonly AcceptSignatureRequest[],
+  options: SignForAcceptSignatureOptions,
+): Promise<SignRfc9421Result> {
+  const requests = typeof acceptSignature === 'string' ? parseAcceptSignature(acceptSignature) : acceptSignature;
+  if (requests.length === 0) throw new MalformedSignatureError('Accept-Signature asks for no signature');
+  let mismatch: Error | undefined;
+  for (const request of requests) {
+    const { keyid, alg, nonce, tag } = request.parameters;
+    if (keyid !== undefined && keyid !== options.keyId) {
+      mismatch ??= new UnknownKeyError({ keyId: keyid });
+      continue;
+    }
+    if (alg !== undefined && alg !== options.algorithm) {
+      mismatch ??= new AlgorithmNotAllowedError('The requested algorithm is not the signer\'s', { keyId: keyid });
+      continue;
+    }
+    return signRfc9421(message, {
+      ...options,
+      components: request.components,
+      label: request.label,
+      nonce,
+      tag,
+      includeAlg: options.includeAlg === true || alg !== undefined,
+    });
+  }
+  throw mismatch as Error;
+}

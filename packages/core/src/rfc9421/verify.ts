@@ -1,0 +1,140 @@
+/**
+ * Verifying an RFC 9421 HTTP Message Signature under a strict policy.
+ * @packageDocumentation
+ */
+import { checkContentDigest } from '../content-digest.js';
+import {
+  AlgorithmNotAllowedError, DigestMissingError, ExpiredSignatureError, HeaderNotSignedError, InvalidKeyError,
+  MissingSignatureError, SignatureMismatchError, UnknownKeyError,
+} from '../errors.js';
+import { bodyBytes } from '../lib/bytes.js';
+import { isRfc9421Algorithm, verifyBase } from './algorithms.js';
+import { isResponseView, messageView, type MessageView } from './components.js';
+import {
+  DEFAULT_MAX_COMPONENTS, DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNATURES, parseSignatureFields, readSignature,
+  type DictionaryLimits, type ParsedSignature, type SignatureFields,
+} from './dictionaries.js';
+import { checkCoverage, checkTimes, compilePolicy, type CompiledPolicy } from './policy.js';
+import { signatureBaseOf } from './signature-base.js';
+import type { Rfc9421Algorithm, Rfc9421Message, Rfc9421VerificationKey, VerifyRfc9421Options, VerifyRfc9421Result } from './types.js';
+
+/** Picks the signature: the labelled one, or the first that meets the policy (RFC 9421 §3.2, §4.3). */
+function select(fields: SignatureFields, options: VerifyRfc9421Options, policy: CompiledPolicy, limits: DictionaryLimits): ParsedSignature {
+  if (options.label !== undefined) {
+    if (!fields.inputs.has(options.label)) throw new MissingSignatureError('The message has no signature with this label');
+    const signature = readSignature(fields, options.label, limits);
+    checkCoverage(signature, policy);
+    return signature;
+  }
+  let first: unknown;
+  for (const label of fields.inputs.keys()) {
+    try {
+      const signature = readSignature(fields, label, limits);
+      checkCoverage(signature, policy);
+      return signature;
+    } catch (error) {
+      first ??= error;
+    }
+  }
+  throw first ?? new MissingSignatureError('The Signature-Input header has no member');
+}
+
+/** RFC 9421 §3.2 step 5: the algorithm comes from the key's allowed list; `alg` must be one of them. */
+function chooseAlgorithm(signature: ParsedSignature, entry: Rfc9421VerificationKey): Rfc9421Algorithm {
+  const keyId = signature.parameters.keyid;
+  const allowed = entry.algorithms;
+  if (!Array.isArray(allowed) || allowed.length === 0 || !allowed.every(isRfc9421Algorithm)) {
+    throw new AlgorithmNotAllowedError('The key allows no supported algorithm', { keyId });
+  }
+  const hmac = allowed.includes('hmac-sha256');
+  if (hmac && allowed.length > 1) throw new InvalidKeyError('A key cannot allow both HMAC and asymmetric algorithms', { keyId });
+  const { alg } = signature.parameters;
+  if (alg === undefined) return allowed[0] as Rfc9421Algorithm;
+  if (!isRfc9421Algorithm(alg)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
+  if (!allowed.includes(alg)) throw new AlgorithmNotAllowedError('The algorithm is not allowed for this key', { keyId });
+  return alg;
+}
+
+/** Recomputes a covered `content-digest` over the body; a non-empty body needs one (RFC 9530 §2, RFC 9421 §7.2.8). */
+function checkBody(signature: ParsedSignature, view: MessageView, body: NonNullable<VerifyRfc9421Options['body']>): void {
+  const keyId = signature.parameters.keyid;
+  const covered = signature.components.some((c) => c.name === 'content-digest' && !c.params.has('req') && !c.params.has('key') && !c.params.has('bs'));
+  if (covered) {
+    checkContentDigest((view.fields.get('content-digest') as string[]).join(', '), body, keyId);
+  } else if (bodyBytes(body).length > 0) {
+    throw new DigestMissingError('The message has a body but its signature does not cover Content-Digest', { keyId });
+  }
+}
+
+/**
+ * Verifies an RFC 9421 signature on a request or response (RFC 9421 §3.2). In order: size caps and parsing of
+ * `Signature-Input`/`Signature`; selection of the signature (by `label`, else the first that covers the
+ * required components and carries the required parameters and `tag`); `created`/`expires`/`maxAge` against the
+ * clock with skew; the key lookup; the algorithm bound to the key; the signature base; the body's
+ * `Content-Digest`; the signature itself (HMAC compared in constant time); last, the nonce in the replay store.
+ *
+ * @param message - the request `{ method, url, headers }` as received (`url` may be `req.url`, with `Host`
+ * giving `@authority`), or a response `{ status, headers, request? }`.
+ * @param options - key lookup, label, required components/parameters, tag, clock, replay store, body, limits.
+ * @returns the label, keyId, algorithm, covered components, parameters and signature base that verified.
+ * @throws {@link MissingSignatureError} `ERR_SIGNATURE_MISSING` — no signature fields, or none with the label.
+ * @throws {@link HeaderTooLargeError} `ERR_HEADER_TOO_LARGE` — over a size cap.
+ * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable fields, bad component, missing member.
+ * @throws {@link HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required component, parameter, tag or nonce is missing.
+ * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks;
+ * {@link ExpiredSignatureError} also for a replayed nonce.
+ * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
+ * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — `alg` unknown or not allowed, or unfit for the key.
+ * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used.
+ * @throws {@link MissingHeaderError} `ERR_MISSING_HEADER` — a covered component is absent from the message.
+ * @throws {@link DigestMissingError}, {@link DigestMismatchError} — body integrity.
+ * @throws {@link SignatureMismatchError} `ERR_SIGNATURE_MISMATCH` — the signature does not verify.
+ * @example
+ * ```ts
+ * const result = await verifyRfc9421({ method: req.method, url: req.url, headers: req.headers }, {
+ *   keyLookup: async (keyId) => ({ key: await publicKeyFor(keyId), algorithms: ['ed25519'] }),
+ *   requiredComponents: ['@method', '@authority', '@path', 'content-digest'],
+ *   maxAge: 300, body,
+ * })
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9421#section-3.2
+ */
+export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9421Options): Promise<VerifyRfc9421Result> {
+  if (typeof options?.keyLookup !== 'function') throw new TypeError('verifyRfc9421 needs a keyLookup function');
+  const view = messageView(message, options);
+  const limits: DictionaryLimits = {
+    maxHeaderLength: options.maxHeaderLength ?? DEFAULT_MAX_HEADER_LENGTH,
+    maxSignatures: options.maxSignatures ?? DEFAULT_MAX_SIGNATURES,
+    maxComponents: options.maxComponents ?? DEFAULT_MAX_COMPONENTS,
+  };
+  const policy = compilePolicy(options, isResponseView(view));
+  const fields = parseSignatureFields(view.fields.get('signature-input'), view.fields.get('signature'), limits);
+  const signature = select(fields, options, policy, limits);
+  const { parameters } = signature;
+  const keyId = parameters.keyid;
+
+  const nowMs = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
+  const nowSeconds = nowMs / 1000;
+  const acceptableUntil = checkTimes(signature, options, nowSeconds);
+  if (options.replayStore !== undefined && acceptableUntil === undefined) {
+    // A nonce can only be forgotten once the signature expires: without a bound it would be kept forever.
+    throw new HeaderNotSignedError('expires', { keyId });
+  }
+
+  const found = options.keyLookup(keyId, parameters);
+  const entry = found instanceof Promise ? await found : found;
+  if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
+  const algorithm = chooseAlgorithm(signature, entry);
+
+  const signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
+  if (options.body !== undefined) checkBody(signature, view, options.body);
+
+  if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId))) throw new SignatureMismatchError({ keyId });
+
+  if (options.replayStore !== undefined) {
+    // Last, so that a signature failing any other check never uses up a nonce (RFC 9421 §7.2.2).
+    const fresh = await options.replayStore.checkAndStore(JSON.stringify([keyId ?? null, parameters.nonce]), Math.ceil(acceptableUntil as number));
+    if (!fresh) throw new ExpiredSignatureError('The nonce was already used', { keyId });
+  }
+  return { label: signature.label, keyId, algorithm, components: signature.components.map((c) => c.id), parameters, signatureBase };
+}

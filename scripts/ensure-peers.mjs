@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The test suite runs real peers: Python httpsig (the code JumpServer runs, Debian python3-httpsig) with
-// python3-requests, and redis-server for shared replay protection. This installs them from Debian's
+// python3-requests, redis-server for shared replay protection, and Chromium for the browser tests. This installs them from Debian's
 // packages when it can (root with apt-get, as on CI), and otherwise says exactly what is missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +9,7 @@ const python = process.env.HTTPSIG_PYTHON ?? '/usr/bin/python3';
 const checks = [
   { what: 'Python httpsig and requests', ok: () => spawnSync(python, ['-c', 'import httpsig, requests'], { stdio: 'ignore' }).status === 0, packages: ['python3-httpsig', 'python3-requests'] },
   { what: 'redis-server', ok: () => spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0, packages: ['redis-server'] },
+  { what: 'Chromium (browser tests)', ok: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'), packages: ['chromium'] },
 ];
 
 let missing = checks.filter((c) => !c.ok());

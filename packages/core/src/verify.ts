@@ -8,7 +8,7 @@ import { checkContentDigest } from './content-digest.js';
 import { checkDigestHeader } from './digest.js';
 import {
   AlgorithmNotAllowedError, DigestMissingError, ExpiredSignatureError, HeaderNotSignedError, InvalidDateError,
-  InvalidKeyError, MissingSignatureError, NotYetValidSignatureError, SignatureMismatchError, UnknownKeyError,
+  InvalidKeyError, MissingHeaderError, MissingSignatureError, NotYetValidSignatureError, SignatureMismatchError, UnknownKeyError,
 } from './errors.js';
 import { headerTable, type HeaderTable } from './headers.js';
 import { parseHttpDate } from './http-date.js';
@@ -120,6 +120,7 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
  * @throws {@link HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required header is not covered.
  * @throws {@link MissingHeaderError} `ERR_MISSING_HEADER` — a signed header is absent.
  * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks.
+ *   A signed `(created)`/`(expires)` without its parameter is {@link MissingHeaderError}.
  * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
  * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — algorithm unknown, not allowed, or unfit for the key.
  * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used.
@@ -152,12 +153,9 @@ function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResu
   for (const required of options.requiredHeaders ?? DEFAULT_REQUIRED_HEADERS) {
     if (!params.headers.includes(required.toLowerCase())) throw new HeaderNotSignedError(required.toLowerCase(), { keyId });
   }
-  if (params.headers.includes('(created)') && params.created === undefined) {
-    throw new InvalidDateError('(created) is signed but the created parameter is missing', { keyId });
-  }
-  if (params.headers.includes('(expires)') && params.expires === undefined) {
-    throw new InvalidDateError('(expires) is signed but the expires parameter is missing', { keyId });
-  }
+  // A signed pseudo-header without its parameter is a missing header, as it is when signing.
+  if (params.headers.includes('(created)') && params.created === undefined) throw new MissingHeaderError('(created)', { keyId });
+  if (params.headers.includes('(expires)') && params.expires === undefined) throw new MissingHeaderError('(expires)', { keyId });
   const now = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
   checkTimes(params, table, now / 1000, options.clockSkew ?? DEFAULT_CLOCK_SKEW);
 

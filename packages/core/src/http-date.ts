@@ -35,6 +35,16 @@ const IMF_FIXDATE = /^[A-Za-z]{3}, (\d{2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})
  * ```
  */
 export function parseHttpDate(value: string): number | undefined {
+  // Requests arriving within the same second carry the same Date: remember the last answer.
+  if (value === last.text) return last.ms;
+  const ms = parseUncached(value);
+  last = { text: value, ms };
+  return ms;
+}
+
+let last: { text: string; ms: number | undefined } = { text: '', ms: undefined };
+
+function parseUncached(value: string): number | undefined {
   const m = IMF_FIXDATE.exec(value.trim());
   if (m === null) return undefined;
   const month = MONTHS[(m[2] as string).toLowerCase()];

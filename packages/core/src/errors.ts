@@ -23,7 +23,8 @@ export type HttpSignatureErrorCode =
   | 'ERR_SIGNATURE_NOT_YET_VALID'
   | 'ERR_DIGEST_MISSING'
   | 'ERR_DIGEST_MISMATCH'
-  | 'ERR_SIGNATURE_MISMATCH';
+  | 'ERR_SIGNATURE_MISMATCH'
+  | 'ERR_BODY_TOO_LARGE';
 
 /** Options shared by every {@link HttpSignatureError} constructor. */
 export interface HttpSignatureErrorOptions {
@@ -206,6 +207,22 @@ export class SignatureMismatchError extends HttpSignatureError {
   /** @param options - keyId and cause. */
   constructor(options?: HttpSignatureErrorOptions) {
     super('ERR_SIGNATURE_MISMATCH', 'The signature does not match the request', options);
+  }
+}
+
+/**
+ * A body that must be read whole (to digest or verify it) is longer than the configured limit. Reading
+ * stopped at the limit; the stream was cancelled.
+ */
+export class BodyTooLargeError extends HttpSignatureError {
+  /** `'BodyTooLargeError'`, for logs and `instanceof`-free checks. */
+  override name = 'BodyTooLargeError';
+  /** The limit that was exceeded, in bytes. */
+  readonly limit: number;
+  /** @param limit - the limit in bytes. @param options - keyId and cause. */
+  constructor(limit: number, options?: HttpSignatureErrorOptions) {
+    super('ERR_BODY_TOO_LARGE', `The body is longer than the ${limit}-byte limit; raise the limit or send the body as bytes`, options);
+    this.limit = limit;
   }
 }
 

@@ -19,6 +19,7 @@ export { requestTarget } from './request-target.js';
 export { normalizeHeaders } from './headers.js';
 export { CAVAGE_ALGORITHMS, isCavageAlgorithm } from './algorithms.js';
 export { clearKeyCache } from './keys.js';
+export { bufferBody, chunkBytes, concatBytes, DEFAULT_MAX_BODY_BYTES, type BodySource } from './body-stream.js';
 export { backendName } from './backend-name.js';
 export * from './errors.js';
 export type * from './types.js';

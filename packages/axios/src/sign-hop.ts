@@ -1,0 +1,38 @@
+/**
+ * Signs one axios hop with core `sign`: `(request-target)` from the final URL's path and query, `Host` as
+ * Node sends it (`URL.host`: the port only when it is not the default) unless the config sets one, and the
+ * digest over the exact body bytes.
+ *
+ * @packageDocumentation
+ */
+import { sign } from '@httpsig/core';
+import type { SigningOptions } from '@httpsig/core';
+import { AxiosHeaders } from 'axios';
+import type { Hop } from './hop.js';
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The headers to send for a hop: its own plus those `sign` adds (date, digest, signature).
+ *
+ * @param hop - the hop to sign.
+ * @param options - the signing options.
+ * @returns new headers; the hop's are not changed.
+ * @throws MissingHeaderError (`ERR_MISSING_HEADER`) when a header to sign is absent; other core errors for a
+ *   bad key or options.
+ */
+export async function signHop(hop: Hop, options: SigningOptions): Promise<AxiosHeaders> {
+  const pairs: [string, string][] = [];
+  for (const [name, value] of Object.entries(hop.headers.toJSON(true))) {
+    if (typeof value === 'string') pairs.push([name, value]);
+    else if (typeof value === 'number') pairs.push([name, String(value)]);
+  }
+  if (!hop.headers.has('host')) pairs.push(['host', hop.url.host]);
+  const result = await sign(
+    { method: hop.method, url: hop.url.pathname + hop.url.search, headers: pairs },
+    options.digest === undefined ? options : { ...options, body: hop.body ?? EMPTY },
+  );
+  const headers = new AxiosHeaders(hop.headers);
+  for (const [name, value] of Object.entries(result.headers)) headers.set(name, value);
+  return headers;
+}

@@ -1,0 +1,43 @@
+/**
+ * `withHttpSignature`: one line to sign every request of an axios instance.
+ *
+ * @packageDocumentation
+ */
+import type { AxiosInstance } from 'axios';
+import { splitOptions } from './options.js';
+import type { AxiosSignatureOptions } from './options.js';
+import { createSigningAdapter } from './signing-adapter.js';
+
+/**
+ * Attaches a request interceptor that signs every request of `instance` over what axios actually sends:
+ * the final URL (`baseURL` + `url` + `params`, serialised by axios or your `paramsSerializer`), `Host` with a
+ * non-default port, a `Date` when absent, and a digest over the bytes after `transformRequest`. Redirects
+ * are followed by the signing layer (in Node and with the fetch adapter) and every hop is re-signed;
+ * `maxRedirects` keeps its meaning (0: do not follow).
+ *
+ * @param instance - an axios instance (or the default `axios`).
+ * @param options - the shared signing options of `@httpsig/core` plus `maxBodyBytes`.
+ * @returns a function that detaches the interceptor.
+ * @throws RangeError when `maxBodyBytes` is invalid. Requests then reject with `MissingHeaderError`
+ *   (`ERR_MISSING_HEADER`) before anything is sent when a header to sign is absent, with `RangeError` for a
+ *   stream body over the limit, and with axios's usual `AxiosError` for HTTP errors such as 401.
+ * @example
+ * ```ts
+ * import axios from 'axios'
+ * import { withHttpSignature } from '@httpsig/axios'
+ * const jms = axios.create({ baseURL: 'https://jms.example.com/api/v1/', headers: { Accept: 'application/json' } })
+ * withHttpSignature(jms, { keyId: accessKeyId, key: secret, algorithm: 'hmac-sha256',
+ *   headers: ['(request-target)', 'accept', 'date'] })
+ * const { data } = await jms.get('users/users/', { params: { limit: 10 } })
+ * ```
+ */
+export function withHttpSignature(instance: AxiosInstance, options: AxiosSignatureOptions): () => void {
+  const { signing, maxBodyBytes } = splitOptions(options);
+  const id = instance.interceptors.request.use((config) => {
+    config.adapter = createSigningAdapter(config.adapter, signing, maxBodyBytes);
+    return config;
+  });
+  return (): void => {
+    instance.interceptors.request.eject(id);
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * `httpSignature`: hooks that sign every got request, and every redirect hop.
+ *
+ * @packageDocumentation
+ */
+import type { GotRequestOptions, GotSignatureExtension, GotSignatureOptions } from './options.js';
+import { splitOptions } from './options.js';
+import { signGotOptions } from './sign-options.js';
+
+/**
+ * Options for `got.extend(...)` that sign every request over what got actually sends: the final URL
+ * (`prefixUrl` + `url` + `searchParams`), `Host` with a non-default port, a `Date` when absent, and a digest
+ * over the body bytes after got serialised `json`/`form`/`body` (streams buffered up to `maxBodyBytes`).
+ * A `beforeRequest` hook signs each request (and retry); a `beforeRedirect` hook drops the previous hop's
+ * signature, date and digest and signs the redirected request again.
+ *
+ * @param options - the shared signing options of `@httpsig/core` plus `maxBodyBytes`.
+ * @returns `{ hooks }` for `got.extend`.
+ * @throws RangeError when `maxBodyBytes` is invalid. Requests then reject with got's `RequestError` whose
+ *   `code` is `ERR_MISSING_HEADER` (and `cause` the core `MissingHeaderError`) before anything is sent when a
+ *   header to sign is absent, and with got's `HTTPError` for statuses such as 401.
+ * @example
+ * ```ts
+ * import got from 'got'
+ * import { httpSignature } from '@httpsig/got'
+ * const jms = got.extend({ prefixUrl: 'https://jms.example.com/api/v1', headers: { accept: 'application/json' } },
+ *   httpSignature({ keyId: accessKeyId, key: secret, algorithm: 'hmac-sha256',
+ *     headers: ['(request-target)', 'accept', 'date'] }))
+ * const users = await jms.get('users/users/', { searchParams: { limit: 10 } }).json()
+ * ```
+ */
+export function httpSignature(options: GotSignatureOptions): GotSignatureExtension {
+  const { signing, maxBodyBytes } = splitOptions(options);
+  // The Date values this extension added (a few recent ones), so that a retry or a redirect, for which got
+  // copies the headers into new options, gets a fresh Date; a Date the caller set is kept (unless it is
+  // byte-for-byte one this extension generated in the same second).
+  const addedDates = new Set<string>();
+  const signatureHeader = signing.scheme === 'signature' ? 'signature' : 'authorization';
+  const digestHeader = signing.digestHeader ?? 'digest';
+
+  const signHop = async (hop: GotRequestOptions): Promise<void> => {
+    const previousDate = hop.headers['date'];
+    if (typeof previousDate === 'string' && addedDates.has(previousDate)) delete hop.headers['date'];
+    delete hop.headers[signatureHeader];
+    if (signing.digest !== undefined) delete hop.headers[digestHeader];
+    const date = await signGotOptions(hop, signing, maxBodyBytes);
+    if (date !== undefined) {
+      addedDates.add(date);
+      if (addedDates.size > 16) addedDates.delete(addedDates.values().next().value as string);
+    }
+  };
+
+  return {
+    hooks: {
+      beforeRequest: [
+        async (gotOptions: GotRequestOptions): Promise<undefined> => {
+          await signHop(gotOptions);
+          return undefined;
+        },
+      ],
+      beforeRedirect: [
+        async (updatedOptions: GotRequestOptions): Promise<void> => {
+          await signHop(updatedOptions);
+        },
+      ],
+    },
+  };
+}

@@ -26,7 +26,12 @@ export interface CoreServerOptions {
   keys: Record<string, string>;
   /** Algorithms allowed for every key. Default ['hmac-sha256']. */
   algorithms?: string[];
-  /** Headers the signature must cover. Default ['(request-target)', 'date']. */
+  /** Which signatures to verify: draft-cavage (default) or RFC 9421 (`Signature-Input` + `Signature`). */
+  scheme?: 'cavage' | 'rfc9421';
+  /**
+   * Headers (RFC 9421: components) the signature must cover. Default ['(request-target)', 'date'], or for
+   * RFC 9421 ['@method', '@authority', '@path', '@query'].
+   */
   requiredHeaders?: string[];
   /** 'required': every body must be covered by a signed digest; 'if-present': checked when a digest header is sent. */
   digest?: 'required' | 'if-present';

@@ -17,7 +17,8 @@ export async function startCoreServer(options) {
     verify,
     keys,
     algorithms = ['hmac-sha256'],
-    requiredHeaders = ['(request-target)', 'date'],
+    scheme = 'cavage',
+    requiredHeaders = scheme === 'rfc9421' ? ['@method', '@authority', '@path', '@query'] : ['(request-target)', 'date'],
     digest = 'required',
     maxBodyBytes = 1 << 20,
   } = options;
@@ -60,15 +61,19 @@ export async function startCoreServer(options) {
         return;
       }
       const hasDigest = req.headers.digest !== undefined || req.headers['content-digest'] !== undefined;
-      const verifyOptions = {
-        keyLookup: (keyId) => (Object.hasOwn(keys, keyId) ? { key: keys[keyId], algorithms } : null),
-        requiredHeaders,
-      };
+      const known = (keyId) => (typeof keyId === 'string' && Object.hasOwn(keys, keyId) ? { key: keys[keyId], algorithms } : null);
+      const verifyOptions = scheme === 'rfc9421'
+        ? { scheme, keyLookup: known, requiredComponents: requiredHeaders }
+        : { keyLookup: known, requiredHeaders };
       if (digest === 'required' || hasDigest) verifyOptions.body = body;
       Promise.resolve()
-        .then(() => verify({ method: record.method, url, headers: req.headers }, verifyOptions))
+        .then(() => verify({ method: record.method, url, headers: req.headers, scheme: 'http' }, verifyOptions))
         .then(
-          (result) => {
+          (raw) => {
+            // RFC 9421 results name their covered components and signature base differently.
+            const result = scheme === 'rfc9421'
+              ? { keyId: raw.keyId, headers: raw.components, signingString: raw.signatureBase }
+              : raw;
             record.verified = result;
             send(200, {
               method: record.method,

@@ -5,5 +5,5 @@
  */
 export { withHttpSignature } from './with-http-signature.js';
 export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REDIRECTS } from './options.js';
-export type { AxiosSignatureOptions } from './options.js';
+export type { AxiosLimits, AxiosSignatureOptions } from './options.js';
 export type { SigningOptions } from '@httpsig/core';

@@ -9,11 +9,17 @@ import type { SigningOptions } from '@httpsig/core';
 /** Redirects followed when the request config does not set `maxRedirects` (follow-redirects' default). */
 export const DEFAULT_MAX_REDIRECTS: number = 21;
 
-/** How {@link withHttpSignature} signs: the shared options of `@httpsig/core` and the adapter limit. */
-export interface AxiosSignatureOptions extends SigningOptions {
+/**
+ * How {@link withHttpSignature} signs: the shared options of `@httpsig/core` (draft-cavage or RFC 9421) and the
+ * adapter limit.
+ */
+export type AxiosSignatureOptions = SigningOptions & AxiosLimits;
+
+/** The limit only the axios adapter has. */
+export interface AxiosLimits {
   /**
    * Largest stream body buffered to be signed, in bytes. Default {@link DEFAULT_MAX_BODY_BYTES}. A larger
-   * stream is refused with a `RangeError` before anything is sent.
+   * stream is refused with a `BodyTooLargeError` (`ERR_BODY_TOO_LARGE`) before anything is sent.
    */
   maxBodyBytes?: number | undefined;
 }

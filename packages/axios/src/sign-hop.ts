@@ -29,7 +29,9 @@ export async function signHop(hop: Hop, options: SigningOptions): Promise<AxiosH
   }
   if (!hop.headers.has('host')) pairs.push(['host', hop.url.host]);
   const result = await sign(
-    { method: hop.method, url: hop.url.pathname + hop.url.search, headers: pairs },
+    // The absolute URL without its fragment: draft-cavage takes the path and query from it unchanged, RFC 9421
+    // also derives @scheme, @authority and @target-uri.
+    { method: hop.method, url: hop.url.origin + hop.url.pathname + hop.url.search, headers: pairs },
     options.digest === undefined ? options : { ...options, body: hop.body ?? EMPTY },
   );
   const headers = new AxiosHeaders(hop.headers);

@@ -21,5 +21,6 @@ export { CAVAGE_ALGORITHMS, isCavageAlgorithm } from './algorithms.js';
 export { clearKeyCache } from './keys.js';
 export { bufferBody, chunkBytes, concatBytes, DEFAULT_MAX_BODY_BYTES, type BodySource } from './body-stream.js';
 export { backendName } from './backend-name.js';
+export * from './rfc9421/index.js';
 export * from './errors.js';
 export type * from './types.js';

@@ -13,7 +13,9 @@ import { importAsymmetricKey, looksLikeSecret } from './keys.js';
 import type { AsymmetricKey } from './runtime/backend.js';
 import { formatSignatureHeader } from './signature-header.js';
 import { signingStringFromTable } from './signing-string.js';
-import type { SignableRequest, SignOptions, SignResult } from './types.js';
+import { signRfc9421 } from './rfc9421/sign.js';
+import type { Rfc9421Message } from './rfc9421/types.js';
+import type { CavageSignOptions, Rfc9421SignOptions, SignableRequest, SignOptions, SignResult } from './types.js';
 
 /** The headers signed when the caller names none (draft-cavage-12 §2.1.6 with the request target and host). */
 export const DEFAULT_SIGNED_HEADERS: readonly string[] = ['(request-target)', 'host', 'date'];
@@ -42,11 +44,31 @@ function nowMs(now: Date | number | undefined): number {
  * )
  * // headers: { date: 'Sun, 22 Nov 2026 10:00:00 GMT', authorization: 'Signature keyId="ak-id",algorithm="hmac-sha256",…' }
  * ```
+ * With `scheme: 'rfc9421'` the same call makes an RFC 9421 signature (`Signature-Input` + `Signature`, see
+ * {@link signRfc9421}); `headers` then names the covered components and `signingString` is the signature base.
  * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2
  */
-export function sign(request: SignableRequest, options: SignOptions): Promise<SignResult> {
+export function sign(request: SignableRequest, options: CavageSignOptions): Promise<SignResult>;
+/**
+ * Signs a request or response with RFC 9421 HTTP Message Signatures.
+ * @param message - the request (or a response, with its request for `;req` components).
+ * @param options - RFC 9421 options with `scheme: 'rfc9421'`.
+ * @returns the `signature-input` and `signature` headers (and `content-digest` when asked), the signature base as
+ *   `signingString`, and the label.
+ */
+export function sign(message: Rfc9421Message, options: Rfc9421SignOptions): Promise<SignResult>;
+/**
+ * Signs with whichever scheme the options name (what the client adapters call).
+ * @param request - the request.
+ * @param options - draft-cavage or RFC 9421 options.
+ * @returns the headers to add and the signed string.
+ */
+export function sign(request: SignableRequest | Rfc9421Message, options: SignOptions): Promise<SignResult>;
+export function sign(request: SignableRequest | Rfc9421Message, options: SignOptions): Promise<SignResult> {
+  if (options?.scheme === 'rfc9421') return signWithRfc9421(request as Rfc9421Message, options);
   // One promise per call: everything runs synchronously unless a key is still being imported.
   try {
+    if (!('method' in request)) throw new TypeError('draft-cavage signs requests: the message needs a method and url');
     const result = signNow(request, options);
     return result instanceof Promise ? result : Promise.resolve(result);
   } catch (error) {
@@ -54,7 +76,14 @@ export function sign(request: SignableRequest, options: SignOptions): Promise<Si
   }
 }
 
-function signNow(request: SignableRequest, options: SignOptions): SignResult | Promise<SignResult> {
+/** The RFC 9421 path of {@link sign}: `headers` is an alias of `components`. */
+async function signWithRfc9421(message: Rfc9421Message, options: Rfc9421SignOptions): Promise<SignResult> {
+  const { scheme: _scheme, headers, digestHeader: _digestHeader, ...rest } = options;
+  const result = await signRfc9421(message, headers === undefined ? rest : { ...rest, components: headers });
+  return { headers: result.headers, signingString: result.signatureBase, label: result.label };
+}
+
+function signNow(request: SignableRequest, options: CavageSignOptions): SignResult | Promise<SignResult> {
   const { keyId, algorithm } = options;
   if (typeof keyId !== 'string' || keyId === '') throw new TypeError('keyId must be a non-empty string');
   if (!isCavageAlgorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
@@ -92,7 +121,7 @@ function signNow(request: SignableRequest, options: SignOptions): SignResult | P
 }
 
 /** Signs a string with the options' key and algorithm; returns base64 (synchronously when it can). */
-function signString(data: string, options: SignOptions): string | Promise<string> {
+function signString(data: string, options: CavageSignOptions): string | Promise<string> {
   const { key, algorithm, keyId } = options;
   const secret = isHmacAlgorithm(algorithm) || (algorithm === 'hs2019' && looksLikeSecret(key));
   if (secret) {

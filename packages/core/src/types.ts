@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import type { Rfc9421SigningOptions } from './rfc9421/types.js';
 
 /**
  * Headers as callers have them: a plain object (values may be arrays for repeated headers), a WHATWG
@@ -95,9 +96,9 @@ export type DigestAlgorithm = 'SHA-256' | 'SHA-512';
 export type SignatureScheme = 'authorization' | 'signature';
 
 /**
- * Options that say how to sign, shared by {@link sign} and every client adapter.
+ * How to sign with draft-cavage HTTP Signatures (the default scheme family).
  */
-export interface SigningOptions {
+export interface CavageSigningOptions {
   /** The key identifier sent as `keyId` (JumpServer: the access key id). */
   keyId: string;
   /** The signing key: an HMAC secret or a private key. */
@@ -123,13 +124,29 @@ export interface SigningOptions {
   hs2019?: Hs2019RsaMapping | undefined;
 }
 
-/** Options of {@link sign}: the signing options plus the body and clock of this one request. */
-export interface SignOptions extends SigningOptions {
+/**
+ * Options that say how to sign, shared by {@link sign} and every client adapter: draft-cavage
+ * ({@link CavageSigningOptions}, `scheme` `'authorization'` or `'signature'`) or RFC 9421
+ * ({@link Rfc9421SigningOptions}, `scheme: 'rfc9421'`).
+ */
+export type SigningOptions = CavageSigningOptions | Rfc9421SigningOptions;
+
+/** What is particular to one request: its body and the clock. */
+export interface PerRequestSignOptions {
   /** The exact body bytes that will be sent, for the digest. */
   body?: BodyInput | undefined;
   /** The current time (for `Date` and `created`); default `Date.now()`. */
   now?: Date | number | undefined;
 }
+
+/** Options of a draft-cavage {@link sign}. */
+export interface CavageSignOptions extends CavageSigningOptions, PerRequestSignOptions {}
+
+/** Options of an RFC 9421 {@link sign}. */
+export interface Rfc9421SignOptions extends Rfc9421SigningOptions, PerRequestSignOptions {}
+
+/** Options of {@link sign}: the signing options plus the body and clock of this one request. */
+export type SignOptions = CavageSignOptions | Rfc9421SignOptions;
 
 /** What {@link sign} returns. */
 export interface SignResult {
@@ -138,8 +155,13 @@ export interface SignResult {
    * (or `content-digest`) when asked, and `authorization` (or `signature`).
    */
   headers: Record<string, string>;
-  /** The exact string that was signed (useful for debugging a server that disagrees). */
+  /**
+   * The exact string that was signed (useful for debugging a server that disagrees): the draft-cavage
+   * signing string, or the RFC 9421 signature base.
+   */
   signingString: string;
+  /** The label of an RFC 9421 signature. */
+  label?: string | undefined;
 }
 
 /** The parameters of a draft-cavage signature header. */

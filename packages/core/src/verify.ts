@@ -17,6 +17,8 @@ import type { AsymmetricKey } from './runtime/backend.js';
 import { bodyBytes } from './lib/bytes.js';
 import { parseSignatureHeader } from './signature-header.js';
 import { signingStringFromTable } from './signing-string.js';
+import { verifyRfc9421 } from './rfc9421/verify.js';
+import type { Rfc9421Message, VerifyRfc9421Options, VerifyRfc9421Result } from './rfc9421/types.js';
 import type { CavageAlgorithm, SignableRequest, SignatureParameters, VerificationKey, VerifyOptions, VerifyResult } from './types.js';
 
 /** The headers a signature must cover unless the caller says otherwise (what JumpServer requires). */
@@ -134,7 +136,26 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
  * ```
  * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2.5
  */
-export function verify(request: SignableRequest, options: VerifyOptions): Promise<VerifyResult> {
+export function verify(request: SignableRequest, options: VerifyOptions): Promise<VerifyResult>;
+/**
+ * Verifies an RFC 9421 signature (see {@link verifyRfc9421}): the same call with `scheme: 'rfc9421'`.
+ * @param message - the request or response as received.
+ * @param options - RFC 9421 verification options with `scheme: 'rfc9421'`.
+ * @returns the verified label, keyId, algorithm, components, parameters and signature base.
+ */
+export function verify(message: Rfc9421Message, options: VerifyRfc9421Options & { scheme: 'rfc9421' }): Promise<VerifyRfc9421Result>;
+export function verify(
+  request: SignableRequest | Rfc9421Message,
+  options: VerifyOptions | (VerifyRfc9421Options & { scheme: 'rfc9421' }),
+): Promise<VerifyResult | VerifyRfc9421Result> {
+  if (options?.scheme === 'rfc9421') {
+    const { scheme: _scheme, ...rest } = options;
+    return verifyRfc9421(request as Rfc9421Message, rest);
+  }
+  return verifyCavage(request as SignableRequest, options);
+}
+
+function verifyCavage(request: SignableRequest, options: VerifyOptions): Promise<VerifyResult> {
   // One promise per call: everything runs synchronously unless the lookup or a key import is asynchronous.
   try {
     const result = verifyNow(request, options);

@@ -11,6 +11,10 @@ import {
 } from './support/vectors.js';
 
 const { all, positive, negative } = loadVectors();
+// Codes verify() cannot produce: ERR_BODY_TOO_LARGE comes from reading a stream (bufferBody, whose own suite
+// triggers it); verify is handed the body bytes.
+const NOT_FROM_VERIFY = ['ERR_BODY_TOO_LARGE'];
+const verifyErrorCodes = (): string[] => declaredErrorCodes().filter((code) => !NOT_FROM_VERIFY.includes(code));
 const signable = positive.filter((v) => v.verifyOnly !== true);
 const label = <T extends { id: string }>(list: T[]): [string, T][] => list.map((v) => [v.id, v]);
 
@@ -24,15 +28,15 @@ describe(`test vectors (${backendName} backend)`, () => {
       for (const v of negative) expect(v.file.startsWith(join('cavage', 'negative'))).toBe(true);
     });
 
-    test('negative vectors cover every error code that errors.ts declares', () => {
-      const declared = declaredErrorCodes();
+    test('negative vectors cover every error code that errors.ts declares for verification', () => {
+      const declared = verifyErrorCodes();
       expect(declared.length).toBeGreaterThanOrEqual(14);
       expect([...new Set(negative.map((v) => v.expectedError))].sort()).toEqual([...declared].sort());
     });
 
     test('schema.json lists exactly the declared error codes', () => {
       const schema = JSON.parse(readFileSync(join(VECTORS_DIR, 'schema.json'), 'utf8')) as { $defs: { errorCode: { enum: string[] } } };
-      expect([...schema.$defs.errorCode.enum].sort()).toEqual(declaredErrorCodes().sort());
+      expect([...schema.$defs.errorCode.enum].sort()).toEqual(verifyErrorCodes().sort());
     });
 
     test('the JSON files are what generate.mjs writes (no hand edits, no stale values)', () => {

@@ -5,5 +5,5 @@
  */
 export { signedFetch } from './signed-fetch.js';
 export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REDIRECTS } from './options.js';
-export type { FetchLike, SignedFetchOptions } from './options.js';
+export type { FetchLike, FetchLimits, SignedFetchOptions } from './options.js';
 export type { SigningOptions } from '@httpsig/core';

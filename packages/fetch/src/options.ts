@@ -11,9 +11,12 @@ export const DEFAULT_MAX_REDIRECTS: number = 20;
 
 /**
  * How {@link signedFetch} signs: the shared {@link SigningOptions} of `@httpsig/core` (key, keyId, algorithm,
- * headers to sign, digest, scheme) and the adapter limits.
+ * headers to sign, digest, scheme — draft-cavage or RFC 9421) and the adapter limits.
  */
-export interface SignedFetchOptions extends SigningOptions {
+export type SignedFetchOptions = SigningOptions & FetchLimits;
+
+/** The limits only a fetch client has. */
+export interface FetchLimits {
   /**
    * Largest body read from a stream to sign it, in bytes. Default {@link DEFAULT_MAX_BODY_BYTES}. A larger
    * stream is refused with a `BodyTooLargeError` (`ERR_BODY_TOO_LARGE`) before anything is sent.

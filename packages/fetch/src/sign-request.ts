@@ -24,7 +24,9 @@ export async function signRequest(request: PreparedRequest, options: SigningOpti
   const pairs: [string, string][] = [...request.headers];
   if (!request.headers.has('host')) pairs.push(['host', request.url.host]);
   const result = await sign(
-    { method: request.method, url: request.url.pathname + request.url.search, headers: pairs },
+    // The absolute URL without its fragment: draft-cavage takes the path and query from it unchanged, RFC 9421
+    // also derives @scheme, @authority and @target-uri.
+    { method: request.method, url: request.url.origin + request.url.pathname + request.url.search, headers: pairs },
     options.digest === undefined ? options : { ...options, body: request.body ?? EMPTY },
   );
   const headers = new Headers(request.headers);

@@ -35,13 +35,16 @@ export function httpSignature(options: GotSignatureOptions): GotSignatureExtensi
   // copies the headers into new options, gets a fresh Date; a Date the caller set is kept (unless it is
   // byte-for-byte one this extension generated in the same second).
   const addedDates = new Set<string>();
-  const signatureHeader = signing.scheme === 'signature' ? 'signature' : 'authorization';
-  const digestHeader = signing.digestHeader ?? 'digest';
+  // What a previous hop's signature left on the headers (RFC 9421 adds to an existing Signature-Input, so a
+  // stale one must go before re-signing).
+  const signatureHeaders = signing.scheme === 'rfc9421' ? ['signature-input', 'signature']
+    : [signing.scheme === 'signature' ? 'signature' : 'authorization'];
+  const digestHeader = signing.scheme === 'rfc9421' ? 'content-digest' : signing.digestHeader ?? 'digest';
 
   const signHop = async (hop: GotRequestOptions): Promise<void> => {
     const previousDate = hop.headers['date'];
     if (typeof previousDate === 'string' && addedDates.has(previousDate)) delete hop.headers['date'];
-    delete hop.headers[signatureHeader];
+    for (const name of signatureHeaders) delete hop.headers[name];
     if (signing.digest !== undefined) delete hop.headers[digestHeader];
     const date = await signGotOptions(hop, signing, maxBodyBytes);
     if (date !== undefined) {

@@ -7,11 +7,18 @@
 import { DEFAULT_MAX_BODY_BYTES } from '@httpsig/core';
 import type { SigningOptions } from '@httpsig/core';
 
-/** How {@link httpSignature} signs: the shared options of `@httpsig/core` and the adapter limit. */
-export interface GotSignatureOptions extends SigningOptions {
+/**
+ * How {@link httpSignature} signs: the shared options of `@httpsig/core` (draft-cavage or RFC 9421) and the
+ * adapter limit.
+ */
+export type GotSignatureOptions = SigningOptions & GotLimits;
+
+/** The limit only the got adapter has. */
+export interface GotLimits {
   /**
    * Largest stream body buffered to be signed, in bytes. Default {@link DEFAULT_MAX_BODY_BYTES}. A larger
-   * stream is refused with a `RangeError` (wrapped by got in a `RequestError`) before anything is sent.
+   * stream is refused with a `BodyTooLargeError` (`ERR_BODY_TOO_LARGE`, wrapped by got in a `RequestError`)
+   * before anything is sent.
    */
   maxBodyBytes?: number | undefined;
 }

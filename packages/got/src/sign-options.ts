@@ -45,7 +45,9 @@ export async function signGotOptions(
   }
   const signable = headers['host'] === undefined ? { ...headers, host: url.host } : headers;
   const result = await sign(
-    { method: options.method, url: url.pathname + url.search, headers: signable },
+    // The absolute URL without its fragment: draft-cavage takes the path and query from it unchanged, RFC 9421
+    // also derives @scheme, @authority and @target-uri.
+    { method: options.method, url: url.origin + url.pathname + url.search, headers: signable },
     body === undefined ? signing : { ...signing, body },
   );
   for (const [name, value] of Object.entries(result.headers)) headers[name] = value;

@@ -4,7 +4,7 @@
  */
 import { isInnerList, parseDictionary } from 'structured-headers';
 import { AlgorithmNotAllowedError, HeaderTooLargeError, MalformedSignatureError, UnknownKeyError } from '../errors.js';
-import { componentFromItem } from './components.js';
+import { componentFromItem } from './component-id.js';
 import { DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNATURES } from './dictionaries.js';
 import { signRfc9421 } from './sign.js';
 import type { AcceptSignatureRequest, Rfc9421Message, Rfc9421Parameters, SignForAcceptSignatureOptions, SignRfc9421Result } from './types.js';

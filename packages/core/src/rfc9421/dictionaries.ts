@@ -4,8 +4,9 @@
  * @packageDocumentation
  */
 import { isInnerList, parseDictionary, serializeDictionary, type Dictionary, type Parameters } from 'structured-headers';
+import { backend } from '#backend';
 import { HeaderTooLargeError, MalformedSignatureError, MissingSignatureError } from '../errors.js';
-import { componentFromItem, type ComponentId } from './components.js';
+import { componentFromItem, type ComponentId } from './component-id.js';
 import { readParameters, serializeSignatureParams } from './parameters.js';
 import type { Rfc9421Parameters } from './types.js';
 
@@ -92,7 +93,7 @@ export function readSignature(fields: SignatureFields, label: string, limits: Di
 
 /**
  * Adds a signature to the message's existing `Signature-Input` and `Signature` values (RFC 9421 §4.3), choosing
- * the first free `sig<n>` label when none is given.
+ * the first free `sig<n>` label when none is given. Existing members are kept (re-serialised canonically).
  * @returns both field values and the label used.
  * @throws TypeError when the given label is invalid or already used.
  * @throws MalformedSignatureError when an existing field does not parse.
@@ -101,22 +102,27 @@ export function addSignature(
   inputLines: readonly string[] | undefined, signatureLines: readonly string[] | undefined,
   label: string | undefined, signatureParams: string, signature: Uint8Array,
 ): { label: string; input: string; signature: string } {
+  if (label !== undefined && !LABEL.test(label)) {
+    throw new TypeError('label must be a lower-case structured field key (a-z, 0-9, _-.*), at most 64 characters');
+  }
+  const encoded = `:${backend.base64Encode(signature)}:`;
+  if (inputLines === undefined && signatureLines === undefined) {
+    const chosen = label ?? 'sig1';
+    return { label: chosen, input: `${chosen}=${signatureParams}`, signature: `${chosen}=${encoded}` };
+  }
   const limits = { maxHeaderLength: Number.POSITIVE_INFINITY, maxSignatures: Number.POSITIVE_INFINITY, maxComponents: Number.POSITIVE_INFINITY };
   const inputs = parseField(inputLines, 'Signature-Input', limits);
   const signatures = parseField(signatureLines, 'Signature', limits);
   let chosen = label;
   if (chosen === undefined) {
-    for (let n = 1; n <= inputs.size + signatures.size + 1; n++) {
-      if (!inputs.has(`sig${n}`) && !signatures.has(`sig${n}`)) { chosen = `sig${n}`; break; }
-    }
-  } else if (!LABEL.test(chosen)) {
-    throw new TypeError('label must be a lower-case structured field key (a-z, 0-9, _-.*), at most 64 characters');
+    // Among the first size + 1 candidates one is free (pigeonhole), so the loop is bounded.
+    const taken = inputs.size + signatures.size;
+    let n = 1;
+    for (; n <= taken; n++) if (!inputs.has(`sig${n}`) && !signatures.has(`sig${n}`)) break;
+    chosen = `sig${n}`;
   } else if (inputs.has(chosen) || signatures.has(chosen)) {
     throw new TypeError('the message already carries a signature with this label');
   }
-  const finalLabel = chosen as string;
-  const member = new Map(parseDictionary(`${finalLabel}=${signatureParams}`));
-  for (const [key, value] of member) inputs.set(key, value);
-  signatures.set(finalLabel, [signature as BufferSource, new Map()]);
-  return { label: finalLabel, input: serializeDictionary(inputs), signature: serializeDictionary(signatures) };
+  const join = (existing: Dictionary, member: string): string => (existing.size === 0 ? member : `${serializeDictionary(existing)}, ${member}`);
+  return { label: chosen, input: join(inputs, `${chosen}=${signatureParams}`), signature: join(signatures, `${chosen}=${encoded}`) };
 }

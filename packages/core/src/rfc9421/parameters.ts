@@ -3,9 +3,10 @@
  * Internal.
  * @packageDocumentation
  */
-import { serializeInnerList, type Parameters } from 'structured-headers';
+import type { Parameters } from 'structured-headers';
 import { InvalidDateError, MalformedSignatureError } from '../errors.js';
-import type { ComponentId } from './components.js';
+import type { ComponentId } from './component-id.js';
+import { serializeParams } from './sf.js';
 import type { Rfc9421ParameterName, Rfc9421Parameters } from './types.js';
 
 /**
@@ -64,5 +65,7 @@ export function buildParameters(values: Rfc9421Parameters, order: readonly Rfc94
 
 /** Serialises `@signature-params`: the inner list of component identifiers with the parameters (RFC 9421 §2.3). */
 export function serializeSignatureParams(components: readonly ComponentId[], params: Parameters): string {
-  return serializeInnerList([components.map((c) => [c.name, c.params]), params]);
+  let list = '(';
+  for (let i = 0; i < components.length; i++) list += (i === 0 ? '' : ' ') + (components[i] as ComponentId).id;
+  return `${list})${serializeParams(params)}`;
 }

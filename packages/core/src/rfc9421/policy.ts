@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { ExpiredSignatureError, HeaderNotSignedError, InvalidDateError, NotYetValidSignatureError } from '../errors.js';
-import { matchKey, parseComponentText, type ComponentId } from './components.js';
+import { parseComponentText, type ComponentId } from './component-id.js';
 import type { ParsedSignature } from './dictionaries.js';
 import type { Rfc9421ParameterName, VerifyRfc9421Options } from './types.js';
 
@@ -45,9 +45,8 @@ export function compilePolicy(options: VerifyRfc9421Options, response: boolean):
  */
 export function checkCoverage(signature: ParsedSignature, policy: CompiledPolicy): void {
   const keyId = signature.parameters.keyid;
-  const covered = new Set(signature.components.map(matchKey));
   for (const required of policy.required) {
-    if (!covered.has(matchKey(required))) throw new HeaderNotSignedError(required.id, { keyId });
+    if (!signature.components.some((c) => c.key === required.key)) throw new HeaderNotSignedError(required.id, { keyId });
   }
   for (const name of policy.parameters) {
     if (signature.parameters[name] === undefined) throw new HeaderNotSignedError(name, { keyId });

@@ -5,7 +5,8 @@
 import { createContentDigest } from '../content-digest.js';
 import { AlgorithmNotAllowedError } from '../errors.js';
 import { isRfc9421Algorithm, signBase } from './algorithms.js';
-import { hasQuery, isResponseView, messageView, parseComponentText } from './components.js';
+import { parseComponentText } from './component-id.js';
+import { hasQuery, isResponseView, messageView } from './message.js';
 import { addSignature } from './dictionaries.js';
 import { buildParameters, serializeSignatureParams } from './parameters.js';
 import { signatureBaseOf } from './signature-base.js';

@@ -5,11 +5,11 @@
  */
 import { isInnerList, parseList, type Parameters } from 'structured-headers';
 import { MalformedSignatureError } from '../errors.js';
-import {
-  componentFromItem, componentLines, invalid, matchKey, messageView, parseComponentText,
-  type ComponentId, type MessageView, type Mode,
-} from './components.js';
+import { componentFromItem, invalid, parseComponentText, type ComponentId, type Mode } from './component-id.js';
+import { componentLines } from './components.js';
+import { messageView, type MessageView } from './message.js';
 import { buildParameters, serializeSignatureParams } from './parameters.js';
+import { SF_KEY } from './sf.js';
 import type { ComponentOptions, Rfc9421Message, Rfc9421Parameters, SignatureParamsInit } from './types.js';
 
 /**
@@ -21,7 +21,7 @@ export function signatureBaseOf(view: MessageView, components: readonly Componen
   const seen = new Set<string>();
   let base = '';
   for (const component of components) {
-    const key = matchKey(component);
+    const { key } = component;
     // §2.5 step 2.1: the same component identifier must not appear twice.
     if (seen.has(key)) throw invalid(mode, 'A component is covered twice', keyId);
     seen.add(key);
@@ -35,8 +35,14 @@ function parametersFrom(init: SignatureParamsInit['parameters']): Parameters {
   if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
     const params: Parameters = new Map();
     for (const pair of init as Iterable<readonly [string, string | number | boolean]>) {
-      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') throw new TypeError('parameters must be [name, value] pairs');
-      params.set(pair[0], pair[1]);
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || !SF_KEY.test(pair[0])) {
+        throw new TypeError('parameters must be [name, value] pairs with lower-case structured field keys');
+      }
+      const value: unknown = pair[1];
+      if (typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < 1e12)) {
+        throw new TypeError('a parameter value must be a string, a boolean or a number');
+      }
+      params.set(pair[0], value);
     }
     return params;
   }

@@ -127,6 +127,20 @@ export interface SignRfc9421Options extends ComponentOptions {
   now?: Date | number | undefined;
 }
 
+/**
+ * RFC 9421 signing through the shared {@link sign} and the client adapters: the {@link SignRfc9421Options}
+ * with `scheme: 'rfc9421'`, where `headers` may name the covered components (as it names the signed headers of
+ * draft-cavage), so moving between the schemes changes one option.
+ */
+export interface Rfc9421SigningOptions extends Omit<SignRfc9421Options, 'body' | 'now'> {
+  /** Selects RFC 9421 HTTP Message Signatures. */
+  scheme: 'rfc9421';
+  /** The covered components, in order; an alias of `components`. */
+  headers?: readonly string[] | undefined;
+  /** RFC 9421 digests are always `content-digest` (RFC 9530). */
+  digestHeader?: 'content-digest' | undefined;
+}
+
 /** What {@link signRfc9421} returns. */
 export interface SignRfc9421Result {
   /**

@@ -9,7 +9,7 @@ import {
 } from '../errors.js';
 import { bodyBytes } from '../lib/bytes.js';
 import { isRfc9421Algorithm, verifyBase } from './algorithms.js';
-import { isResponseView, messageView, type MessageView } from './components.js';
+import { isResponseView, messageView, type MessageView } from './message.js';
 import {
   DEFAULT_MAX_COMPONENTS, DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNATURES, parseSignatureFields, readSignature,
   type DictionaryLimits, type ParsedSignature, type SignatureFields,

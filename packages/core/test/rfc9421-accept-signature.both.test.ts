@@ -1,0 +1,83 @@
+// Accept-Signature (RFC 9421 §5): parsing a server's request for signatures, and signing what it asks for.
+import { backendName } from '../src/backend-name.js';
+import { isHttpSignatureError } from '../src/errors.js';
+import { parseAcceptSignature, signForAcceptSignature, verifyRfc9421, type Rfc9421Request } from '../src/rfc9421/index.js';
+import { pemOf, withHeaders } from './rfc9421-helpers.js';
+
+const ed25519 = { sign: pemOf('rfc9421-test-key-ed25519.private.pem'), verify: pemOf('rfc9421-test-key-ed25519.public.pem') };
+const request: Rfc9421Request = {
+  method: 'POST', url: 'https://example.com/foo?param=Value&Pet=dog',
+  headers: { 'cache-control': 'no-cache', 'content-type': 'application/json' },
+};
+const body = '{"hello": "world"}';
+const NOW = 1_618_884_473;
+
+async function code(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  return isHttpSignatureError(error) ? error.code : error instanceof Error ? error.name : 'no error';
+}
+
+describe(`Accept-Signature (${backendName} backend)`, () => {
+  test('parses the RFC 9421 §5.1 example', () => {
+    expect(parseAcceptSignature('sig1=("@method" "@target-uri" "@authority" "content-digest" "cache-control");keyid="test-key-rsa-pss";created;tag="app-123"')).toEqual([
+      {
+        label: 'sig1',
+        components: ['"@method"', '"@target-uri"', '"@authority"', '"content-digest"', '"cache-control"'],
+        parameters: { keyid: 'test-key-rsa-pss', tag: 'app-123' },
+      },
+    ]);
+  });
+
+  test('parses several members, parameters of components, integer times and nonces', () => {
+    expect(parseAcceptSignature('a=("@query-param";name="id" "signature";key="sig1";req);nonce="n";alg="ed25519";expires=5, b=()')).toEqual([
+      { label: 'a', components: ['"@query-param";name="id"', '"signature";key="sig1";req'], parameters: { nonce: 'n', alg: 'ed25519', expires: 5 } },
+      { label: 'b', components: [], parameters: {} },
+    ]);
+  });
+
+  test.each([
+    ['over the size cap', 'sig1=()', 3, 'ERR_HEADER_TOO_LARGE'],
+    ['with too many members', Array.from({ length: 17 }, (_, i) => `s${i}=()`).join(', '), undefined, 'ERR_HEADER_TOO_LARGE'],
+    ['not a dictionary', '(((', undefined, 'ERR_MALFORMED_SIGNATURE'],
+    ['a member that is not an inner list', 'sig1="x"', undefined, 'ERR_MALFORMED_SIGNATURE'],
+    ['a component that is not a string', 'sig1=(method)', undefined, 'ERR_MALFORMED_SIGNATURE'],
+    ['a keyid that is not a string', 'sig1=();keyid=1', undefined, 'ERR_MALFORMED_SIGNATURE'],
+    ['a created that is a string', 'sig1=();created="now"', undefined, 'ERR_MALFORMED_SIGNATURE'],
+  ])('refuses a value %s', (_what, value, max, expected) => {
+    let thrown: unknown;
+    try { parseAcceptSignature(value, max); } catch (error) { thrown = error; }
+    expect(isHttpSignatureError(thrown) ? thrown.code : thrown).toBe(expected);
+  });
+
+  test('refuses a value that is not a string', () => {
+    expect(() => parseAcceptSignature(1 as unknown as string)).toThrow(TypeError);
+  });
+
+  test('signs what the server asks for: its label, components, nonce and tag, alg when asked', async () => {
+    const accept = 'other=("@method");keyid="someone-else", sig1=("@method" "@target-uri" "content-digest" "cache-control");keyid="me";alg="ed25519";nonce="srv-nonce";tag="app-123"';
+    const result = await signForAcceptSignature({ ...request, url: request.url }, accept, {
+      key: ed25519.sign, algorithm: 'ed25519', keyId: 'me', body, digest: 'SHA-256', now: NOW * 1000,
+    });
+    expect(result.label).toBe('sig1');
+    expect(result.signatureParams).toBe(`("@method" "@target-uri" "content-digest" "cache-control");created=${NOW};keyid="me";alg="ed25519";nonce="srv-nonce";tag="app-123"`);
+    const verified = await verifyRfc9421(withHeaders(request, result.headers), {
+      keyLookup: () => ({ key: ed25519.verify, algorithms: ['ed25519'] }), now: NOW * 1000, body, tag: 'app-123',
+      requiredComponents: parseAcceptSignature(accept)[1]?.components, requiredParameters: ['created', 'keyid', 'nonce'],
+    });
+    expect(verified.parameters.nonce).toBe('srv-nonce');
+  });
+
+  test('takes a parsed request too, and needs no keyid or alg when none is asked', async () => {
+    const result = await signForAcceptSignature(request, [{ label: 'x', components: ['@method'], parameters: {} }], { key: ed25519.sign, algorithm: 'ed25519', now: NOW * 1000 });
+    expect(result.signatureParams).toBe(`("@method");created=${NOW}`);
+  });
+
+  test('refuses when no requested signature fits the signer', async () => {
+    const options = { key: ed25519.sign, algorithm: 'ed25519' as const, keyId: 'me' };
+    expect(await code(signForAcceptSignature(request, 'sig1=("@method");keyid="you"', options))).toBe('ERR_UNKNOWN_KEY');
+    expect(await code(signForAcceptSignature(request, 'sig1=("@method");alg="rsa-pss-sha512"', options))).toBe('ERR_ALGORITHM_NOT_ALLOWED');
+    expect(await code(signForAcceptSignature(request, 'sig1=("@method");keyid="you", sig2=();alg="hmac-sha256"', options))).toBe('ERR_UNKNOWN_KEY');
+    expect(await code(signForAcceptSignature(request, '', options))).toBe('ERR_MALFORMED_SIGNATURE');
+    expect(await code(signForAcceptSignature(request, 'sig1=("x-absent")', options))).toBe('ERR_MISSING_HEADER');
+  });
+});

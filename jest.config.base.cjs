@@ -1,4 +1,7 @@
 // Shared jest settings: TypeScript through SWC, ESM-style `.js` import specifiers mapped to sources.
+// `npm test` in a package writes jest's JSON results to .tmp/ (read by scripts/test-summary.mjs); jest does not
+// create that folder itself.
+require('node:fs').mkdirSync(require('node:path').join(process.cwd(), '.tmp'), { recursive: true });
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

@@ -1,0 +1,56 @@
+/** `httpsig sign`: print the signature headers of a request, or a ready curl command. */
+import { parseArgs } from 'node:util';
+import { sign } from '@httpsig/core';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../lib/io.js';
+import { printJson, shellQuote } from '../lib/output.js';
+import { requestFromOptions, signOptionsFrom, SIGNING_HELP, SIGNING_OPTIONS } from '../lib/signing-args.js';
+
+/** Help of `httpsig sign`. */
+export const SIGN_HELP: string = `Usage: httpsig sign [options] URL
+
+Sign a request and print the headers to add (Date, Digest, Authorization/Signature).
+URL is absolute, or a path when -H "Host: …" is given or host is not signed.
+
+Output:
+  (default)               "name: value" lines
+  --curl                  a ready curl command (secrets are not in it; the signature is)
+  --json                  {"headers": {...}, "signingString": "..."}
+
+${SIGNING_HELP}
+
+Example:
+  HTTPSIG_SECRET=… httpsig sign --jumpserver --key-id AK https://jms.example.com/api/v1/users/users/
+`;
+
+/**
+ * Run `httpsig sign`.
+ *
+ * @param args - the arguments after `sign`.
+ * @param io - streams and environment.
+ * @returns the exit code.
+ */
+export async function signCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({ args, options: { ...SIGNING_OPTIONS, curl: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  if (values.help === true) {
+    io.stdout.write(SIGN_HELP);
+    return EXIT_CODES.OK;
+  }
+  const request = await requestFromOptions(io, values, positionals[0], true);
+  const { options } = await signOptionsFrom(io, values, request.body);
+  if (options === undefined) throw new Error('unreachable: a key is required');
+  const result = await sign({ method: request.method, url: request.url, headers: request.headers }, options);
+  if (values.json === true) {
+    printJson(io, { headers: result.headers, signingString: result.signingString });
+  } else if (values.curl === true) {
+    const words = ['curl', '-X', request.method];
+    for (const [name, value] of request.headers) words.push('-H', `${name}: ${value}`);
+    for (const [name, value] of Object.entries(result.headers)) words.push('-H', `${name}: ${value}`);
+    if (request.body !== undefined) words.push('--data-binary', new TextDecoder().decode(request.body));
+    words.push(request.url);
+    io.stdout.write(`${words.map(shellQuote).join(' ')}\n`);
+  } else {
+    for (const [name, value] of Object.entries(result.headers)) io.stdout.write(`${name}: ${value}\n`);
+  }
+  return EXIT_CODES.OK;
+}

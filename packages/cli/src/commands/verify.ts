@@ -1,0 +1,218 @@
+/** `httpsig verify`: check the signature of a raw HTTP request and explain a failure. */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  buildSigningString, isHttpSignatureError, parseHttpDate, parseSignatureHeader, verify,
+  type CavageAlgorithm, type SignatureParameters, type VerifyOptions,
+} from '@httpsig/core';
+import { EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.js';
+import { readAll, type CliIo } from '../lib/io.js';
+import { lintSignature } from '../lib/lint.js';
+import { printJson } from '../lib/output.js';
+import { parseRawRequest, type RawRequest } from '../lib/raw-request.js';
+import { headerValue } from '../lib/request-input.js';
+import { findSecret, readSecretFile } from '../lib/secrets.js';
+
+/** Help of `httpsig verify`. */
+export const VERIFY_HELP: string = `Usage: httpsig verify [options] [FILE|-]
+
+Verify the HTTP signature of a raw HTTP request (request line, headers, blank line, body)
+read from FILE or stdin. On failure, print the exact signing string the request gives and
+the likely cause. Exit code 0 when valid, 3 when not, 2 for bad usage.
+
+Key (never on the command line):
+  --secret-file FILE      HMAC secret from a file
+  --secret-env NAME       HMAC secret from env NAME (default: env HTTPSIG_SECRET)
+  --key-file FILE         PEM public key (rsa-*, ecdsa-sha256, ed25519, hs2019)
+  --key-id ID             only accept this keyId
+Policy:
+  --algorithm ALG         the algorithm allowed (default: any HMAC with a secret, the
+                          signature's own asymmetric algorithm with a key file)
+  --required-headers "…"  headers that must be signed (default "(request-target) date")
+  --clock-skew SECONDS    allowed Date/created/expires difference (default 300)
+  --now TIME              check as of TIME (Unix seconds or an HTTP date), for old captures
+  --jumpserver            as JumpServer: Date not checked, (request-target) and date required
+  --json                  {"ok", "keyId", "algorithm", "headers", "signingString", "code", "cause"}
+
+Example:
+  HTTPSIG_SECRET=… httpsig verify --jumpserver captured-request.txt
+`;
+
+const HMAC: readonly CavageAlgorithm[] = ['hmac-sha256', 'hmac-sha1', 'hmac-sha512'];
+
+/**
+ * Run `httpsig verify`.
+ *
+ * @param args - the arguments after `verify`.
+ * @param io - streams and environment.
+ * @returns the exit code.
+ */
+export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      'secret-file': { type: 'string' },
+      'secret-env': { type: 'string' },
+      'key-file': { type: 'string' },
+      'key-id': { type: 'string' },
+      algorithm: { type: 'string' },
+      'required-headers': { type: 'string' },
+      'clock-skew': { type: 'string' },
+      now: { type: 'string' },
+      jumpserver: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help === true) {
+    io.stdout.write(VERIFY_HELP);
+    return EXIT_CODES.OK;
+  }
+  const source = positionals[0] ?? '-';
+  let bytes: Uint8Array;
+  if (source === '-') {
+    bytes = await readAll(io.stdin);
+  } else {
+    try {
+      bytes = new Uint8Array(readFileSync(source));
+    } catch {
+      throw new UsageError(`Cannot read the request file ${source}`);
+    }
+  }
+  const raw = parseRawRequest(bytes);
+  let key: string;
+  let algorithms: CavageAlgorithm[];
+  if (values['key-file'] !== undefined) {
+    key = readSecretFile(values['key-file'], 'key');
+    algorithms = [];
+  } else {
+    const secret = await findSecret(io, {
+      file: values['secret-file'],
+      envNames: values['secret-env'] !== undefined ? [values['secret-env']] : ['HTTPSIG_SECRET'],
+    }, 'secret');
+    if (secret === undefined) throw new UsageError('No key: use --secret-file, --secret-env, HTTPSIG_SECRET or --key-file');
+    key = secret;
+    algorithms = [...HMAC];
+  }
+  if (values.algorithm !== undefined) algorithms = [values.algorithm.toLowerCase() as CavageAlgorithm];
+  const clockSkew = values.jumpserver === true ? 1e12 : values['clock-skew'] === undefined ? 300 : Number(values['clock-skew']);
+  if (!Number.isFinite(clockSkew) || clockSkew < 0) throw new UsageError('--clock-skew needs a number of seconds');
+  let now: number | undefined;
+  if (values.now !== undefined) {
+    now = /^\d+$/.test(values.now) ? Number(values.now) * 1000 : parseHttpDate(values.now);
+    if (now === undefined) throw new UsageError('--now needs Unix seconds or an HTTP date');
+  }
+  const required = values['required-headers'] !== undefined
+    ? values['required-headers'].split(/[\s,]+/).filter((h) => h !== '').map((h) => h.toLowerCase())
+    : ['(request-target)', 'date'];
+  const params = signatureParams(raw);
+  const names = params === undefined ? [] : params.headersGiven ? params.headers : ['date'];
+  const request = { method: raw.method, url: raw.target, headers: raw.headers };
+  const signsDigest = names.includes('digest') || names.includes('content-digest');
+  const options: VerifyOptions = {
+    keyLookup: (keyId, p) => {
+      if (values['key-id'] !== undefined && keyId !== values['key-id']) return null;
+      const allowed = algorithms.length > 0 ? algorithms : p.algorithm !== undefined && !p.algorithm.startsWith('hmac-') ? [p.algorithm as CavageAlgorithm] : ['hs2019' as const];
+      return { key, algorithms: allowed };
+    },
+    requiredHeaders: required,
+    clockSkew,
+    ...(now === undefined ? {} : { now }),
+    ...(signsDigest ? { body: raw.body } : {}),
+  };
+  const warnings = params === undefined ? [] : lintSignature(raw.target.startsWith('/') ? raw.target : targetOfAbsolute(raw.target), names, raw.headers);
+  if (!signsDigest && raw.body.length > 0) warnings.push('The body is not covered by the signature (no digest signed): it could be changed in transit.');
+  try {
+    const result = await verify(request, options);
+    if (values.json === true) {
+      printJson(io, { ok: true, keyId: result.keyId, algorithm: result.algorithm, headers: result.headers, signingString: result.signingString, warnings });
+    } else {
+      io.stdout.write(`OK: the signature verifies (keyId ${result.keyId}, ${result.algorithm}, headers "${result.headers.join(' ')}")\n`);
+      for (const warning of warnings) io.stdout.write(`  warning: ${warning}\n`);
+    }
+    return EXIT_CODES.OK;
+  } catch (error) {
+    if (!isHttpSignatureError(error)) throw error;
+    let signingString: string | undefined;
+    let signingStringError: string | undefined;
+    try {
+      signingString = params === undefined ? undefined : buildSigningString(request, names, { created: params.created, expires: params.expires });
+    } catch (e) {
+      signingStringError = e instanceof Error ? e.message : String(e);
+    }
+    const cause = likelyCause(error.code, raw, names, values['key-id']);
+    if (values.json === true) {
+      printJson(io, { ok: false, code: error.code, message: error.message, keyId: params?.keyId, headers: names, signingString, cause, warnings });
+    } else {
+      io.stdout.write(`FAILED: ${error.code}: ${error.message}\n`);
+      if (signingString !== undefined) {
+        io.stdout.write(`\nSigning string this request gives (compare with the signer's):\n${signingString}\n`);
+      } else if (signingStringError !== undefined) {
+        io.stdout.write(`\nNo signing string: ${signingStringError}\n`);
+      }
+      io.stdout.write(`\nLikely cause: ${cause}\n`);
+      for (const warning of warnings) io.stdout.write(`  warning: ${warning}\n`);
+    }
+    return EXIT_CODES.VERIFY_FAILED;
+  }
+}
+
+function targetOfAbsolute(target: string): string {
+  try {
+    const url = new URL(target);
+    return url.pathname + url.search;
+  } catch {
+    return target;
+  }
+}
+
+function signatureParams(raw: RawRequest): SignatureParameters | undefined {
+  const authorization = headerValue(raw.headers, 'authorization');
+  const value = authorization !== undefined && /^signature\s/i.test(authorization) ? authorization : headerValue(raw.headers, 'signature');
+  if (value === undefined) return undefined;
+  try {
+    return parseSignatureHeader(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function likelyCause(code: string, raw: RawRequest, names: readonly string[], keyId: string | undefined): string {
+  switch (code) {
+    case 'ERR_SIGNATURE_MISMATCH': {
+      const hints = ['the secret or key differs from the signer\'s', 'or the request changed after signing'];
+      const path = raw.target.split('?', 1)[0] ?? '';
+      if (!path.endsWith('/')) hints.push('(this path has no trailing slash: if a server redirected to add it, the signer signed another path)');
+      const host = headerValue(raw.headers, 'host');
+      if (names.includes('host') && host !== undefined) hints.push(`(host "${host}" is signed: a proxy that rewrites Host or drops its port breaks it)`);
+      hints.push('- compare the signing string above with the one the signer printed (path, query encoding, header values)');
+      return hints.join(' ');
+    }
+    case 'ERR_SIGNATURE_EXPIRED':
+    case 'ERR_SIGNATURE_NOT_YET_VALID':
+      return 'the Date (or created/expires) is outside the allowed clock skew: the clocks differ, the request is replayed, or this is an old capture (use --now or --jumpserver, which ignores Date like JumpServer).';
+    case 'ERR_MISSING_HEADER':
+      return 'a header listed in headers= is not in the request: the signer listed a header it did not send, or a proxy removed it (JumpServer answers 500 for this, and for a signed content-type).';
+    case 'ERR_HEADER_NOT_SIGNED':
+      return 'a required header is not in headers=: JumpServer requires "(request-target)" and "date" to be signed.';
+    case 'ERR_UNKNOWN_KEY':
+      return keyId !== undefined ? `the keyId is not ${keyId}.` : 'the keyId is not known.';
+    case 'ERR_ALGORITHM_NOT_ALLOWED':
+      return 'the algorithm does not fit the key (a secret needs hmac-*, a PEM key rsa-*/ecdsa/ed25519) or is not the one allowed by --algorithm.';
+    case 'ERR_SIGNATURE_MISSING':
+      return 'no "Authorization: Signature …" or "Signature:" header: JumpServer reads only Authorization: Signature.';
+    case 'ERR_MALFORMED_SIGNATURE':
+      return 'the signature header is not valid draft-cavage syntax: keyId, algorithm, headers and signature must be quoted and comma-separated, the signature base64.';
+    case 'ERR_DIGEST_MISMATCH':
+    case 'ERR_DIGEST_MISSING':
+      return 'the body does not match its Digest: it changed after signing, or the file has other line endings than what was sent.';
+    case 'ERR_INVALID_DATE':
+      return 'the Date header is not an HTTP date (RFC 1123, GMT).';
+    case 'ERR_INVALID_KEY':
+      return 'the key file cannot be read as a key of this algorithm.';
+    default:
+      return 'see the error code.';
+  }
+}

@@ -1,0 +1,93 @@
+/** Internal: JumpServer connection settings from the environment and a config file. */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { accessKey, bearer, privateToken, type JumpServerAuth } from '@httpsig/jumpserver';
+import { UsageError } from '../exit-codes.js';
+import type { CliIo } from './io.js';
+import { readSecretFile } from './secrets.js';
+
+/** The config file: every field optional; environment variables win. */
+export interface JumpServerConfigFile {
+  url?: string;
+  org?: string;
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  accessKeySecretFile?: string;
+  token?: string;
+  privateToken?: string;
+  username?: string;
+}
+
+/**
+ * Read the config file: `--config`, else env `HTTPSIG_JUMPSERVER_CONFIG`, else `~/.config/httpsig/jumpserver.json`
+ * when it exists.
+ *
+ * @param io - environment.
+ * @param path - the `--config` value.
+ * @returns the settings (empty when there is no file).
+ * @throws UsageError when an explicitly named file cannot be read or is not a JSON object.
+ */
+export function readConfig(io: CliIo, path: string | undefined): JumpServerConfigFile {
+  const explicit = path ?? io.env['HTTPSIG_JUMPSERVER_CONFIG'];
+  const file = explicit ?? join(io.env['HOME'] ?? homedir(), '.config', 'httpsig', 'jumpserver.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    if (explicit !== undefined) throw new UsageError(`Cannot read the config file ${file}`);
+    return {};
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`The config file ${file} is not valid JSON`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`The config file ${file} must hold a JSON object`);
+  return data as JumpServerConfigFile;
+}
+
+/** What `jumpserver api` connects with. */
+export interface Connection {
+  url: string;
+  org: string | undefined;
+  auth: JumpServerAuth;
+}
+
+/**
+ * Resolve URL, organisation and credentials: env `JMS_URL`, `JMS_ORG`, `JMS_ACCESS_KEY_ID` +
+ * `JMS_ACCESS_KEY_SECRET` (or `JMS_ACCESS_KEY_SECRET_FILE`), `JMS_TOKEN`, `JMS_PRIVATE_TOKEN`, then the config file.
+ *
+ * @param io - environment.
+ * @param config - the config file.
+ * @param urlOption - `--url`.
+ * @param orgOption - `--org`.
+ * @returns the connection.
+ * @throws UsageError when the URL or credentials are missing.
+ */
+export function resolveConnection(io: CliIo, config: JumpServerConfigFile, urlOption: string | undefined, orgOption: string | undefined): Connection {
+  const env = (name: string): string | undefined => (io.env[name] === '' ? undefined : io.env[name]);
+  const url = urlOption ?? env('JMS_URL') ?? config.url;
+  if (url === undefined) throw new UsageError('No JumpServer URL: pass --url, set JMS_URL, or put "url" in the config file');
+  const org = orgOption ?? env('JMS_ORG') ?? config.org;
+  const keyId = env('JMS_ACCESS_KEY_ID') ?? config.accessKeyId;
+  const secretFile = env('JMS_ACCESS_KEY_SECRET_FILE') ?? config.accessKeySecretFile;
+  const secret = env('JMS_ACCESS_KEY_SECRET') ?? (secretFile !== undefined ? readSecretFile(secretFile, 'access key secret') : config.accessKeySecret);
+  let auth: JumpServerAuth;
+  try {
+    if (keyId !== undefined && secret !== undefined) {
+      auth = accessKey({ keyId, secret });
+    } else if ((env('JMS_TOKEN') ?? config.token) !== undefined) {
+      auth = bearer({ token: env('JMS_TOKEN') ?? config.token });
+    } else if ((env('JMS_PRIVATE_TOKEN') ?? config.privateToken) !== undefined) {
+      auth = privateToken(env('JMS_PRIVATE_TOKEN') ?? config.privateToken ?? '');
+    } else {
+      throw new UsageError('No credentials: set JMS_ACCESS_KEY_ID and JMS_ACCESS_KEY_SECRET, or JMS_TOKEN, or JMS_PRIVATE_TOKEN (or the config file)');
+    }
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(error.message);
+    throw error;
+  }
+  return { url, org, auth };
+}

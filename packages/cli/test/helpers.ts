@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The result of one `httpsig` run. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const bin = join(__dirname, '..', 'bin', 'httpsig.mjs');
+/** A HOME without any config file, so the user's own settings never leak into tests. */
+export const home: string = mkdtempSync(join(tmpdir(), 'httpsig-cli-home-'));
+
+/**
+ * Run `node bin/httpsig.mjs …` as a real child process with a clean environment and piped (non-TTY) stdin.
+ */
+export function httpsig(args: string[], env: Record<string, string> = {}, input?: string | Uint8Array): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: home, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Write a temporary file and return its path. */
+export function tempFile(name: string, content: string | Uint8Array): string {
+  const dir = mkdtempSync(join(tmpdir(), 'httpsig-cli-'));
+  const path = join(dir, name);
+  writeFileSync(path, content, { mode: 0o600 });
+  return path;
+}

@@ -1,0 +1,227 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { totp } from '@httpsig/jumpserver';
+import {
+  startEmulator, EMULATOR_ACCESS_KEY, EMULATOR_LIMITED_ACCESS_KEY, EMULATOR_ORGS, EMULATOR_PRIVATE_TOKEN, EMULATOR_TOTP_SECRET,
+  type RunningEmulator,
+} from '@httpsig/jumpserver/emulator';
+import { EXIT_CODES } from '../src/index.js';
+import { httpsig, home, tempFile } from './helpers.js';
+
+let emulator: RunningEmulator;
+let keyEnv: Record<string, string>;
+beforeAll(async () => {
+  emulator = await startEmulator();
+  keyEnv = { JMS_URL: emulator.url, JMS_ACCESS_KEY_ID: EMULATOR_ACCESS_KEY.keyId, JMS_ACCESS_KEY_SECRET: EMULATOR_ACCESS_KEY.secret };
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+interface LoginOutput { token: string; keyword: string; expiresAt: string; user: { username: string } }
+
+describe('httpsig jumpserver login', () => {
+  test('password from the environment, no MFA: the token as JSON', async () => {
+    const run = await httpsig(['jumpserver', 'login', '--username', 'admin'], { JMS_URL: emulator.url, JMS_PASSWORD: 'admin-password' });
+    expect(run.code).toBe(EXIT_CODES.OK);
+    const out = JSON.parse(run.stdout) as LoginOutput;
+    expect(out.keyword).toBe('Bearer');
+    expect(out.user.username).toBe('admin');
+    expect(new Date(out.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    const profile = await fetch(`${emulator.url}/api/v1/users/profile/`, { headers: { authorization: `Bearer ${out.token}` } });
+    expect(profile.status).toBe(200);
+    expect(run.stderr).toBe('');
+  });
+
+  test('MFA from a TOTP secret in the environment (v2 cookie flow), user from JMS_USERNAME', async () => {
+    const run = await httpsig(['jumpserver', 'login'], {
+      JMS_URL: emulator.url, JMS_USERNAME: 'mfa-user', JMS_PASSWORD: 'mfa-password', JMS_TOTP_SECRET: EMULATOR_TOTP_SECRET,
+    });
+    expect(run.code).toBe(EXIT_CODES.OK);
+    expect((JSON.parse(run.stdout) as LoginOutput).user.username).toBe('mfa-user');
+  });
+
+  test('MFA code from JMS_OTP, v1 seed flow, --token-only', async () => {
+    const run = await httpsig(['jumpserver', 'login', '--api-version', 'v1', '--token-only', '--username', 'mfa-user'], {
+      JMS_URL: emulator.url, JMS_PASSWORD: 'mfa-password', JMS_OTP: totp(EMULATOR_TOTP_SECRET),
+    });
+    expect(run.code).toBe(EXIT_CODES.OK);
+    expect(run.stdout).toMatch(/^[0-9a-f]{32}\n$/);
+  });
+
+  test('password and TOTP secret from files; SHA-256 TOTP', async () => {
+    const run = await httpsig(['jumpserver', 'login', '--url', emulator.url, '--username', 'mfa-sha256',
+      '--password-file', tempFile('pw', 'mfa-password\n'), '--totp-secret-file', tempFile('totp', `${EMULATOR_TOTP_SECRET}\n`), '--totp-algorithm', 'sha256']);
+    expect(run.code).toBe(EXIT_CODES.OK);
+  });
+
+  test('password from stdin with --password-stdin', async () => {
+    const run = await httpsig(['jumpserver', 'login', '--username', 'alice', '--password-stdin'], { JMS_URL: emulator.url }, 'alice-password\n');
+    expect(run.code).toBe(EXIT_CODES.OK);
+  });
+
+  test('a wrong password exits 4 with the hint, without echoing the password', async () => {
+    const run = await httpsig(['jumpserver', 'login', '--username', 'admin'], { JMS_URL: emulator.url, JMS_PASSWORD: 'not-the-password' });
+    expect(run.code).toBe(EXIT_CODES.AUTH_FAILED);
+    expect(run.stderr).toContain('ERR_JMS_LOGIN_FAILED');
+    expect(run.stderr).toContain('hint:');
+    expect(run.stderr + run.stdout).not.toContain('not-the-password');
+  });
+
+  test('a wrong MFA code exits 4', async () => {
+    const good = totp(EMULATOR_TOTP_SECRET);
+    const run = await httpsig(['jumpserver', 'login', '--username', 'mfa-user'], {
+      JMS_URL: emulator.url, JMS_PASSWORD: 'mfa-password', JMS_OTP: good === '123456' ? '654321' : '123456',
+    });
+    expect(run.code).toBe(EXIT_CODES.AUTH_FAILED);
+    expect(run.stderr).toContain('ERR_JMS_MFA_FAILED');
+  });
+
+  test('MFA required, no code and no terminal to ask: usage error 2', async () => {
+    const run = await httpsig(['jumpserver', 'login', '--username', 'mfa-user'], { JMS_URL: emulator.url, JMS_PASSWORD: 'mfa-password' });
+    expect(run.code).toBe(EXIT_CODES.USAGE);
+    expect(run.stderr).toContain('MFA code');
+  });
+
+  test('no password and no terminal: usage error naming JMS_PASSWORD', async () => {
+    const run = await httpsig(['jumpserver', 'login', '--username', 'admin'], { JMS_URL: emulator.url });
+    expect(run.code).toBe(EXIT_CODES.USAGE);
+    expect(run.stderr).toContain('JMS_PASSWORD');
+  });
+
+  test('no URL: usage error', async () => {
+    expect((await httpsig(['jumpserver', 'login', '--username', 'a'], { JMS_PASSWORD: 'x' })).code).toBe(EXIT_CODES.USAGE);
+  });
+});
+
+describe('httpsig jumpserver api', () => {
+  test('GET with an access key from the environment; the trailing slash is added', async () => {
+    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile'], keyEnv);
+    expect(run.code).toBe(EXIT_CODES.OK);
+    expect(JSON.parse(run.stdout)).toMatchObject({ username: 'admin' });
+  });
+
+  test('--paginate collects every page; --org and --query', async () => {
+    const all = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--limit', '2'], keyEnv);
+    expect((JSON.parse(all.stdout) as unknown[]).length).toBe(7);
+    const eng = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--org', EMULATOR_ORGS.engineering, '-q', 'search=build-02'], keyEnv);
+    expect(JSON.parse(eng.stdout)).toEqual([expect.objectContaining({ name: 'build-02' })]);
+  });
+
+  test('POST --data sends JSON (content-type not signed)', async () => {
+    const run = await httpsig(['jumpserver', 'api', 'POST', '/api/v1/echo/create', '--data', '{"name":"web-42"}'], keyEnv);
+    expect(run.code).toBe(EXIT_CODES.OK);
+    const echo = JSON.parse(run.stdout) as { body: string; headers: Record<string, string> };
+    expect(JSON.parse(echo.body)).toEqual({ name: 'web-42' });
+    expect(echo.headers['authorization']).toContain('headers="(request-target) accept date"');
+  });
+
+  test('a bearer token from JMS_TOKEN (from "jumpserver login --token-only")', async () => {
+    const login = await httpsig(['jumpserver', 'login', '--username', 'alice', '--token-only'], { JMS_URL: emulator.url, JMS_PASSWORD: 'alice-password' });
+    const run = await httpsig(['jumpserver', 'api', 'get', 'api/v1/users/profile/'], { JMS_URL: emulator.url, JMS_TOKEN: login.stdout.trim() });
+    expect(JSON.parse(run.stdout)).toMatchObject({ username: 'alice' });
+  });
+
+  test('a private token from JMS_PRIVATE_TOKEN', async () => {
+    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile/'], { JMS_URL: emulator.url, JMS_PRIVATE_TOKEN: EMULATOR_PRIVATE_TOKEN });
+    expect(JSON.parse(run.stdout)).toMatchObject({ username: 'admin' });
+  });
+
+  test('a config file (default location under HOME) with the secret in its own file', async () => {
+    const dir = join(home, '.config', 'httpsig');
+    mkdirSync(dir, { recursive: true });
+    const secretFile = tempFile('ak-secret', `${EMULATOR_LIMITED_ACCESS_KEY.secret}\n`);
+    writeFileSync(join(dir, 'jumpserver.json'), JSON.stringify({ url: emulator.url, accessKeyId: EMULATOR_LIMITED_ACCESS_KEY.keyId, accessKeySecretFile: secretFile }));
+    try {
+      const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile/']);
+      expect(JSON.parse(run.stdout)).toMatchObject({ username: 'alice' });
+      // --config names another file
+      const other = tempFile('cfg.json', JSON.stringify({ url: emulator.url, privateToken: EMULATOR_PRIVATE_TOKEN }));
+      const run2 = await httpsig(['jumpserver', 'api', '--config', other, 'GET', '/api/v1/users/profile/']);
+      expect(JSON.parse(run2.stdout)).toMatchObject({ username: 'admin' });
+    } finally {
+      writeFileSync(join(dir, 'jumpserver.json'), '{}');
+    }
+  });
+
+  test('403 for an organisation the user is not in: exit 4 with the X-JMS-ORG hint', async () => {
+    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--org', EMULATOR_ORGS.engineering], {
+      JMS_URL: emulator.url, JMS_ACCESS_KEY_ID: EMULATOR_LIMITED_ACCESS_KEY.keyId, JMS_ACCESS_KEY_SECRET: EMULATOR_LIMITED_ACCESS_KEY.secret,
+    });
+    expect(run.code).toBe(EXIT_CODES.AUTH_FAILED);
+    expect(run.stderr).toContain('ERR_JMS_PERMISSION');
+    expect(run.stderr).toContain('X-JMS-ORG');
+  });
+
+  test('401 Invalid signature: exit 4, secret not echoed', async () => {
+    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile/'], { ...keyEnv, JMS_ACCESS_KEY_SECRET: 'wrong-secret-value' });
+    expect(run.code).toBe(EXIT_CODES.AUTH_FAILED);
+    expect(run.stderr).toContain('Invalid signature.');
+    expect(run.stderr).not.toContain('wrong-secret-value');
+  });
+
+  test('404: exit 1', async () => {
+    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/does/not/exist/'], keyEnv);
+    expect(run.code).toBe(EXIT_CODES.HTTP_ERROR);
+    expect(run.stderr).toContain('ERR_JMS_HTTP');
+  });
+
+  test('unreachable: exit 5', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile/'], { ...keyEnv, JMS_URL: `http://127.0.0.1:${port}` });
+    expect(run.code).toBe(EXIT_CODES.NETWORK);
+    expect(run.stderr).toContain('ERR_JMS_NETWORK');
+  });
+
+  test('usage errors: no credentials, no URL, bad JSON, bad method, --paginate with POST, bad org', async () => {
+    expect((await httpsig(['jumpserver', 'api', 'GET', '/x/'], { JMS_URL: emulator.url })).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'GET', '/x/'], { JMS_PRIVATE_TOKEN: 't' })).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'POST', '/x/', '--data', '{oops'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'FETCH', '/x/'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'POST', '/x/', '--paginate'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'GET', '/x/', '--org', 'Default'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'GET'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', '--config', '/nonexistent.json', 'GET', '/x/'])).code).toBe(EXIT_CODES.USAGE);
+  });
+});
+
+describe('prompts on a terminal (no echo)', () => {
+  const python = process.env['HTTPSIG_PYTHON'] ?? '/usr/bin/python3';
+  const driver = join(__dirname, 'fixtures', 'pty-run.py');
+  const bin = join(__dirname, '..', 'bin', 'httpsig.mjs');
+
+  function inTerminal(args: string[], script: Array<[string, string]>, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(python, [driver, process.execPath, bin, ...args], {
+        env: { PATH: process.env['PATH'] ?? '', HOME: home, ...env, PTY_SCRIPT: script.map(([p, a]) => `${p}\x1e${a}`).join('\x1f') },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, out }));
+    });
+  }
+
+  test('jumpserver login asks the password and the MFA code without echoing them', async () => {
+    const code = totp(EMULATOR_TOTP_SECRET);
+    const run = await inTerminal(['jumpserver', 'login', '--username', 'mfa-user'], [['Password for mfa-user:', 'mfa-password'], ['MFA code:', code]], { JMS_URL: emulator.url });
+    expect(run.code).toBe(EXIT_CODES.OK);
+    expect(run.out).toContain('"keyword": "Bearer"');
+    expect(run.out).not.toContain('mfa-password');
+    expect(run.out).not.toContain(code);
+  });
+
+  test('sign asks the secret without echoing it', async () => {
+    const run = await inTerminal(['sign', '--key-id', 'k1', 'http://example.com/'], [['Secret for key k1:', 'terminal-secret-value']], {});
+    expect(run.code).toBe(EXIT_CODES.OK);
+    expect(run.out).toMatch(/authorization: Signature keyId="k1"/);
+    expect(run.out).not.toContain('terminal-secret-value');
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * Error codes and error classes that only the server side produces, on top of `@httpsig/core`'s.
+ *
+ * @packageDocumentation
+ */
+import { HttpSignatureError, isHttpSignatureError } from '@httpsig/core';
+import type { HttpSignatureErrorCode, HttpSignatureErrorOptions } from '@httpsig/core';
+
+/**
+ * Every stable code a verification in this package can fail with: core's codes (among them
+ * `ERR_BODY_TOO_LARGE` for a body over `maxBodySize`) plus `ERR_SIGNATURE_REPLAYED` and
+ * `ERR_REPLAY_STORE_UNAVAILABLE`.
+ */
+export type ServerErrorCode =
+  | HttpSignatureErrorCode
+  | 'ERR_SIGNATURE_REPLAYED'
+  | 'ERR_REPLAY_STORE_UNAVAILABLE';
+
+/**
+ * An {@link HttpSignatureError} seen through this package's wider code union, so that
+ * `switch (err.code)` also narrows on the server-only codes.
+ */
+export type ServerSignatureError = Omit<HttpSignatureError, 'code'> & { readonly code: ServerErrorCode };
+
+// core's `code` property is typed with its closed union; the server-only codes are passed through it.
+const serverCode = (code: Exclude<ServerErrorCode, HttpSignatureErrorCode>): HttpSignatureErrorCode =>
+  code as unknown as HttpSignatureErrorCode;
+
+/**
+ * The signature verified, but the same signed content was already accepted within its validity window
+ * (replay protection is on).
+ *
+ * @example
+ * ```ts
+ * if (serverErrorCode(err) === 'ERR_SIGNATURE_REPLAYED') log.warn('replay from', err.keyId)
+ * ```
+ */
+export class ReplayedSignatureError extends HttpSignatureError {
+  override name = 'ReplayedSignatureError';
+  /** @param options - keyId and cause. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super(serverCode('ERR_SIGNATURE_REPLAYED'), 'This signature was already used', options);
+  }
+}
+
+/**
+ * The replay store could not answer (e.g. Redis is down or slow). Verification fails closed: the request is
+ * refused rather than accepted unchecked.
+ */
+export class ReplayStoreUnavailableError extends HttpSignatureError {
+  override name = 'ReplayStoreUnavailableError';
+  /** @param options - keyId and the store's error as cause. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super(serverCode('ERR_REPLAY_STORE_UNAVAILABLE'), 'The replay store is unavailable', options);
+  }
+}
+
+/**
+ * Whether a value is a signature error of core or of this package, typed with {@link ServerErrorCode}.
+ *
+ * @param value - anything caught.
+ * @returns true when it carries a stable HTTP signature error code.
+ * @example
+ * ```ts
+ * try { await verifyNodeRequest(req, options) } catch (err) {
+ *   if (isServerSignatureError(err) && err.code === 'ERR_SIGNATURE_REPLAYED') { ... }
+ * }
+ * ```
+ */
+export function isServerSignatureError(value: unknown): value is ServerSignatureError {
+  return isHttpSignatureError(value);
+}

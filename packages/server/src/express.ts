@@ -1,0 +1,66 @@
+/**
+ * Express middleware.
+ *
+ * @packageDocumentation
+ */
+import { isHttpSignatureError } from '@httpsig/core';
+import type { VerifyResult } from '@httpsig/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { verifyIncoming } from './lib/node-message.js';
+import { sendSignatureError } from './response.js';
+import type { ServerVerifyOptions } from './types.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The verified signature, set by `expressMiddleware` from `@httpsig/server`. */
+      signature?: VerifyResult | undefined;
+    }
+  }
+}
+
+/** An Express (4 or 5) middleware function, typed without depending on Express' own types. */
+export type ExpressMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/**
+ * Express middleware that verifies every request: on success it sets `req.signature` to the verify result
+ * and calls `next()`; on a signature failure it answers 401 (413/500/503 for the codes that call for them)
+ * with a JSON body `{ code, message }` and `WWW-Authenticate: Signature realm="…",headers="…"`.
+ *
+ * `(request-target)` comes from `req.originalUrl` (the request line as received, also under a mounted router).
+ *
+ * Body capture: mount it **before** your body parsers. It reads the raw body (up to `maxBodySize`) for the
+ * digest check and puts the bytes back into the request stream, so `express.json()` and friends parse it as
+ * usual. If a parser must run first, have it keep the bytes:
+ * `express.json({ verify: (req, _res, buf) => { req.rawBody = buf } })`.
+ *
+ * @param options - key lookup and server options.
+ * @returns the middleware.
+ * @example
+ * ```ts
+ * app.use(expressMiddleware({ keyLookup: (id) => keys.get(id) }))
+ * app.use(express.json())
+ * app.post('/orders', (req, res) => res.json({ by: req.signature?.keyId }))
+ * ```
+ */
+export function expressMiddleware(options: ServerVerifyOptions): ExpressMiddleware {
+  return (req, res, next) => {
+    const original = (req as { originalUrl?: unknown }).originalUrl;
+    const rawUrl = typeof original === 'string' ? original : req.url ?? '/';
+    verifyIncoming(req, rawUrl, options).then(
+      (result) => {
+        (req as { signature?: VerifyResult }).signature = result;
+        next();
+      },
+      (error: unknown) => {
+        if (isHttpSignatureError(error) && !res.headersSent) sendSignatureError(res, error, options);
+        else next(error);
+      },
+    );
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Verifying a node:http `IncomingMessage` (shared by node:http, Express and the Fastify raw request). Internal.
+ * @packageDocumentation
+ */
+import type { VerifyResult } from '@httpsig/core';
+import type { IncomingMessage } from 'node:http';
+import type { ServerVerifyOptions } from '../types.js';
+import { announcesBody, readNodeBody } from './node-body.js';
+import { applyTrustedProxy } from './proxy.js';
+import { bodyLimitOf, verifyMessage, withHooks } from './verify-message.js';
+
+const EMPTY_BODY = new Uint8Array(0);
+
+/** Ordered `[name, value]` pairs, lower-case names, from the raw header lines (repeats kept in order). */
+export function rawHeaderPairs(rawHeaders: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([(rawHeaders[i] as string).toLowerCase(), rawHeaders[i + 1] as string]);
+  return pairs;
+}
+
+/** The request target exactly as in the request line, and the headers, after trusted-proxy handling. */
+export function nodeTarget(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): { url: string; headers: [string, string][] } {
+  return applyTrustedProxy(rawUrl, rawHeaderPairs(req.rawHeaders), options.trustProxy, () => req.socket?.remoteAddress);
+}
+
+/**
+ * Reads the body (re-exposing it) and verifies the request.
+ *
+ * @param rawUrl - the request target from the request line (`req.url`, or Express' `req.originalUrl`).
+ */
+export function verifyIncoming(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): Promise<VerifyResult> {
+  const task = async (): Promise<VerifyResult> => {
+    // A request without a body (most GETs) needs no stream handling at all.
+    const body = announcesBody(req.headers) ? await readNodeBody(req, bodyLimitOf(options)) : EMPTY_BODY;
+    const { url, headers } = nodeTarget(req, rawUrl, options);
+    return verifyMessage({ method: req.method ?? 'GET', url, headers, body }, options);
+  };
+  return options.onError === undefined && options.onVerified === undefined ? task() : withHooks(options, task);
+}

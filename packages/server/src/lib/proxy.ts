@@ -1,0 +1,54 @@
+/**
+ * Which request target and Host to verify against, with the opt-in reverse-proxy headers. Internal.
+ * @packageDocumentation
+ */
+import type { TrustProxyOptions } from '../types.js';
+
+/** `::ffff:127.0.0.1` and `127.0.0.1` are the same peer. */
+function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/** Whether the immediate peer is one of the configured proxies. */
+export function isTrustedPeer(trust: TrustProxyOptions, remoteAddress: string | undefined): boolean {
+  const { trusted } = trust;
+  if (trusted === true) return true;
+  if (typeof trusted === 'function') return trusted(remoteAddress) === true;
+  if (remoteAddress === undefined) return false;
+  const peer = plainAddress(remoteAddress);
+  return trusted.some((address) => plainAddress(address) === peer);
+}
+
+/** The last value of a header among ordered pairs. */
+function lastValue(headers: readonly (readonly [string, string])[], name: string): string | undefined {
+  let value: string | undefined;
+  for (const [n, v] of headers) if (n === name) value = v;
+  return value;
+}
+
+/**
+ * Applies the trusted-proxy options to a received request: the original request target replaces the raw
+ * one, and the original host replaces `host`. Untrusted peers, or headers not configured, change nothing.
+ *
+ * @param url - the raw request target from the request line.
+ * @param headers - ordered pairs, lower-case names.
+ * @param remoteAddress - reads the immediate peer's address (only called when a proxy is configured).
+ * @returns the request target and headers to verify.
+ */
+export function applyTrustedProxy(
+  url: string, headers: [string, string][], trust: TrustProxyOptions | undefined, remoteAddress: () => string | undefined,
+): { url: string; headers: [string, string][] } {
+  if (trust === undefined || !isTrustedPeer(trust, remoteAddress())) return { url, headers };
+  let target = url;
+  let pairs = headers;
+  if (trust.originalUrlHeader !== undefined) {
+    const original = lastValue(headers, trust.originalUrlHeader.toLowerCase())?.trim();
+    if (original !== undefined && original.startsWith('/')) target = original;
+  }
+  if (trust.forwardedHostHeader !== undefined) {
+    const forwarded = lastValue(headers, trust.forwardedHostHeader.toLowerCase());
+    const host = forwarded?.split(',').map((part) => part.trim()).filter((part) => part !== '').pop();
+    if (host !== undefined) pairs = [...headers.filter(([name]) => name !== 'host'), ['host', host]];
+  }
+  return { url: target, headers: pairs };
+}

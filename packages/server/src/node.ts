@@ -1,0 +1,32 @@
+/**
+ * Verifying requests of a plain node:http server.
+ *
+ * @packageDocumentation
+ */
+import type { VerifyResult } from '@httpsig/core';
+import type { IncomingMessage } from 'node:http';
+import { verifyIncoming } from './lib/node-message.js';
+import type { ServerVerifyOptions } from './types.js';
+
+/**
+ * Verifies the HTTP signature of a node:http request. `(request-target)` is taken from the request line
+ * (`req.url`) exactly as received. A body is read (up to `maxBodySize`) for the digest check and then put
+ * back, so the handler can still read `req` as a stream afterwards.
+ *
+ * @param req - the incoming request, body not yet read.
+ * @param options - key lookup and server options.
+ * @returns what was verified (keyId, algorithm, signed headers, signing string).
+ * @throws `HttpSignatureError` (from `@httpsig/core`) with a stable code (see {@link ServerErrorCode}) when the request is
+ *   refused; answer it with {@link sendSignatureError}. Other errors (a failing key lookup, an aborted
+ *   request) are rethrown as they are.
+ * @example
+ * ```ts
+ * http.createServer(async (req, res) => {
+ *   try { await verifyNodeRequest(req, { keyLookup }) } catch (err) { return sendSignatureError(res, err) }
+ *   res.end('hello')
+ * })
+ * ```
+ */
+export function verifyNodeRequest(req: IncomingMessage, options: ServerVerifyOptions): Promise<VerifyResult> {
+  return verifyIncoming(req, req.url ?? '/', options);
+}

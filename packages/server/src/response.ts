@@ -1,0 +1,110 @@
+/**
+ * Turning a signature error into the HTTP answer: status, `WWW-Authenticate` challenge, JSON body.
+ *
+ * @packageDocumentation
+ */
+import { DEFAULT_REQUIRED_HEADERS, formatChallenge, isHttpSignatureError } from '@httpsig/core';
+import type { HttpSignatureError } from '@httpsig/core';
+import type { ServerResponse } from 'node:http';
+import type { ServerErrorCode } from './errors.js';
+
+/** What an error answer consists of. */
+export interface SignatureFailure {
+  /** 401, or 413 (`ERR_BODY_TOO_LARGE`), 500 (`ERR_INVALID_KEY`: the server's own key is unusable), 503 (`ERR_REPLAY_STORE_UNAVAILABLE`). */
+  status: number;
+  /** Response headers, lower-case names: `content-type`, `cache-control`, and `www-authenticate` on 401. */
+  headers: Record<string, string>;
+  /** The JSON text `{"code":"ERR_…","message":"…"}`. */
+  body: string;
+}
+
+/** What the challenge of a 401 is built from (a subset of the server options, which can be passed as is). */
+export interface ChallengeOptions {
+  /** The realm. Default `"api"`. */
+  realm?: string | undefined;
+  /** The headers the server requires signed. Default `(request-target) date`. */
+  requiredHeaders?: readonly string[] | undefined;
+}
+
+/**
+ * The HTTP status answered for a stable code.
+ *
+ * @param code - a stable error code.
+ * @returns 413 for `ERR_BODY_TOO_LARGE`, 503 for `ERR_REPLAY_STORE_UNAVAILABLE`, 500 for `ERR_INVALID_KEY`, else 401.
+ */
+export function signatureErrorStatus(code: ServerErrorCode): number {
+  switch (code) {
+    case 'ERR_BODY_TOO_LARGE': return 413;
+    case 'ERR_REPLAY_STORE_UNAVAILABLE': return 503;
+    case 'ERR_INVALID_KEY': return 500;
+    default: return 401;
+  }
+}
+
+/**
+ * Describes the answer to a signature error. The body carries the stable code and the error's fixed
+ * message (never a secret, key or signature); a 401 carries the challenge
+ * `WWW-Authenticate: Signature realm="…",headers="…"` (draft-cavage-12 §3.1.1).
+ *
+ * @param error - a signature error from a verification.
+ * @param options - realm and required headers for the challenge.
+ * @returns status, headers and JSON body.
+ * @example
+ * ```ts
+ * const { status, headers, body } = describeSignatureError(err, { realm: 'api' })
+ * ```
+ */
+export function describeSignatureError(error: HttpSignatureError, options: ChallengeOptions = {}): SignatureFailure {
+  const code = error.code as ServerErrorCode;
+  const status = signatureErrorStatus(code);
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  if (status === 401) {
+    headers['www-authenticate'] = formatChallenge({
+      realm: options.realm ?? 'api',
+      headers: options.requiredHeaders ?? DEFAULT_REQUIRED_HEADERS,
+    });
+  }
+  // The rest of an oversized body is not read: close the connection instead of draining it.
+  if (status === 413) headers['connection'] = 'close';
+  return { status, headers, body: JSON.stringify({ code, message: error.message }) };
+}
+
+/**
+ * A web `Response` for a failed {@link verifyFetchRequest}.
+ *
+ * @param error - what the verification threw.
+ * @param options - realm and required headers for the challenge.
+ * @returns the 401/413/500/503 response.
+ * @throws the `error` itself when it is not a signature error (e.g. a key lookup that failed).
+ * @example
+ * ```ts
+ * try { c.set('signature', await verifyFetchRequest(c.req.raw, options)) }
+ * catch (err) { return signatureErrorResponse(err, options) }
+ * ```
+ */
+export function signatureErrorResponse(error: unknown, options: ChallengeOptions = {}): Response {
+  if (!isHttpSignatureError(error)) throw error;
+  const failure = describeSignatureError(error, options);
+  const headers = { ...failure.headers };
+  delete headers['connection']; // a forbidden response header for fetch implementations
+  return new Response(failure.body, { status: failure.status, headers });
+}
+
+/**
+ * Writes the answer to a failed {@link verifyNodeRequest} on a node:http response.
+ *
+ * @param res - the response (nothing must have been sent yet).
+ * @param error - what the verification threw.
+ * @param options - realm and required headers for the challenge.
+ * @throws the `error` itself when it is not a signature error.
+ * @example
+ * ```ts
+ * try { await verifyNodeRequest(req, options) } catch (err) { return sendSignatureError(res, err, options) }
+ * ```
+ */
+export function sendSignatureError(res: ServerResponse, error: unknown, options: ChallengeOptions = {}): void {
+  if (!isHttpSignatureError(error)) throw error;
+  const failure = describeSignatureError(error, options);
+  res.writeHead(failure.status, { ...failure.headers, 'content-length': String(new TextEncoder().encode(failure.body).length) });
+  res.end(failure.body);
+}

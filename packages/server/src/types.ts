@@ -1,0 +1,93 @@
+/**
+ * Options and event types shared by every entry point of `@httpsig/server`.
+ *
+ * @packageDocumentation
+ */
+import type { CavageAlgorithm, VerifyOptions } from '@httpsig/core';
+import type { ServerErrorCode } from './errors.js';
+
+/**
+ * Remembers signatures so that each is accepted once. Implementations must be atomic across every
+ * process that shares them: `add` both checks and records.
+ */
+export interface ReplayStore {
+  /**
+   * Records `key` until `expiresAt`, unless it is already recorded and not yet expired.
+   *
+   * @param key - the replay key of a verified signature (a hash; never a secret).
+   * @param expiresAt - when the signature stops being acceptable, Unix milliseconds.
+   * @param now - the verifier's current time, Unix milliseconds.
+   * @returns true when the key was new (accept), false when it was already present (a replay).
+   */
+  add(key: string, expiresAt: number, now: number): boolean | Promise<boolean>;
+}
+
+/**
+ * How to read a request that arrives through a reverse proxy you run. Nothing here is used unless the
+ * immediate peer is trusted, and each header is used only when named.
+ */
+export interface TrustProxyOptions {
+  /**
+   * Which immediate peers are your proxies: `true` for any peer (only when the app cannot be reached except
+   * through the proxy), a list of exact IP addresses, or a predicate on the peer address.
+   */
+  trusted: true | readonly string[] | ((remoteAddress: string | undefined) => boolean);
+  /**
+   * The header in which the proxy passes the original request target (path and query as the client sent
+   * them), e.g. `'x-original-url'` or `'x-forwarded-uri'`. Used for `(request-target)`; ignored unless it
+   * starts with `/`. The proxy must overwrite any value the client sent.
+   */
+  originalUrlHeader?: string | undefined;
+  /**
+   * The header in which the proxy passes the original `Host`, e.g. `'x-forwarded-host'`. Its last
+   * comma-separated entry (the one your proxy appended) replaces `host` for verification.
+   */
+  forwardedHostHeader?: string | undefined;
+}
+
+/** What `onVerified` receives: identifiers only, never key material or the signature. */
+export interface VerifiedEvent {
+  /** The verified keyId. */
+  keyId: string;
+  /** The algorithm the signature was verified with. */
+  algorithm: CavageAlgorithm;
+  /** The signed header names, in order. */
+  headers: readonly string[];
+}
+
+/** What `onError` receives: the stable code, the keyId when it was known, and the HTTP status answered. */
+export interface VerificationFailedEvent {
+  /** The stable error code. */
+  code: ServerErrorCode;
+  /** The keyId of the signature, when it could be read. */
+  keyId: string | undefined;
+  /** The status the middleware answers with (401, 413, 500 or 503). */
+  status: number;
+}
+
+/**
+ * Options of every server entry point: core's verify options (key lookup, required headers, clock skew,
+ * scheme, limits) plus body capture, proxy handling, replay protection, hooks and the challenge realm.
+ */
+export interface ServerVerifyOptions extends Omit<VerifyOptions, 'body'> {
+  /** Largest request body read for the digest check, in bytes. Larger bodies get 413. Default 1 MiB. */
+  maxBodySize?: number | undefined;
+  /**
+   * Require a signed `Digest`/`Content-Digest` on requests with a non-empty body. Default `true`. When
+   * `false`, a body without a digest header is accepted (the body is then not covered by the signature).
+   */
+  requireDigest?: boolean | undefined;
+  /** Reverse-proxy handling; off unless given. */
+  trustProxy?: TrustProxyOptions | undefined;
+  /**
+   * Replay protection (off by default): `true` uses the process-wide in-memory store, or pass a
+   * {@link ReplayStore} such as `new RedisReplayStore({ client })` to share it between processes.
+   */
+  replay?: boolean | ReplayStore | undefined;
+  /** The realm of the `WWW-Authenticate` challenge on 401. Default `"api"`. */
+  realm?: string | undefined;
+  /** Called after a request verified (and passed the replay check). Must not throw for a request to proceed. */
+  onVerified?: ((event: VerifiedEvent) => void | Promise<void>) | undefined;
+  /** Called when verification fails with a stable code, before the error answer is sent. */
+  onError?: ((event: VerificationFailedEvent) => void | Promise<void>) | undefined;
+}

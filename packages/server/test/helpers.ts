@@ -1,0 +1,184 @@
+// Shared test plumbing: keys, a core-based signer, a raw HTTP client, a redis-server launcher, the Python peer.
+import { sign } from '@httpsig/core';
+import type { CavageAlgorithm, KeyLookup } from '@httpsig/core';
+import { execFile, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+
+export const SECRET = 'server-test-secret-0123456789abcdefghij';
+export const HMAC_KEY_ID = 'hmac-key';
+export const RSA_KEY_ID = 'rsa-key';
+
+const pair = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+});
+export const RSA_PUBLIC: string = pair.publicKey;
+export const RSA_PRIVATE: string = pair.privateKey;
+
+/** The key "database" every test server uses. */
+export const keyLookup: KeyLookup = (keyId) => {
+  if (keyId === HMAC_KEY_ID) return { key: SECRET, algorithms: ['hmac-sha256'] };
+  if (keyId === RSA_KEY_ID) return { key: RSA_PUBLIC, algorithms: ['rsa-sha256'] };
+  if (keyId === 'broken-key') return { key: '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n', algorithms: ['rsa-sha256'] };
+  return null;
+};
+
+export interface Outgoing {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export interface SignWith {
+  keyId?: string;
+  key?: string;
+  algorithm?: CavageAlgorithm;
+  headers?: string[];
+  digest?: boolean;
+  now?: number;
+  created?: number;
+  expires?: number;
+}
+
+/** Signs an outgoing request with core `sign`, for the given server; returns the headers to send. */
+export async function signFor(base: string, request: Outgoing, options: SignWith = {}): Promise<Record<string, string>> {
+  const host = new URL(base).host;
+  const headers: Record<string, string> = { host, ...request.headers };
+  const withBody = request.body !== undefined;
+  const result = await sign({ method: request.method ?? 'GET', url: request.path, headers }, {
+    keyId: options.keyId ?? HMAC_KEY_ID,
+    key: options.key ?? SECRET,
+    algorithm: options.algorithm ?? 'hmac-sha256',
+    headers: options.headers ?? ['(request-target)', 'host', 'date', ...(withBody && options.digest !== false ? ['digest'] : [])],
+    ...(withBody && options.digest !== false ? { digest: 'SHA-256' as const, body: request.body } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.created !== undefined ? { created: options.created } : {}),
+    ...(options.expires !== undefined ? { expires: options.expires } : {}),
+  });
+  return { ...headers, ...result.headers };
+}
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  json: Record<string, unknown>;
+}
+
+/** Sends exactly the given request line, headers and body over node:http (no re-encoding of the path). */
+export function send(base: string, request: Outgoing & { chunked?: boolean }): Promise<Answer> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: url.hostname, port: url.port, method: request.method ?? 'GET', path: request.path,
+      headers: { host: url.host, ...request.headers }, setHost: false, agent: false,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: Record<string, unknown> = {};
+        try { json = JSON.parse(text) as Record<string, unknown>; } catch { /* not JSON */ }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (request.body !== undefined) {
+      if (request.chunked === true) {
+        const bytes = typeof request.body === 'string' ? Buffer.from(request.body) : Buffer.from(request.body);
+        const half = Math.floor(bytes.length / 2);
+        req.write(bytes.subarray(0, half));
+        setTimeout(() => req.end(bytes.subarray(half)), 20);
+        return;
+      }
+      req.end(request.body);
+    } else req.end();
+  });
+}
+
+/** Signs with core and sends. */
+export async function signedSend(base: string, request: Outgoing, options: SignWith = {}): Promise<Answer> {
+  return send(base, { ...request, headers: await signFor(base, request, options) });
+}
+
+/** A free loopback TCP port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RedisServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts Debian's redis-server on a free loopback port, without persistence. */
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const child = spawn(process.env.HTTPSIG_REDIS_SERVER ?? '/usr/bin/redis-server', [
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`redis-server did not start: ${output}`)); }, 10_000);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited (${String(code)}): ${output}`)); });
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (!output.includes('Ready to accept connections')) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      child.stdout.off('data', onData);
+      child.stdout.resume(); // keep draining redis' log
+      resolve();
+    };
+    child.stdout.on('data', onData);
+  });
+  return {
+    port,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+export const PYTHON: string = process.env.HTTPSIG_PYTHON ?? '/usr/bin/python3';
+
+export interface PythonCall {
+  url: string;
+  method: string;
+  keyId: string;
+  secret: string;
+  algorithm: string;
+  sign: string[];
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** Sends a request with Python `requests` + httpsig's `HTTPSignatureAuth` (Debian python3-httpsig). */
+export function pythonSend(call: PythonCall): Promise<Answer> {
+  const script = path.join(__dirname, 'fixtures', 'py_client.py');
+  return new Promise((resolve, reject) => {
+    execFile(PYTHON, [script, JSON.stringify(call)], { timeout: 20_000 }, (error, stdout, stderr) => {
+      if (error) { reject(new Error(`python failed: ${stderr}`)); return; }
+      const out = JSON.parse(stdout) as { status: number; body: string };
+      let json: Record<string, unknown> = {};
+      try { json = JSON.parse(out.body) as Record<string, unknown>; } catch { /* not JSON */ }
+      resolve({ status: out.status, headers: {}, text: out.body, json });
+    });
+  });
+}

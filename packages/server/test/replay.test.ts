@@ -1,0 +1,237 @@
+// Replay protection: the bounded in-memory store and the Redis store, through every server kind.
+import { MemoryReplayStore, RedisReplayStore } from '../src/index.js';
+import type { VerificationFailedEvent } from '../src/index.js';
+import { HMAC_KEY_ID, SECRET, keyLookup, send, signFor, signedSend, startRedis } from './helpers.js';
+import type { RedisServer } from './helpers.js';
+import { SERVER_KINDS, startServer } from './servers.js';
+import type { Running } from './servers.js';
+import Redis from 'ioredis';
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+
+describe.each(SERVER_KINDS)('in-memory replay protection, %s server', (kind) => {
+  let server: Running;
+  const failures: VerificationFailedEvent[] = [];
+  beforeAll(async () => {
+    server = await startServer(kind, { keyLookup, replay: new MemoryReplayStore({ maxEntries: 1000 }), onError: (e) => { failures.push(e); } });
+  });
+  afterAll(async () => { await server.close(); });
+
+  test('the same signed request is accepted once, then refused as a replay', async () => {
+    const headers = await signFor(server.url, { path: '/transfer?to=bob' });
+    const first = await send(server.url, { path: '/transfer?to=bob', headers });
+    const second = await send(server.url, { path: '/transfer?to=bob', headers });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(401);
+    expect(second.json.code).toBe('ERR_SIGNATURE_REPLAYED');
+    expect(second.headers['www-authenticate']).toMatch(/^Signature realm="api"/);
+    expect(failures.at(-1)).toEqual({ code: 'ERR_SIGNATURE_REPLAYED', keyId: HMAC_KEY_ID, status: 401 });
+  });
+
+  test('a replayed POST with its body is refused too', async () => {
+    const request = { method: 'POST', path: '/orders', headers: { 'content-type': 'application/json' }, body: '{"n":1}' };
+    const headers = await signFor(server.url, request);
+    expect((await send(server.url, { ...request, headers })).status).toBe(200);
+    expect((await send(server.url, { ...request, headers })).json.code).toBe('ERR_SIGNATURE_REPLAYED');
+  });
+
+  test('distinct signatures in the same second are all accepted', async () => {
+    const answers = await Promise.all([1, 2, 3].map((n) => signedSend(server.url, { path: `/n/${n}` })));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+  });
+
+  test('a forged signature does not burn the slot of the genuine one', async () => {
+    const headers = await signFor(server.url, { path: '/once' });
+    const forged = { ...headers, authorization: (headers.authorization ?? '').replace(/signature="[^"]+"/, 'signature="AAAA"') };
+    expect((await send(server.url, { path: '/once', headers: forged })).json.code).toBe('ERR_SIGNATURE_MISMATCH');
+    expect((await send(server.url, { path: '/once', headers })).status).toBe(200);
+  });
+});
+
+describe('replay protection policy', () => {
+  test('`replay: true` uses the process-wide store', async () => {
+    const server = await startServer('node', { keyLookup, replay: true });
+    try {
+      const headers = await signFor(server.url, { path: '/default-store' });
+      expect((await send(server.url, { path: '/default-store', headers })).status).toBe(200);
+      expect((await send(server.url, { path: '/default-store', headers })).json.code).toBe('ERR_SIGNATURE_REPLAYED');
+    } finally { await server.close(); }
+  });
+
+  test('a signature bounded by nothing in time cannot be replay-checked and is refused', async () => {
+    const server = await startServer('express', { keyLookup, replay: true, requiredHeaders: ['(request-target)'] });
+    try {
+      const answer = await signedSend(server.url, { path: '/timeless' }, { headers: ['(request-target)', 'host'] });
+      expect(answer.json).toMatchObject({ code: 'ERR_HEADER_NOT_SIGNED' });
+      expect(answer.json.message).toContain('"date"');
+    } finally { await server.close(); }
+  });
+
+  test('a signature bounded only by an old (created) is expired (core only checks its future side)', async () => {
+    const server = await startServer('fastify', { keyLookup, requiredHeaders: ['(request-target)'] });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const old = await signedSend(server.url, { path: '/c' }, { headers: ['(request-target)', '(created)'], created: now - 3600 });
+      expect(old.json.code).toBe('ERR_SIGNATURE_EXPIRED');
+      const fresh = await signedSend(server.url, { path: '/c' }, { headers: ['(request-target)', '(created)'], created: now });
+      expect(fresh.status).toBe(200);
+    } finally { await server.close(); }
+  });
+
+  test('an entry lives through the whole validity window (expires + clock skew)', async () => {
+    const store = new MemoryReplayStore({ maxEntries: 10 });
+    const now = Date.now();
+    const expires = Math.floor(now / 1000) + 2;
+    const end = (expires + 300) * 1000; // expires + default skew
+    const options = { keyLookup, replay: store, requiredHeaders: ['(request-target)'] };
+    const early = await startServer('node', { ...options, now });
+    const late = await startServer('node', { ...options, now: end - 1000 });
+    try {
+      const headers = await signFor(early.url, { path: '/e' }, { headers: ['(request-target)', '(expires)'], expires, now });
+      expect((await send(early.url, { path: '/e', headers })).status).toBe(200);
+      expect((await send(late.url, { path: '/e', headers })).json.code).toBe('ERR_SIGNATURE_REPLAYED');
+    } finally {
+      await early.close();
+      await late.close();
+    }
+  });
+});
+
+describe('MemoryReplayStore', () => {
+  test('refuses a key until it expires, then accepts it again', () => {
+    const store = new MemoryReplayStore({ maxEntries: 4 });
+    expect(store.add('a', 1000, 0)).toBe(true);
+    expect(store.add('a', 1000, 999)).toBe(false);
+    expect(store.add('a', 2000, 1000)).toBe(true);
+    expect(store.add('a', 2000, 1500)).toBe(false);
+  });
+
+  test('stays bounded: never more than maxEntries, oldest forgotten first, evictions counted', () => {
+    const store = new MemoryReplayStore({ maxEntries: 1000 });
+    for (let i = 0; i < 10_000; i++) expect(store.add(`k${i}`, 10_000, 0)).toBe(true);
+    expect(store.size).toBe(1000);
+    expect(store.evictions).toBe(9000);
+    expect(store.add('k9999', 10_000, 1)).toBe(false);
+    expect(store.add('k0', 10_000, 1)).toBe(true);
+  });
+
+  test('expired entries are dropped as new ones arrive (no eviction counted)', () => {
+    const store = new MemoryReplayStore({ maxEntries: 100 });
+    for (let i = 0; i < 100; i++) store.add(`old${i}`, 50, 0);
+    for (let i = 0; i < 100; i++) store.add(`new${i}`, 500, 100);
+    expect(store.size).toBe(100);
+    expect(store.evictions).toBe(0);
+    for (let i = 0; i < 100; i++) expect(store.add(`new${i}`, 500, 200)).toBe(false);
+  });
+
+  test('clear() forgets everything; bad capacities are refused', () => {
+    const store = new MemoryReplayStore({ maxEntries: 2 });
+    store.add('x', 10, 0);
+    store.clear();
+    expect(store.size).toBe(0);
+    expect(store.add('x', 10, 0)).toBe(true);
+    expect(() => new MemoryReplayStore({ maxEntries: 0 })).toThrow(RangeError);
+    expect(() => new MemoryReplayStore({ maxEntries: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('Redis replay store (real redis-server)', () => {
+  let redis: RedisServer;
+  let client: Redis;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis({ host: '127.0.0.1', port: redis.port });
+  });
+  afterAll(async () => {
+    client.disconnect();
+    await redis.stop();
+  });
+
+  test.each(SERVER_KINDS)('%s server: a replay is refused; the key expires with the validity window', async (kind) => {
+    const server = await startServer(kind, { keyLookup, clockSkew: 30, replay: new RedisReplayStore({ client, prefix: `t:${kind}:` }) });
+    try {
+      const headers = await signFor(server.url, { path: '/r' });
+      expect((await send(server.url, { path: '/r', headers })).status).toBe(200);
+      const again = await send(server.url, { path: '/r', headers });
+      expect(again.json.code).toBe('ERR_SIGNATURE_REPLAYED');
+      const keys = await client.keys(`t:${kind}:*`);
+      expect(keys).toHaveLength(1);
+      const ttl = await client.pttl(keys[0] as string);
+      expect(ttl).toBeGreaterThan(25_000); // Date (≤ 1 s old) + 30 s skew
+      expect(ttl).toBeLessThanOrEqual(30_000);
+    } finally { await server.close(); }
+  });
+
+  test('two server processes sharing Redis: a signature accepted by one is refused by the other', async () => {
+    const fixture = path.join(__dirname, 'fixtures', 'replay-server.mjs');
+    const children: ChildProcessWithoutNullStreams[] = [];
+    const startChild = (kind: string): Promise<string> => new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [fixture, kind, String(redis.port), SECRET]);
+      children.push(child);
+      let out = '';
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`child did not start: ${err}`)), 15_000);
+      child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const match = /LISTENING (\S+)/.exec(out);
+        if (match) { clearTimeout(timer); resolve(match[1] as string); }
+      });
+      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`child exited ${String(code)}: ${err}`)); });
+    });
+    try {
+      const [a, b, c] = await Promise.all([startChild('express'), startChild('fastify'), startChild('node')]);
+      const targets = [a, b, c] as string[];
+      // The same Host for all three, as behind one load balancer.
+      const signedFor = targets[0] as string;
+      for (const [first, second] of [[0, 1], [1, 2], [2, 0]] as const) {
+        const headers = await signFor(signedFor, { path: `/fleet/${first}` });
+        const accepted = await send(targets[first] as string, { path: `/fleet/${first}`, headers });
+        const replayed = await send(targets[second] as string, { path: `/fleet/${first}`, headers });
+        expect(accepted.status).toBe(200);
+        expect(replayed.status).toBe(401);
+        expect(replayed.json.code).toBe('ERR_SIGNATURE_REPLAYED');
+        expect(accepted.json.pid).not.toBe(process.pid);
+      }
+      // Concurrent: the same signature sent to all three at once is accepted exactly once.
+      const headers = await signFor(signedFor, { path: '/race' });
+      const answers = await Promise.all(targets.map((t) => send(t, { path: '/race', headers })));
+      expect(answers.filter((x) => x.status === 200)).toHaveLength(1);
+      expect(answers.filter((x) => x.json.code === 'ERR_SIGNATURE_REPLAYED')).toHaveLength(2);
+    } finally {
+      await Promise.all(children.map((child) => new Promise<void>((resolve) => {
+        if (child.exitCode !== null) { resolve(); return; }
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      })));
+    }
+  });
+
+  test('Redis down: fails closed with 503 ERR_REPLAY_STORE_UNAVAILABLE', async () => {
+    const own = await startRedis();
+    const ownClient = new Redis({ host: '127.0.0.1', port: own.port, maxRetriesPerRequest: 1 });
+    const events: VerificationFailedEvent[] = [];
+    const server = await startServer('express', {
+      keyLookup, replay: new RedisReplayStore({ client: ownClient, timeout: 300 }), onError: (e) => { events.push(e); },
+    });
+    try {
+      expect((await signedSend(server.url, { path: '/up' })).status).toBe(200);
+      await own.stop();
+      const down = await signedSend(server.url, { path: '/down' });
+      expect(down.status).toBe(503);
+      expect(down.json.code).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+      expect(down.headers['www-authenticate']).toBeUndefined();
+      expect(events).toEqual([{ code: 'ERR_REPLAY_STORE_UNAVAILABLE', keyId: HMAC_KEY_ID, status: 503 }]);
+    } finally {
+      ownClient.disconnect();
+      await server.close();
+    }
+  });
+
+  test('the store refuses a client without set() and a bad timeout', () => {
+    expect(() => new RedisReplayStore({ client: {} as never })).toThrow(TypeError);
+    expect(() => new RedisReplayStore({ client, timeout: 0 })).toThrow(RangeError);
+  });
+});

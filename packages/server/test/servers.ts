@@ -1,0 +1,129 @@
+// The four ways of serving under test, each on a real loopback server, each echoing what it verified and parsed.
+import express from 'express';
+import Fastify from 'fastify';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import {
+  expressMiddleware, fastifyPlugin, sendSignatureError, signatureErrorResponse, verifyFetchRequest, verifyNodeRequest,
+} from '../src/index.js';
+import type { FetchVerifyOptions, ServerVerifyOptions } from '../src/index.js';
+
+export type ServerKind = 'node' | 'express' | 'fastify' | 'fetch';
+export const SERVER_KINDS: ServerKind[] = ['node', 'express', 'fastify', 'fetch'];
+
+export interface Running {
+  url: string;
+  close(): Promise<void>;
+}
+
+function parse(text: string, contentType: string | undefined | null): unknown {
+  if (text === '') return null;
+  if (contentType?.includes('json') === true) return JSON.parse(text) as unknown;
+  return text;
+}
+
+function listen(server: http.Server): Promise<Running> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+      });
+    });
+  });
+}
+
+/** node:http with verifyNodeRequest; the handler reads the body stream itself after verification. */
+async function nodeServer(options: ServerVerifyOptions): Promise<Running> {
+  return listen(http.createServer((req, res) => {
+    void (async () => {
+      let result;
+      try {
+        result = await verifyNodeRequest(req, options);
+      } catch (error) {
+        try { sendSignatureError(res, error, options); } catch { res.writeHead(500).end(String((error as Error).message)); }
+        return;
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keyId: result.keyId, algorithm: result.algorithm, body: parse(text, req.headers['content-type']) }));
+    })();
+  }));
+}
+
+/** Express 5: the middleware first, then the app's own body parsers. */
+async function expressServer(options: ServerVerifyOptions): Promise<Running> {
+  const app = express();
+  app.use(expressMiddleware(options));
+  app.use(express.json());
+  app.use(express.text({ type: 'text/*' }));
+  app.use((req, res) => {
+    res.json({ keyId: req.signature?.keyId, algorithm: req.signature?.algorithm, body: req.body ?? null });
+  });
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(500).json({ error: err.message });
+  });
+  return listen(http.createServer(app));
+}
+
+/** Fastify 5 with the plugin at the root; Fastify's own content-type parsers. */
+async function fastifyServer(options: ServerVerifyOptions): Promise<Running> {
+  const app = Fastify();
+  await app.register(fastifyPlugin, options);
+  app.all('/*', async (request) => ({
+    keyId: request.signature?.keyId, algorithm: request.signature?.algorithm, body: request.body ?? null,
+  }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/**
+ * A web-standard handler `(Request) => Response` behind a minimal node:http bridge (what Hono's Node
+ * adapter does): the handler calls verifyFetchRequest, then reads the original request body.
+ */
+export async function fetchServer(options: FetchVerifyOptions): Promise<Running> {
+  const handler = async (request: Request, remoteAddress: string | undefined): Promise<Response> => {
+    let result;
+    try {
+      result = await verifyFetchRequest(request, { ...options, remoteAddress });
+    } catch (error) {
+      return signatureErrorResponse(error, options);
+    }
+    const text = await request.text();
+    return Response.json({ keyId: result.keyId, algorithm: result.algorithm, body: parse(text, request.headers.get('content-type')) });
+  };
+  return listen(http.createServer((req, res) => {
+    void (async () => {
+      const headers: [string, string][] = [];
+      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
+      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+      const request = new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, {
+        method: req.method ?? 'GET', headers,
+        ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+      } as RequestInit);
+      let response: Response;
+      try {
+        response = await handler(request, req.socket.remoteAddress);
+      } catch (error) {
+        response = new Response(JSON.stringify({ error: (error as Error).message }), { status: 500 });
+      }
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    })();
+  }));
+}
+
+/** Starts a server of the given kind with the given verification options. */
+export function startServer(kind: ServerKind, options: ServerVerifyOptions): Promise<Running> {
+  switch (kind) {
+    case 'node': return nodeServer(options);
+    case 'express': return expressServer(options);
+    case 'fastify': return fastifyServer(options);
+    case 'fetch': return fetchServer(options);
+  }
+}

@@ -43,10 +43,12 @@ export interface HttpSignatureErrorOptions {
  *   if (err instanceof HttpSignatureError) console.log(err.code, err.keyId)
  * }
  * ```
+ * @typeParam Code - the code type: this package's codes by default; packages built on it (the server's
+ *   replay errors, the JumpServer client) extend it with their own.
  */
-export class HttpSignatureError extends Error {
+export class HttpSignatureError<Code extends string = HttpSignatureErrorCode> extends Error {
   /** The stable machine-readable code of this failure. */
-  readonly code: HttpSignatureErrorCode;
+  readonly code: Code;
   /** The `keyId` of the signature concerned, when it was known at the time of failure. */
   readonly keyId: string | undefined;
   /** `'HttpSignatureError'`, for logs and `instanceof`-free checks. */
@@ -57,7 +59,7 @@ export class HttpSignatureError extends Error {
    * @param message - a fixed description; never include secrets, keys or signatures.
    * @param options - the keyId and cause, when known.
    */
-  constructor(code: HttpSignatureErrorCode, message: string, options: HttpSignatureErrorOptions = {}) {
+  constructor(code: Code, message: string, options: HttpSignatureErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.keyId = options.keyId;
@@ -221,7 +223,7 @@ export class BodyTooLargeError extends HttpSignatureError {
   readonly limit: number;
   /** @param limit - the limit in bytes. @param options - keyId and cause. */
   constructor(limit: number, options?: HttpSignatureErrorOptions) {
-    super('ERR_BODY_TOO_LARGE', `The body is longer than the ${limit}-byte limit; raise the limit or send the body as bytes`, options);
+    super('ERR_BODY_TOO_LARGE', `The body is longer than the ${limit}-byte limit`, options);
     this.limit = limit;
   }
 }

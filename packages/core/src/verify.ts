@@ -54,6 +54,11 @@ function checkTimes(params: SignatureParameters, table: HeaderTable, nowSeconds:
   if (params.created !== undefined && params.created > nowSeconds + skew) {
     throw new NotYetValidSignatureError('The signature was created in the future', { keyId });
   }
+  // Without `expires`, a signature dated only by `created` ages out like a signed Date does; with `expires`,
+  // the signer chose the validity window.
+  if (params.created !== undefined && params.expires === undefined && params.created < nowSeconds - skew) {
+    throw new ExpiredSignatureError('The signature was created too long ago', { keyId });
+  }
   if (params.expires !== undefined && params.expires < nowSeconds - skew) {
     throw new ExpiredSignatureError('The signature has expired', { keyId });
   }

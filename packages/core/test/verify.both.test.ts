@@ -57,6 +57,15 @@ test('clock skew on Date, both directions, configurable; errors carry the keyId'
   await expect(verify(request, options({ now: new Date(now) }))).resolves.toBeDefined();
 });
 
+test('a signature dated only by created ages out after the skew; with expires, expires decides', async () => {
+  const old = await signed({ headers: ['(request-target)', '(created)'], created: now / 1000 - 3600 });
+  await expect(verify(old, options({ requiredHeaders: ['(request-target)'] }))).rejects.toMatchObject({ code: 'ERR_SIGNATURE_EXPIRED', keyId: 'ak' });
+  const recent = await signed({ headers: ['(request-target)', '(created)'], created: now / 1000 - 200 });
+  await expect(verify(recent, options({ requiredHeaders: ['(request-target)'] }))).resolves.toBeDefined();
+  const windowed = await signed({ headers: ['(request-target)', '(created)', '(expires)'], created: now / 1000 - 3600, expires: now / 1000 + 60 });
+  await expect(verify(windowed, options({ requiredHeaders: ['(request-target)'] }))).resolves.toBeDefined();
+});
+
 test('created in the future and expires in the past, with skew', async () => {
   const future = await signed({ headers: ['(request-target)', 'date', '(created)'], created: now / 1000 + 400 });
   await expect(verify(future, options())).rejects.toMatchObject({ code: 'ERR_SIGNATURE_NOT_YET_VALID', keyId: 'ak' });

@@ -20,11 +20,7 @@ export type ServerErrorCode =
  * An {@link HttpSignatureError} seen through this package's wider code union, so that
  * `switch (err.code)` also narrows on the server-only codes.
  */
-export type ServerSignatureError = Omit<HttpSignatureError, 'code'> & { readonly code: ServerErrorCode };
-
-// core's `code` property is typed with its closed union; the server-only codes are passed through it.
-const serverCode = (code: Exclude<ServerErrorCode, HttpSignatureErrorCode>): HttpSignatureErrorCode =>
-  code as unknown as HttpSignatureErrorCode;
+export type ServerSignatureError = HttpSignatureError<ServerErrorCode>;
 
 /**
  * The signature verified, but the same signed content was already accepted within its validity window
@@ -35,11 +31,12 @@ const serverCode = (code: Exclude<ServerErrorCode, HttpSignatureErrorCode>): Htt
  * if (serverErrorCode(err) === 'ERR_SIGNATURE_REPLAYED') log.warn('replay from', err.keyId)
  * ```
  */
-export class ReplayedSignatureError extends HttpSignatureError {
+export class ReplayedSignatureError extends HttpSignatureError<'ERR_SIGNATURE_REPLAYED'> {
+  /** `'ReplayedSignatureError'`. */
   override name = 'ReplayedSignatureError';
   /** @param options - keyId and cause. */
   constructor(options?: HttpSignatureErrorOptions) {
-    super(serverCode('ERR_SIGNATURE_REPLAYED'), 'This signature was already used', options);
+    super('ERR_SIGNATURE_REPLAYED', 'This signature was already used', options);
   }
 }
 
@@ -47,11 +44,12 @@ export class ReplayedSignatureError extends HttpSignatureError {
  * The replay store could not answer (e.g. Redis is down or slow). Verification fails closed: the request is
  * refused rather than accepted unchecked.
  */
-export class ReplayStoreUnavailableError extends HttpSignatureError {
+export class ReplayStoreUnavailableError extends HttpSignatureError<'ERR_REPLAY_STORE_UNAVAILABLE'> {
+  /** `'ReplayStoreUnavailableError'`. */
   override name = 'ReplayStoreUnavailableError';
   /** @param options - keyId and the store's error as cause. */
   constructor(options?: HttpSignatureErrorOptions) {
-    super(serverCode('ERR_REPLAY_STORE_UNAVAILABLE'), 'The replay store is unavailable', options);
+    super('ERR_REPLAY_STORE_UNAVAILABLE', 'The replay store is unavailable', options);
   }
 }
 

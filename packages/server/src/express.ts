@@ -3,12 +3,12 @@
  *
  * @packageDocumentation
  */
-import { isHttpSignatureError } from '@httpsig/core';
 import type { VerifyResult } from '@httpsig/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifyIncoming } from './lib/node-message.js';
 import { sendSignatureError } from './response.js';
 import type { ServerVerifyOptions } from './types.js';
+import { isServerSignatureError } from './errors.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -58,7 +58,7 @@ export function expressMiddleware(options: ServerVerifyOptions): ExpressMiddlewa
         next();
       },
       (error: unknown) => {
-        if (isHttpSignatureError(error) && !res.headersSent) sendSignatureError(res, error, options);
+        if (isServerSignatureError(error) && !res.headersSent) sendSignatureError(res, error, options);
         else next(error);
       },
     );

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { BodyTooLargeError, isHttpSignatureError } from '@httpsig/core';
+import { BodyTooLargeError } from '@httpsig/core';
 import type { VerifyResult } from '@httpsig/core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Readable } from 'node:stream';
@@ -12,6 +12,7 @@ import { nodeTarget } from './lib/node-message.js';
 import { bodyLimitOf, verifyMessage, withHooks } from './lib/verify-message.js';
 import { describeSignatureError } from './response.js';
 import type { ServerVerifyOptions } from './types.js';
+import { isServerSignatureError } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -73,7 +74,7 @@ export const fastifyPlugin: FastifyPluginAsync<ServerVerifyOptions> = async (fas
         return verifyMessage({ method: raw.method ?? 'GET', url, headers, body }, options);
       });
     } catch (error) {
-      if (!isHttpSignatureError(error)) throw error;
+      if (!isServerSignatureError(error)) throw error;
       const failure = describeSignatureError(error, options);
       // Sending before the hook resolves stops the lifecycle here (Fastify "Respond to a request from a hook").
       void reply.code(failure.status).headers(failure.headers).send(failure.body);

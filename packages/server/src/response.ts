@@ -3,10 +3,9 @@
  *
  * @packageDocumentation
  */
-import { DEFAULT_REQUIRED_HEADERS, formatChallenge, isHttpSignatureError } from '@httpsig/core';
-import type { HttpSignatureError } from '@httpsig/core';
+import { DEFAULT_REQUIRED_HEADERS, formatChallenge } from '@httpsig/core';
 import type { ServerResponse } from 'node:http';
-import type { ServerErrorCode } from './errors.js';
+import { isServerSignatureError, type ServerErrorCode, type ServerSignatureError } from './errors.js';
 
 /** What an error answer consists of. */
 export interface SignatureFailure {
@@ -54,7 +53,7 @@ export function signatureErrorStatus(code: ServerErrorCode): number {
  * const { status, headers, body } = describeSignatureError(err, { realm: 'api' })
  * ```
  */
-export function describeSignatureError(error: HttpSignatureError, options: ChallengeOptions = {}): SignatureFailure {
+export function describeSignatureError(error: ServerSignatureError, options: ChallengeOptions = {}): SignatureFailure {
   const code = error.code as ServerErrorCode;
   const status = signatureErrorStatus(code);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -83,7 +82,7 @@ export function describeSignatureError(error: HttpSignatureError, options: Chall
  * ```
  */
 export function signatureErrorResponse(error: unknown, options: ChallengeOptions = {}): Response {
-  if (!isHttpSignatureError(error)) throw error;
+  if (!isServerSignatureError(error)) throw error;
   const failure = describeSignatureError(error, options);
   const headers = { ...failure.headers };
   delete headers['connection']; // a forbidden response header for fetch implementations
@@ -103,7 +102,7 @@ export function signatureErrorResponse(error: unknown, options: ChallengeOptions
  * ```
  */
 export function sendSignatureError(res: ServerResponse, error: unknown, options: ChallengeOptions = {}): void {
-  if (!isHttpSignatureError(error)) throw error;
+  if (!isServerSignatureError(error)) throw error;
   const failure = describeSignatureError(error, options);
   res.writeHead(failure.status, { ...failure.headers, 'content-length': String(new TextEncoder().encode(failure.body).length) });
   res.end(failure.body);

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { backend } from '#backend';
-import { isCavageAlgorithm, isHmacAlgorithm, primitiveFor, type BoundKey } from './algorithms.js';
+import { isHmacAlgorithm, primitiveFor, type BoundKey } from './algorithms.js';
 import { createContentDigest } from './content-digest.js';
 import { createDigestHeader } from './digest.js';
 import { AlgorithmNotAllowedError, InvalidKeyError } from './errors.js';
@@ -11,14 +11,14 @@ import { headerTable } from './headers.js';
 import { formatHttpDate } from './http-date.js';
 import { importAsymmetricKey, looksLikeSecret } from './keys.js';
 import type { AsymmetricKey } from './runtime/backend.js';
-import { formatSignatureHeader } from './signature-header.js';
+import { quoteParameter } from './signature-header.js';
+import { signingPlan } from './signing-plan.js';
 import { signingStringFromTable } from './signing-string.js';
 import { signRfc9421 } from './rfc9421/sign.js';
 import type { Rfc9421Message } from './rfc9421/types.js';
 import type { CavageSignOptions, Rfc9421SignOptions, SignableRequest, SignOptions, SignResult } from './types.js';
 
-/** The headers signed when the caller names none (draft-cavage-12 §2.1.6 with the request target and host). */
-export const DEFAULT_SIGNED_HEADERS: readonly string[] = ['(request-target)', 'host', 'date'];
+export { DEFAULT_SIGNED_HEADERS } from './signing-plan.js';
 
 function nowMs(now: Date | number | undefined): number {
   if (now === undefined) return Date.now();
@@ -84,14 +84,12 @@ async function signWithRfc9421(message: Rfc9421Message, options: Rfc9421SignOpti
 }
 
 function signNow(request: SignableRequest, options: CavageSignOptions): SignResult | Promise<SignResult> {
-  const { keyId, algorithm } = options;
-  if (typeof keyId !== 'string' || keyId === '') throw new TypeError('keyId must be a non-empty string');
-  if (!isCavageAlgorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
-  const time = nowMs(options.now);
+  const plan = signingPlan(options);
+  const { keyId } = options;
   const table = headerTable(request.headers);
   const added: Record<string, string> = {};
-  const names = (options.headers ?? DEFAULT_SIGNED_HEADERS).map((name) => name.toLowerCase());
-  if (names.length === 0) throw new TypeError('headers must name at least one header');
+  let names = plan.names;
+  let headersParameter = plan.headersParameter;
 
   if (options.digest !== undefined) {
     if (options.body === undefined) throw new TypeError('a digest needs the body');
@@ -99,25 +97,38 @@ function signNow(request: SignableRequest, options: CavageSignOptions): SignResu
     const value = header === 'digest' ? createDigestHeader(options.body, options.digest) : createContentDigest(options.body, options.digest);
     added[header] = value;
     table.set(header, value);
-    if (!names.includes(header)) names.push(header);
+    if (!names.includes(header)) {
+      names = [...names, header];
+      headersParameter = `,headers=${quoteParameter('headers', names.join(' '))}`;
+    }
   }
+  // The clock is read only when a Date or `created` has to be made.
   if (names.includes('date') && !table.has('date')) {
-    added['date'] = formatHttpDate(time);
+    added['date'] = formatHttpDate(nowMs(options.now));
     table.set('date', added['date']);
   }
   const created = options.created === true || (options.created === undefined && names.includes('(created)'))
-    ? Math.floor(time / 1000)
+    ? Math.floor(nowMs(options.now) / 1000)
     : options.created === false ? undefined : options.created;
   const { expires } = options;
+  const times = (created === undefined ? '' : `,created=${unixSeconds('created', created)}`) +
+    (expires === undefined ? '' : `,expires=${unixSeconds('expires', expires)}`);
 
   const signingString = signingStringFromTable(request.method, request.url, table, names, { created, expires }, keyId);
   const finish = (signature: string): SignResult => {
-    const value = formatSignatureHeader({ keyId, algorithm, headers: names, signature, created, expires }, options.scheme ?? 'authorization');
-    added[options.scheme === 'signature' ? 'signature' : 'authorization'] = value;
+    // keyId, algorithm, created, expires, headers, signature: the order of the draft's examples and Python httpsig.
+    const params = `${plan.keyIdAndAlgorithm}${times}${headersParameter},signature="${signature}"`;
+    if (options.scheme === 'signature') added['signature'] = params;
+    else added['authorization'] = `Signature ${params}`;
     return { headers: added, signingString };
   };
   const signature = signString(signingString, options);
   return typeof signature === 'string' ? finish(signature) : signature.then(finish);
+}
+
+function unixSeconds(name: string, value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer (Unix seconds)`);
+  return String(value);
 }
 
 /** Signs a string with the options' key and algorithm; returns base64 (synchronously when it can). */
@@ -129,7 +140,7 @@ function signString(data: string, options: CavageSignOptions): string | Promise<
       throw new AlgorithmNotAllowedError('An HMAC algorithm needs a secret (string or bytes)', { keyId });
     }
     const primitive = primitiveFor(algorithm, { type: 'secret' }) as { type: 'hmac'; hash: 'SHA-1' | 'SHA-256' | 'SHA-512' };
-    return backend.base64Encode(backend.hmac(primitive.hash, key, data));
+    return backend.hmacBase64(primitive.hash, key, data);
   }
   if (key instanceof Uint8Array || (typeof key === 'string' && looksLikeSecret(key))) {
     throw new AlgorithmNotAllowedError('An asymmetric algorithm needs a private key, not a secret', { keyId });

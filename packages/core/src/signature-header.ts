@@ -53,40 +53,85 @@ export function parseSignatureHeader(value: string, limits: VerifyLimits = {}): 
   if (value.length > maxLength) throw new HeaderTooLargeError('The signature header is over the size limit');
   const raw = scanParameters(value);
 
-  const keyId = raw.get('keyid');
-  const signature = raw.get('signature');
+  const { keyId, signature } = raw;
   if (keyId === undefined || keyId === '') throw new MalformedSignatureError('The keyId parameter is missing');
   if (signature === undefined || signature === '') {
     throw new MalformedSignatureError('The signature parameter is missing', { keyId });
   }
   if (!isBase64(signature)) throw new MalformedSignatureError('The signature parameter is not base64', { keyId });
 
-  const headersValue = raw.get('headers');
+  const headersValue = raw.headers;
   let headers: string[];
   if (headersValue === undefined) {
     headers = ['date'];
   } else {
-    headers = headersValue.split(/[ \t]+/).filter((h) => h !== '').map((h) => h.toLowerCase());
+    headers = splitHeaderNames(headersValue);
     if (headers.length === 0) throw new MalformedSignatureError('The headers parameter is empty', { keyId });
   }
   const maxSigned = limits.maxSignedHeaders ?? DEFAULT_MAX_SIGNED_HEADERS;
   if (headers.length > maxSigned) throw new HeaderTooLargeError('Too many signed headers', { keyId });
 
   const params: SignatureParameters = { keyId, headers, headersGiven: headersValue !== undefined, signature };
-  const algorithm = raw.get('algorithm');
-  if (algorithm !== undefined) params.algorithm = algorithm.toLowerCase();
-  for (const name of ['created', 'expires'] as const) {
-    const text = raw.get(name);
-    if (text === undefined) continue;
-    if (!INTEGER.test(text)) throw new MalformedSignatureError(`The ${name} parameter is not an integer`, { keyId });
-    params[name] = Number(text);
-  }
+  if (raw.algorithm !== undefined) params.algorithm = raw.algorithm.toLowerCase();
+  if (raw.created !== undefined) params.created = integerParameter('created', raw.created, keyId);
+  if (raw.expires !== undefined) params.expires = integerParameter('expires', raw.expires, keyId);
   return params;
 }
 
-/** Scans `name=value` pairs into a map of lower-case names; refuses duplicates. */
-function scanParameters(value: string): Map<string, string> {
-  const params = new Map<string, string>();
+function integerParameter(name: 'created' | 'expires', text: string, keyId: string): number {
+  if (!INTEGER.test(text)) throw new MalformedSignatureError(`The ${name} parameter is not an integer`, { keyId });
+  return Number(text);
+}
+
+/** Splits `headers=` on runs of spaces and tabs, lower-casing each name. */
+function splitHeaderNames(list: string): string[] {
+  const names: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= list.length; i++) {
+    const c = i < list.length ? list.charCodeAt(i) : Ch.Space;
+    if (c === Ch.Space || c === Ch.Tab) {
+      if (start !== -1) names.push(list.slice(start, i).toLowerCase());
+      start = -1;
+    } else if (start === -1) {
+      start = i;
+    }
+  }
+  return names;
+}
+
+/** The parameters the draft defines; other names are only checked for duplicates. */
+interface RawParameters {
+  keyId?: string;
+  algorithm?: string;
+  headers?: string;
+  signature?: string;
+  created?: string;
+  expires?: string;
+}
+
+/** Stores one parameter; refuses a duplicate (names compared case-insensitively). */
+function store(params: RawParameters, others: { seen: Set<string> | undefined }, name: string, paramValue: string): void {
+  let field: keyof RawParameters | undefined;
+  switch (name.length) {
+    case 5: field = name === 'keyid' ? 'keyId' : undefined; break;
+    case 7: field = name === 'headers' ? 'headers' : name === 'created' ? 'created' : name === 'expires' ? 'expires' : undefined; break;
+    case 9: field = name === 'algorithm' ? 'algorithm' : name === 'signature' ? 'signature' : undefined; break;
+    default: field = undefined;
+  }
+  if (field !== undefined) {
+    if (params[field] !== undefined) throw new MalformedSignatureError(`The ${name} parameter appears twice`);
+    params[field] = paramValue;
+    return;
+  }
+  others.seen ??= new Set();
+  if (others.seen.has(name)) throw new MalformedSignatureError('A parameter appears twice');
+  others.seen.add(name);
+}
+
+/** Scans `name=value` pairs (one linear pass); refuses duplicates. */
+function scanParameters(value: string): RawParameters {
+  const params: RawParameters = {};
+  const others: { seen: Set<string> | undefined } = { seen: undefined };
   const n = value.length;
   let i = skipSpace(value, 0);
 
@@ -139,8 +184,7 @@ function scanParameters(value: string): Map<string, string> {
       if (i === start) throw new MalformedSignatureError('Expected a parameter value');
       paramValue = value.slice(start, i);
     }
-    if (params.has(name)) throw new MalformedSignatureError(`The ${safeName(name)} parameter appears twice`);
-    params.set(name, paramValue);
+    store(params, others, name, paramValue);
 
     i = skipSpace(value, i);
     if (i >= n) break;
@@ -149,11 +193,6 @@ function scanParameters(value: string): Map<string, string> {
     if (i >= n) throw new MalformedSignatureError('The signature header ends with a comma');
   }
   return params;
-}
-
-/** Known parameter names are echoed in messages; anything else is not (it is attacker-controlled). */
-function safeName(name: string): string {
-  return ['keyid', 'algorithm', 'headers', 'signature', 'created', 'expires'].includes(name) ? name : 'same';
 }
 
 function skipSpace(value: string, i: number): number {
@@ -193,7 +232,11 @@ export interface SignatureHeaderFields {
 const NEEDS_CARE = /[\u0000-\u0008\u000a-\u001f\u007f"\\]/;
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
-function quote(name: string, value: string): string {
+/**
+ * Quotes a parameter value for a signature header. Internal.
+ * @throws TypeError on a control character.
+ */
+export function quoteParameter(name: string, value: string): string {
   if (!NEEDS_CARE.test(value)) return `"${value}"`;
   if (CONTROL.test(value)) throw new TypeError(`${name} must not contain control characters`);
   return `"${value.replace(/[\\"]/g, '\\$&')}"`;
@@ -214,11 +257,11 @@ function quote(name: string, value: string): string {
  * ```
  */
 export function formatSignatureHeader(fields: SignatureHeaderFields, scheme: SignatureScheme = 'authorization'): string {
-  let out = `keyId=${quote('keyId', fields.keyId)}`;
-  if (fields.algorithm !== undefined) out += `,algorithm=${quote('algorithm', fields.algorithm)}`;
+  let out = `keyId=${quoteParameter('keyId', fields.keyId)}`;
+  if (fields.algorithm !== undefined) out += `,algorithm=${quoteParameter('algorithm', fields.algorithm)}`;
   if (fields.created !== undefined) out += `,created=${integer('created', fields.created)}`;
   if (fields.expires !== undefined) out += `,expires=${integer('expires', fields.expires)}`;
-  out += `,headers=${quote('headers', fields.headers.join(' '))},signature=${quote('signature', fields.signature)}`;
+  out += `,headers=${quoteParameter('headers', fields.headers.join(' '))},signature=${quoteParameter('signature', fields.signature)}`;
   return scheme === 'authorization' ? `Signature ${out}` : out;
 }
 
@@ -241,5 +284,5 @@ function integer(name: string, value: number): string {
 export function formatChallenge(options: { realm?: string | undefined; headers?: readonly string[] | undefined } = {}): string {
   const realm = options.realm ?? 'api';
   const headers = options.headers ?? ['(request-target)', 'date'];
-  return `Signature realm=${quote('realm', realm)},headers=${quote('headers', headers.join(' '))}`;
+  return `Signature realm=${quoteParameter('realm', realm)},headers=${quoteParameter('headers', headers.join(' '))}`;
 }

@@ -36,10 +36,11 @@ export interface SigningStringTimes {
  * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2.3
  */
 export function buildSigningString(request: SignableRequest, headerNames: readonly string[], times: SigningStringTimes = {}): string {
-  return signingStringFromTable(request.method, request.url, headerTable(request.headers), headerNames, times);
+  const names = headerNames.map((name) => name.toLowerCase());
+  return signingStringFromTable(request.method, request.url, headerTable(request.headers), names, times);
 }
 
-/** {@link buildSigningString} over an already built header table. Internal. */
+/** {@link buildSigningString} over an already built header table; `headerNames` must be lower-case. Internal. */
 export function signingStringFromTable(
   method: string,
   url: string,
@@ -50,7 +51,7 @@ export function signingStringFromTable(
 ): string {
   let out = '';
   for (let index = 0; index < headerNames.length; index++) {
-    const name = (headerNames[index] as string).toLowerCase();
+    const name = headerNames[index] as string;
     let value: string | undefined;
     if (name === '(request-target)') value = requestTarget(method, url);
     else if (name === '(created)') value = times.created === undefined ? undefined : String(times.created);

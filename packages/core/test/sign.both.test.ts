@@ -123,3 +123,24 @@ test('HMAC secrets: string is its UTF-8 bytes, Uint8Array is used as is; sha1 an
   const r2 = await sign({ method: 'GET', url: '/a', headers: { host: 'h' } }, hmac({ key: new Uint8Array([1, 2, 3]), algorithm: 'hmac-sha512' }));
   expect(r2.headers['authorization']).toContain(`signature="${crypto.createHmac('sha512', Buffer.from([1, 2, 3])).update(r2.signingString).digest('base64')}"`);
 });
+
+test('options reused across calls: changes to keyId, algorithm or the header list (even in place) take effect', async () => {
+  const request = { method: 'GET', url: '/a', headers: { host: 'h', 'x-a': '1' } };
+  const options = hmac({ headers: ['(request-target)', 'host'] });
+  const first = await sign(request, options);
+  expect(first.headers['authorization']).toContain('keyId="ak",algorithm="hmac-sha256",headers="(request-target) host"');
+  options.keyId = 'other';
+  options.algorithm = 'hmac-sha512';
+  (options.headers as string[]).push('X-A');
+  const second = await sign(request, options);
+  expect(second.headers['authorization']).toContain('keyId="other",algorithm="hmac-sha512",headers="(request-target) host x-a"');
+  expect(second.signingString).toBe('(request-target): get /a\nhost: h\nx-a: 1');
+  expect(second.headers['authorization']).toContain(`signature="${b64(second.signingString, 'sha512')}"`);
+  options.headers = ['host'];
+  expect((await sign(request, options)).signingString).toBe('host: h');
+});
+
+test('a digest appended to a listed header with a quote is escaped like the rest', async () => {
+  const { headers } = await sign({ method: 'GET', url: '/a', headers: [['x"q', 'v']] }, hmac({ headers: ['x"q'], body: '', digest: 'SHA-256' }));
+  expect(headers['authorization']).toContain('headers="x\\"q digest"');
+});

@@ -20,6 +20,14 @@ export function bodyBytes(body: BodyInput): Uint8Array {
   throw new TypeError('body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView');
 }
 
+/** Compares two strings in time that depends only on their lengths. */
+export function constantTimeEqualText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
 /** Compares two byte arrays in time that depends only on their lengths. */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -28,9 +36,17 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Whether a string is canonical padded standard base64 (RFC 4648 §4). Linear time. */
+/** Whether a string is padded standard base64 (RFC 4648 §4): alphabet only, length a multiple of 4, `=` only at the end. */
 export function isBase64(text: string): boolean {
-  return BASE64.test(text);
+  const n = text.length;
+  if (n % 4 !== 0) return false;
+  let end = n;
+  if (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  if (end > n - 2 && end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    // A-Z, a-z, 0-9, '+', '/'
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47)) return false;
+  }
+  return true;
 }

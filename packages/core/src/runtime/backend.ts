@@ -42,6 +42,8 @@ export interface CryptoBackend {
   digest(hash: HashName, data: Uint8Array): Uint8Array;
   /** HMAC of a UTF-8 string under a secret (a string is its UTF-8 bytes). */
   hmac(hash: HashName, secret: string | Uint8Array, data: string): Uint8Array;
+  /** The same HMAC, base64-encoded (node:crypto encodes it without an intermediate buffer: measured faster). */
+  hmacBase64(hash: HashName, secret: string | Uint8Array, data: string): string;
   /**
    * Imports an asymmetric key. `use` says whether a private key is needed; for `'verify'` a private key
    * is accepted and its public half used.

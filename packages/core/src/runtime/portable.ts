@@ -166,6 +166,7 @@ export function createPortableBackend(subtle: SubtleCrypto | undefined): CryptoB
     name: 'portable',
     digest: (hash, data) => NOBLE[hash](data),
     hmac: (hash, secret, data) => hmacState(hash, secret).update(utf8(data)).digest(),
+    hmacBase64: (hash, secret, data) => encodeBase64(hmacState(hash, secret).update(utf8(data)).digest()),
 
     async importKey(input: AsymmetricKeyInput, use): Promise<AsymmetricKey> {
       const make = (der: DerKey | undefined, jwk: Record<string, unknown> | undefined, given: CryptoKey | undefined,

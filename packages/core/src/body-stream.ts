@@ -75,7 +75,9 @@ export async function bufferBody(source: BodySource, maxBytes: number = DEFAULT_
       const { done, value } = await reader.read();
       if (done) break;
       if (!add(value)) {
-        await reader.cancel().catch(() => undefined);
+        // Not awaited: cancelling one branch of a tee'd stream (a cloned Request's body) settles only once the
+        // other branch is cancelled too, which may never happen.
+        reader.cancel().catch(() => undefined);
         throw new BodyTooLargeError(maxBytes);
       }
     }

@@ -39,3 +39,8 @@ test('chunks that are not strings or bytes are refused; chunks are copied', asyn
   expect(chunkBytes(42)).toBeUndefined();
   expect(concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])])).toEqual(new Uint8Array([1, 2, 3]));
 });
+
+test('over the limit on one branch of a tee (a cloned Request body) refuses at once, without waiting for the other branch', async () => {
+  const request = new Request('http://x/', { method: 'POST', body: new ReadableStream<Uint8Array>({ pull(c) { c.enqueue(new Uint8Array(1024)); } }), duplex: 'half' } as RequestInit);
+  await expect(bufferBody(request.clone().body!, 4096)).rejects.toMatchObject({ code: 'ERR_BODY_TOO_LARGE' });
+});

@@ -3,11 +3,10 @@
  *
  * @packageDocumentation
  */
-import type { VerifyResult } from '@httpsig/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifyIncoming } from './lib/node-message.js';
 import { sendSignatureError } from './response.js';
-import type { ServerVerifyOptions } from './types.js';
+import type { ServerVerifyOptions, SignatureVerification } from './types.js';
 import { isServerSignatureError } from './errors.js';
 
 declare global {
@@ -15,7 +14,7 @@ declare global {
   namespace Express {
     interface Request {
       /** The verified signature, set by `expressMiddleware` from `@httpsig/server`. */
-      signature?: VerifyResult | undefined;
+      signature?: SignatureVerification | undefined;
     }
   }
 }
@@ -54,7 +53,7 @@ export function expressMiddleware(options: ServerVerifyOptions): ExpressMiddlewa
     const rawUrl = typeof original === 'string' ? original : req.url ?? '/';
     verifyIncoming(req, rawUrl, options).then(
       (result) => {
-        (req as { signature?: VerifyResult }).signature = result;
+        (req as { signature?: SignatureVerification }).signature = result;
         next();
       },
       (error: unknown) => {

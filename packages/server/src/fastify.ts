@@ -4,20 +4,19 @@
  * @packageDocumentation
  */
 import { BodyTooLargeError } from '@httpsig/core';
-import type { VerifyResult } from '@httpsig/core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Readable } from 'node:stream';
 import { announcesBody, checkDeclaredLength } from './lib/node-body.js';
 import { nodeTarget } from './lib/node-message.js';
 import { bodyLimitOf, verifyMessage, withHooks } from './lib/verify-message.js';
 import { describeSignatureError } from './response.js';
-import type { ServerVerifyOptions } from './types.js';
+import type { ServerVerifyOptions, SignatureVerification } from './types.js';
 import { isServerSignatureError } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The verified signature, set by `fastifyPlugin` from `@httpsig/server` (null before verification). */
-    signature: VerifyResult | null;
+    signature: SignatureVerification | null;
   }
 }
 

@@ -3,14 +3,19 @@
  *
  * @packageDocumentation
  */
-import type { VerifyResult } from '@httpsig/core';
-import { BodyTooLargeError } from '@httpsig/core';
+import { BodyTooLargeError, bufferBody } from '@httpsig/core';
+import type { VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import { applyTrustedProxy } from './lib/proxy.js';
 import { bodyLimitOf, verifyMessage, withHooks } from './lib/verify-message.js';
-import type { ServerVerifyOptions } from './types.js';
+import type {
+  CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
+} from './types.js';
 
 /** Options of {@link verifyFetchRequest}: the server options plus the peer address for proxy trust. */
-export interface FetchVerifyOptions extends ServerVerifyOptions {
+export type FetchVerifyOptions = ServerVerifyOptions & PeerAddress;
+
+/** What a web runtime may tell about the connection. */
+export interface PeerAddress {
   /** The immediate peer's IP address, when the runtime tells it (needed for a `trustProxy` address list). */
   remoteAddress?: string | undefined;
 }
@@ -21,25 +26,7 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   if (request.bodyUsed) throw new Error('The request body was read before signature verification');
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) throw new BodyTooLargeError(limit);
-  const reader = (request.clone().body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      // Not awaited: a tee branch's cancel settles only once the other branch (the app's) is cancelled too.
-      reader.cancel().catch(() => undefined);
-      throw new BodyTooLargeError(limit);
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) { body.set(chunk, offset); offset += chunk.byteLength; }
-  return body;
+  return bufferBody(request.clone().body as ReadableStream<Uint8Array>, limit);
 }
 
 /**
@@ -74,13 +61,28 @@ function targetOf(url: string): string {
  * })
  * ```
  */
-export function verifyFetchRequest(request: Request, options: FetchVerifyOptions): Promise<VerifyResult> {
+export function verifyFetchRequest(request: Request, options: CavageServerVerifyOptions & PeerAddress): Promise<VerifyResult>;
+/**
+ * Verifies an RFC 9421 signature of a web `Request` (`scheme: 'rfc9421'`).
+ * @param request - the request, body not yet read.
+ * @param options - RFC 9421 policy, key lookup and server options.
+ * @returns the verified label, keyId, algorithm, components and signature base.
+ */
+export function verifyFetchRequest(request: Request, options: Rfc9421ServerVerifyOptions & PeerAddress): Promise<VerifyRfc9421Result>;
+/**
+ * Verifies with whichever scheme the options name.
+ * @param request - the request.
+ * @param options - server verification options.
+ * @returns the verification result of that scheme.
+ */
+export function verifyFetchRequest(request: Request, options: FetchVerifyOptions): Promise<SignatureVerification>;
+export function verifyFetchRequest(request: Request, options: FetchVerifyOptions): Promise<SignatureVerification> {
   return withHooks(options, async () => {
     const body = await readBody(request, bodyLimitOf(options));
     const pairs: [string, string][] = [];
     request.headers.forEach((value, name) => { pairs.push([name.toLowerCase(), value]); });
     if (!pairs.some(([name]) => name === 'host')) pairs.push(['host', new URL(request.url).host]);
     const { url, headers } = applyTrustedProxy(targetOf(request.url), pairs, options.trustProxy, () => options.remoteAddress);
-    return verifyMessage({ method: request.method, url, headers, body }, options);
+    return verifyMessage({ method: request.method, url, headers, body, scheme: new URL(request.url).protocol.replace(':', '') }, options);
   });
 }

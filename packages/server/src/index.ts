@@ -1,13 +1,15 @@
 /**
  * `@httpsig/server`: verify HTTP Signatures in node:http, Express, Fastify and web `Request` handlers, with
- * body digests required, trusted-proxy handling, hooks, and opt-in replay protection (in memory or Redis).
+ * body digests required, trusted-proxy handling, hooks, and opt-in replay protection (in memory or Redis); for
+ * draft-cavage and RFC 9421 signatures, and RFC 9421 response signing.
  *
  * @packageDocumentation
  */
 export { verifyNodeRequest } from './node.js';
 export { expressMiddleware, type ExpressMiddleware } from './express.js';
 export { fastifyPlugin } from './fastify.js';
-export { verifyFetchRequest, type FetchVerifyOptions } from './fetch.js';
+export { verifyFetchRequest, type FetchVerifyOptions, type PeerAddress } from './fetch.js';
+export { signNodeResponse, signFetchResponse, DEFAULT_RESPONSE_COMPONENTS, type ResponseSigningOptions } from './sign-response.js';
 export {
   describeSignatureError, signatureErrorResponse, sendSignatureError, signatureErrorStatus,
   type SignatureFailure, type ChallengeOptions,
@@ -19,5 +21,6 @@ export {
   type ServerErrorCode, type ServerSignatureError,
 } from './errors.js';
 export type {
-  ServerVerifyOptions, ReplayStore, TrustProxyOptions, VerifiedEvent, VerificationFailedEvent,
+  ServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerOptions, SignatureVerification,
+  ReplayStore, TrustProxyOptions, VerifiedEvent, VerificationFailedEvent,
 } from './types.js';

@@ -3,10 +3,12 @@
  *
  * @packageDocumentation
  */
-import type { VerifyResult } from '@httpsig/core';
+import type { VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import type { IncomingMessage } from 'node:http';
 import { verifyIncoming } from './lib/node-message.js';
-import type { ServerVerifyOptions } from './types.js';
+import type {
+  CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
+} from './types.js';
 
 /**
  * Verifies the HTTP signature of a node:http request. `(request-target)` is taken from the request line
@@ -27,6 +29,21 @@ import type { ServerVerifyOptions } from './types.js';
  * })
  * ```
  */
-export function verifyNodeRequest(req: IncomingMessage, options: ServerVerifyOptions): Promise<VerifyResult> {
+export function verifyNodeRequest(req: IncomingMessage, options: CavageServerVerifyOptions): Promise<VerifyResult>;
+/**
+ * Verifies an RFC 9421 signature of a node:http request (`scheme: 'rfc9421'`).
+ * @param req - the incoming request, body not yet read.
+ * @param options - RFC 9421 policy, key lookup and server options.
+ * @returns the verified label, keyId, algorithm, components and signature base.
+ */
+export function verifyNodeRequest(req: IncomingMessage, options: Rfc9421ServerVerifyOptions): Promise<VerifyRfc9421Result>;
+/**
+ * Verifies with whichever scheme the options name.
+ * @param req - the incoming request.
+ * @param options - server verification options.
+ * @returns the verification result of that scheme.
+ */
+export function verifyNodeRequest(req: IncomingMessage, options: ServerVerifyOptions): Promise<SignatureVerification>;
+export function verifyNodeRequest(req: IncomingMessage, options: ServerVerifyOptions): Promise<SignatureVerification> {
   return verifyIncoming(req, req.url ?? '/', options);
 }

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { DEFAULT_REQUIRED_HEADERS, formatChallenge } from '@httpsig/core';
+import { DEFAULT_REQUIRED_HEADERS, DEFAULT_REQUIRED_REQUEST_COMPONENTS, formatChallenge } from '@httpsig/core';
 import type { ServerResponse } from 'node:http';
 import { isServerSignatureError, type ServerErrorCode, type ServerSignatureError } from './errors.js';
 
@@ -23,6 +23,10 @@ export interface ChallengeOptions {
   realm?: string | undefined;
   /** The headers the server requires signed. Default `(request-target) date`. */
   requiredHeaders?: readonly string[] | undefined;
+  /** `'rfc9421'`: the challenge also names what to sign in an `Accept-Signature` field (RFC 9421 §5.1). */
+  scheme?: string | undefined;
+  /** RFC 9421: the components the server requires. Default `@method @authority @path`. */
+  requiredComponents?: readonly string[] | undefined;
 }
 
 /**
@@ -57,7 +61,12 @@ export function describeSignatureError(error: ServerSignatureError, options: Cha
   const code = error.code as ServerErrorCode;
   const status = signatureErrorStatus(code);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-  if (status === 401) {
+  if (status === 401 && options.scheme === 'rfc9421') {
+    const components = options.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS;
+    headers['www-authenticate'] = `Signature realm=${JSON.stringify(options.realm ?? 'api')}`;
+    // RFC 9421 §5.1: a dictionary of labels, each an inner list of component identifiers with parameters.
+    headers['accept-signature'] = `sig1=(${components.map(componentIdentifier).join(' ')});created`;
+  } else if (status === 401) {
     headers['www-authenticate'] = formatChallenge({
       realm: options.realm ?? 'api',
       headers: options.requiredHeaders ?? DEFAULT_REQUIRED_HEADERS,
@@ -106,4 +115,9 @@ export function sendSignatureError(res: ServerResponse, error: unknown, options:
   const failure = describeSignatureError(error, options);
   res.writeHead(failure.status, { ...failure.headers, 'content-length': String(new TextEncoder().encode(failure.body).length) });
   res.end(failure.body);
+}
+
+/** A component identifier as a structured-field string: `@path` → `"@path"`; an already quoted one is kept. */
+function componentIdentifier(component: string): string {
+  return component.startsWith('"') ? component : JSON.stringify(component);
 }

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { CavageAlgorithm, VerifyOptions } from '@httpsig/core';
+import type { CavageAlgorithm, Rfc9421Algorithm, VerifyOptions, VerifyResult, VerifyRfc9421Options, VerifyRfc9421Result } from '@httpsig/core';
 import type { ServerErrorCode } from './errors.js';
 
 /**
@@ -47,11 +47,11 @@ export interface TrustProxyOptions {
 
 /** What `onVerified` receives: identifiers only, never key material or the signature. */
 export interface VerifiedEvent {
-  /** The verified keyId. */
-  keyId: string;
+  /** The verified keyId (an RFC 9421 signature may have none). */
+  keyId: string | undefined;
   /** The algorithm the signature was verified with. */
-  algorithm: CavageAlgorithm;
-  /** The signed header names, in order. */
+  algorithm: CavageAlgorithm | Rfc9421Algorithm;
+  /** The signed header names (RFC 9421: the covered components), in order. */
   headers: readonly string[];
 }
 
@@ -65,11 +65,8 @@ export interface VerificationFailedEvent {
   status: number;
 }
 
-/**
- * Options of every server entry point: core's verify options (key lookup, required headers, clock skew,
- * scheme, limits) plus body capture, proxy handling, replay protection, hooks and the challenge realm.
- */
-export interface ServerVerifyOptions extends Omit<VerifyOptions, 'body'> {
+/** What a server adds to either scheme's verification options. */
+export interface ServerOptions {
   /** Largest request body read for the digest check, in bytes. Larger bodies get 413. Default 1 MiB. */
   maxBodySize?: number | undefined;
   /**
@@ -91,3 +88,24 @@ export interface ServerVerifyOptions extends Omit<VerifyOptions, 'body'> {
   /** Called when verification fails with a stable code, before the error answer is sent. */
   onError?: ((event: VerificationFailedEvent) => void | Promise<void>) | undefined;
 }
+
+/**
+ * Options of every server entry point: core's verify options (key lookup, required headers, clock skew,
+ * scheme, limits) plus body capture, proxy handling, replay protection, hooks and the challenge realm.
+ */
+export interface CavageServerVerifyOptions extends Omit<VerifyOptions, 'body'>, ServerOptions {}
+
+/**
+ * RFC 9421 verification on the server: core's {@link VerifyRfc9421Options} with `scheme: 'rfc9421'` and the
+ * server options. Replay protection uses the server's store (keyed by the signature base), not `replayStore`.
+ */
+export interface Rfc9421ServerVerifyOptions extends Omit<VerifyRfc9421Options, 'body' | 'replayStore'>, ServerOptions {
+  /** Selects RFC 9421 HTTP Message Signatures. */
+  scheme: 'rfc9421';
+}
+
+/** Server verification options: draft-cavage (default) or RFC 9421 (`scheme: 'rfc9421'`). */
+export type ServerVerifyOptions = CavageServerVerifyOptions | Rfc9421ServerVerifyOptions;
+
+/** What a verified request carries: core's draft-cavage or RFC 9421 verify result. */
+export type SignatureVerification = VerifyResult | VerifyRfc9421Result;

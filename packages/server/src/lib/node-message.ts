@@ -2,9 +2,8 @@
  * Verifying a node:http `IncomingMessage` (shared by node:http, Express and the Fastify raw request). Internal.
  * @packageDocumentation
  */
-import type { VerifyResult } from '@httpsig/core';
 import type { IncomingMessage } from 'node:http';
-import type { ServerVerifyOptions } from '../types.js';
+import type { ServerVerifyOptions, SignatureVerification } from '../types.js';
 import { announcesBody, readNodeBody } from './node-body.js';
 import { applyTrustedProxy } from './proxy.js';
 import { bodyLimitOf, verifyMessage, withHooks } from './verify-message.js';
@@ -28,12 +27,13 @@ export function nodeTarget(req: IncomingMessage, rawUrl: string, options: Server
  *
  * @param rawUrl - the request target from the request line (`req.url`, or Express' `req.originalUrl`).
  */
-export function verifyIncoming(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): Promise<VerifyResult> {
-  const task = async (): Promise<VerifyResult> => {
+export function verifyIncoming(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): Promise<SignatureVerification> {
+  const task = async (): Promise<SignatureVerification> => {
     // A request without a body (most GETs) needs no stream handling at all.
     const body = announcesBody(req.headers) ? await readNodeBody(req, bodyLimitOf(options)) : EMPTY_BODY;
     const { url, headers } = nodeTarget(req, rawUrl, options);
-    return verifyMessage({ method: req.method ?? 'GET', url, headers, body }, options);
+    const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
+    return verifyMessage({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
   };
   return options.onError === undefined && options.onVerified === undefined ? task() : withHooks(options, task);
 }

@@ -3,13 +3,13 @@
  * Internal.
  * @packageDocumentation
  */
-import {
-  DEFAULT_CLOCK_SKEW, ExpiredSignatureError, HeaderNotSignedError, isHttpSignatureError, parseHttpDate, verify,
-} from '@httpsig/core';
-import type { VerifyOptions, VerifyResult } from '@httpsig/core';
+import { DEFAULT_CLOCK_SKEW, HeaderNotSignedError, isHttpSignatureError, parseHttpDate, verify } from '@httpsig/core';
+import type { VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import { ReplayStoreUnavailableError, ReplayedSignatureError } from '../errors.js';
 import type { ServerErrorCode } from '../errors.js';
-import type { ServerVerifyOptions } from '../types.js';
+import type {
+  CavageServerVerifyOptions, ReplayStore, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
+} from '../types.js';
 import { signatureErrorStatus as statusFor } from '../response.js';
 import { replayKey, replayStoreOf, validUntil } from './replay.js';
 
@@ -19,6 +19,8 @@ export interface ReceivedMessage {
   url: string;
   headers: [string, string][];
   body: Uint8Array;
+  /** `http` or `https` (RFC 9421 `@scheme`, `@target-uri`). */
+  scheme?: string | undefined;
 }
 
 /** Default `maxBodySize`: 1 MiB. */
@@ -43,12 +45,21 @@ function nowOf(now: VerifyOptions['now']): number {
 }
 
 /**
- * Verifies a received message under the server options (without hooks; see {@link withHooks}).
+ * Verifies a received message with core (draft-cavage, or RFC 9421 with `scheme: 'rfc9421'`), bounds its
+ * validity window, and applies replay protection.
  */
-export async function verifyMessage(message: ReceivedMessage, options: ServerVerifyOptions): Promise<VerifyResult> {
-  const store = replayStoreOf(options.replay);
+export function verifyMessage(message: ReceivedMessage, options: ServerVerifyOptions): Promise<SignatureVerification> {
+  return options.scheme === 'rfc9421' ? verifyRfc9421Message(message, options) : verifyCavageMessage(message, options);
+}
+
+/** Whether the body goes to core: a digest header is always checked; a non-empty body needs one unless allowed. */
+function bodyToCheck(message: ReceivedMessage, options: ServerVerifyOptions, digestHeaders: readonly string[]): Uint8Array | undefined {
+  const digestGiven = message.headers.some(([name]) => digestHeaders.includes(name));
+  return digestGiven || (message.body.length > 0 && options.requireDigest !== false) ? message.body : undefined;
+}
+
+async function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVerifyOptions): Promise<VerifyResult> {
   const now = nowOf(options.now);
-  const digestGiven = message.headers.some(([name]) => name === 'digest' || name === 'content-digest');
   const coreOptions: VerifyOptions = {
     keyLookup: options.keyLookup,
     requiredHeaders: options.requiredHeaders,
@@ -59,40 +70,57 @@ export async function verifyMessage(message: ReceivedMessage, options: ServerVer
     now,
     // draft-cavage-12 §2.1.3 signs the digest header, not the body: the digest is recomputed here.
     // An empty body with no digest header has nothing to check; a digest header is checked even then.
-    body: digestGiven || (message.body.length > 0 && options.requireDigest !== false) ? message.body : undefined,
+    body: bodyToCheck(message, options, ['digest', 'content-digest']),
   };
   const result = await verify(message, coreOptions);
-  const { keyId } = result;
-
-  // The validity window is needed for replay protection, and to bound a signature that only `created` dates.
-  const onlyCreated = result.created !== undefined && result.expires === undefined && !result.headers.includes('date');
-  if (store === undefined && !onlyCreated) return result;
+  const store = replayStoreOf(options.replay);
+  if (store === undefined) return result;
   const dateText = result.headers.includes('date') ? headerValue(message.headers, 'date') : undefined;
   const signedDate = dateText === undefined ? undefined : parseHttpDate(dateText);
   const end = validUntil(result, signedDate, options.clockSkew ?? DEFAULT_CLOCK_SKEW);
-  // core bounds `created` only from the future side; a signature bounded by nothing else ends at created + skew.
-  if (end !== undefined && end < now) throw new ExpiredSignatureError('The signature is older than the clock skew allows', { keyId });
-
-  if (store !== undefined) {
-    if (end === undefined) throw new HeaderNotSignedError('date', { keyId });
-    const key = await replayKey(result);
-    let fresh: boolean;
-    try {
-      fresh = await store.add(key, end, now);
-    } catch (cause) {
-      throw new ReplayStoreUnavailableError({ keyId, cause });
-    }
-    if (!fresh) throw new ReplayedSignatureError({ keyId });
-  }
+  if (end === undefined) throw new HeaderNotSignedError('date', { keyId: result.keyId });
+  await refuseReplay(store, result.keyId, result.signingString, end, now);
   return result;
+}
+
+async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421ServerVerifyOptions): Promise<VerifyRfc9421Result> {
+  const now = nowOf(options.now);
+  const {
+    maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay, realm: _realm,
+    onVerified: _onVerified, onError: _onError, ...coreOptions
+  } = options;
+  const body = bodyToCheck(message, options, ['content-digest']);
+  const result = await verify(message, { ...coreOptions, now, ...(body === undefined ? {} : { body }) });
+  const store = replayStoreOf(replay);
+  if (store === undefined) return result;
+  // The window ends at expires, or at created + max(clock skew, maxAge): the same signature is refused until then.
+  const { created, expires } = result.parameters;
+  const skew = options.clockSkew ?? DEFAULT_CLOCK_SKEW;
+  const end = expires !== undefined ? (expires + skew) * 1000
+    : created !== undefined ? (created + Math.max(skew, options.maxAge ?? 0)) * 1000 : undefined;
+  if (end === undefined) throw new HeaderNotSignedError('created', { keyId: result.keyId });
+  await refuseReplay(store, result.keyId ?? '', result.signatureBase, end, now);
+  return result;
+}
+
+/** Records a verified signature; throws when it was seen before within its window, or the store fails. */
+async function refuseReplay(store: ReplayStore, keyId: string, signed: string, end: number, now: number): Promise<void> {
+  const key = await replayKey({ keyId, signingString: signed });
+  let fresh: boolean;
+  try {
+    fresh = await store.add(key, end, now);
+  } catch (cause) {
+    throw new ReplayStoreUnavailableError({ keyId, cause });
+  }
+  if (!fresh) throw new ReplayedSignatureError({ keyId });
 }
 
 /**
  * Runs a verification task with the options' hooks: `onVerified` after success, `onError` with the stable
  * code, keyId and status when it fails with a signature error (which is then rethrown).
  */
-export async function withHooks(options: ServerVerifyOptions, task: () => Promise<VerifyResult>): Promise<VerifyResult> {
-  let result: VerifyResult;
+export async function withHooks<R extends SignatureVerification>(options: ServerVerifyOptions, task: () => Promise<R>): Promise<R> {
+  let result: R;
   try {
     result = await task();
   } catch (error) {
@@ -103,7 +131,8 @@ export async function withHooks(options: ServerVerifyOptions, task: () => Promis
     throw error;
   }
   if (options.onVerified !== undefined) {
-    await options.onVerified({ keyId: result.keyId, algorithm: result.algorithm, headers: [...result.headers] });
+    const headers = 'components' in result ? result.components : result.headers;
+    await options.onVerified({ keyId: result.keyId, algorithm: result.algorithm, headers: [...headers] });
   }
   return result;
 }

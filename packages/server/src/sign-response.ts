@@ -1,0 +1,77 @@
+/**
+ * Signing responses with RFC 9421 (`@status`, response fields, and request components bound with `;req`),
+ * so a client can check that an answer came from the server and belongs to its request (RFC 9421 §2.4).
+ * @packageDocumentation
+ */
+import { normalizeHeaders, sign } from '@httpsig/core';
+import type { BodyInput, Rfc9421SigningOptions, SignResult } from '@httpsig/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { rawHeaderPairs } from './lib/node-message.js';
+
+/** How to sign a response: RFC 9421 signing options (the scheme is implied) and the body for `content-digest`. */
+export type ResponseSigningOptions = Omit<Rfc9421SigningOptions, 'scheme'> & {
+  /** The exact response body, when `digest` is set (a `content-digest` is made and covered). */
+  body?: BodyInput | undefined;
+};
+
+/** The components signed when none are named: the status and content type, bound to the request's method and path. */
+export const DEFAULT_RESPONSE_COMPONENTS: readonly string[] = ['@status', 'content-type', '"@method";req', '"@path";req'];
+
+/**
+ * Signs a node:http response before it is sent: sets `Signature-Input` and `Signature` (and `Content-Digest`
+ * when asked) on `res`. Call it after setting the status and headers and before `writeHead`/`end`.
+ *
+ * @param req - the request being answered (for `;req` components).
+ * @param res - the response, headers not yet sent.
+ * @param options - key, algorithm, keyId, components (default {@link DEFAULT_RESPONSE_COMPONENTS}), digest + body.
+ * @returns what core `sign` returned (the headers set, and the signature base).
+ * @throws Error when the headers were already sent; core's typed errors for a bad key or a missing component.
+ * @example
+ * ```ts
+ * res.statusCode = 200
+ * res.setHeader('content-type', 'application/json')
+ * await signNodeResponse(req, res, { keyId: 'server', key: privateKeyPem, algorithm: 'ed25519', body, digest: 'SHA-256' })
+ * res.end(body)
+ * ```
+ */
+export async function signNodeResponse(req: IncomingMessage, res: ServerResponse, options: ResponseSigningOptions): Promise<SignResult> {
+  if (res.headersSent) throw new Error('The response headers were already sent');
+  const headers: [string, string][] = [];
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.push([name, String(v)]);
+  }
+  const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
+  const result = await sign({
+    status: res.statusCode, headers,
+    request: { method: req.method ?? 'GET', url: req.url ?? '/', headers: rawHeaderPairs(req.rawHeaders), scheme },
+  }, { ...options, scheme: 'rfc9421', headers: options.headers ?? options.components ?? DEFAULT_RESPONSE_COMPONENTS });
+  for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
+  return result;
+}
+
+/**
+ * Signs a web `Response` to a web `Request` (Hono, workers, Deno): returns a new `Response` with the same body,
+ * status and headers plus `Signature-Input` and `Signature` (and `Content-Digest` when asked).
+ *
+ * @param request - the request being answered (for `;req` components).
+ * @param response - the response to sign; its body is read to make a digest when `digest` is set.
+ * @param options - key, algorithm, keyId, components (default {@link DEFAULT_RESPONSE_COMPONENTS}), digest.
+ * @returns the signed response.
+ * @throws core's typed errors for a bad key or a missing component.
+ * @example
+ * ```ts
+ * return signFetchResponse(c.req.raw, c.json({ ok: true }), { keyId: 'server', key, algorithm: 'ed25519' })
+ * ```
+ */
+export async function signFetchResponse(request: Request, response: Response, options: ResponseSigningOptions): Promise<Response> {
+  const body = options.digest === undefined ? undefined : new Uint8Array(await response.clone().arrayBuffer());
+  const url = new URL(request.url);
+  const result = await sign({
+    status: response.status, headers: normalizeHeaders(response.headers),
+    request: { method: request.method, url: request.url, headers: normalizeHeaders(request.headers), scheme: url.protocol.replace(':', '') },
+  }, { ...options, scheme: 'rfc9421', headers: options.headers ?? options.components ?? DEFAULT_RESPONSE_COMPONENTS, ...(body === undefined ? {} : { body }) });
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(result.headers)) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}

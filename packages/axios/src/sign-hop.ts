@@ -5,12 +5,10 @@
  *
  * @packageDocumentation
  */
-import { sign } from '@httpsig/core';
+import { signOutgoing } from '@httpsig/core';
 import type { SigningOptions } from '@httpsig/core';
 import { AxiosHeaders } from 'axios';
 import type { Hop } from './hop.js';
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * The headers to send for a hop: its own plus those `sign` adds (date, digest, signature).
@@ -27,13 +25,7 @@ export async function signHop(hop: Hop, options: SigningOptions): Promise<AxiosH
     if (typeof value === 'string') pairs.push([name, value]);
     else if (typeof value === 'number') pairs.push([name, String(value)]);
   }
-  if (!hop.headers.has('host')) pairs.push(['host', hop.url.host]);
-  const result = await sign(
-    // The absolute URL without its fragment: draft-cavage takes the path and query from it unchanged, RFC 9421
-    // also derives @scheme, @authority and @target-uri.
-    { method: hop.method, url: hop.url.origin + hop.url.pathname + hop.url.search, headers: pairs },
-    options.digest === undefined ? options : { ...options, body: hop.body ?? EMPTY },
-  );
+  const result = await signOutgoing({ method: hop.method, url: hop.url, headers: pairs, body: hop.body }, options);
   const headers = new AxiosHeaders(hop.headers);
   for (const [name, value] of Object.entries(result.headers)) headers.set(name, value);
   return headers;

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { sign, DEFAULT_SIGNED_HEADERS } from './sign.js';
+export { signOutgoing, type OutgoingRequest } from './sign-outgoing.js';
 export { verify, DEFAULT_REQUIRED_HEADERS, DEFAULT_CLOCK_SKEW } from './verify.js';
 export { buildSigningString, type SigningStringTimes } from './signing-string.js';
 export {

@@ -5,11 +5,9 @@
  *
  * @packageDocumentation
  */
-import { sign } from '@httpsig/core';
+import { signOutgoing } from '@httpsig/core';
 import type { SigningOptions } from '@httpsig/core';
 import type { PreparedRequest } from './prepare.js';
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * The headers to send for one hop: the request's own plus those `sign` adds (date, digest, signature).
@@ -21,14 +19,7 @@ const EMPTY = new Uint8Array(0);
  *   a bad key or options.
  */
 export async function signRequest(request: PreparedRequest, options: SigningOptions): Promise<Headers> {
-  const pairs: [string, string][] = [...request.headers];
-  if (!request.headers.has('host')) pairs.push(['host', request.url.host]);
-  const result = await sign(
-    // The absolute URL without its fragment: draft-cavage takes the path and query from it unchanged, RFC 9421
-    // also derives @scheme, @authority and @target-uri.
-    { method: request.method, url: request.url.origin + request.url.pathname + request.url.search, headers: pairs },
-    options.digest === undefined ? options : { ...options, body: request.body ?? EMPTY },
-  );
+  const result = await signOutgoing({ method: request.method, url: request.url, headers: request.headers, body: request.body }, options);
   const headers = new Headers(request.headers);
   for (const [name, value] of Object.entries(result.headers)) headers.set(name, value);
   return headers;

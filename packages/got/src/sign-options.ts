@@ -5,13 +5,12 @@
  *
  * @packageDocumentation
  */
-import { sign } from '@httpsig/core';
+import { signOutgoing } from '@httpsig/core';
 import type { SigningOptions } from '@httpsig/core';
 import { Buffer } from 'node:buffer';
 import { readGotBody } from './body.js';
 import type { GotRequestOptions } from './options.js';
 
-const EMPTY = new Uint8Array(0);
 
 /**
  * Signs one hop.
@@ -41,15 +40,9 @@ export async function signGotOptions(
         headers['content-length'] = String(read.bytes.byteLength);
       }
     }
-    body = read?.bytes ?? EMPTY;
+    body = read?.bytes;
   }
-  const signable = headers['host'] === undefined ? { ...headers, host: url.host } : headers;
-  const result = await sign(
-    // The absolute URL without its fragment: draft-cavage takes the path and query from it unchanged, RFC 9421
-    // also derives @scheme, @authority and @target-uri.
-    { method: options.method, url: url.origin + url.pathname + url.search, headers: signable },
-    body === undefined ? signing : { ...signing, body },
-  );
+  const result = await signOutgoing({ method: options.method, url, headers, body }, signing);
   for (const [name, value] of Object.entries(result.headers)) headers[name] = value;
   return result.headers['date'];
 }

@@ -1,0 +1,44 @@
+/**
+ * Signing a request the way an HTTP client is about to send it: the one step every client adapter shares.
+ * @packageDocumentation
+ */
+import { normalizeHeaders } from './headers.js';
+import { sign } from './sign.js';
+import type { HeadersInit, SignResult, SigningOptions } from './types.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** A request as a client is about to send it. */
+export interface OutgoingRequest {
+  /** The method, any case. */
+  method: string;
+  /** The final URL (base URL, path and query already merged, as the client will request it). */
+  url: URL;
+  /** The headers the client will send (without the signature yet). */
+  headers: HeadersInit;
+  /** The exact body bytes the client will send, if any. */
+  body?: Uint8Array | undefined;
+}
+
+/**
+ * Signs an outgoing request with either scheme. The URL is signed as sent: its path and query for
+ * draft-cavage `(request-target)`, its scheme and authority too for RFC 9421; the fragment never. `Host` is taken
+ * from the URL when the headers have none (the port only when it is not the default, as clients send it). The body
+ * is digested only when `options.digest` is set, and an absent body then digests as empty.
+ *
+ * @param request - the method, final URL, headers and body bytes.
+ * @param options - the shared signing options.
+ * @returns the headers to add and the signed string.
+ * @throws {@link MissingHeaderError} when a header to sign is absent; the other errors of {@link sign}.
+ * @example
+ * ```ts
+ * const { headers } = await signOutgoing({ method: 'POST', url: new URL(finalUrl), headers: pairs, body: bytes }, options)
+ * ```
+ */
+export function signOutgoing(request: OutgoingRequest, options: SigningOptions): Promise<SignResult> {
+  const { url } = request;
+  const headers = normalizeHeaders(request.headers);
+  if (!headers.some(([name]) => name === 'host')) headers.push(['host', url.host]);
+  const signable = { method: request.method, url: url.origin + url.pathname + url.search, headers };
+  return sign(signable, options.digest === undefined ? options : { ...options, body: request.body ?? EMPTY });
+}

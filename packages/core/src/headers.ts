@@ -55,10 +55,29 @@ export type HeaderTable = Map<string, string>;
 /** Builds a {@link HeaderTable} from any accepted header form. Internal. */
 export function headerTable(init: HeadersInit | undefined): HeaderTable {
   const table: HeaderTable = new Map();
-  forEachHeader(init, (name, value) => {
+  const put = (name: string, value: string): void => {
     const trimmed = value.trim();
     const previous = table.get(name);
     table.set(name, previous === undefined ? trimmed : `${previous}, ${trimmed}`);
-  });
+  };
+  if (isPlainRecord(init)) {
+    // The common case (node's req.headers, literal objects), without the generic callback walk.
+    for (const name in init) {
+      if (!Object.hasOwn(init, name)) continue;
+      const value = init[name];
+      if (value === undefined) continue;
+      if (typeof value === 'string') put(name.toLowerCase(), value);
+      else if (Array.isArray(value)) for (const v of value as readonly string[]) put(name.toLowerCase(), String(v));
+      else put(name.toLowerCase(), String(value));
+    }
+    return table;
+  }
+  forEachHeader(init, put);
   return table;
+}
+
+function isPlainRecord(init: HeadersInit | undefined): init is Readonly<Record<string, string | number | readonly string[] | undefined>> {
+  if (init === undefined || init === null || typeof init !== 'object') return false;
+  const proto = Object.getPrototypeOf(init) as unknown;
+  return proto === Object.prototype || proto === null;
 }

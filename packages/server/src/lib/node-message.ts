@@ -28,12 +28,18 @@ export function nodeTarget(req: IncomingMessage, rawUrl: string, options: Server
  * @param rawUrl - the request target from the request line (`req.url`, or Express' `req.originalUrl`).
  */
 export function verifyIncoming(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): Promise<SignatureVerification> {
-  const task = async (): Promise<SignatureVerification> => {
-    // A request without a body (most GETs) needs no stream handling at all.
-    const body = announcesBody(req.headers) ? await readNodeBody(req, bodyLimitOf(options)) : EMPTY_BODY;
+  const withBody = (body: Uint8Array): Promise<SignatureVerification> => {
     const { url, headers } = nodeTarget(req, rawUrl, options);
     const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
     return verifyMessage({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
+  };
+  // A request without a body (most GETs) needs no stream handling and no extra promise.
+  const task = (): Promise<SignatureVerification> => {
+    try {
+      return announcesBody(req.headers) ? readNodeBody(req, bodyLimitOf(options)).then(withBody) : withBody(EMPTY_BODY);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
   return options.onError === undefined && options.onVerified === undefined ? task() : withHooks(options, task);
 }

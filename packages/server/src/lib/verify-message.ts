@@ -58,7 +58,7 @@ function bodyToCheck(message: ReceivedMessage, options: ServerVerifyOptions, dig
   return digestGiven || (message.body.length > 0 && options.requireDigest !== false) ? message.body : undefined;
 }
 
-async function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVerifyOptions): Promise<VerifyResult> {
+function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVerifyOptions): Promise<VerifyResult> {
   const now = nowOf(options.now);
   const coreOptions: VerifyOptions = {
     keyLookup: options.keyLookup,
@@ -72,9 +72,15 @@ async function verifyCavageMessage(message: ReceivedMessage, options: CavageServ
     // An empty body with no digest header has nothing to check; a digest header is checked even then.
     body: bodyToCheck(message, options, ['digest', 'content-digest']),
   };
-  const result = await verify(message, coreOptions);
   const store = replayStoreOf(options.replay);
-  if (store === undefined) return result;
+  // Without replay protection core's promise is the answer: no further async step.
+  if (store === undefined) return verify(message, coreOptions);
+  return verify(message, coreOptions).then((result) => withReplayCheck(message, options, store, result, now));
+}
+
+async function withReplayCheck(
+  message: ReceivedMessage, options: CavageServerVerifyOptions, store: ReplayStore, result: VerifyResult, now: number,
+): Promise<VerifyResult> {
   const dateText = result.headers.includes('date') ? headerValue(message.headers, 'date') : undefined;
   const signedDate = dateText === undefined ? undefined : parseHttpDate(dateText);
   const end = validUntil(result, signedDate, options.clockSkew ?? DEFAULT_CLOCK_SKEW);

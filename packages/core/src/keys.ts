@@ -24,6 +24,33 @@ export function looksLikeSecret(input: KeyInput): input is string | Uint8Array {
   return typeof input === 'string' && !input.includes('-----BEGIN ');
 }
 
+/**
+ * Refuses a key that is not one of the accepted forms (a string, bytes or an object) before it reaches a parser,
+ * so a lookup or option holding `undefined`, `null` or a number fails as a typed error, not a `TypeError`.
+ * @param input - the key as given by the caller or the key lookup.
+ * @param keyId - the keyId, carried by the error.
+ * @throws {@link InvalidKeyError} when the key has none of the accepted forms.
+ */
+export function assertKeyInput(input: unknown, keyId?: string): asserts input is KeyInput {
+  if (typeof input === 'string' || input instanceof Uint8Array) return;
+  if (typeof input === 'object' && input !== null) return;
+  throw new InvalidKeyError('The key must be a string, bytes or a key object', { keyId });
+}
+
+/**
+ * Refuses an HMAC secret that is empty or that is PEM text (an HMAC keyed with a public key's PEM can be forged
+ * by anyone holding that public key).
+ * @param secret - the HMAC secret.
+ * @param keyId - the keyId, carried by the error.
+ * @throws {@link InvalidKeyError} when the secret is empty or PEM text.
+ */
+export function assertUsableSecret(secret: string | Uint8Array, keyId?: string): void {
+  if (secret.length === 0) throw new InvalidKeyError('An HMAC secret cannot be empty', { keyId });
+  if (typeof secret === 'string' && secret.includes('-----BEGIN ')) {
+    throw new InvalidKeyError('A PEM key cannot be used as an HMAC secret', { keyId });
+  }
+}
+
 function load(input: AsymmetricKeyInput, use: 'sign' | 'verify', keyId: string | undefined): Entry {
   const entry: Entry = { value: undefined, promise: undefined as unknown as Promise<AsymmetricKey> };
   entry.promise = backend.importKey(input, use).then(
@@ -44,6 +71,7 @@ function sanitise(cause: unknown): Error {
  * @throws {@link InvalidKeyError} (through the promise) when the key cannot be read.
  */
 export function importAsymmetricKey(input: AsymmetricKeyInput, use: 'sign' | 'verify', keyId?: string): AsymmetricKey | Promise<AsymmetricKey> {
+  assertKeyInput(input, keyId);
   let entry: Entry | undefined;
   if (typeof input === 'string' || ('pem' in input && 'passphrase' in input && typeof input.pem === 'string')) {
     const cache = byString[use];

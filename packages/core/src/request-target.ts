@@ -4,6 +4,8 @@
  */
 
 const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** The authority form of a CONNECT target (RFC 9110 §9.3.6): `host:port`, with an IP literal in brackets. */
+const AUTHORITY_FORM = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+):[0-9]{1,5}$/;
 
 /**
  * The path and query of a URL exactly as written (no re-encoding, no normalisation); the fragment is dropped.
@@ -33,20 +35,24 @@ export function pathAndQuery(url: string): string {
 
 /**
  * The value of the `(request-target)` pseudo-header: the lower-cased method, a space, and the path with its
- * query exactly as sent (draft-cavage-12 §2.3).
+ * query exactly as sent (draft-cavage-12 §2.3). A CONNECT request whose target is in authority form
+ * (`host:port`, as Node's `req.url` gives it) uses that authority as sent.
  *
  * @param method - the HTTP method, any case.
- * @param url - an absolute URL or a path with query.
- * @returns e.g. `get /api/v1/users/?limit=10`.
- * @throws TypeError when the URL is neither absolute nor a path.
+ * @param url - an absolute URL, a path with query, `*`, or `host:port` for CONNECT.
+ * @returns e.g. `get /api/v1/users/?limit=10`, `connect example.com:443`.
+ * @throws TypeError when the URL is none of those forms.
  * @example
  * ```ts
  * requestTarget('GET', 'https://jms.example.com/api/v1/users/users/?search=a%20b') // 'get /api/v1/users/users/?search=a%20b'
+ * requestTarget('CONNECT', 'example.com:443') // 'connect example.com:443'
  * ```
  * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2.3
  */
 export function requestTarget(method: string, url: string): string {
-  return `${method.toLowerCase()} ${pathAndQuery(url)}`;
+  const lower = method.toLowerCase();
+  if (lower === 'connect' && AUTHORITY_FORM.test(url)) return `connect ${url}`;
+  return `${lower} ${pathAndQuery(url)}`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { createDigestHeader } from './digest.js';
 import { AlgorithmNotAllowedError, InvalidKeyError } from './errors.js';
 import { headerTable } from './headers.js';
 import { formatHttpDate } from './http-date.js';
-import { importAsymmetricKey, looksLikeSecret } from './keys.js';
+import { assertKeyInput, importAsymmetricKey, looksLikeSecret } from './keys.js';
 import type { AsymmetricKey } from './runtime/backend.js';
 import { quoteParameter } from './signature-header.js';
 import { signingPlan } from './signing-plan.js';
@@ -20,9 +20,12 @@ import type { CavageSignOptions, Rfc9421SignOptions, SignableRequest, SignOption
 
 export { DEFAULT_SIGNED_HEADERS } from './signing-plan.js';
 
+/** The signing clock in milliseconds; `now` must be a finite number or a valid Date. */
 function nowMs(now: Date | number | undefined): number {
   if (now === undefined) return Date.now();
-  return typeof now === 'number' ? now : now.getTime();
+  const ms: unknown = typeof now === 'number' ? now : now instanceof Date ? now.getTime() : Number.NaN;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new RangeError('now must be a finite number of milliseconds or a valid Date');
+  return ms;
 }
 
 /**
@@ -34,8 +37,11 @@ function nowMs(now: Date | number | undefined): number {
  * @returns the headers to add to the request (lower-case names) and the signing string.
  * @throws {@link MissingHeaderError} when a header to sign is absent from the request.
  * @throws {@link AlgorithmNotAllowedError} when the algorithm is unknown or does not fit the key.
- * @throws {@link InvalidKeyError} when the key cannot be imported.
- * @throws TypeError on a malformed option (no keyId, no body for a digest, a control character in keyId).
+ * @throws {@link InvalidKeyError} when the key cannot be imported, is not a string/bytes/key object, or is an
+ *   empty HMAC secret.
+ * @throws TypeError on a malformed option (no keyId, no body for a digest, a control character in keyId) or a
+ *   URL that is neither absolute, a path, `*`, nor (for CONNECT) `host:port`.
+ * @throws RangeError when `now` is needed and is not a finite number or a valid Date.
  * @example
  * ```ts
  * const { headers } = await sign(
@@ -134,11 +140,13 @@ function unixSeconds(name: string, value: number): string {
 /** Signs a string with the options' key and algorithm; returns base64 (synchronously when it can). */
 function signString(data: string, options: CavageSignOptions): string | Promise<string> {
   const { key, algorithm, keyId } = options;
+  assertKeyInput(key, keyId);
   const secret = isHmacAlgorithm(algorithm) || (algorithm === 'hs2019' && looksLikeSecret(key));
   if (secret) {
     if (typeof key !== 'string' && !(key instanceof Uint8Array)) {
       throw new AlgorithmNotAllowedError('An HMAC algorithm needs a secret (string or bytes)', { keyId });
     }
+    if (key.length === 0) throw new InvalidKeyError('An HMAC secret cannot be empty', { keyId });
     const primitive = primitiveFor(algorithm, { type: 'secret' }) as { type: 'hmac'; hash: 'SHA-1' | 'SHA-256' | 'SHA-512' };
     return backend.hmacBase64(primitive.hash, key, data);
   }

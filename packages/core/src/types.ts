@@ -236,9 +236,9 @@ export interface VerifyResult {
   algorithm: CavageAlgorithm;
   /** The signed header names, lower-cased, in order. */
   headers: string[];
-  /** `created` (Unix seconds), when the signature had it. */
+  /** `created` (Unix seconds), when the signature covered `(created)` (an unsigned parameter is ignored). */
   created?: number | undefined;
-  /** `expires` (Unix seconds), when the signature had it. */
+  /** `expires` (Unix seconds), when the signature covered `(expires)` (an unsigned parameter is ignored). */
   expires?: number | undefined;
   /** The signing string that was verified. */
   signingString: string;

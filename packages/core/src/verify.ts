@@ -8,11 +8,11 @@ import { checkContentDigest } from './content-digest.js';
 import { checkDigestHeader } from './digest.js';
 import {
   AlgorithmNotAllowedError, DigestMissingError, ExpiredSignatureError, HeaderNotSignedError, InvalidDateError,
-  InvalidKeyError, MissingHeaderError, MissingSignatureError, NotYetValidSignatureError, SignatureMismatchError, UnknownKeyError,
+  InvalidKeyError, MalformedSignatureError, MissingHeaderError, MissingSignatureError, NotYetValidSignatureError, SignatureMismatchError, UnknownKeyError,
 } from './errors.js';
 import { headerTable, type HeaderTable } from './headers.js';
 import { parseHttpDate } from './http-date.js';
-import { importAsymmetricKey, looksLikeSecret } from './keys.js';
+import { assertKeyInput, assertUsableSecret, importAsymmetricKey, looksLikeSecret } from './keys.js';
 import type { AsymmetricKey } from './runtime/backend.js';
 import { bodyBytes, constantTimeEqualText } from './lib/bytes.js';
 import { parseSignatureHeader } from './signature-header.js';
@@ -38,9 +38,44 @@ function signatureHeaderOf(table: HeaderTable, scheme: VerifyOptions['scheme']):
   return signature;
 }
 
-/** Applies the clock-skew policy to `Date`, `created` and `expires` (draft-cavage-12 §2.1.4, §2.1.5). */
-function checkTimes(params: SignatureParameters, table: HeaderTable, nowSeconds: number, skew: number): void {
+/** The `created`/`expires` values the signature covers: a parameter counts only when its pseudo-header is signed. */
+interface SignedTimes {
+  created: number | undefined;
+  expires: number | undefined;
+}
+
+/** Keeps `created`/`expires` only when `(created)`/`(expires)` is in the signed headers (an unsigned one is attacker-controlled). */
+function signedTimes(params: SignatureParameters): SignedTimes {
+  return {
+    created: params.headers.includes('(created)') ? params.created : undefined,
+    expires: params.headers.includes('(expires)') ? params.expires : undefined,
+  };
+}
+
+/** The verification clock in milliseconds; `now` must be a finite number or a valid Date. */
+function clockMs(now: VerifyOptions['now']): number {
+  if (now === undefined) return Date.now();
+  const ms: unknown = typeof now === 'number' ? now : now instanceof Date ? now.getTime() : Number.NaN;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new RangeError('now must be a finite number of milliseconds or a valid Date');
+  return ms;
+}
+
+/** The allowed clock difference in seconds; `clockSkew` must be a finite number >= 0. */
+function clockSkewOf(clockSkew: VerifyOptions['clockSkew']): number {
+  if (clockSkew === undefined) return DEFAULT_CLOCK_SKEW;
+  if (typeof clockSkew !== 'number' || !Number.isFinite(clockSkew) || clockSkew < 0) {
+    throw new RangeError('clockSkew must be a finite number of seconds, 0 or more');
+  }
+  return clockSkew;
+}
+
+/**
+ * Applies the clock-skew policy to `Date` and the signed `created`/`expires` (draft-cavage-12 §2.1.4, §2.1.5).
+ * Unsigned `created`/`expires` parameters are not passed here: they neither extend nor shorten validity.
+ */
+function checkTimes(params: SignatureParameters, times: SignedTimes, table: HeaderTable, nowSeconds: number, skew: number): void {
   const { keyId } = params;
+  const { created, expires } = times;
   if (params.headers.includes('date')) {
     const text = table.get('date');
     if (text !== undefined) {
@@ -51,15 +86,15 @@ function checkTimes(params: SignatureParameters, table: HeaderTable, nowSeconds:
       if (seconds < nowSeconds - skew) throw new ExpiredSignatureError('The Date header is too old', { keyId });
     }
   }
-  if (params.created !== undefined && params.created > nowSeconds + skew) {
+  if (created !== undefined && created > nowSeconds + skew) {
     throw new NotYetValidSignatureError('The signature was created in the future', { keyId });
   }
-  // Without `expires`, a signature dated only by `created` ages out like a signed Date does; with `expires`,
-  // the signer chose the validity window.
-  if (params.created !== undefined && params.expires === undefined && params.created < nowSeconds - skew) {
+  // Without a signed `expires`, a signature dated only by `created` ages out like a signed Date does; with a
+  // signed `expires`, the signer chose the validity window.
+  if (created !== undefined && expires === undefined && created < nowSeconds - skew) {
     throw new ExpiredSignatureError('The signature was created too long ago', { keyId });
   }
-  if (params.expires !== undefined && params.expires < nowSeconds - skew) {
+  if (expires !== undefined && expires < nowSeconds - skew) {
     throw new ExpiredSignatureError('The signature has expired', { keyId });
   }
 }
@@ -90,9 +125,11 @@ function isSecretEntry(entry: VerificationKey, keyId: string): boolean {
 /** Verifies the signature bytes over the signing string; false on mismatch (synchronously when it can). */
 function verifyBytes(params: SignatureParameters, entry: VerificationKey, algorithm: CavageAlgorithm, data: string): boolean | Promise<boolean> {
   const { keyId } = params;
+  assertKeyInput(entry.key, keyId);
   if (isSecretEntry(entry, keyId)) {
     const { key } = entry;
     if (typeof key !== 'string' && !(key instanceof Uint8Array)) throw new InvalidKeyError('An HMAC key must be a string or bytes', { keyId });
+    assertUsableSecret(key, keyId);
     const primitive = primitiveFor(algorithm, { type: 'secret' });
     if (primitive?.type !== 'hmac') throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
     // Compared as canonical base64 text, in constant time (measured faster than decoding the signature);
@@ -122,19 +159,23 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
  *
  * @param request - `{ method, url, headers }` as received; `url` is the raw request target (`req.url`).
  * @param options - key lookup, required headers, clock skew, body, limits.
- * @returns the verified keyId, algorithm, signed headers, `created`/`expires` and signing string.
+ * @returns the verified keyId, algorithm, signed headers, the signed `created`/`expires` and signing string.
  * @throws {@link MissingSignatureError} `ERR_SIGNATURE_MISSING` — no signature header.
  * @throws {@link HeaderTooLargeError} `ERR_HEADER_TOO_LARGE` — over a size cap.
- * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable header.
+ * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable header, or a request target that
+ *   cannot be signed (not a path, an absolute URL, `*`, or the authority form of a CONNECT).
  * @throws {@link HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required header is not covered.
  * @throws {@link MissingHeaderError} `ERR_MISSING_HEADER` — a signed header is absent.
  * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks.
- *   A signed `(created)`/`(expires)` without its parameter is {@link MissingHeaderError}.
+ *   A signed `(created)`/`(expires)` without its parameter is {@link MissingHeaderError}; a `created`/`expires`
+ *   parameter whose pseudo-header is not signed is ignored (not checked, not reported).
  * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
  * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — algorithm unknown, not allowed, or unfit for the key.
- * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used.
+ * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used (wrong type, an empty
+ *   HMAC secret, PEM text given as an HMAC secret, unreadable key).
  * @throws {@link DigestMissingError}, {@link DigestMismatchError} — body integrity.
  * @throws {@link SignatureMismatchError} `ERR_SIGNATURE_MISMATCH` — the signature does not verify.
+ * @throws RangeError when `now` is not a finite number or valid Date, or `clockSkew` is not a finite number >= 0.
  * @example
  * ```ts
  * const result = await verify({ method: req.method, url: req.url, headers: req.headers }, {
@@ -174,6 +215,8 @@ function verifyCavage(request: SignableRequest, options: VerifyOptions): Promise
 
 function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResult | Promise<VerifyResult> {
   if (typeof options?.keyLookup !== 'function') throw new TypeError('verify needs a keyLookup function');
+  const nowMs = clockMs(options.now);
+  const skew = clockSkewOf(options.clockSkew);
   const table = headerTable(request.headers);
   const params = parseSignatureHeader(signatureHeaderOf(table, options.scheme ?? 'any'), options);
   const { keyId } = params;
@@ -184,21 +227,20 @@ function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResu
   // A signed pseudo-header without its parameter is a missing header, as it is when signing.
   if (params.headers.includes('(created)') && params.created === undefined) throw new MissingHeaderError('(created)', { keyId });
   if (params.headers.includes('(expires)') && params.expires === undefined) throw new MissingHeaderError('(expires)', { keyId });
-  const now = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
-  checkTimes(params, table, now / 1000, options.clockSkew ?? DEFAULT_CLOCK_SKEW);
+  const times = signedTimes(params);
+  checkTimes(params, times, table, nowMs / 1000, skew);
 
   const withEntry = (entry: VerificationKey | null | undefined): VerifyResult | Promise<VerifyResult> => {
     if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
     const algorithm = chooseAlgorithm(params, entry);
-    const signingString = signingStringFromTable(request.method, request.url, table, params.headers,
-      { created: params.created, expires: params.expires }, keyId);
+    const signingString = receivedSigningString(request, table, params.headers, times, keyId);
     if (options.body !== undefined) checkBodyDigest(params, table, options.body);
 
     const finish = (valid: boolean): VerifyResult => {
       if (!valid) throw new SignatureMismatchError({ keyId });
       const result: VerifyResult = { keyId, algorithm, headers: params.headers, signingString };
-      if (params.created !== undefined) result.created = params.created;
-      if (params.expires !== undefined) result.expires = params.expires;
+      if (times.created !== undefined) result.created = times.created;
+      if (times.expires !== undefined) result.expires = times.expires;
       return result;
     };
     const valid = verifyBytes(params, entry, algorithm, signingString);
@@ -206,6 +248,20 @@ function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResu
   };
   const found = options.keyLookup(keyId, params);
   return isPromiseLike(found) ? Promise.resolve(found).then(withEntry) : withEntry(found);
+}
+
+/**
+ * The signing string of a received request. A request target that cannot be signed (e.g. an authority-form
+ * target on a method other than CONNECT, or no method) is the client's fault: a typed error, so servers answer
+ * 401 rather than 500.
+ */
+function receivedSigningString(request: SignableRequest, table: HeaderTable, names: readonly string[], times: SignedTimes, keyId: string): string {
+  try {
+    return signingStringFromTable(request.method, request.url, table, names, times, keyId);
+  } catch (error) {
+    if (error instanceof TypeError) throw new MalformedSignatureError('The request target cannot be used in a signing string', { keyId });
+    throw error;
+  }
 }
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {

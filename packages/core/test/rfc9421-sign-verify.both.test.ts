@@ -215,11 +215,11 @@ describe(`signRfc9421 / verifyRfc9421 (${backendName} backend)`, () => {
       await expect(verifyRfc9421(other, options({ replayStore, keyLookup: lookupFor('ed25519', 'k2') }))).resolves.toBeDefined();
     });
 
-    test('with a replay store, a nonce and a bounded lifetime are required', async () => {
-      const replayStore = createMemoryReplayStore();
+    test('with a replay store, a nonce is required; the lifetime is always bounded (created + skew at least)', async () => {
+      const replayStore = createMemoryReplayStore({ now: () => NOW * 1000 });
       expect(await refusal(verifyRfc9421(await signedMessage('ed25519', { expires: NOW + 60 }), options({ replayStore })))).toBe('ERR_HEADER_NOT_SIGNED');
-      expect(await refusal(verifyRfc9421(await signedMessage('ed25519', { nonce: 'x' }), options({ replayStore })))).toBe('ERR_HEADER_NOT_SIGNED');
-      await expect(verifyRfc9421(await signedMessage('ed25519', { nonce: 'x' }), options({ replayStore, maxAge: 60 }))).resolves.toBeDefined();
+      await expect(verifyRfc9421(await signedMessage('ed25519', { nonce: 'x' }), options({ replayStore }))).resolves.toBeDefined();
+      await expect(verifyRfc9421(await signedMessage('ed25519', { nonce: 'y' }), options({ replayStore, maxAge: 60 }))).resolves.toBeDefined();
     });
 
     test('the store passes the expiry and an async store works', async () => {
@@ -235,8 +235,8 @@ describe(`signRfc9421 / verifyRfc9421 (${backendName} backend)`, () => {
       expect(store.checkAndStore('a', 10)).toBe(true);
       expect(store.checkAndStore('a', 10)).toBe(false);
       expect(store.checkAndStore('b', 10)).toBe(true);
-      expect(store.checkAndStore('c', 10)).toBe(true); // full: the oldest (a) is dropped
-      expect(store.checkAndStore('a', 10)).toBe(true);
+      expect(store.checkAndStore('c', 10)).toBe(false); // full of live entries: refused, nothing evicted
+      expect(store.checkAndStore('a', 10)).toBe(false);
       now = 11_000;
       expect(store.checkAndStore('c', 20)).toBe(true); // expired entries can be reused
       expect(() => createMemoryReplayStore({ maxEntries: 0 })).toThrow(RangeError);
@@ -312,7 +312,7 @@ describe(`signRfc9421 / verifyRfc9421 (${backendName} backend)`, () => {
       ['an invalid label', { label: 'Sig 1' }, 'TypeError'],
       ['a digest without body', { digest: 'SHA-256' }, 'TypeError'],
       ['expires before created', { created: NOW, expires: NOW - 1 }, 'RangeError'],
-      ['an invalid clock', { now: Number.NaN }, 'TypeError'],
+      ['an invalid clock', { now: Number.NaN }, 'RangeError'],
       ['an unknown parameter in parameterOrder', { parameterOrder: ['created', 'foo'] }, 'TypeError'],
       ['a non-ASCII nonce', { nonce: 'n\u00f6nce' }, 'TypeError'],
       ['a bad component', { components: ['@nope'] }, 'TypeError'],

@@ -67,7 +67,7 @@ async function bind(algorithm: Rfc9421Algorithm, key: KeyInput, use: 'sign' | 'v
 /**
  * Signs a signature base (RFC 9421 §3.1 step 6).
  * @throws AlgorithmNotAllowedError when the algorithm is unknown or does not fit the key.
- * @throws InvalidKeyError when the key cannot be imported or used.
+ * @throws InvalidKeyError when the key cannot be imported or used, or an HMAC secret is empty.
  */
 export async function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, keyId: string | undefined): Promise<Uint8Array> {
   if (!isRfc9421Algorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
@@ -78,6 +78,7 @@ export async function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base:
     if (typeof key === 'string' && !looksLikeSecret(key)) {
       throw new AlgorithmNotAllowedError('hmac-sha256 needs a secret, not a PEM key', { keyId });
     }
+    if (key.length === 0) throw new InvalidKeyError('An HMAC secret must not be empty', { keyId });
     return backend.hmac('SHA-256', key, base);
   }
   const { primitive, imported } = await bind(algorithm, key, 'sign', keyId);
@@ -92,12 +93,14 @@ export async function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base:
  * Verifies a signature over a signature base (RFC 9421 §3.2 step 8); HMAC is compared in constant time.
  * @returns whether the signature verifies.
  * @throws AlgorithmNotAllowedError when the algorithm does not fit the key.
- * @throws InvalidKeyError when the key cannot be imported or is of the wrong form.
+ * @throws InvalidKeyError when the key cannot be imported or is of the wrong form, or an HMAC secret is empty.
  */
 export async function verifyBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: Uint8Array, keyId: string | undefined): Promise<boolean> {
   if (algorithm === 'hmac-sha256') {
     if (typeof key !== 'string' && !(key instanceof Uint8Array)) throw new InvalidKeyError('An HMAC key must be a string or bytes', { keyId });
     if (typeof key === 'string' && !looksLikeSecret(key)) throw new InvalidKeyError('An HMAC key must be a secret, not a PEM key', { keyId });
+    // An empty secret is public knowledge: anyone could forge the signature.
+    if (key.length === 0) throw new InvalidKeyError('An HMAC secret must not be empty', { keyId });
     return backend.timingSafeEqual(backend.hmac('SHA-256', key, base), signature);
   }
   const { primitive, imported } = await bind(algorithm, key, 'verify', keyId);

@@ -33,12 +33,26 @@ function decodeFormComponent(value: string): string {
   return new URLSearchParams(`a=${value.replace(/&/g, '%26')}`).get('a') ?? '';
 }
 
-/** RFC 9421 §2.1: each field line trimmed, obs-fold replaced by one space. */
-function cleanLine(line: string): string {
-  const first = line.charCodeAt(0);
-  const last = line.charCodeAt(line.length - 1);
-  if (first !== 32 && first !== 9 && last !== 32 && last !== 9 && !line.includes('\n')) return line;
-  return line.replace(/\r?\n[ \t]+/g, ' ').replace(/^[ \t]+|[ \t]+$/g, '');
+/** Whether a character code is SP or HTAB. */
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/**
+ * RFC 9421 §2.1: obs-fold (CRLF or LF followed by SP/HTAB) replaced by one space, then the line trimmed of
+ * leading and trailing SP/HTAB (a linear scan). A CR or LF left over is refused: it would add a line to the
+ * signature base.
+ * @throws TypeError (sign) / MalformedSignatureError (verify) when a CR or LF remains after unfolding.
+ */
+function cleanLine(line: string, mode: Mode, keyId: string | undefined): string {
+  let value = line;
+  if (value.includes('\n')) value = value.replace(/\r?\n[ \t]+/g, ' ');
+  if (value.includes('\n') || value.includes('\r')) throw invalid(mode, 'A covered field value contains a CR or LF', keyId);
+  let start = 0;
+  let end = value.length;
+  while (start < end && isBlank(value.charCodeAt(start))) start++;
+  while (end > start && isBlank(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 function lineBytes(line: string): Uint8Array {
@@ -58,8 +72,8 @@ function fieldValue(component: ComponentId, fields: Map<string, string[]>, view:
   const { name, params } = component;
   const lines = fields.get(name);
   if (lines === undefined) throw new MissingHeaderError(component.id, { keyId });
-  if (params.has('bs')) return lines.map((line) => `:${backend.base64Encode(lineBytes(cleanLine(line)))}:`).join(', ');
-  const combined = lines.map(cleanLine).join(', ');
+  if (params.has('bs')) return lines.map((line) => `:${backend.base64Encode(lineBytes(cleanLine(line, mode, keyId)))}:`).join(', ');
+  const combined = lines.map((line) => cleanLine(line, mode, keyId)).join(', ');
   const key = params.get('key');
   if (typeof key === 'string') {
     const type = structuredType(name, view);
@@ -130,7 +144,8 @@ function derivedValues(component: ComponentId, request: RequestView | undefined,
 /**
  * The signature base lines of one component: `"<id>": <value>` (RFC 9421 §2.5 step 2).
  * @throws MissingHeaderError when the message lacks the field, query parameter, dictionary key, or request.
- * @throws TypeError (sign) / MalformedSignatureError (verify) when the component cannot apply to the message.
+ * @throws TypeError (sign) / MalformedSignatureError (verify) when the component cannot apply to the message, or
+ * its value has a CR or LF (after unfolding obs-fold in field values).
  */
 export function componentLines(component: ComponentId, view: MessageView, mode: Mode, keyId: string | undefined): string[] {
   const bound = component.params.has('req');
@@ -141,5 +156,9 @@ export function componentLines(component: ComponentId, view: MessageView, mode: 
   const values = component.name.startsWith('@')
     ? derivedValues(component, bound ? view.boundRequest : view.request, bound ? undefined : view.status, mode, keyId)
     : [fieldValue(component, bound ? (view.boundRequest as RequestView).fields : view.fields, view, mode, keyId)];
+  for (const value of values) {
+    // Derived values come from the method and target the caller passed: a CR or LF there would forge a line too.
+    if (value.includes('\n') || value.includes('\r')) throw invalid(mode, 'A covered component value contains a CR or LF', keyId);
+  }
   return values.map((value) => `${component.id}: ${value}`);
 }

@@ -56,27 +56,42 @@ export function checkCoverage(signature: ParsedSignature, policy: CompiledPolicy
 }
 
 /**
- * Checks `created`, `expires` and the maximum age against the clock (RFC 9421 §3.2 step 6, §7.2.2).
- * @returns the last Unix second at which the signature is acceptable, when it is bounded.
+ * Checks `created`, `expires` and the maximum age against the clock (RFC 9421 §3.2 step 6, §7.2.2). Fails
+ * closed: a signature bounded by neither `expires` nor `maxAge` is acceptable only until `created` + skew (as a
+ * draft-cavage signature dated only by `created`), and one with neither `created` nor `expires` is refused, since
+ * a captured copy of it would be valid forever.
+ * @returns the last Unix second at which the signature is acceptable (a replay store keeps its nonce as long).
+ * @throws RangeError when `clockSkew` or `maxAge` is not a non-negative number.
  * @throws InvalidDateError when `expires` is before `created`.
  * @throws NotYetValidSignatureError when `created` is after now + skew.
- * @throws ExpiredSignatureError when `expires` is before now − skew, or `created` is older than `maxAge` + skew.
- * @throws HeaderNotSignedError when `maxAge` is set and the signature has no `created`.
+ * @throws ExpiredSignatureError when `expires` is before now − skew, `created` is older than `maxAge` + skew,
+ * or, with neither `expires` nor `maxAge`, `created` is before now − skew.
+ * @throws HeaderNotSignedError naming `created` when `maxAge` is set and the signature has no `created`, or when
+ * the signature has neither `created` nor `expires`.
  */
-export function checkTimes(signature: ParsedSignature, options: VerifyRfc9421Options, nowSeconds: number): number | undefined {
+export function checkTimes(signature: ParsedSignature, options: VerifyRfc9421Options, nowSeconds: number): number {
   const { created, expires, keyid: keyId } = signature.parameters;
   const skew = options.clockSkew ?? DEFAULT_CLOCK_SKEW;
-  if (!Number.isFinite(skew) || skew < 0) throw new RangeError('clockSkew must be a non-negative number of seconds');
+  if (typeof skew !== 'number' || !Number.isFinite(skew) || skew < 0) throw new RangeError('clockSkew must be a non-negative number of seconds');
+  const { maxAge } = options;
+  if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge < 0)) {
+    throw new RangeError('maxAge must be a non-negative number of seconds');
+  }
   if (created !== undefined && expires !== undefined && expires < created) throw new InvalidDateError('The signature expires before it was created', { keyId });
   if (created !== undefined && created > nowSeconds + skew) throw new NotYetValidSignatureError('The signature was created in the future', { keyId });
   if (expires !== undefined && expires < nowSeconds - skew) throw new ExpiredSignatureError('The signature has expired', { keyId });
   let until = expires === undefined ? undefined : expires + skew;
-  if (options.maxAge !== undefined) {
-    if (!Number.isFinite(options.maxAge) || options.maxAge < 0) throw new RangeError('maxAge must be a non-negative number of seconds');
+  if (maxAge !== undefined) {
     if (created === undefined) throw new HeaderNotSignedError('created', { keyId });
-    if (created + options.maxAge < nowSeconds - skew) throw new ExpiredSignatureError('The signature is older than the maximum age', { keyId });
-    const ageLimit = created + options.maxAge + skew;
+    if (created + maxAge < nowSeconds - skew) throw new ExpiredSignatureError('The signature is older than the maximum age', { keyId });
+    const ageLimit = created + maxAge + skew;
     until = until === undefined ? ageLimit : Math.min(until, ageLimit);
+  }
+  if (until === undefined) {
+    // Neither `expires` nor `maxAge`: age out like a signature with `maxAge: 0`.
+    if (created === undefined) throw new HeaderNotSignedError('created', { keyId });
+    if (created < nowSeconds - skew) throw new ExpiredSignatureError('The signature was created too long ago', { keyId });
+    until = created + skew;
   }
   return until;
 }

@@ -13,14 +13,20 @@ export interface ReplayStore {
    *
    * @param key - the keyid and nonce of a verified signature (opaque; store it as is).
    * @param expiresAtSeconds - Unix seconds after which the entry may be forgotten.
-   * @returns `true` when the key was new (and is now stored), `false` when it was seen before (a replay).
+   * @returns `true` when the key was new and is now stored; `false` when it was seen before (a replay) or cannot
+   * be stored (e.g. the store is full). Anything but `true` makes the verification fail: a store must never
+   * accept a nonce it does not remember, nor forget one before `expiresAtSeconds`.
    */
   checkAndStore(key: string, expiresAtSeconds: number): Promise<boolean> | boolean;
 }
 
 /** Options of {@link createMemoryReplayStore}. */
 export interface MemoryReplayStoreOptions {
-  /** Most entries kept; when full, expired entries are dropped, then the oldest. Default 100 000. */
+  /**
+   * Most entries kept. When full, expired entries are dropped; an entry is never dropped before it expires, so
+   * while the store is still full every new nonce is refused (`false`, failing the verification closed).
+   * Default 100 000.
+   */
   maxEntries?: number | undefined;
   /** The clock, Unix milliseconds; default `Date.now`. */
   now?: (() => number) | undefined;
@@ -28,7 +34,8 @@ export interface MemoryReplayStoreOptions {
 
 /**
  * An in-process {@link ReplayStore} (a bounded map). Fine for one server process; use a shared store when
- * several processes verify the same clients.
+ * several processes verify the same clients. Entries live until their expiry; when the store is full of
+ * unexpired entries it refuses new nonces (so size `maxEntries` for your peak rate × signature lifetime).
  *
  * @param options - capacity and clock.
  * @returns the store.
@@ -44,21 +51,28 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
   const clock = options.now ?? Date.now;
   const entries = new Map<string, number>();
+  // No entry expires before this (Unix seconds): a full store skips the sweep until then, so refusing while
+  // full costs O(1) and each sweep frees at least one entry.
+  let earliestExpiry = Number.POSITIVE_INFINITY;
   return {
     checkAndStore(key: string, expiresAtSeconds: number): boolean {
+      if (typeof expiresAtSeconds !== 'number' || Number.isNaN(expiresAtSeconds)) return false;
       const now = clock() / 1000;
       const seen = entries.get(key);
       if (seen !== undefined && seen >= now) return false;
-      if (entries.size >= maxEntries) {
-        for (const [k, expiry] of entries) if (expiry < now) entries.delete(k);
-        // Still full: drop the oldest insertions (Map iterates in insertion order).
-        for (const k of entries.keys()) {
-          if (entries.size < maxEntries) break;
-          entries.delete(k);
+      if (seen === undefined && entries.size >= maxEntries) {
+        if (earliestExpiry >= now) return false;
+        earliestExpiry = Number.POSITIVE_INFINITY;
+        for (const [k, expiry] of entries) {
+          if (expiry < now) entries.delete(k);
+          else if (expiry < earliestExpiry) earliestExpiry = expiry;
         }
+        // Still full of live entries: dropping one would let its nonce be replayed. Refuse instead.
+        if (entries.size >= maxEntries) return false;
       }
       entries.delete(key);
       entries.set(key, expiresAtSeconds);
+      if (expiresAtSeconds < earliestExpiry) earliestExpiry = expiresAtSeconds;
       return true;
     },
   };

@@ -10,12 +10,8 @@ import { hasQuery, isResponseView, messageView } from './message.js';
 import { addSignature } from './dictionaries.js';
 import { buildParameters, serializeSignatureParams } from './parameters.js';
 import { signatureBaseOf } from './signature-base.js';
+import { nowMilliseconds } from './clock.js';
 import type { Rfc9421Message, SignRfc9421Options, SignRfc9421Result } from './types.js';
-
-function nowMs(now: Date | number | undefined): number {
-  if (now === undefined) return Date.now();
-  return typeof now === 'number' ? now : now.getTime();
-}
 
 /**
  * Signs a request or a response (RFC 9421 §3.1). Makes the `Content-Digest` when asked (RFC 9530), derives
@@ -28,10 +24,12 @@ function nowMs(now: Date | number | undefined): number {
  * @returns the headers to set (`signature-input`, `signature`, and `content-digest` when made), the label and
  * the signature base.
  * @throws {@link AlgorithmNotAllowedError} when the algorithm is unknown or does not fit the key.
- * @throws {@link InvalidKeyError} when the key cannot be imported.
+ * @throws {@link InvalidKeyError} when the key cannot be imported, or an HMAC secret is empty.
  * @throws {@link MissingHeaderError} when a covered field, query parameter, dictionary key or bound request is absent.
  * @throws {@link MalformedSignatureError} when the message's existing signature fields do not parse.
- * @throws TypeError on a malformed option (bad component identifier, duplicate or used label, no body for a digest).
+ * @throws TypeError on a malformed option (bad component identifier, duplicate or used label, no body for a
+ * digest), or a field value with a CR or LF left after unfolding obsolete line folding.
+ * @throws RangeError when `now` is neither a finite number nor a valid `Date`, or `expires` is before `created`.
  * @example
  * ```ts
  * const { headers } = await signRfc9421(
@@ -63,8 +61,7 @@ export async function signRfc9421(message: Rfc9421Message, options: SignRfc9421O
   }
   const components = names.map(parseComponentText);
 
-  const time = nowMs(options.now);
-  if (!Number.isFinite(time)) throw new TypeError('now must be a valid time');
+  const time = nowMilliseconds(options.now);
   const created = options.created === false ? undefined : options.created ?? Math.floor(time / 1000);
   if (created !== undefined && options.expires !== undefined && options.expires < created) throw new RangeError('expires must not be before created');
   const params = buildParameters(

@@ -123,7 +123,7 @@ export interface SignRfc9421Options extends ComponentOptions {
   body?: BodyInput | undefined;
   /** Make an RFC 9530 `Content-Digest` over `body` and cover it. */
   digest?: DigestAlgorithm | undefined;
-  /** The current time; default `Date.now()`. */
+  /** The current time (a finite number of Unix milliseconds or a valid `Date`, else RangeError); default `Date.now()`. */
   now?: Date | number | undefined;
 }
 
@@ -191,15 +191,21 @@ export interface VerifyRfc9421Options extends ComponentOptions {
   requiredParameters?: readonly Rfc9421ParameterName[] | undefined;
   /** The `tag` the signature must carry, when the application uses one (RFC 9421 §2.3). */
   tag?: string | undefined;
-  /** Oldest accepted signature: `created` must be within this many seconds of now (plus skew). */
+  /**
+   * Oldest accepted signature: `created` must be within this many seconds of now (plus skew); a signature
+   * without `created` is then refused (`ERR_HEADER_NOT_SIGNED`). When neither `maxAge` is set nor the signature
+   * carries `expires`, the verifier fails closed as if `maxAge` were 0: the signature is accepted only until
+   * `created` + `clockSkew` (`ERR_SIGNATURE_EXPIRED` after), and one without `created` is refused
+   * (`ERR_HEADER_NOT_SIGNED`). A replay store keeps the nonce exactly until that bound.
+   */
   maxAge?: number | undefined;
   /** Allowed clock difference, seconds, for `created` and `expires`. Default 300. */
   clockSkew?: number | undefined;
-  /** The current time; default `Date.now()`. */
+  /** The current time (a finite number of Unix milliseconds or a valid `Date`, else RangeError); default `Date.now()`. */
   now?: Date | number | undefined;
   /**
    * Replay protection: a signature must carry a `nonce`, and `keyid` + nonce is recorded once the signature
-   * has verified; a nonce seen before is refused.
+   * has verified; a nonce seen before, or one the store cannot record (a full store), is refused.
    */
   replayStore?: ReplayStore | undefined;
   /**

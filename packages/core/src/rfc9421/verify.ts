@@ -4,7 +4,7 @@
  */
 import { checkContentDigest } from '../content-digest.js';
 import {
-  AlgorithmNotAllowedError, DigestMissingError, ExpiredSignatureError, HeaderNotSignedError, InvalidKeyError,
+  AlgorithmNotAllowedError, DigestMissingError, ExpiredSignatureError, InvalidKeyError,
   MissingSignatureError, SignatureMismatchError, UnknownKeyError,
 } from '../errors.js';
 import { bodyBytes } from '../lib/bytes.js';
@@ -16,7 +16,13 @@ import {
 } from './dictionaries.js';
 import { checkCoverage, checkTimes, compilePolicy, type CompiledPolicy } from './policy.js';
 import { signatureBaseOf } from './signature-base.js';
+import { nowMilliseconds } from './clock.js';
 import type { Rfc9421Algorithm, Rfc9421Message, Rfc9421VerificationKey, VerifyRfc9421Options, VerifyRfc9421Result } from './types.js';
+
+/** Whether a key lookup answered with a promise or any other thenable (awaited) rather than the entry itself. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
 
 /** Picks the signature: the labelled one, or the first that meets the policy (RFC 9421 §3.2, §4.3). */
 function select(fields: SignatureFields, options: VerifyRfc9421Options, policy: CompiledPolicy, limits: DictionaryLimits): ParsedSignature {
@@ -79,13 +85,17 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: NonNulla
  * @returns the label, keyId, algorithm, covered components, parameters and signature base that verified.
  * @throws {@link MissingSignatureError} `ERR_SIGNATURE_MISSING` — no signature fields, or none with the label.
  * @throws {@link HeaderTooLargeError} `ERR_HEADER_TOO_LARGE` — over a size cap.
- * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable fields, bad component, missing member.
- * @throws {@link HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required component, parameter, tag or nonce is missing.
- * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks;
- * {@link ExpiredSignatureError} also for a replayed nonce.
+ * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable fields, bad component, missing
+ * member, or a covered value with a CR or LF left after unfolding obsolete line folding.
+ * @throws {@link HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required component, parameter, tag or nonce is
+ * missing, or the signature has neither `created` nor `expires` (so nothing bounds it in time).
+ * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks
+ * (without `expires` and `maxAge`, a signature expires at `created` + `clockSkew`); {@link ExpiredSignatureError}
+ * also for a replayed nonce, or when the replay store refuses to record it (full).
  * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
  * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — `alg` unknown or not allowed, or unfit for the key.
- * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used.
+ * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used (e.g. an empty HMAC secret).
+ * @throws RangeError when `now` is neither a finite number nor a valid `Date`, or `clockSkew`/`maxAge` is negative.
  * @throws {@link MissingHeaderError} `ERR_MISSING_HEADER` — a covered component is absent from the message.
  * @throws {@link DigestMissingError}, {@link DigestMismatchError} — body integrity.
  * @throws {@link SignatureMismatchError} `ERR_SIGNATURE_MISMATCH` — the signature does not verify.
@@ -113,16 +123,13 @@ export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9
   const { parameters } = signature;
   const keyId = parameters.keyid;
 
-  const nowMs = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
-  const nowSeconds = nowMs / 1000;
+  const nowSeconds = nowMilliseconds(options.now) / 1000;
+  // Always bounded: by `expires`, `maxAge`, or else `created` + skew (policy.ts). The replay store keeps the
+  // nonce exactly that long.
   const acceptableUntil = checkTimes(signature, options, nowSeconds);
-  if (options.replayStore !== undefined && acceptableUntil === undefined) {
-    // A nonce can only be forgotten once the signature expires: without a bound it would be kept forever.
-    throw new HeaderNotSignedError('expires', { keyId });
-  }
 
-  const found = options.keyLookup(keyId, parameters);
-  const entry = found instanceof Promise ? await found : found;
+  const found: unknown = options.keyLookup(keyId, parameters);
+  const entry = (isThenable(found) ? await found : found) as Rfc9421VerificationKey | null | undefined;
   if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
   const algorithm = chooseAlgorithm(signature, entry);
 
@@ -133,8 +140,9 @@ export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9
 
   if (options.replayStore !== undefined) {
     // Last, so that a signature failing any other check never uses up a nonce (RFC 9421 §7.2.2).
-    const fresh = await options.replayStore.checkAndStore(JSON.stringify([keyId ?? null, parameters.nonce]), Math.ceil(acceptableUntil as number));
-    if (!fresh) throw new ExpiredSignatureError('The nonce was already used', { keyId });
+    // A store that cannot record the nonce (a full one) refuses too: accepting would allow a replay later.
+    const fresh = await options.replayStore.checkAndStore(JSON.stringify([keyId ?? null, parameters.nonce]), Math.ceil(acceptableUntil));
+    if (fresh !== true) throw new ExpiredSignatureError('The nonce was already used, or the replay store is full', { keyId });
   }
   return { label: signature.label, keyId, algorithm, components: signature.components.map((c) => c.id), parameters, signatureBase };
 }

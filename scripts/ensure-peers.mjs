@@ -10,6 +10,7 @@ const checks = [
   { what: 'Python httpsig and requests', ok: () => spawnSync(python, ['-c', 'import httpsig, requests'], { stdio: 'ignore' }).status === 0, packages: ['python3-httpsig', 'python3-requests'] },
   { what: 'redis-server', ok: () => spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0, packages: ['redis-server'] },
   { what: 'Chromium (browser tests)', ok: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'), packages: ['chromium'] },
+  { what: 'curl and openssl (CLI curl output, https redirect tests)', ok: () => ['curl', 'openssl'].every((tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0 || spawnSync(tool, ['version'], { stdio: 'ignore' }).status === 0), packages: ['curl', 'openssl'] },
 ];
 
 let missing = checks.filter((c) => !c.ok());

@@ -14,6 +14,10 @@ export interface Hop {
   method: string;
   headers: AxiosHeaders;
   body: Uint8Array | undefined;
+  /** Whether this hop is signed: false once a redirect left the origin (unless allowed) or downgraded to http. */
+  sign: boolean;
+  /** Whether a redirect of this chain has changed the origin; the config's `auth` is then no longer sent. */
+  crossOrigin: boolean;
 }
 
 // An Axios with empty defaults: its getUri(config) is exactly buildURL(buildFullPath(baseURL, url), params,
@@ -40,12 +44,13 @@ export async function firstHop(config: InternalAxiosRequestConfig, maxBodyBytes:
     if (read.contentType !== undefined) headers.setContentType(read.contentType);
     if (!headers.has('content-length')) headers.setContentLength(String(read.bytes.byteLength));
   }
-  return { url, method: (config.method ?? 'get').toUpperCase(), headers, body: read?.bytes };
+  return { url, method: (config.method ?? 'get').toUpperCase(), headers, body: read?.bytes, sign: true, crossOrigin: false };
 }
 
 /**
  * The adapter config that sends a hop exactly as signed: absolute normalised URL, no `baseURL`/`params` left
- * to re-apply, the body as bytes, no redirect following and every status resolved (the caller settles).
+ * to re-apply, the body as bytes, no redirect following and every status resolved (the caller settles), and
+ * no `auth` once a redirect has left the first origin.
  *
  * @param config - the original adapter config.
  * @param hop - the hop.
@@ -65,6 +70,8 @@ export function hopConfig(config: InternalAxiosRequestConfig, hop: Hop, headers:
   };
   delete next.baseURL;
   delete next.params;
+  // Like follow-redirects: basic-auth credentials are not sent to another origin.
+  if (hop.crossOrigin) delete next.auth;
   return next;
 }
 

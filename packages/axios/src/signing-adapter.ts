@@ -1,11 +1,12 @@
 /**
  * An axios adapter that wraps the configured one: it signs each hop after `transformRequest` (so the digest
- * covers the bytes axios sends) and follows redirects itself, re-signing every hop.
+ * covers the bytes axios sends) and follows redirects itself, re-signing every same-origin hop (a hop to
+ * another origin only with `signCrossOriginRedirects`, an https → http downgrade never).
  *
  * @packageDocumentation
  */
 import type { SigningOptions } from '@httpsig/core';
-import { AxiosError, getAdapter } from 'axios';
+import { AxiosError, AxiosHeaders, getAdapter } from 'axios';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { firstHop, hopConfig } from './hop.js';
 import type { Hop } from './hop.js';
@@ -25,19 +26,25 @@ type SigningAdapter = AxiosAdapter & { [ORIGINAL]: AdapterSetting };
  * @param original - the config's adapter setting.
  * @param signing - the signing options.
  * @param maxBodyBytes - the limit for stream bodies.
+ * @param signCrossOriginRedirects - sign hops redirected to another origin (never an https → http downgrade).
  * @returns the adapter.
  */
-export function createSigningAdapter(original: AdapterSetting, signing: SigningOptions, maxBodyBytes: number): AxiosAdapter {
+export function createSigningAdapter(
+  original: AdapterSetting,
+  signing: SigningOptions,
+  maxBodyBytes: number,
+  signCrossOriginRedirects: boolean = false,
+): AxiosAdapter {
   const inner = typeof original === 'function' && ORIGINAL in original ? (original as SigningAdapter)[ORIGINAL] : original;
   const adapter = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
     const send = getAdapter(inner, config);
     const maxRedirects = config.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     let hop: Hop = await firstHop(config, maxBodyBytes);
     for (let hops = 0; ; hops++) {
-      const headers = await signHop(hop, signing);
+      const headers = hop.sign ? await signHop(hop, signing) : new AxiosHeaders(hop.headers);
       const response = await send(hopConfig(config, hop, headers));
       response.config = config;
-      const next = maxRedirects === 0 ? undefined : nextHop(hop, response.status, response.headers['location']);
+      const next = maxRedirects === 0 ? undefined : nextHop(hop, response.status, response.headers['location'], signCrossOriginRedirects);
       if (next === undefined) return settle(config, response);
       discard(response);
       if (hops >= maxRedirects) {

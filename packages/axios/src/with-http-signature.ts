@@ -12,13 +12,17 @@ import { createSigningAdapter } from './signing-adapter.js';
  * Attaches a request interceptor that signs every request of `instance` over what axios actually sends:
  * the final URL (`baseURL` + `url` + `params`, serialised by axios or your `paramsSerializer`), `Host` with a
  * non-default port, a `Date` when absent, and a digest over the bytes after `transformRequest`. Redirects
- * are followed by the signing layer (in Node and with the fetch adapter) and every hop is re-signed;
- * `maxRedirects` keeps its meaning (0: do not follow).
+ * are followed by the signing layer (in Node and with the fetch adapter) and every same-origin hop is
+ * re-signed; a redirect to another origin (scheme, host or port) is followed WITHOUT a signature, credential
+ * headers or `auth` (and the rest of that chain stays unsigned) unless `signCrossOriginRedirects` is true,
+ * and an https → http downgrade is never signed. `maxRedirects` keeps its meaning (0: do not follow).
  *
  * @param instance - an axios instance (or the default `axios`).
- * @param options - the shared signing options of `@httpsig/core` plus `maxBodyBytes`.
+ * @param options - the shared signing options of `@httpsig/core` plus `maxBodyBytes` and
+ *   `signCrossOriginRedirects`.
  * @returns a function that detaches the interceptor.
- * @throws RangeError when `maxBodyBytes` is invalid. Requests then reject with `MissingHeaderError`
+ * @throws RangeError when `maxBodyBytes` is invalid; TypeError when `signCrossOriginRedirects` is not a
+ *   boolean. Requests then reject with `MissingHeaderError`
  *   (`ERR_MISSING_HEADER`) before anything is sent when a header to sign is absent, with `RangeError` for a
  *   stream body over the limit, and with axios's usual `AxiosError` for HTTP errors such as 401.
  * @example
@@ -32,9 +36,9 @@ import { createSigningAdapter } from './signing-adapter.js';
  * ```
  */
 export function withHttpSignature(instance: AxiosInstance, options: AxiosSignatureOptions): () => void {
-  const { signing, maxBodyBytes } = splitOptions(options);
+  const { signing, maxBodyBytes, signCrossOriginRedirects } = splitOptions(options);
   const id = instance.interceptors.request.use((config) => {
-    config.adapter = createSigningAdapter(config.adapter, signing, maxBodyBytes);
+    config.adapter = createSigningAdapter(config.adapter, signing, maxBodyBytes, signCrossOriginRedirects);
     return config;
   });
   return (): void => {

@@ -22,8 +22,17 @@ export interface FetchLimits {
    * stream is refused with a `BodyTooLargeError` (`ERR_BODY_TOO_LARGE`) before anything is sent.
    */
   maxBodyBytes?: number | undefined;
-  /** Most redirects to follow (each one re-signed). Default {@link DEFAULT_MAX_REDIRECTS}. */
+  /** Most redirects to follow (each same-origin one re-signed). Default {@link DEFAULT_MAX_REDIRECTS}. */
   maxRedirects?: number | undefined;
+  /**
+   * Sign a redirect hop whose origin (scheme, host or port) differs from the request's. Default `false`: like
+   * browsers drop `Authorization`, a redirect to another origin is followed WITHOUT any signature or
+   * credential header, and every later hop of that chain stays unsigned, so a server cannot make the client
+   * hand its signature (valid for the same path at the original server when `host` is not signed) to another
+   * origin. Set `true` only when every origin you may be redirected to is trusted. An https → http downgrade
+   * is never signed, whatever this option says.
+   */
+  signCrossOriginRedirects?: boolean | undefined;
 }
 
 /** A function with the signature of `fetch`. */
@@ -34,16 +43,19 @@ export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promis
  *
  * @param options - the caller's options.
  * @returns the signing options and the resolved limits.
+ * @throws RangeError for an invalid limit; TypeError when `signCrossOriginRedirects` is not a boolean.
  */
 export function splitOptions(options: SignedFetchOptions): {
   signing: SigningOptions;
   maxBodyBytes: number;
   maxRedirects: number;
+  signCrossOriginRedirects: boolean;
 } {
-  const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES, maxRedirects = DEFAULT_MAX_REDIRECTS, ...signing } = options;
+  const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES, maxRedirects = DEFAULT_MAX_REDIRECTS, signCrossOriginRedirects = false, ...signing } = options;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new RangeError('maxBodyBytes must be a non-negative integer');
   if (!Number.isSafeInteger(maxRedirects) || maxRedirects < 0) throw new RangeError('maxRedirects must be a non-negative integer');
-  return { signing, maxBodyBytes, maxRedirects };
+  if (typeof signCrossOriginRedirects !== 'boolean') throw new TypeError('signCrossOriginRedirects must be a boolean');
+  return { signing, maxBodyBytes, maxRedirects, signCrossOriginRedirects };
 }
 
 export { DEFAULT_MAX_BODY_BYTES };

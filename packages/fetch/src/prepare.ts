@@ -14,6 +14,8 @@ export interface PreparedRequest {
   headers: Headers;
   body: Uint8Array<ArrayBuffer> | undefined;
   redirect: RequestRedirect;
+  /** Whether this hop is signed: false once a redirect left the origin (unless allowed) or downgraded to http. */
+  sign: boolean;
   /** The rest of the caller's init (signal, dispatcher, keepalive, …), passed through. */
   init: RequestInit;
 }
@@ -68,5 +70,5 @@ export async function prepareRequest(
   }
   if (request?.signal !== undefined && rest.signal === undefined) rest.signal = request.signal;
   delete (rest as { duplex?: unknown }).duplex;
-  return { url, method, headers, body, redirect: initRedirect ?? request?.redirect ?? 'follow', init: rest };
+  return { url, method, headers, body, redirect: initRedirect ?? request?.redirect ?? 'follow', sign: true, init: rest };
 }

@@ -1,6 +1,6 @@
 /**
  * The next hop of a redirect, the way fetch computes it (WHATWG Fetch §4.4 "HTTP-redirect fetch"), so that
- * {@link signedFetch} can follow redirects itself and sign every hop.
+ * {@link signedFetch} can follow redirects itself and sign every same-origin hop.
  *
  * @packageDocumentation
  */
@@ -8,7 +8,21 @@ import type { PreparedRequest } from './prepare.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length'];
-const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'signature', 'signature-input'];
+
+/**
+ * Whether a redirect from `from` to `to` may carry a signature: always for the same origin (scheme, host and
+ * port), for another origin only when `signCrossOrigin` is set, and never for an https → http downgrade.
+ *
+ * @param from - the URL of the hop that was redirected.
+ * @param to - the redirect target.
+ * @param signCrossOrigin - the `signCrossOriginRedirects` option.
+ * @returns true when the next hop may be signed.
+ */
+export function mayCarrySignature(from: URL, to: URL, signCrossOrigin: boolean): boolean {
+  if (from.protocol === 'https:' && to.protocol !== 'https:') return false;
+  return to.origin === from.origin || signCrossOrigin;
+}
 
 /**
  * The request for the next hop, or undefined when the response is not a redirect to follow.
@@ -16,11 +30,18 @@ const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
  * @param request - the request that got `response`.
  * @param status - the response status.
  * @param location - the response `Location` header, if any.
+ * @param signCrossOrigin - the `signCrossOriginRedirects` option.
  * @returns the next request: method rewritten to GET and body dropped for 303 (and 301/302 after POST),
- *   credentials dropped when the origin changes.
+ *   credentials dropped when the origin changes, and `sign` false from the first hop that may not carry a
+ *   signature on (see {@link mayCarrySignature}).
  * @throws TypeError for an unparsable `Location`.
  */
-export function nextHop(request: PreparedRequest, status: number, location: string | null): PreparedRequest | undefined {
+export function nextHop(
+  request: PreparedRequest,
+  status: number,
+  location: string | null,
+  signCrossOrigin: boolean,
+): PreparedRequest | undefined {
   if (!REDIRECT_STATUSES.has(status) || location === null) return undefined;
   const url = new URL(location, request.url);
   url.hash = '';
@@ -34,5 +55,6 @@ export function nextHop(request: PreparedRequest, status: number, location: stri
     for (const name of BODY_HEADERS) headers.delete(name);
   }
   if (url.origin !== request.url.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
-  return { ...request, url, method, headers, body };
+  const sign = request.sign && mayCarrySignature(request.url, url, signCrossOrigin);
+  return { ...request, url, method, headers, body, sign };
 }

@@ -1,22 +1,47 @@
 /**
- * `httpSignature`: hooks that sign every got request, and every redirect hop.
+ * `httpSignature`: hooks that sign every got request, and every same-origin redirect hop.
  *
  * @packageDocumentation
  */
-import type { GotRequestOptions, GotSignatureExtension, GotSignatureOptions } from './options.js';
+import type { GotRedirectResponse, GotRequestOptions, GotSignatureExtension, GotSignatureOptions } from './options.js';
 import { splitOptions } from './options.js';
 import { signGotOptions } from './sign-options.js';
+
+// Set in got's per-request context once a redirect left the origin unsigned; got copies the context to later
+// hops and to retries, so the whole rest of the chain stays unsigned.
+const UNSIGNED = Symbol.for('@httpsig/got.unsigned-redirect');
+const ALL_SIGNATURE_HEADERS = ['authorization', 'signature', 'signature-input'];
+
+/**
+ * Whether a redirect from `from` to `to` may carry a signature: always for the same origin (scheme, host and
+ * port), for another origin only when `signCrossOrigin` is set, never for an https → http downgrade.
+ */
+function mayCarrySignature(from: URL, to: URL, signCrossOrigin: boolean): boolean {
+  if (from.protocol === 'https:' && to.protocol !== 'https:') return false;
+  return to.origin === from.origin || signCrossOrigin;
+}
+
+/** Whether an earlier redirect of this chain left the origin unsigned (see {@link UNSIGNED}). */
+function isUnsigned(options: GotRequestOptions): boolean {
+  const context = options.context as Record<symbol, unknown> | undefined;
+  return context !== undefined && context[UNSIGNED] === true;
+}
 
 /**
  * Options for `got.extend(...)` that sign every request over what got actually sends: the final URL
  * (`prefixUrl` + `url` + `searchParams`), `Host` with a non-default port, a `Date` when absent, and a digest
  * over the body bytes after got serialised `json`/`form`/`body` (streams buffered up to `maxBodyBytes`).
  * A `beforeRequest` hook signs each request (and retry); a `beforeRedirect` hook drops the previous hop's
- * signature, date and digest and signs the redirected request again.
+ * signature, date and digest and signs the redirected request again when it stays on the same origin. A
+ * redirect to another origin (scheme, host or port) is followed WITHOUT a signature (and the rest of that
+ * chain, retries included, stays unsigned) unless `signCrossOriginRedirects` is true; an https → http
+ * downgrade is never signed.
  *
- * @param options - the shared signing options of `@httpsig/core` plus `maxBodyBytes`.
+ * @param options - the shared signing options of `@httpsig/core` plus `maxBodyBytes` and
+ *   `signCrossOriginRedirects`.
  * @returns `{ hooks }` for `got.extend`.
- * @throws RangeError when `maxBodyBytes` is invalid. Requests then reject with got's `RequestError` whose
+ * @throws RangeError when `maxBodyBytes` is invalid; TypeError when `signCrossOriginRedirects` is not a
+ *   boolean. Requests then reject with got's `RequestError` whose
  *   `code` is `ERR_MISSING_HEADER` (and `cause` the core `MissingHeaderError`) before anything is sent when a
  *   header to sign is absent, and with got's `HTTPError` for statuses such as 401.
  * @example
@@ -30,7 +55,7 @@ import { signGotOptions } from './sign-options.js';
  * ```
  */
 export function httpSignature(options: GotSignatureOptions): GotSignatureExtension {
-  const { signing, maxBodyBytes } = splitOptions(options);
+  const { signing, maxBodyBytes, signCrossOriginRedirects } = splitOptions(options);
   // The Date values this extension added (a few recent ones), so that a retry or a redirect, for which got
   // copies the headers into new options, gets a fresh Date; a Date the caller set is kept (unless it is
   // byte-for-byte one this extension generated in the same second).
@@ -41,11 +66,19 @@ export function httpSignature(options: GotSignatureOptions): GotSignatureExtensi
     : [signing.scheme === 'signature' ? 'signature' : 'authorization'];
   const digestHeader = signing.scheme === 'rfc9421' ? 'content-digest' : signing.digestHeader ?? 'digest';
 
-  const signHop = async (hop: GotRequestOptions): Promise<void> => {
+  const strip = (hop: GotRequestOptions, names: readonly string[]): void => {
     const previousDate = hop.headers['date'];
     if (typeof previousDate === 'string' && addedDates.has(previousDate)) delete hop.headers['date'];
-    for (const name of signatureHeaders) delete hop.headers[name];
+    for (const name of names) delete hop.headers[name];
     if (signing.digest !== undefined) delete hop.headers[digestHeader];
+  };
+
+  const signHop = async (hop: GotRequestOptions): Promise<void> => {
+    if (isUnsigned(hop)) {
+      strip(hop, ALL_SIGNATURE_HEADERS);
+      return;
+    }
+    strip(hop, signatureHeaders);
     const date = await signGotOptions(hop, signing, maxBodyBytes);
     if (date !== undefined) {
       addedDates.add(date);
@@ -62,7 +95,12 @@ export function httpSignature(options: GotSignatureOptions): GotSignatureExtensi
         },
       ],
       beforeRedirect: [
-        async (updatedOptions: GotRequestOptions): Promise<void> => {
+        async (updatedOptions: GotRequestOptions, response: GotRedirectResponse): Promise<void> => {
+          const to = updatedOptions.url === undefined ? undefined : new URL(String(updatedOptions.url));
+          if (to === undefined || !mayCarrySignature(new URL(response.url), to, signCrossOriginRedirects)) {
+            if (updatedOptions.context === undefined) updatedOptions.context = {};
+            (updatedOptions.context as Record<symbol, unknown>)[UNSIGNED] = true;
+          }
           await signHop(updatedOptions);
         },
       ],

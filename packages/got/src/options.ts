@@ -13,7 +13,7 @@ import type { SigningOptions } from '@httpsig/core';
  */
 export type GotSignatureOptions = SigningOptions & GotLimits;
 
-/** The limit only the got adapter has. */
+/** The limit and redirect policy only the got adapter has. */
 export interface GotLimits {
   /**
    * Largest stream body buffered to be signed, in bytes. Default {@link DEFAULT_MAX_BODY_BYTES}. A larger
@@ -21,6 +21,16 @@ export interface GotLimits {
    * before anything is sent.
    */
   maxBodyBytes?: number | undefined;
+  /**
+   * Sign a redirect hop whose origin (scheme, host or port) differs from the request's. Default `false`: like
+   * browsers drop `Authorization`, a redirect to another origin is followed WITHOUT any signature header (got
+   * itself drops `Authorization`, `Cookie` and basic-auth credentials), and every later hop of that chain,
+   * retries included, stays unsigned, so a server cannot make the client hand its signature (valid for the
+   * same path at the original server when `host` is not signed) to another origin. Set `true` only when every
+   * origin you may be redirected to is trusted. An https → http downgrade is never signed, whatever this
+   * option says.
+   */
+  signCrossOriginRedirects?: boolean | undefined;
 }
 
 /** The parts of got's normalised `Options` a hook reads and writes. */
@@ -33,6 +43,14 @@ export interface GotRequestOptions {
   headers: Record<string, string | string[] | undefined>;
   /** The finalised body: `json`/`form` are already serialised to a string, `FormData` is an encoder stream. */
   body?: unknown;
+  /** got's per-request context, copied to redirect hops and retries; marks a chain that is no longer signed. */
+  context?: object | undefined;
+}
+
+/** The parts of got's response to a redirect that `beforeRedirect` reads. */
+export interface GotRedirectResponse {
+  /** The URL of the hop that was answered with the redirect. */
+  url: string;
 }
 
 /** What {@link httpSignature} returns: hooks for `got.extend(...)`. */
@@ -41,8 +59,11 @@ export interface GotSignatureExtension {
   hooks: {
     /** Signs each request, and each retry, after got has finalised the body. */
     beforeRequest: Array<(options: GotRequestOptions) => Promise<undefined>>;
-    /** Drops the previous hop's signature, date and digest and signs the redirected request. */
-    beforeRedirect: Array<(updatedOptions: GotRequestOptions) => Promise<void>>;
+    /**
+     * Drops the previous hop's signature, date and digest and signs the redirected request when it stays on the
+     * same origin (or `signCrossOriginRedirects` allows it and it is not an https → http downgrade).
+     */
+    beforeRedirect: Array<(updatedOptions: GotRequestOptions, response: GotRedirectResponse) => Promise<void>>;
   };
 }
 
@@ -50,13 +71,19 @@ export interface GotSignatureExtension {
  * Splits the adapter limit from the options passed on to core `sign`. Internal.
  *
  * @param options - the caller's options.
- * @returns the signing options and the resolved limit.
- * @throws RangeError when `maxBodyBytes` is not a non-negative integer.
+ * @returns the signing options, the resolved limit and redirect policy.
+ * @throws RangeError when `maxBodyBytes` is not a non-negative integer; TypeError when
+ *   `signCrossOriginRedirects` is not a boolean.
  */
-export function splitOptions(options: GotSignatureOptions): { signing: SigningOptions; maxBodyBytes: number } {
-  const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES, ...signing } = options;
+export function splitOptions(options: GotSignatureOptions): {
+  signing: SigningOptions;
+  maxBodyBytes: number;
+  signCrossOriginRedirects: boolean;
+} {
+  const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES, signCrossOriginRedirects = false, ...signing } = options;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new RangeError('maxBodyBytes must be a non-negative integer');
-  return { signing, maxBodyBytes };
+  if (typeof signCrossOriginRedirects !== 'boolean') throw new TypeError('signCrossOriginRedirects must be a boolean');
+  return { signing, maxBodyBytes, signCrossOriginRedirects };
 }
 
 export { DEFAULT_MAX_BODY_BYTES };

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { sign } from '@httpsig/core';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../lib/io.js';
-import { printJson, shellQuote } from '../lib/output.js';
+import { curlCommand } from '../lib/curl.js';
+import { printJson } from '../lib/output.js';
 import { requestFromOptions, signOptionsFrom, SIGNING_HELP, SIGNING_OPTIONS } from '../lib/signing-args.js';
 
 /** Help of `httpsig sign`. */
@@ -14,7 +15,9 @@ URL is absolute, or a path when -H "Host: …" is given or host is not signed.
 
 Output:
   (default)               "name: value" lines
-  --curl                  a ready curl command (secrets are not in it; the signature is)
+  --curl                  a ready curl command (secrets are not in it; the signature is).
+                          A text body goes in --data-raw; other bytes are piped in
+                          by printf '%b' (curl --data-binary @-), sent exactly as signed
   --json                  {"headers": {...}, "signingString": "..."}
 
 ${SIGNING_HELP}
@@ -43,12 +46,8 @@ export async function signCommand(args: string[], io: CliIo): Promise<ExitCode> 
   if (values.json === true) {
     printJson(io, { headers: result.headers, signingString: result.signingString });
   } else if (values.curl === true) {
-    const words = ['curl', '-X', request.method];
-    for (const [name, value] of request.headers) words.push('-H', `${name}: ${value}`);
-    for (const [name, value] of Object.entries(result.headers)) words.push('-H', `${name}: ${value}`);
-    if (request.body !== undefined) words.push('--data-binary', new TextDecoder().decode(request.body));
-    words.push(request.url);
-    io.stdout.write(`${words.map(shellQuote).join(' ')}\n`);
+    const headers: [string, string][] = [...request.headers, ...Object.entries(result.headers)];
+    io.stdout.write(`${curlCommand(request.method, headers, request.url, request.body)}\n`);
   } else {
     for (const [name, value] of Object.entries(result.headers)) io.stdout.write(`${name}: ${value}\n`);
   }

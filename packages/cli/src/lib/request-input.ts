@@ -54,7 +54,8 @@ export async function readData(io: CliIo, data: string | undefined): Promise<Uin
  * @param url - an absolute http(s) URL, or a path when `allowPath`.
  * @param allowPath - accept `/path?query` (for commands that do not send).
  * @returns the normalised URL or path.
- * @throws UsageError for anything else.
+ * @throws UsageError for anything else, and for a URL with `user:password@` (the credentials are not repeated
+ *   in the message).
  */
 export function normalizeUrl(url: string | undefined, allowPath: boolean): string {
   if (url === undefined || url === '') throw new UsageError('A URL is required');
@@ -63,9 +64,14 @@ export function normalizeUrl(url: string | undefined, allowPath: boolean): strin
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`Not an absolute URL: ${url.slice(0, 100)}`);
+    // Echo only what comes before a possible user:pass@, never the credentials themselves.
+    throw new UsageError(`Not an absolute URL: ${url.includes('@') ? '(not shown: it contains "@")' : url.slice(0, 100)}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError('Only http and https URLs are supported');
+  // fetch refuses such URLs with an error that repeats them, and the credentials would end up in output.
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new UsageError(`The URL must not carry credentials (user:password@): ${parsed.protocol}//${parsed.host}/…`);
+  }
   parsed.hash = '';
   return parsed.href;
 }

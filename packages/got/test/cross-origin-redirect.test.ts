@@ -1,0 +1,92 @@
+// Redirects to another origin (another loopback port, or https -> http) are followed without a signature
+// unless signCrossOriginRedirects is set; an https -> http downgrade is never signed.
+import { verify } from '@httpsig/core';
+import type { SigningOptions } from '@httpsig/core';
+import got from 'got';
+import { startCoreServer } from '../../../test-support/core-server.mjs';
+import type { CoreServer } from '../../../test-support/core-server.mjs';
+import { selfSignedCertificate, startRedirectServer } from '../../../test-support/redirect-server.mjs';
+import type { RedirectServer } from '../../../test-support/redirect-server.mjs';
+import { httpSignature } from '../src/index.js';
+import type { GotSignatureOptions } from '../src/index.js';
+
+const KEY_ID = 'got-redirect-key';
+const SECRET = 'got-redirect-secret-0123456789abcdef';
+// JumpServer's documented header set: no host, so a signature is valid at any origin for the same path.
+const base: SigningOptions = { keyId: KEY_ID, key: SECRET, algorithm: 'hmac-sha256', headers: ['(request-target)', 'accept', 'date'] };
+
+let other: CoreServer;
+let origin: RedirectServer;
+let tlsOrigin: RedirectServer;
+beforeAll(async () => {
+  other = await startCoreServer({ verify, keys: { [KEY_ID]: SECRET }, digest: 'if-present' });
+  origin = await startRedirectServer({ status: 307, target: (url) => `${other.origin}${url}` });
+  tlsOrigin = await startRedirectServer({ status: 302, target: (url) => `${other.origin}${url}`, tls: selfSignedCertificate() });
+});
+afterAll(async () => {
+  await Promise.all([other.close(), origin.close(), tlsOrigin.close()]);
+});
+beforeEach(() => {
+  other.requests.length = 0;
+  origin.requests.length = 0;
+  tlsOrigin.requests.length = 0;
+});
+
+const only = (server: { requests: Array<{ headers: Record<string, unknown> }> }) => {
+  expect(server.requests).toHaveLength(1);
+  return server.requests[0]!;
+};
+const client = (options: GotSignatureOptions) => got.extend({
+  headers: { accept: 'application/json' }, throwHttpErrors: false, https: { rejectUnauthorized: false },
+}, httpSignature(options));
+
+describe('httpSignature and redirects to another origin', () => {
+  test('307 to another port: the first hop is signed, the other origin gets no signature or credential', async () => {
+    const res = await client({ ...base, digest: 'SHA-256' }).post(`${origin.origin}/api/v1/users/users/?limit=1`, {
+      json: { a: 1 }, headers: { cookie: 'a=1' },
+    });
+    expect(String(only(origin).headers['authorization'])).toMatch(/^Signature keyId="got-redirect-key"/);
+    expect(only(origin).headers['digest']).toBeDefined();
+    const received = only(other);
+    expect(received.headers['authorization']).toBeUndefined();
+    expect(received.headers['signature']).toBeUndefined();
+    expect(received.headers['cookie']).toBeUndefined();
+    expect(res.statusCode).toBe(401);
+  });
+
+  test('the Signature scheme is dropped across origins as well', async () => {
+    await client({ ...base, scheme: 'signature' }).get(`${origin.origin}/api/x/`);
+    expect(only(origin).headers['signature']).toBeDefined();
+    expect(only(other).headers['signature']).toBeUndefined();
+  });
+
+  test('a retry of the unsigned hop stays unsigned', async () => {
+    // The other origin answers 401 here; make got retry it and check that no attempt carries a signature.
+    const retrying = got.extend({
+      headers: { accept: 'application/json' }, throwHttpErrors: false,
+      retry: { limit: 1, statusCodes: [401], methods: ['GET'], calculateDelay: ({ computedValue }) => (computedValue === 0 ? 0 : 1) },
+    }, httpSignature(base));
+    await retrying.get(`${origin.origin}/api/retry/`);
+    // got retries the redirected hop itself (its options, the other origin's URL), not the first request.
+    expect(origin.requests).toHaveLength(1);
+    expect(other.requests).toHaveLength(2);
+    for (const record of other.requests) expect(record.headers['authorization']).toBeUndefined();
+  });
+
+  test('signCrossOriginRedirects: true signs the other origin\'s hop', async () => {
+    const res = await client({ ...base, signCrossOriginRedirects: true }).get(`${origin.origin}/api/v1/users/users/?limit=1`);
+    expect(res.statusCode).toBe(200);
+    expect(other.requests[0]?.verified?.signingString).toContain('(request-target): get /api/v1/users/users/?limit=1');
+  });
+
+  test('an https -> http downgrade is never signed, even with signCrossOriginRedirects', async () => {
+    const res = await client({ ...base, signCrossOriginRedirects: true }).get(`${tlsOrigin.origin}/api/v1/x/`);
+    expect(String(only(tlsOrigin).headers['authorization'])).toMatch(/^Signature /);
+    expect(only(other).headers['authorization']).toBeUndefined();
+    expect(res.statusCode).toBe(401);
+  });
+
+  test('an invalid signCrossOriginRedirects is refused up front', () => {
+    expect(() => httpSignature({ ...base, signCrossOriginRedirects: 'no' as unknown as boolean })).toThrow(TypeError);
+  });
+});

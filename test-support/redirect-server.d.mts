@@ -1,0 +1,32 @@
+/** Types of the redirecting loopback test server (test-support/redirect-server.mjs). */
+
+/** What the server recorded about one request, in arrival order. */
+export interface RedirectRecord {
+  method: string;
+  /** The raw request target as received (path + query). */
+  url: string;
+  /** Node's lower-cased request headers. */
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface RedirectServerOptions {
+  /** The redirect status to answer. Default 307. */
+  status?: number;
+  /** The `Location` to answer, from the request target received (path + query). */
+  target: (url: string) => string;
+  /** Serve https with this key and certificate (PEM), e.g. from {@link selfSignedCertificate}. */
+  tls?: { key: string; cert: string };
+}
+
+export interface RedirectServer {
+  /** http(s)://127.0.0.1:<port> */
+  origin: string;
+  port: number;
+  requests: RedirectRecord[];
+  close(): Promise<void>;
+}
+
+/** A throw-away self-signed certificate for 127.0.0.1, made with `openssl`. */
+export function selfSignedCertificate(): { key: string; cert: string };
+
+export function startRedirectServer(options: RedirectServerOptions): Promise<RedirectServer>;

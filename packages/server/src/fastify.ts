@@ -6,7 +6,7 @@
 import { BodyTooLargeError } from '@httpsig/core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Readable } from 'node:stream';
-import { announcesBody, checkDeclaredLength } from './lib/node-body.js';
+import { checkDeclaredLength, mayHaveBody } from './lib/node-body.js';
 import { nodeTarget } from './lib/node-message.js';
 import { bodyLimitOf, verifyMessage, withHooks } from './lib/verify-message.js';
 import { describeSignatureError } from './response.js';
@@ -44,7 +44,10 @@ async function readPayload(payload: AsyncIterable<unknown>, limit: number): Prom
  *
  * Body capture: a `preParsing` hook reads the raw payload (up to `maxBodySize`), verifies the digest and the
  * signature, then hands Fastify a new stream of the same bytes, so every content-type parser still works.
- * `(request-target)` comes from the raw request line (`request.raw.url`).
+ * Over HTTP/1.x the payload is read when Transfer-Encoding or a non-zero Content-Length announces it; over
+ * HTTP/2 (`Fastify({ http2: true })`) it is always read, since a body needs neither header there.
+ * `(request-target)` comes from the raw request line (`request.raw.url`); RFC 9421 `@scheme` and
+ * `@target-uri` use `https` when the connection is TLS, else `http`.
  *
  * @example
  * ```ts
@@ -61,16 +64,19 @@ export const fastifyPlugin: FastifyPluginAsync<ServerVerifyOptions> = async (fas
       request.signature = await withHooks(options, async () => {
         const { raw } = request;
         let body: Uint8Array = new Uint8Array(0);
-        if (announcesBody(raw.headers)) {
+        // Over HTTP/2 a body needs no Content-Length: the payload is read unless there is certainly none.
+        if (mayHaveBody(raw)) {
           checkDeclaredLength(raw.headers, limit);
           const bytes = await readPayload(payload, limit);
           body = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
           streamModule ??= import('node:stream');
           const { Readable } = await streamModule;
-          replacement = Object.assign(Readable.from([bytes]), { receivedEncodedLength: bytes.length });
+          // The payload was consumed: Fastify always gets a fresh stream of the same bytes (none for an empty body).
+          replacement = Object.assign(Readable.from(bytes.length > 0 ? [bytes] : []), { receivedEncodedLength: bytes.length });
         }
         const { url, headers } = nodeTarget(raw, raw.url ?? '/', options);
-        return verifyMessage({ method: raw.method ?? 'GET', url, headers, body }, options);
+        const scheme = (raw.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
+        return verifyMessage({ method: raw.method ?? 'GET', url, headers, body, scheme }, options);
       });
     } catch (error) {
       if (!isServerSignatureError(error)) throw error;

@@ -21,7 +21,8 @@ export const DEFAULT_RESPONSE_COMPONENTS: readonly string[] = ['@status', 'conte
  * Signs a node:http response before it is sent: sets `Signature-Input` and `Signature` (and `Content-Digest`
  * when asked) on `res`. Call it after setting the status and headers and before `writeHead`/`end`.
  *
- * @param req - the request being answered (for `;req` components).
+ * @param req - the request being answered (for `;req` components); its target is `req.originalUrl` when that
+ *   is a string (Express, also under a mounted router), else `req.url`.
  * @param res - the response, headers not yet sent.
  * @param options - key, algorithm, keyId, components (default {@link DEFAULT_RESPONSE_COMPONENTS}), digest + body.
  * @returns what core `sign` returned (the headers set, and the signature base).
@@ -42,9 +43,12 @@ export async function signNodeResponse(req: IncomingMessage, res: ServerResponse
     for (const v of Array.isArray(value) ? value : [value]) headers.push([name, String(v)]);
   }
   const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
+  // Express routers rewrite `req.url` relative to their mount path; `originalUrl` is the request line as sent.
+  const originalUrl = (req as { originalUrl?: unknown }).originalUrl;
+  const url = typeof originalUrl === 'string' ? originalUrl : req.url ?? '/';
   const result = await sign({
     status: res.statusCode, headers,
-    request: { method: req.method ?? 'GET', url: req.url ?? '/', headers: rawHeaderPairs(req.rawHeaders), scheme },
+    request: { method: req.method ?? 'GET', url, headers: rawHeaderPairs(req.rawHeaders), scheme },
   }, { ...options, scheme: 'rfc9421', headers: options.headers ?? options.components ?? DEFAULT_RESPONSE_COMPONENTS });
   for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
   return result;

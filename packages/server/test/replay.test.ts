@@ -107,13 +107,53 @@ describe('MemoryReplayStore', () => {
     expect(store.add('a', 2000, 1500)).toBe(false);
   });
 
-  test('stays bounded: never more than maxEntries, oldest forgotten first, evictions counted', () => {
+  test('stays bounded and never forgets an unexpired entry: full of live entries, a new key throws', () => {
     const store = new MemoryReplayStore({ maxEntries: 1000 });
-    for (let i = 0; i < 10_000; i++) expect(store.add(`k${i}`, 10_000, 0)).toBe(true);
+    for (let i = 0; i < 1000; i++) expect(store.add(`k${i}`, 10_000, 0)).toBe(true);
+    for (let i = 0; i < 50; i++) {
+      expect(() => store.add(`flood${i}`, 10_000, 1)).toThrow(expect.objectContaining({ code: 'ERR_REPLAY_STORE_UNAVAILABLE' }) as Error);
+    }
     expect(store.size).toBe(1000);
-    expect(store.evictions).toBe(9000);
-    expect(store.add('k9999', 10_000, 1)).toBe(false);
-    expect(store.add('k0', 10_000, 1)).toBe(true);
+    expect(store.rejections).toBe(50);
+    for (let i = 0; i < 1000; i++) expect(store.add(`k${i}`, 10_000, 2)).toBe(false);
+    // Once the window has passed, the slots are reused.
+    for (let i = 0; i < 1000; i++) expect(store.add(`later${i}`, 20_000, 10_000)).toBe(true);
+    expect(store.size).toBe(1000);
+  });
+
+  test('an expired entry is reclaimed even behind longer-lived older ones (ordered by expiry)', () => {
+    const store = new MemoryReplayStore({ maxEntries: 3 });
+    expect(store.add('long', 1_000_000, 0)).toBe(true);
+    expect(store.add('short', 10, 0)).toBe(true);
+    expect(store.add('mid', 5000, 0)).toBe(true);
+    expect(store.add('new', 6000, 20)).toBe(true); // 'short' expired: its slot is reused
+    expect(() => store.add('more', 6000, 20)).toThrow(expect.objectContaining({ code: 'ERR_REPLAY_STORE_UNAVAILABLE' }) as Error);
+    expect(store.add('long', 1_000_000, 20)).toBe(false);
+    expect(store.add('mid', 5000, 4999)).toBe(false);
+    expect(store.add('new', 6000, 5999)).toBe(false);
+    // An expired key re-added moves to its new place in the order.
+    expect(store.add('mid', 7000, 5000)).toBe(true);
+    expect(store.add('more', 8000, 6000)).toBe(true); // 'new' expired at 6000
+    expect(store.add('mid', 7000, 6999)).toBe(false);
+    expect(store.add('more', 8000, 7999)).toBe(false);
+  });
+
+  test('through a server: a flood of fresh signatures cannot flush a victim\'s entry; it is refused with 503', async () => {
+    const store = new MemoryReplayStore({ maxEntries: 2 });
+    const events: VerificationFailedEvent[] = [];
+    const server = await startServer('express', { keyLookup, replay: store, onError: (e) => { events.push(e); } });
+    try {
+      const victim = await signFor(server.url, { path: '/victim' });
+      expect((await send(server.url, { path: '/victim', headers: victim })).status).toBe(200);
+      expect((await signedSend(server.url, { path: '/attacker/1' })).status).toBe(200);
+      const flood = await signedSend(server.url, { path: '/attacker/2' });
+      expect(flood.status).toBe(503);
+      expect(flood.json.code).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+      const replay = await send(server.url, { path: '/victim', headers: victim });
+      expect(replay.status).toBe(401);
+      expect(replay.json.code).toBe('ERR_SIGNATURE_REPLAYED');
+      expect(events.map((e) => e.code)).toEqual(['ERR_REPLAY_STORE_UNAVAILABLE', 'ERR_SIGNATURE_REPLAYED']);
+    } finally { await server.close(); }
   });
 
   test('expired entries are dropped as new ones arrive (no eviction counted)', () => {
@@ -121,7 +161,7 @@ describe('MemoryReplayStore', () => {
     for (let i = 0; i < 100; i++) store.add(`old${i}`, 50, 0);
     for (let i = 0; i < 100; i++) store.add(`new${i}`, 500, 100);
     expect(store.size).toBe(100);
-    expect(store.evictions).toBe(0);
+    expect(store.rejections).toBe(0);
     for (let i = 0; i < 100; i++) expect(store.add(`new${i}`, 500, 200)).toBe(false);
   });
 

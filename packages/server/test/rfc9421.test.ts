@@ -4,8 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sign, verify, type Rfc9421SigningOptions } from '@httpsig/core';
 import { signedFetch } from '@httpsig/fetch';
-import { signFetchResponse, signNodeResponse, type Rfc9421ServerVerifyOptions } from '../src/index.js';
+import express from 'express';
+import { MemoryReplayStore, signFetchResponse, signNodeResponse, type Rfc9421ServerVerifyOptions } from '../src/index.js';
 import { SERVER_KINDS, startServer, type Running } from './servers.js';
+import { send } from './helpers.js';
 
 const SECRET = 'rfc9421-server-secret-0123456789abcdef';
 const signing: Rfc9421SigningOptions = {
@@ -66,6 +68,94 @@ describe.each(SERVER_KINDS)('%s server with scheme rfc9421', (kind) => {
   test('signedFetch with scheme rfc9421 passes through', async () => {
     const res = await signedFetch(signing)(`${server.url}/orders?from=adapter`, { method: 'POST', body: '{"n":4}', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(200);
+  });
+});
+
+describe.each(SERVER_KINDS)('%s server: @scheme and @target-uri', (kind) => {
+  let server: Running;
+  beforeAll(async () => { server = await startServer(kind, { ...options, requiredComponents: ['@method', '@target-uri'] }); });
+  afterAll(async () => { await server.close(); });
+
+  test('a signature over @method and @target-uri verifies (the server knows its scheme)', async () => {
+    const url = `${server.url}/orders?dry=1`;
+    const body = '{"n":5}';
+    const headers = await signedRequest(url, body, { headers: ['@method', '@target-uri', '@scheme', 'content-digest'] });
+    const res = await fetch(url, { method: 'POST', body, headers });
+    expect(res.status).toBe(200);
+    // The same signature claimed for https:// does not verify on this plain-http listener.
+    const https = await signedRequest(url.replace('http:', 'https:'), body, { headers: ['@method', '@target-uri', 'content-digest'] });
+    const refused = await fetch(url, { method: 'POST', body, headers: https });
+    expect((await refused.json() as { code: string }).code).toBe('ERR_SIGNATURE_MISMATCH');
+  });
+});
+
+describe('RFC 9421 replay window: the entry lives as long as core accepts the signature', () => {
+  const created = Math.floor(Date.now() / 1000);
+  const skew = 30;
+  async function replayAt(store: MemoryReplayStore, extra: Partial<Rfc9421ServerVerifyOptions>, laterMs: number, sign9421: Partial<Rfc9421SigningOptions> = {}): Promise<[number, string]> {
+    const base = { ...options, clockSkew: skew, replay: store, ...extra };
+    const early = await startServer('node', { ...base, now: created * 1000 });
+    const late = await startServer('node', { ...base, now: laterMs });
+    try {
+      const url = `${early.url}/pay?to=bob`;
+      const body = '{"amount":1}';
+      const headers = await signedRequest(url, body, { created, ...sign9421 });
+      expect((await fetch(url, { method: 'POST', body, headers })).status).toBe(200);
+      // Same Host as signed (the late server listens elsewhere): send to it with the early server's authority.
+      const again = await send(late.url, { method: 'POST', path: '/pay?to=bob', headers: { ...headers, host: new URL(early.url).host }, body });
+      return [again.status, String(again.json.code)];
+    } finally {
+      await early.close();
+      await late.close();
+    }
+  }
+
+  test('with maxAge: a replay at created + maxAge + skew - 1 s is refused', async () => {
+    const [status, code] = await replayAt(new MemoryReplayStore({ maxEntries: 10 }), { maxAge: 60 }, (created + 60 + skew - 1) * 1000);
+    expect([status, code]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
+  });
+
+  test('with maxAge: a replay at exactly created + maxAge + skew (still accepted by core) is refused', async () => {
+    const [status, code] = await replayAt(new MemoryReplayStore({ maxEntries: 10 }), { maxAge: 60 }, (created + 60 + skew) * 1000);
+    expect([status, code]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
+  });
+
+  test('with expires and maxAge: the earlier end (expires + skew) bounds it, replayed at its last moment', async () => {
+    const [status, code] = await replayAt(new MemoryReplayStore({ maxEntries: 10 }), { maxAge: 600 }, (created + 20 + skew) * 1000, { expires: created + 20 });
+    expect([status, code]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
+  });
+
+  test('created only: a replay at exactly created + skew is refused', async () => {
+    const [status, code] = await replayAt(new MemoryReplayStore({ maxEntries: 10 }), {}, (created + skew) * 1000);
+    expect([status, code]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
+  });
+});
+
+describe('signNodeResponse under an Express router mounted at /api', () => {
+  test('"@path";req is the path the client sent (req.originalUrl), not the router-relative req.url', async () => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
+    const app = express();
+    const router = express.Router();
+    router.get('/things/:id', (req, res, next) => {
+      res.status(200).setHeader('content-type', 'application/json');
+      signNodeResponse(req, res, { keyId: 'server-key', key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, algorithm: 'ed25519' })
+        .then(() => res.end(JSON.stringify({ id: req.params.id, url: req.url })), next);
+    });
+    app.use('/api', router);
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const res = await fetch(`${origin}/api/things/7?x=1`);
+      const body = await res.text();
+      expect(JSON.parse(body)).toEqual({ id: '7', url: '/things/7?x=1' });
+      const response = { status: res.status, headers: [...res.headers], request: { method: 'GET', url: `${origin}/api/things/7?x=1`, headers: [] } };
+      const lookup = { scheme: 'rfc9421' as const, keyLookup: () => ({ key: publicKey.export({ type: 'spki', format: 'pem' }) as string, algorithms: ['ed25519' as const] }) };
+      const result = await verify(response, { ...lookup, requiredComponents: ['@status', '"@path";req'] });
+      expect(result.keyId).toBe('server-key');
+    } finally {
+      server.close();
+    }
   });
 });
 

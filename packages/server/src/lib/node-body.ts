@@ -3,15 +3,41 @@
  * @packageDocumentation
  */
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { BodyTooLargeError } from '@httpsig/core';
 
 const EMPTY = new Uint8Array(0);
 
-/** Whether the request has a body at all (RFC 9112 §6.3: Transfer-Encoding, or a non-zero Content-Length). */
+/**
+ * Whether an HTTP/1.x request has a body at all (RFC 9112 §6.3: Transfer-Encoding, or a non-zero
+ * Content-Length). Meaningless for HTTP/2 and later, where a body needs neither header: see {@link mayHaveBody}.
+ */
 export function announcesBody(headers: IncomingMessage['headers']): boolean {
   if (headers['transfer-encoding'] !== undefined) return true;
   const length = headers['content-length'];
   return length !== undefined && length !== '0';
+}
+
+/**
+ * Whether the request may carry body bytes: always over HTTP/2 and later (DATA frames need no
+ * Content-Length; RFC 9113 §8.1), else when the HTTP/1.x framing headers announce one. Fails closed:
+ * false only when there is certainly no body.
+ */
+export function mayHaveBody(req: Pick<IncomingMessage, 'headers' | 'httpVersionMajor'>): boolean {
+  return !(req.httpVersionMajor < 2) || announcesBody(req.headers);
+}
+
+/** Whether an HTTP/2 stream was aborted or closed with an RST_STREAM error code (`Http2Stream#aborted`, `#rstCode`). */
+function wasReset(stream: Readable): boolean {
+  const { aborted, rstCode } = stream as { aborted?: unknown; rstCode?: unknown };
+  return aborted === true || (typeof rstCode === 'number' && rstCode !== 0);
+}
+
+/** The HTTP/2 stream under a node:http2 compatibility request (`Http2ServerRequest#stream`), if any. */
+function http2StreamOf(req: IncomingMessage): Readable | undefined {
+  if (!(req.httpVersionMajor >= 2)) return undefined;
+  const stream = (req as { stream?: unknown }).stream;
+  return typeof stream === 'object' && stream !== null && typeof (stream as Readable).once === 'function' ? stream as Readable : undefined;
 }
 
 /** Throws when a declared Content-Length is already over the limit (nothing is read then). */
@@ -28,9 +54,14 @@ export function checkDeclaredLength(headers: IncomingMessage['headers'], limit: 
  * end of the data is reached, before `'end'`; at that point `req.complete` is true, and the bytes are pushed
  * back with `unshift()` — allowed until `'end'` has been emitted — so the stream ends only after the app
  * has read them again.
+ *
+ * Over HTTP/2 (node:http2 compatibility API) `req.complete` only turns true once the stream is closed, so
+ * the end of the data is the `'end'` of the underlying HTTP/2 stream instead: by then every byte has been
+ * pushed into `req`, which is drained and put back the same way. A stream that ends without data (a GET)
+ * resolves with no bytes.
  */
 export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  if (!announcesBody(req.headers)) return Promise.resolve(EMPTY);
+  if (!mayHaveBody(req)) return Promise.resolve(EMPTY);
   const saved = (req as { rawBody?: unknown }).rawBody;
   if (req.readableDidRead || req.readableEnded) {
     // Something read the body before verification; accept the bytes it kept (a body parser's `verify` hook).
@@ -46,33 +77,59 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8
   } catch (error) {
     return Promise.reject(error);
   }
+  const h2 = http2StreamOf(req);
+  if (req.httpVersionMajor >= 2 && h2 === undefined) {
+    return Promise.reject(new Error('Cannot tell where this HTTP/2 request body ends'));
+  }
   return new Promise<Uint8Array>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
+    let sourceEnded = h2?.readableEnded === true;
+    let checked = false;
+    let settled = false;
+    const finished = (): boolean => (h2 === undefined ? req.complete : sourceEnded);
     const cleanup = (): void => {
+      settled = true;
       req.removeListener('readable', onReadable);
       req.removeListener('error', onError);
       req.removeListener('close', onClose);
+      h2?.removeListener('end', onSourceEnd);
     };
     const onError = (error: Error): void => { cleanup(); reject(error); };
     const onClose = (): void => {
-      if (!req.complete) { cleanup(); reject(new Error('The request was aborted')); }
+      if (!finished()) { cleanup(); reject(new Error('The request was aborted')); }
     };
     const onReadable = (): void => {
-      let chunk: Buffer | null;
-      while ((chunk = req.read() as Buffer | null) !== null) {
+      // Until the deferred check below, nothing is read: reading the ended `req` dry would let it emit 'end'.
+      if (settled || (sourceEnded && !checked)) return;
+      // A reset HTTP/2 stream also ends its readable side: that is an aborted request, not the end of the body.
+      if (h2 !== undefined && sourceEnded && wasReset(h2)) { cleanup(); reject(new Error('The request was aborted')); return; }
+      // Exactly what is buffered, never a read past it: a read that comes back empty on an ended stream
+      // schedules its 'end', and the body could then no longer be put back.
+      while (req.readableLength > 0) {
+        const chunk = req.read(req.readableLength) as Buffer | null;
+        if (chunk === null) break;
         total += chunk.length;
         if (total > limit) { cleanup(); reject(new BodyTooLargeError(limit)); return; }
         chunks.push(chunk);
       }
-      if (!req.complete) return; // more data to come
+      if (!finished()) return; // more data to come
       cleanup();
       const body = chunks.length === 1 ? chunks[0] as Buffer : Buffer.concat(chunks, total);
       if (body.length > 0) req.unshift(body);
       resolve(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
     };
+    // The HTTP/2 stream's 'end' comes after its last byte was pushed into `req` (and `req` was ended). A
+    // received RST_STREAM also ends it, just before the stream is marked aborted (same socket read): the
+    // check waits one turn of the event loop so that a reset is seen as an abort, not as the end of the body.
+    const check = (): void => { checked = true; onReadable(); };
+    const onSourceEnd = (): void => { sourceEnded = true; setImmediate(check); };
     req.on('readable', onReadable);
     req.on('error', onError);
     req.on('close', onClose);
+    if (h2 !== undefined) {
+      if (sourceEnded) setImmediate(check);
+      else h2.once('end', onSourceEnd);
+    }
   });
 }

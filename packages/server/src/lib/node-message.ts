@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ServerVerifyOptions, SignatureVerification } from '../types.js';
-import { announcesBody, readNodeBody } from './node-body.js';
+import { mayHaveBody, readNodeBody } from './node-body.js';
 import { applyTrustedProxy } from './proxy.js';
 import { bodyLimitOf, verifyMessage, withHooks } from './verify-message.js';
 
@@ -36,7 +36,7 @@ export function verifyIncoming(req: IncomingMessage, rawUrl: string, options: Se
   // A request without a body (most GETs) needs no stream handling and no extra promise.
   const task = (): Promise<SignatureVerification> => {
     try {
-      return announcesBody(req.headers) ? readNodeBody(req, bodyLimitOf(options)).then(withBody) : withBody(EMPTY_BODY);
+      return mayHaveBody(req) ? readNodeBody(req, bodyLimitOf(options)).then(withBody) : withBody(EMPTY_BODY);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -37,8 +37,8 @@ export async function replayKey(result: Pick<VerifyResult, 'keyId' | 'signingStr
 }
 
 /**
- * When the signature stops being acceptable, Unix ms: the earliest of `expires` + skew, signed `Date`
- * + skew, and (without `expires`) `created` + skew. Undefined when nothing signed bounds it in time.
+ * The last moment (Unix ms) at which core still accepts the signature: the earliest of `expires` + skew,
+ * signed `Date` + skew, and (without `expires`) `created` + skew. Undefined when nothing signed bounds it in time.
  */
 export function validUntil(result: VerifyResult, signedDate: number | undefined, clockSkewSeconds: number): number | undefined {
   const skew = clockSkewSeconds * 1000;

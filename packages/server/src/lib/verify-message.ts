@@ -99,22 +99,36 @@ async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421Se
   const result = await verify(message, { ...coreOptions, now, ...(body === undefined ? {} : { body }) });
   const store = replayStoreOf(replay);
   if (store === undefined) return result;
-  // The window ends at expires, or at created + max(clock skew, maxAge): the same signature is refused until then.
-  const { created, expires } = result.parameters;
-  const skew = options.clockSkew ?? DEFAULT_CLOCK_SKEW;
-  const end = expires !== undefined ? (expires + skew) * 1000
-    : created !== undefined ? (created + Math.max(skew, options.maxAge ?? 0)) * 1000 : undefined;
+  const end = rfc9421AcceptableUntil(result.parameters, options.maxAge, options.clockSkew ?? DEFAULT_CLOCK_SKEW);
   if (end === undefined) throw new HeaderNotSignedError('created', { keyId: result.keyId });
   await refuseReplay(store, result.keyId ?? '', result.signatureBase, end, now);
   return result;
 }
 
-/** Records a verified signature; throws when it was seen before within its window, or the store fails. */
+/**
+ * The last moment (Unix ms) at which core still accepts an RFC 9421 signature, mirroring its clock checks:
+ * `expires + skew`; with `maxAge`, also `created + maxAge + skew` (the earlier wins); with neither, and a
+ * `created`, `created + skew`. Undefined when nothing bounds the signature in time.
+ */
+export function rfc9421AcceptableUntil(
+  parameters: { created?: number | undefined; expires?: number | undefined }, maxAge: number | undefined, skew: number,
+): number | undefined {
+  const { created, expires } = parameters;
+  const ends: number[] = [];
+  if (expires !== undefined) ends.push(expires + skew);
+  if (created !== undefined && (maxAge !== undefined || expires === undefined)) ends.push(created + (maxAge ?? 0) + skew);
+  return ends.length === 0 ? undefined : Math.min(...ends) * 1000;
+}
+
+/**
+ * Records a verified signature; throws when it was seen before within its window, or the store fails.
+ * `end` is the last acceptable moment (core accepts at exactly `end`), so the entry lives until `end + 1` ms.
+ */
 async function refuseReplay(store: ReplayStore, keyId: string, signed: string, end: number, now: number): Promise<void> {
   const key = await replayKey({ keyId, signingString: signed });
   let fresh: boolean;
   try {
-    fresh = await store.add(key, end, now);
+    fresh = await store.add(key, end + 1, now);
   } catch (cause) {
     throw new ReplayStoreUnavailableError({ keyId, cause });
   }

@@ -4,25 +4,13 @@
  *
  * @packageDocumentation
  */
+import { mayRedirectCarrySignature } from '@httpsig/core';
 import { AxiosHeaders } from 'axios';
 import type { Hop } from './hop.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host', 'signature', 'signature-input'];
 
-/**
- * Whether a redirect from `from` to `to` may carry a signature: always for the same origin (scheme, host and
- * port), for another origin only when `signCrossOrigin` is set, and never for an https → http downgrade.
- *
- * @param from - the URL of the hop that was redirected.
- * @param to - the redirect target.
- * @param signCrossOrigin - the `signCrossOriginRedirects` option.
- * @returns true when the next hop may be signed.
- */
-export function mayCarrySignature(from: URL, to: URL, signCrossOrigin: boolean): boolean {
-  if (from.protocol === 'https:' && to.protocol !== 'https:') return false;
-  return to.origin === from.origin || signCrossOrigin;
-}
 
 /**
  * The next hop, or undefined when the response is not a redirect to follow.
@@ -32,7 +20,7 @@ export function mayCarrySignature(from: URL, to: URL, signCrossOrigin: boolean):
  * @param location - the `Location` header, if any.
  * @param signCrossOrigin - the `signCrossOriginRedirects` option.
  * @returns the next hop; its `sign` is false from the first hop that may not carry a signature on (see
- *   {@link mayCarrySignature}).
+ *   `mayRedirectCarrySignature` of `@httpsig/core`).
  * @throws TypeError for an unparsable `Location` or a non-HTTP target.
  */
 export function nextHop(hop: Hop, status: number, location: unknown, signCrossOrigin: boolean): Hop | undefined {
@@ -49,6 +37,6 @@ export function nextHop(hop: Hop, status: number, location: unknown, signCrossOr
   }
   const crossOrigin = hop.crossOrigin || url.origin !== hop.url.origin;
   if (url.origin !== hop.url.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
-  const sign = hop.sign && mayCarrySignature(hop.url, url, signCrossOrigin);
+  const sign = hop.sign && mayRedirectCarrySignature(hop.url, url, signCrossOrigin);
   return { url, method, headers, body, sign, crossOrigin };
 }

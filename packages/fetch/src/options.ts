@@ -3,8 +3,8 @@
  *
  * @packageDocumentation
  */
-import { DEFAULT_MAX_BODY_BYTES } from '@httpsig/core';
-import type { SigningOptions } from '@httpsig/core';
+import { DEFAULT_MAX_BODY_BYTES, splitClientOptions } from '@httpsig/core';
+import type { ClientOptions, SigningOptions } from '@httpsig/core';
 
 /** The most redirects followed, like fetch (WHATWG Fetch §4.4 step 4). */
 export const DEFAULT_MAX_REDIRECTS: number = 20;
@@ -15,24 +15,10 @@ export const DEFAULT_MAX_REDIRECTS: number = 20;
  */
 export type SignedFetchOptions = SigningOptions & FetchLimits;
 
-/** The limits only a fetch client has. */
-export interface FetchLimits {
-  /**
-   * Largest body read from a stream to sign it, in bytes. Default {@link DEFAULT_MAX_BODY_BYTES}. A larger
-   * stream is refused with a `BodyTooLargeError` (`ERR_BODY_TOO_LARGE`) before anything is sent.
-   */
-  maxBodyBytes?: number | undefined;
+/** The limits of a fetch client: core's {@link ClientOptions} and how many redirects to follow. */
+export interface FetchLimits extends ClientOptions {
   /** Most redirects to follow (each same-origin one re-signed). Default {@link DEFAULT_MAX_REDIRECTS}. */
   maxRedirects?: number | undefined;
-  /**
-   * Sign a redirect hop whose origin (scheme, host or port) differs from the request's. Default `false`: like
-   * browsers drop `Authorization`, a redirect to another origin is followed WITHOUT any signature or
-   * credential header, and every later hop of that chain stays unsigned, so a server cannot make the client
-   * hand its signature (valid for the same path at the original server when `host` is not signed) to another
-   * origin. Set `true` only when every origin you may be redirected to is trusted. An https → http downgrade
-   * is never signed, whatever this option says.
-   */
-  signCrossOriginRedirects?: boolean | undefined;
 }
 
 /** A function with the signature of `fetch`. */
@@ -51,11 +37,9 @@ export function splitOptions(options: SignedFetchOptions): {
   maxRedirects: number;
   signCrossOriginRedirects: boolean;
 } {
-  const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES, maxRedirects = DEFAULT_MAX_REDIRECTS, signCrossOriginRedirects = false, ...signing } = options;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new RangeError('maxBodyBytes must be a non-negative integer');
+  const { maxRedirects = DEFAULT_MAX_REDIRECTS, ...rest } = options;
   if (!Number.isSafeInteger(maxRedirects) || maxRedirects < 0) throw new RangeError('maxRedirects must be a non-negative integer');
-  if (typeof signCrossOriginRedirects !== 'boolean') throw new TypeError('signCrossOriginRedirects must be a boolean');
-  return { signing, maxBodyBytes, maxRedirects, signCrossOriginRedirects };
+  return { ...splitClientOptions(rest), maxRedirects };
 }
 
 export { DEFAULT_MAX_BODY_BYTES };

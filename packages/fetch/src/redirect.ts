@@ -4,25 +4,13 @@
  *
  * @packageDocumentation
  */
+import { mayRedirectCarrySignature } from '@httpsig/core';
 import type { PreparedRequest } from './prepare.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length'];
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'signature', 'signature-input'];
 
-/**
- * Whether a redirect from `from` to `to` may carry a signature: always for the same origin (scheme, host and
- * port), for another origin only when `signCrossOrigin` is set, and never for an https → http downgrade.
- *
- * @param from - the URL of the hop that was redirected.
- * @param to - the redirect target.
- * @param signCrossOrigin - the `signCrossOriginRedirects` option.
- * @returns true when the next hop may be signed.
- */
-export function mayCarrySignature(from: URL, to: URL, signCrossOrigin: boolean): boolean {
-  if (from.protocol === 'https:' && to.protocol !== 'https:') return false;
-  return to.origin === from.origin || signCrossOrigin;
-}
 
 /**
  * The request for the next hop, or undefined when the response is not a redirect to follow.
@@ -33,7 +21,7 @@ export function mayCarrySignature(from: URL, to: URL, signCrossOrigin: boolean):
  * @param signCrossOrigin - the `signCrossOriginRedirects` option.
  * @returns the next request: method rewritten to GET and body dropped for 303 (and 301/302 after POST),
  *   credentials dropped when the origin changes, and `sign` false from the first hop that may not carry a
- *   signature on (see {@link mayCarrySignature}).
+ *   signature on (see `mayRedirectCarrySignature` of `@httpsig/core`).
  * @throws TypeError for an unparsable `Location`.
  */
 export function nextHop(
@@ -55,6 +43,6 @@ export function nextHop(
     for (const name of BODY_HEADERS) headers.delete(name);
   }
   if (url.origin !== request.url.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
-  const sign = request.sign && mayCarrySignature(request.url, url, signCrossOrigin);
+  const sign = request.sign && mayRedirectCarrySignature(request.url, url, signCrossOrigin);
   return { ...request, url, method, headers, body, sign };
 }

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { mayRedirectCarrySignature } from '@httpsig/core';
 import type { GotRedirectResponse, GotRequestOptions, GotSignatureExtension, GotSignatureOptions } from './options.js';
 import { splitOptions } from './options.js';
 import { signGotOptions } from './sign-options.js';
@@ -12,14 +13,6 @@ import { signGotOptions } from './sign-options.js';
 const UNSIGNED = Symbol.for('@httpsig/got.unsigned-redirect');
 const ALL_SIGNATURE_HEADERS = ['authorization', 'signature', 'signature-input'];
 
-/**
- * Whether a redirect from `from` to `to` may carry a signature: always for the same origin (scheme, host and
- * port), for another origin only when `signCrossOrigin` is set, never for an https → http downgrade.
- */
-function mayCarrySignature(from: URL, to: URL, signCrossOrigin: boolean): boolean {
-  if (from.protocol === 'https:' && to.protocol !== 'https:') return false;
-  return to.origin === from.origin || signCrossOrigin;
-}
 
 /** Whether an earlier redirect of this chain left the origin unsigned (see {@link UNSIGNED}). */
 function isUnsigned(options: GotRequestOptions): boolean {
@@ -97,7 +90,7 @@ export function httpSignature(options: GotSignatureOptions): GotSignatureExtensi
       beforeRedirect: [
         async (updatedOptions: GotRequestOptions, response: GotRedirectResponse): Promise<void> => {
           const to = updatedOptions.url === undefined ? undefined : new URL(String(updatedOptions.url));
-          if (to === undefined || !mayCarrySignature(new URL(response.url), to, signCrossOriginRedirects)) {
+          if (to === undefined || !mayRedirectCarrySignature(new URL(response.url), to, signCrossOriginRedirects)) {
             if (updatedOptions.context === undefined) updatedOptions.context = {};
             (updatedOptions.context as Record<symbol, unknown>)[UNSIGNED] = true;
           }

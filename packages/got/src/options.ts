@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import { DEFAULT_MAX_BODY_BYTES } from '@httpsig/core';
-import type { SigningOptions } from '@httpsig/core';
+import { DEFAULT_MAX_BODY_BYTES, splitClientOptions } from '@httpsig/core';
+import type { ClientOptions, SigningOptions } from '@httpsig/core';
 
 /**
  * How {@link httpSignature} signs: the shared options of `@httpsig/core` (draft-cavage or RFC 9421) and the
@@ -13,25 +13,8 @@ import type { SigningOptions } from '@httpsig/core';
  */
 export type GotSignatureOptions = SigningOptions & GotLimits;
 
-/** The limit and redirect policy only the got adapter has. */
-export interface GotLimits {
-  /**
-   * Largest stream body buffered to be signed, in bytes. Default {@link DEFAULT_MAX_BODY_BYTES}. A larger
-   * stream is refused with a `BodyTooLargeError` (`ERR_BODY_TOO_LARGE`, wrapped by got in a `RequestError`)
-   * before anything is sent.
-   */
-  maxBodyBytes?: number | undefined;
-  /**
-   * Sign a redirect hop whose origin (scheme, host or port) differs from the request's. Default `false`: like
-   * browsers drop `Authorization`, a redirect to another origin is followed WITHOUT any signature header (got
-   * itself drops `Authorization`, `Cookie` and basic-auth credentials), and every later hop of that chain,
-   * retries included, stays unsigned, so a server cannot make the client hand its signature (valid for the
-   * same path at the original server when `host` is not signed) to another origin. Set `true` only when every
-   * origin you may be redirected to is trusted. An https → http downgrade is never signed, whatever this
-   * option says.
-   */
-  signCrossOriginRedirects?: boolean | undefined;
-}
+/** The limit and redirect policy of the adapter: core's {@link ClientOptions}. */
+export type GotLimits = ClientOptions;
 
 /** The parts of got's normalised `Options` a hook reads and writes. */
 export interface GotRequestOptions {
@@ -80,10 +63,7 @@ export function splitOptions(options: GotSignatureOptions): {
   maxBodyBytes: number;
   signCrossOriginRedirects: boolean;
 } {
-  const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES, signCrossOriginRedirects = false, ...signing } = options;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new RangeError('maxBodyBytes must be a non-negative integer');
-  if (typeof signCrossOriginRedirects !== 'boolean') throw new TypeError('signCrossOriginRedirects must be a boolean');
-  return { signing, maxBodyBytes, signCrossOriginRedirects };
+  return splitClientOptions(options);
 }
 
 export { DEFAULT_MAX_BODY_BYTES };

@@ -1,7 +1,6 @@
 // Starts the JumpServer emulator (packages/jumpserver/emulator/jumpserver_emulator.py, owned by the JumpServer
 // package) as a child process on loopback, for the adapter suites. The interpreter is HTTPSIG_PYTHON or
 // /usr/bin/python3 (Debian's python, which has python3-httpsig).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -25,39 +24,17 @@ export function repoRoot(from = process.cwd()) {
 }
 
 /**
+ * Starts the JumpServer emulator through `@httpsig/jumpserver`'s own launcher (its built dist), in the shape the
+ * adapter tests use.
  * @param {{ accessKeys?: { id: string, secret: string }[], script?: string, timeoutMs?: number }} [options]
  * @returns {Promise<{ origin: string, port: number, close(): Promise<void> }>}
  */
-export function startJumpServerEmulator(options = {}) {
-  const script = options.script ?? join(repoRoot(), 'packages/jumpserver/emulator/jumpserver_emulator.py');
-  const python = process.env.HTTPSIG_PYTHON || '/usr/bin/python3';
-  const args = [script, '--port', '0'];
-  for (const key of options.accessKeys ?? []) args.push('--access-key', `${key.id}:${key.secret}`);
-  const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => { if (stderr.length < 4000) stderr += d; });
-  const exited = new Promise((resolveExit) => child.once('exit', () => resolveExit(undefined)));
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  return new Promise((resolveStart, rejectStart) => {
-    let buffer = '';
-    const timer = setTimeout(() => { void close(); rejectStart(new Error('emulator did not start: ' + stderr)); },
-      options.timeoutMs ?? 15000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
-      buffer += d;
-      const match = /^JUMPSERVER_EMULATOR_LISTENING (http:\/\/127\.0\.0\.1:(\d+))$/m.exec(buffer);
-      if (match && match[1] && match[2]) {
-        clearTimeout(timer);
-        resolveStart({ origin: match[1], port: Number(match[2]), close });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      rejectStart(new Error(`emulator exited with ${code}: ${stderr}`));
-    });
+export async function startJumpServerEmulator(options = {}) {
+  const { startEmulator } = await import(join(repoRoot(), 'packages/jumpserver/dist/cjs/emulator.js'));
+  const running = await startEmulator({
+    ...(options.script === undefined ? {} : { script: options.script }),
+    ...(options.timeoutMs === undefined ? {} : { startTimeout: options.timeoutMs }),
+    ...(options.accessKeys === undefined ? {} : { accessKeys: options.accessKeys.map((k) => ({ keyId: k.id, secret: k.secret })) }),
   });
+  return { origin: running.url, port: Number(new URL(running.url).port), close: () => running.close() };
 }

@@ -203,6 +203,32 @@ export function verify(
   return verifyCavage(request as SignableRequest, options);
 }
 
+/**
+ * Draft-cavage {@link verify} without a forced promise: returns the result itself when every step ran
+ * synchronously (a synchronous `keyLookup`, and an HMAC secret or an already imported public key), and a
+ * promise only when a step was asynchronous. Checks, results and errors are those of {@link verify}; a failure
+ * is thrown synchronously, or rejects the promise when it happens after an asynchronous step.
+ *
+ * For middleware on a hot path, which would otherwise pay a promise and a microtask on every request
+ * (`@httpsig/server`'s Express middleware calls `next()` in the same tick this way).
+ *
+ * @param request - `{ method, url, headers }` as received; `url` is the raw request target (`req.url`).
+ * @param options - key lookup, required headers, clock skew, body, limits (draft-cavage only).
+ * @returns the verify result, or a promise of it.
+ * @throws the typed errors listed under {@link verify}; a TypeError for `scheme: 'rfc9421'` (use {@link verify}).
+ * @example
+ * ```ts
+ * const outcome = verifyEager(request, { keyLookup: (id) => keys.get(id) ?? null })
+ * const result = outcome instanceof Promise ? await outcome : outcome
+ * ```
+ */
+export function verifyEager(request: SignableRequest, options: VerifyOptions): VerifyResult | Promise<VerifyResult> {
+  if ((options as { scheme?: unknown } | undefined)?.scheme === 'rfc9421') {
+    throw new TypeError('verifyEager verifies draft-cavage signatures; call verify with scheme: \'rfc9421\'');
+  }
+  return verifyNow(request, options);
+}
+
 function verifyCavage(request: SignableRequest, options: VerifyOptions): Promise<VerifyResult> {
   // One promise per call: everything runs synchronously unless the lookup or a key import is asynchronous.
   try {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { verifyIncoming } from './lib/node-message.js';
+import { verifyIncomingEager } from './lib/node-message.js';
 import { sendSignatureError } from './response.js';
 import type { ServerVerifyOptions, SignatureVerification } from './types.js';
 import { isServerSignatureError } from './errors.js';
@@ -48,18 +48,30 @@ export type ExpressMiddleware = (
  * ```
  */
 export function expressMiddleware(options: ServerVerifyOptions): ExpressMiddleware {
+  const fail = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void, error: unknown): void => {
+    if (isServerSignatureError(error) && !res.headersSent) sendSignatureError(res, error, options);
+    else next(error);
+  };
   return (req, res, next) => {
     const original = (req as { originalUrl?: unknown }).originalUrl;
     const rawUrl = typeof original === 'string' ? original : req.url ?? '/';
-    verifyIncoming(req, rawUrl, options).then(
-      (result) => {
+    // With a synchronous key lookup and no body the request is verified in this tick and `next()` is called
+    // directly: no promise and no microtask per request.
+    let outcome: SignatureVerification | Promise<SignatureVerification>;
+    try {
+      outcome = verifyIncomingEager(req, rawUrl, options);
+    } catch (error) {
+      fail(req, res, next, error);
+      return;
+    }
+    if (outcome instanceof Promise) {
+      outcome.then((result) => {
         (req as { signature?: SignatureVerification }).signature = result;
         next();
-      },
-      (error: unknown) => {
-        if (isServerSignatureError(error) && !res.headersSent) sendSignatureError(res, error, options);
-        else next(error);
-      },
-    );
+      }, (error: unknown) => { fail(req, res, next, error); });
+      return;
+    }
+    (req as { signature?: SignatureVerification }).signature = outcome;
+    next();
   };
 }

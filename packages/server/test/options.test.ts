@@ -263,3 +263,58 @@ describe.each(SERVER_KINDS)('%s server: signature header forms', (kind) => {
     } finally { await server.close(); }
   });
 });
+
+describe('Express middleware: when next() runs', () => {
+  /** An Express app whose middleware records whether `next()` ran before the middleware returned. */
+  async function appRecording(options: ServerVerifyOptions): Promise<Running & { sameTick: boolean[] }> {
+    const sameTick: boolean[] = [];
+    const middleware = expressMiddleware(options);
+    const app = express();
+    app.use((req, res, next) => {
+      let returned = false;
+      middleware(req, res, (error?: unknown) => { sameTick.push(!returned); next(error); });
+      returned = true;
+    });
+    app.use(express.text({ type: '*/*' }));
+    app.all('/items', (req, res) => { res.json({ keyId: req.signature?.keyId, body: req.body as unknown }); });
+    const server = http.createServer(app);
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return {
+      sameTick,
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+    };
+  }
+
+  test('a bodiless request with a synchronous key lookup: in the same tick; with an async lookup or a body: later', async () => {
+    const sync = await appRecording({ keyLookup });
+    const async = await appRecording({ keyLookup: async (keyId, params) => keyLookup(keyId, params) });
+    try {
+      for (const app of [sync, async]) {
+        const get = await signedSend(app.url, { method: 'GET', path: '/items' });
+        expect(get.status).toBe(200);
+        expect(get.json.keyId).toBe(HMAC_KEY_ID);
+        const post = await signedSend(app.url, { method: 'POST', path: '/items', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+        expect(post.status).toBe(200);
+        expect(post.json).toEqual({ keyId: HMAC_KEY_ID, body: 'hello' });
+      }
+      expect(sync.sameTick).toEqual([true, false]);
+      expect(async.sameTick).toEqual([false, false]);
+    } finally {
+      await sync.close();
+      await async.close();
+    }
+  });
+
+  test('a refused request is answered 401 in the same tick, without calling next()', async () => {
+    const app = await appRecording({ keyLookup });
+    try {
+      const answer = await send(app.url, { method: 'GET', path: '/items', headers: {} });
+      expect(answer.status).toBe(401);
+      expect(answer.json.code).toBe('ERR_SIGNATURE_MISSING');
+      expect(app.sameTick).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ServerVerifyOptions, SignatureVerification } from '../types.js';
 import { mayHaveBody, readNodeBody } from './node-body.js';
 import { applyTrustedProxy } from './proxy.js';
-import { bodyLimitOf, verifyMessage, withHooks } from './verify-message.js';
+import { bodyLimitOf, verifyMessageEager, withHooks } from './verify-message.js';
 
 const EMPTY_BODY = new Uint8Array(0);
 
@@ -28,18 +28,37 @@ export function nodeTarget(req: IncomingMessage, rawUrl: string, options: Server
  * @param rawUrl - the request target from the request line (`req.url`, or Express' `req.originalUrl`).
  */
 export function verifyIncoming(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): Promise<SignatureVerification> {
-  const withBody = (body: Uint8Array): Promise<SignatureVerification> => {
-    const { url, headers } = nodeTarget(req, rawUrl, options);
-    const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
-    return verifyMessage({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
-  };
-  // A request without a body (most GETs) needs no stream handling and no extra promise.
-  const task = (): Promise<SignatureVerification> => {
+  try {
+    return Promise.resolve(verifyIncomingEager(req, rawUrl, options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@link verifyIncoming} without a forced promise: a request without a body, verified with a synchronous key
+ * lookup, no replay store and no hooks, gets its result in the same tick. Failures may be thrown.
+ */
+export function verifyIncomingEager(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
+  const hooks = options.onError !== undefined || options.onVerified !== undefined;
+  // A request without a body (most GETs) needs no stream handling: verified right here.
+  if (!hooks && !mayHaveBody(req)) return verifyWithBody(req, rawUrl, EMPTY_BODY, options);
+  const task = (): SignatureVerification | Promise<SignatureVerification> => (mayHaveBody(req)
+    ? readNodeBody(req, bodyLimitOf(options)).then((body) => verifyWithBody(req, rawUrl, body, options))
+    : verifyWithBody(req, rawUrl, EMPTY_BODY, options));
+  if (!hooks) return task();
+  return withHooks(options, () => {
     try {
-      return mayHaveBody(req) ? readNodeBody(req, bodyLimitOf(options)).then(withBody) : withBody(EMPTY_BODY);
+      return Promise.resolve(task());
     } catch (error) {
       return Promise.reject(error);
     }
-  };
-  return options.onError === undefined && options.onVerified === undefined ? task() : withHooks(options, task);
+  });
+}
+
+/** Verifies the request with its body already read. */
+function verifyWithBody(req: IncomingMessage, rawUrl: string, body: Uint8Array, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
+  const { url, headers } = nodeTarget(req, rawUrl, options);
+  const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
+  return verifyMessageEager({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
 }

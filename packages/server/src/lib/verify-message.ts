@@ -3,7 +3,7 @@
  * Internal.
  * @packageDocumentation
  */
-import { DEFAULT_CLOCK_SKEW, HeaderNotSignedError, isHttpSignatureError, parseHttpDate, verify } from '@httpsig/core';
+import { DEFAULT_CLOCK_SKEW, HeaderNotSignedError, isHttpSignatureError, parseHttpDate, verify, verifyEager } from '@httpsig/core';
 import type { VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import { ReplayStoreUnavailableError, ReplayedSignatureError } from '../errors.js';
 import type { ServerErrorCode } from '../errors.js';
@@ -49,6 +49,18 @@ function nowOf(now: VerifyOptions['now']): number {
  * validity window, and applies replay protection.
  */
 export function verifyMessage(message: ReceivedMessage, options: ServerVerifyOptions): Promise<SignatureVerification> {
+  try {
+    return Promise.resolve(verifyMessageEager(message, options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@link verifyMessage} without a forced promise: the result itself when every step ran synchronously
+ * (draft-cavage, a synchronous key lookup, no replay store), else a promise. Failures may be thrown.
+ */
+export function verifyMessageEager(message: ReceivedMessage, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
   return options.scheme === 'rfc9421' ? verifyRfc9421Message(message, options) : verifyCavageMessage(message, options);
 }
 
@@ -58,7 +70,7 @@ function bodyToCheck(message: ReceivedMessage, options: ServerVerifyOptions, dig
   return digestGiven || (message.body.length > 0 && options.requireDigest !== false) ? message.body : undefined;
 }
 
-function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVerifyOptions): Promise<VerifyResult> {
+function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVerifyOptions): VerifyResult | Promise<VerifyResult> {
   const now = nowOf(options.now);
   const coreOptions: VerifyOptions = {
     keyLookup: options.keyLookup,
@@ -73,8 +85,8 @@ function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVeri
     body: bodyToCheck(message, options, ['digest', 'content-digest']),
   };
   const store = replayStoreOf(options.replay);
-  // Without replay protection core's promise is the answer: no further async step.
-  if (store === undefined) return verify(message, coreOptions);
+  // Without replay protection core's answer is the answer, synchronous when the key lookup is.
+  if (store === undefined) return verifyEager(message, coreOptions);
   return verify(message, coreOptions).then((result) => withReplayCheck(message, options, store, result, now));
 }
 

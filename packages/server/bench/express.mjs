@@ -1,29 +1,53 @@
-// Express hello world with and without hmac-sha256 verification, driven by autocannon over loopback.
-// Each app runs in its own process; the load generator runs here. Prints req/s and the ratio from one run,
-// plus the server CPU time per request (less sensitive to other load on the machine than req/s).
-import { spawn } from 'node:child_process';
+// Express hello world with and without hmac-sha256 verification, under a loopback load generator.
+//
+// Method (this machine's speed changes from one second to the next, so one long run per app is not a fair
+// comparison):
+// - each app runs in its own process; with 2+ CPUs and `taskset` (util-linux), both apps are pinned to one CPU
+//   and the load generator to another, so the generator never takes CPU time from the app it measures;
+// - the load generator is `wrk` when installed (Debian package `wrk`), else autocannon in a child process;
+// - after a warm-up, the two apps are measured in alternating short slices (ABBA order); each pair of
+//   neighbouring slices gives one ratio, and the median of those ratios is the result. The total over all
+//   slices is printed as well, and the server CPU time per request (read from each app process).
+//
+// Env: BENCH_ROUNDS (pairs of slices, default 24), BENCH_SLICE (seconds, default 1), BENCH_CONNECTIONS (50),
+// BENCH_TOOL (wrk | autocannon), BENCH_PIN (0 to turn pinning off).
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { sign } from '@httpsig/core';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 5); // seconds of measurement per app
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5); // alternating slices of DURATION / ROUNDS seconds
-const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 3);
-// 100 connections, as in the usual autocannon benchmarks of Node frameworks.
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 24);
+const SLICE = Number(process.env.BENCH_SLICE ?? 1);
+const WARMUP_SECONDS = 3;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const TARGET = 0.85;
 const SECRET = 'bench-secret-0123456789abcdefghij';
 const appPath = fileURLToPath(new URL('./express-app.mjs', import.meta.url));
 
+const installed = (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).error === undefined;
+const tool = process.env.BENCH_TOOL ?? (installed('wrk') ? 'wrk' : 'autocannon');
+const pinned = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && installed('taskset');
+const SERVER_CPU = '1';
+const LOAD_CPU = '0';
+
+/** Runs `command args` pinned to `cpu` when pinning is on. */
+function spawnOn(cpu, command, args, options) {
+  return pinned ? spawn('taskset', ['-c', cpu, command, ...args], options) : spawn(command, args, options);
+}
+
+/** Starts one app process; resolves once it listens. `stats()` asks it for served requests and CPU µs. */
 function start(mode) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [appPath, mode, SECRET], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawnOn(SERVER_CPU, process.execPath, [appPath, mode, SECRET], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     let waiting;
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const listening = /LISTENING (\S+)/.exec(out);
-      if (listening && !child.url) {
+      const listening = /LISTENING (\S+)\n/.exec(out);
+      if (listening && child.url === undefined) {
         child.url = listening[1];
+        out = out.slice(listening.index + listening[0].length);
         resolve({
           mode,
           url: child.url,
@@ -43,12 +67,34 @@ function start(mode) {
   });
 }
 
-function load(url, headers, duration) {
+/** Runs a command to completion; resolves with its stdout. */
+function run(cpu, command, args) {
   return new Promise((resolve, reject) => {
-    autocannon({ url: `${url}/hello`, headers, connections: CONNECTIONS, duration }, (error, result) => {
-      if (error) reject(error); else resolve(result);
-    });
+    const child = spawnOn(cpu, command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => { out += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}`))));
   });
+}
+
+const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+/** Loads `url` for `seconds` with the headers; resolves with requests/s and the count of failed requests. */
+async function load(url, headers, seconds) {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+  if (tool === 'wrk') {
+    const out = await run(LOAD_CPU, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, ...headerArgs, url]);
+    const rate = /Requests\/sec:\s+([\d.]+)/.exec(out);
+    const failed = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
+    const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+    if (rate === null) throw new Error('wrk printed no Requests/sec');
+    const errors = socketErrors === null ? 0 : socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0);
+    return { rate: Number(rate[1]), failed: Number(failed?.[1] ?? 0) + errors };
+  }
+  const out = await run(LOAD_CPU, process.execPath, [autocannonBin, '--json', '-c', String(CONNECTIONS), '-d', String(seconds), ...headerArgs, url]);
+  const result = JSON.parse(out);
+  return { rate: result.requests.total / (result.duration || seconds), failed: result.non2xx + result.errors };
 }
 
 /** Starts an app and checks that a signed request is answered 200. */
@@ -56,52 +102,57 @@ async function prepare(mode) {
   const server = await start(mode);
   const host = new URL(server.url).host;
   // One signature, reused by every request: each request is still fully verified (parse, key lookup,
-  // signing string, HMAC, constant-time compare); replay protection is off in this bench. Both apps get
-  // the same headers, so that only the middleware differs.
+  // signing string, Date check, HMAC, constant-time compare); replay protection is off in this bench. Both
+  // apps get the same headers, so that only the middleware differs.
   const { headers } = await sign({ method: 'GET', url: '/hello', headers: { host } }, {
     keyId: 'bench', key: SECRET, algorithm: 'hmac-sha256', headers: ['(request-target)', 'host', 'date'],
   });
-  const probe = await fetch(`${server.url}/hello`, { headers });
+  const sent = { date: headers.date, authorization: headers.authorization };
+  const probe = await fetch(`${server.url}/hello`, { headers: sent });
   if (probe.status !== 200) throw new Error(`${mode}: probe answered ${probe.status}`);
-  return { ...server, headers };
+  return { ...server, headers: sent, url: `${server.url}/hello` };
 }
 
-/** One slice of load; returns requests, seconds and server CPU µs spent during it. */
+/** One slice of load: requests/s from the load generator, server CPU µs per request from the app. */
 async function slice(app, seconds) {
   const before = await app.stats();
-  const result = await load(app.url, app.headers, seconds);
+  const { rate, failed } = await load(app.url, app.headers, seconds);
   const after = await app.stats();
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${app.mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { requests: after.requests - before.requests, seconds: result.duration, cpu: after.cpu - before.cpu };
+  if (failed > 0) throw new Error(`${app.mode}: ${failed} failed requests`);
+  return { rate, cpuPerRequest: (after.cpu - before.cpu) / (after.requests - before.requests) };
 }
 
-// Both apps run side by side; the measurement alternates between them in ROUNDS slices (ABBA order), so
-// that a change of background load hits both alike.
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const sum = (values) => values.reduce((a, b) => a + b, 0);
+
 const plain = await prepare('plain');
 const verify = await prepare('verify');
 try {
-  for (let i = 0; i < WARMUP_ROUNDS; i++) { // warm-up: let the JIT optimise both paths before measuring
-    await slice(plain, 1);
-    await slice(verify, 1);
-  }
-  const totals = { plain: { requests: 0, seconds: 0, cpu: 0 }, verify: { requests: 0, seconds: 0, cpu: 0 } };
+  await slice(plain, WARMUP_SECONDS); // let the JIT optimise both paths before measuring
+  await slice(verify, WARMUP_SECONDS);
+  const measured = { plain: [], verify: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const app of round % 2 === 0 ? [plain, verify] : [verify, plain]) {
-      const s = await slice(app, DURATION / ROUNDS);
-      totals[app.mode].requests += s.requests;
-      totals[app.mode].seconds += s.seconds;
-      totals[app.mode].cpu += s.cpu;
-    }
+    for (const app of round % 2 === 0 ? [plain, verify] : [verify, plain]) measured[app.mode].push(await slice(app, SLICE));
   }
-  const rate = (t) => t.requests / t.seconds;
-  const cpuPer = (t) => t.cpu / t.requests;
-  const ratio = rate(totals.verify) / rate(totals.plain);
-  const cpuRatio = cpuPer(totals.plain) / cpuPer(totals.verify);
-  console.log(`express hello world, ${CONNECTIONS} connections, ${DURATION} s per app in ${ROUNDS} alternating slices (autocannon, loopback)`);
-  console.log(`  without verification: ${rate(totals.plain).toFixed(0)} req/s, ${cpuPer(totals.plain).toFixed(1)} µs server CPU per request`);
-  console.log(`  with hmac-sha256 verification: ${rate(totals.verify).toFixed(0)} req/s, ${cpuPer(totals.verify).toFixed(1)} µs server CPU per request`);
-  console.log(`  ratio (req/s): ${ratio.toFixed(3)} (target >= 0.85) ${ratio >= 0.85 ? 'OK' : 'BELOW TARGET'}`);
-  console.log(`  ratio (server CPU per request, plain / verify): ${cpuRatio.toFixed(3)}`);
+  const rateRatios = measured.verify.map((v, i) => v.rate / measured.plain[i].rate);
+  const cpuRatios = measured.verify.map((v, i) => measured.plain[i].cpuPerRequest / v.cpuPerRequest);
+  const ratio = median(rateRatios);
+  const q = (values) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+  console.log(`express hello world: ${CONNECTIONS} connections, ${ROUNDS} pairs of ${SLICE} s slices, ${tool}` +
+    `${pinned ? `, apps on CPU ${SERVER_CPU} and load generator on CPU ${LOAD_CPU}` : ', not pinned'}, loopback`);
+  for (const mode of ['plain', 'verify']) {
+    const label = mode === 'plain' ? 'without verification' : 'with hmac-sha256 verification';
+    console.log(`  ${label.padEnd(30)} median ${median(measured[mode].map((s) => s.rate)).toFixed(0)} req/s, ` +
+      `${median(measured[mode].map((s) => s.cpuPerRequest)).toFixed(1)} µs server CPU per request`);
+  }
+  console.log(`  ratio req/s, median of ${ROUNDS} slice pairs: ${ratio.toFixed(3)} (range ${q(rateRatios)}; ` +
+    `all slices together ${(sum(measured.verify.map((s) => s.rate)) / sum(measured.plain.map((s) => s.rate))).toFixed(3)})`);
+  console.log(`  ratio server CPU per request (plain / verify), median: ${median(cpuRatios).toFixed(3)} (range ${q(cpuRatios)})`);
+  console.log(`  target: verify >= ${TARGET}× plain req/s: ${ratio >= TARGET ? 'met' : 'NOT MET'}`);
 } finally {
   await plain.stop();
   await verify.stop();

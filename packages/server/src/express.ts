@@ -48,7 +48,7 @@ export type ExpressMiddleware = (
  * ```
  */
 export function expressMiddleware(options: ServerVerifyOptions): ExpressMiddleware {
-  const fail = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void, error: unknown): void => {
+  const fail = (res: ServerResponse, next: (error?: unknown) => void, error: unknown): void => {
     if (isServerSignatureError(error) && !res.headersSent) sendSignatureError(res, error, options);
     else next(error);
   };
@@ -61,14 +61,14 @@ export function expressMiddleware(options: ServerVerifyOptions): ExpressMiddlewa
     try {
       outcome = verifyIncomingEager(req, rawUrl, options);
     } catch (error) {
-      fail(req, res, next, error);
+      fail(res, next, error);
       return;
     }
     if (outcome instanceof Promise) {
       outcome.then((result) => {
         (req as { signature?: SignatureVerification }).signature = result;
         next();
-      }, (error: unknown) => { fail(req, res, next, error); });
+      }, (error: unknown) => { fail(res, next, error); });
       return;
     }
     (req as { signature?: SignatureVerification }).signature = outcome;

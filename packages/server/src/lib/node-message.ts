@@ -27,12 +27,8 @@ export function nodeTarget(req: IncomingMessage, rawUrl: string, options: Server
  *
  * @param rawUrl - the request target from the request line (`req.url`, or Express' `req.originalUrl`).
  */
-export function verifyIncoming(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): Promise<SignatureVerification> {
-  try {
-    return Promise.resolve(verifyIncomingEager(req, rawUrl, options));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+export async function verifyIncoming(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): Promise<SignatureVerification> {
+  return verifyIncomingEager(req, rawUrl, options);
 }
 
 /**
@@ -40,20 +36,11 @@ export function verifyIncoming(req: IncomingMessage, rawUrl: string, options: Se
  * lookup, no replay store and no hooks, gets its result in the same tick. Failures may be thrown.
  */
 export function verifyIncomingEager(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
-  const hooks = options.onError !== undefined || options.onVerified !== undefined;
   // A request without a body (most GETs) needs no stream handling: verified right here.
-  if (!hooks && !mayHaveBody(req)) return verifyWithBody(req, rawUrl, EMPTY_BODY, options);
-  const task = (): SignatureVerification | Promise<SignatureVerification> => (mayHaveBody(req)
-    ? readNodeBody(req, bodyLimitOf(options)).then((body) => verifyWithBody(req, rawUrl, body, options))
-    : verifyWithBody(req, rawUrl, EMPTY_BODY, options));
-  if (!hooks) return task();
-  return withHooks(options, () => {
-    try {
-      return Promise.resolve(task());
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  });
+  const task = mayHaveBody(req)
+    ? (): Promise<SignatureVerification> => readNodeBody(req, bodyLimitOf(options)).then((body) => verifyWithBody(req, rawUrl, body, options))
+    : (): SignatureVerification | Promise<SignatureVerification> => verifyWithBody(req, rawUrl, EMPTY_BODY, options);
+  return options.onError === undefined && options.onVerified === undefined ? task() : withHooks(options, task);
 }
 
 /** Verifies the request with its body already read. */

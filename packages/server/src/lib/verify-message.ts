@@ -48,12 +48,8 @@ function nowOf(now: VerifyOptions['now']): number {
  * Verifies a received message with core (draft-cavage, or RFC 9421 with `scheme: 'rfc9421'`), bounds its
  * validity window, and applies replay protection.
  */
-export function verifyMessage(message: ReceivedMessage, options: ServerVerifyOptions): Promise<SignatureVerification> {
-  try {
-    return Promise.resolve(verifyMessageEager(message, options));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+export async function verifyMessage(message: ReceivedMessage, options: ServerVerifyOptions): Promise<SignatureVerification> {
+  return verifyMessageEager(message, options);
 }
 
 /**
@@ -151,7 +147,7 @@ async function refuseReplay(store: ReplayStore, keyId: string, signed: string, e
  * Runs a verification task with the options' hooks: `onVerified` after success, `onError` with the stable
  * code, keyId and status when it fails with a signature error (which is then rethrown).
  */
-export async function withHooks<R extends SignatureVerification>(options: ServerVerifyOptions, task: () => Promise<R>): Promise<R> {
+export async function withHooks<R extends SignatureVerification>(options: ServerVerifyOptions, task: () => R | Promise<R>): Promise<R> {
   let result: R;
   try {
     result = await task();

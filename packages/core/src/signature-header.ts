@@ -8,6 +8,7 @@
  */
 import { HeaderTooLargeError, MalformedSignatureError } from './errors.js';
 import { isBase64 } from './lib/bytes.js';
+import { BARE_VALUE, QUOTED_TEXT, TOKEN, charClass } from './lib/char-class.js';
 import type { SignatureParameters, SignatureScheme, VerifyLimits } from './types.js';
 
 /** Default cap on a signature header's length, in characters. */
@@ -17,19 +18,9 @@ export const DEFAULT_MAX_SIGNED_HEADERS = 64;
 
 const enum Ch { Tab = 9, Space = 32, Quote = 34, Comma = 44, Equals = 61, Backslash = 92 }
 
-/** RFC 9110 tchar: the characters of a token. */
-function isTchar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ||
-    c === 33 || (c >= 35 && c <= 39) || c === 42 || c === 43 || c === 45 || c === 46 ||
-    c === 94 || c === 95 || c === 96 || c === 124 || c === 126;
-}
-
-/** Characters allowed in an unquoted value: tchar plus the base64 `/` and `=`. */
-function isBareValueChar(c: number): boolean {
-  return isTchar(c) || c === 47 || c === Ch.Equals;
-}
-
 const INTEGER = /^\d{1,15}$/;
+/** A character a quoted value cannot hold as it is: a backslash (an escape) or a control character. */
+const ESCAPE_OR_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f\\]/;
 
 /**
  * Parses signature parameters. Accepts `Signature keyId="…",…` (an Authorization value) or the bare list
@@ -85,12 +76,18 @@ function integerParameter(name: 'created' | 'expires', text: string, keyId: stri
 
 /** Splits `headers=` on runs of spaces and tabs, lower-casing each name. */
 function splitHeaderNames(list: string): string[] {
+  const lower = list.toLowerCase(); // spaces and tabs are unchanged, so this lower-cases each name
+  // The usual form, names separated by single spaces, is split natively.
+  if (lower.length > 0 && lower.indexOf('\t') === -1 && lower.indexOf('  ') === -1 &&
+    lower.charCodeAt(0) !== Ch.Space && lower.charCodeAt(lower.length - 1) !== Ch.Space) {
+    return lower.split(' ');
+  }
   const names: string[] = [];
   let start = -1;
-  for (let i = 0; i <= list.length; i++) {
-    const c = i < list.length ? list.charCodeAt(i) : Ch.Space;
+  for (let i = 0; i <= lower.length; i++) {
+    const c = i < lower.length ? lower.charCodeAt(i) : Ch.Space;
     if (c === Ch.Space || c === Ch.Tab) {
-      if (start !== -1) names.push(list.slice(start, i).toLowerCase());
+      if (start !== -1) names.push(lower.slice(start, i));
       start = -1;
     } else if (start === -1) {
       start = i;
@@ -101,38 +98,59 @@ function splitHeaderNames(list: string): string[] {
 
 /** The parameters the draft defines; other names are only checked for duplicates. */
 interface RawParameters {
-  keyId?: string;
-  algorithm?: string;
-  headers?: string;
-  signature?: string;
-  created?: string;
-  expires?: string;
+  keyId: string | undefined;
+  algorithm: string | undefined;
+  headers: string | undefined;
+  signature: string | undefined;
+  created: string | undefined;
+  expires: string | undefined;
 }
 
-/** Stores one parameter; refuses a duplicate (names compared case-insensitively). */
-function store(params: RawParameters, others: { seen: Set<string> | undefined }, name: string, paramValue: string): void {
-  let field: keyof RawParameters | undefined;
-  switch (name.length) {
-    case 5: field = name === 'keyid' ? 'keyId' : undefined; break;
-    case 7: field = name === 'headers' ? 'headers' : name === 'created' ? 'created' : name === 'expires' ? 'expires' : undefined; break;
-    case 9: field = name === 'algorithm' ? 'algorithm' : name === 'signature' ? 'signature' : undefined; break;
-    default: field = undefined;
-  }
-  if (field !== undefined) {
-    if (params[field] !== undefined) throw new MalformedSignatureError(`The ${name} parameter appears twice`);
-    params[field] = paramValue;
-    return;
-  }
-  others.seen ??= new Set();
-  if (others.seen.has(name)) throw new MalformedSignatureError('A parameter appears twice');
-  others.seen.add(name);
+/** The parameters the draft defines, as found by {@link fieldAt}. */
+const enum Field { Other, KeyId, Algorithm, Headers, Signature, Created, Expires }
+
+/** Whether the token at `start` is `lower` (lower-case letters only) in any ASCII case. */
+function isNameAt(value: string, start: number, lower: string): boolean {
+  // Setting bit 0x20 lower-cases an ASCII letter; no other token character becomes a lower-case letter.
+  for (let k = 0; k < lower.length; k++) if ((value.charCodeAt(start + k) | 0x20) !== lower.charCodeAt(k)) return false;
+  return true;
 }
 
-/** Scans `name=value` pairs (one linear pass); refuses duplicates. */
+/** Which draft parameter the token `value[start, end)` names, compared case-insensitively without copying it. */
+function fieldAt(value: string, start: number, end: number): Field {
+  switch (end - start) {
+    case 5: return isNameAt(value, start, 'keyid') ? Field.KeyId : Field.Other;
+    case 7:
+      if (isNameAt(value, start, 'headers')) return Field.Headers;
+      if (isNameAt(value, start, 'created')) return Field.Created;
+      return isNameAt(value, start, 'expires') ? Field.Expires : Field.Other;
+    case 9:
+      if (isNameAt(value, start, 'algorithm')) return Field.Algorithm;
+      return isNameAt(value, start, 'signature') ? Field.Signature : Field.Other;
+    default: return Field.Other;
+  }
+}
+
+function duplicate(name: string): MalformedSignatureError {
+  return new MalformedSignatureError(`The ${name} parameter appears twice`);
+}
+
+/**
+ * Scans `name=value` pairs (one linear pass, one table lookup per character); refuses duplicates.
+ * Known parameter names are matched in place; only other names are copied (to detect their duplicates).
+ */
 function scanParameters(value: string): RawParameters {
-  const params: RawParameters = {};
-  const others: { seen: Set<string> | undefined } = { seen: undefined };
+  let keyId: string | undefined;
+  let algorithm: string | undefined;
+  let headers: string | undefined;
+  let signature: string | undefined;
+  let created: string | undefined;
+  let expires: string | undefined;
+  let others: Set<string> | undefined;
   const n = value.length;
+  // Without a backslash or a control character anywhere (one native pass), a quoted value simply ends at the
+  // next quote; otherwise quoted values are read character by character.
+  const careful = ESCAPE_OR_CONTROL.test(value);
   let i = skipSpace(value, 0);
 
   // An optional auth-scheme: a token followed by whitespace and then not by "=".
@@ -140,7 +158,7 @@ function scanParameters(value: string): RawParameters {
   if (schemeEnd > i) {
     const afterSpace = skipSpace(value, schemeEnd);
     if (afterSpace > schemeEnd && value.charCodeAt(afterSpace) !== Ch.Equals) {
-      if (value.slice(i, schemeEnd).toLowerCase() !== 'signature') {
+      if (schemeEnd - i !== 9 || !isNameAt(value, i, 'signature')) {
         throw new MalformedSignatureError('The authorization scheme is not Signature');
       }
       i = afterSpace;
@@ -149,42 +167,48 @@ function scanParameters(value: string): RawParameters {
   if (i >= n) throw new MalformedSignatureError('The signature header has no parameters');
 
   for (;;) {
+    const nameStart = i;
     const nameEnd = readToken(value, i);
-    if (nameEnd === i) throw new MalformedSignatureError('Expected a parameter name');
-    const name = value.slice(i, nameEnd).toLowerCase();
+    if (nameEnd === nameStart) throw new MalformedSignatureError('Expected a parameter name');
     i = skipSpace(value, nameEnd);
     if (value.charCodeAt(i) !== Ch.Equals) throw new MalformedSignatureError('Expected "=" after a parameter name');
     i = skipSpace(value, i + 1);
 
     let paramValue: string;
     if (value.charCodeAt(i) === Ch.Quote) {
-      let out = '';
-      let start = ++i;
-      for (;;) {
-        if (i >= n) throw new MalformedSignatureError('A quoted parameter value is not terminated');
-        const c = value.charCodeAt(i);
-        if (c === Ch.Quote) break;
-        if (c === Ch.Backslash) {
-          if (i + 1 >= n) throw new MalformedSignatureError('A quoted parameter value is not terminated');
-          out += value.slice(start, i);
-          start = i + 1;
-          i += 2;
-          continue;
-        }
-        if ((c < 32 && c !== Ch.Tab) || c === 127) {
-          throw new MalformedSignatureError('A parameter value contains a control character');
-        }
+      const start = ++i;
+      if (careful) while (i < n && (charClass(value.charCodeAt(i)) & QUOTED_TEXT) !== 0) i++;
+      else i = value.indexOf('"', start);
+      if (i === -1) throw new MalformedSignatureError('A quoted parameter value is not terminated');
+      if (i < n && value.charCodeAt(i) === Ch.Quote) {
+        paramValue = value.slice(start, i);
         i++;
+      } else {
+        const quoted = quotedWithCare(value, start, i);
+        paramValue = quoted.text;
+        i = quoted.next;
       }
-      paramValue = out + value.slice(start, i);
-      i++;
     } else {
       const start = i;
-      while (i < n && isBareValueChar(value.charCodeAt(i))) i++;
+      while (i < n && (charClass(value.charCodeAt(i)) & BARE_VALUE) !== 0) i++;
       if (i === start) throw new MalformedSignatureError('Expected a parameter value');
       paramValue = value.slice(start, i);
     }
-    store(params, others, name, paramValue);
+
+    switch (fieldAt(value, nameStart, nameEnd)) {
+      case Field.KeyId: if (keyId !== undefined) throw duplicate('keyid'); keyId = paramValue; break;
+      case Field.Algorithm: if (algorithm !== undefined) throw duplicate('algorithm'); algorithm = paramValue; break;
+      case Field.Headers: if (headers !== undefined) throw duplicate('headers'); headers = paramValue; break;
+      case Field.Signature: if (signature !== undefined) throw duplicate('signature'); signature = paramValue; break;
+      case Field.Created: if (created !== undefined) throw duplicate('created'); created = paramValue; break;
+      case Field.Expires: if (expires !== undefined) throw duplicate('expires'); expires = paramValue; break;
+      default: {
+        const name = value.slice(nameStart, nameEnd).toLowerCase();
+        others ??= new Set();
+        if (others.has(name)) throw new MalformedSignatureError('A parameter appears twice');
+        others.add(name);
+      }
+    }
 
     i = skipSpace(value, i);
     if (i >= n) break;
@@ -192,7 +216,33 @@ function scanParameters(value: string): RawParameters {
     i = skipSpace(value, i + 1);
     if (i >= n) throw new MalformedSignatureError('The signature header ends with a comma');
   }
-  return params;
+  return { keyId, algorithm, headers, signature, created, expires };
+}
+
+/**
+ * The rest of a quoted value that holds a character needing care: `start` is just after the opening quote,
+ * `i` at the first such character. Backslash escapes are resolved; a control character or a missing closing
+ * quote is refused.
+ * @returns the unescaped text and the index just after the closing quote.
+ */
+function quotedWithCare(value: string, start: number, i: number): { text: string; next: number } {
+  const n = value.length;
+  let out = '';
+  for (;;) {
+    if (i >= n) throw new MalformedSignatureError('A quoted parameter value is not terminated');
+    const c = value.charCodeAt(i);
+    if (c === Ch.Quote) break;
+    if (c === Ch.Backslash) {
+      if (i + 1 >= n) throw new MalformedSignatureError('A quoted parameter value is not terminated');
+      out += value.slice(start, i);
+      start = i + 1;
+      i += 2;
+      continue;
+    }
+    if ((charClass(c) & QUOTED_TEXT) === 0) throw new MalformedSignatureError('A parameter value contains a control character');
+    i++;
+  }
+  return { text: out + value.slice(start, i), next: i + 1 };
 }
 
 function skipSpace(value: string, i: number): number {
@@ -205,7 +255,7 @@ function skipSpace(value: string, i: number): number {
 }
 
 function readToken(value: string, i: number): number {
-  while (i < value.length && isTchar(value.charCodeAt(i))) i++;
+  while (i < value.length && (charClass(value.charCodeAt(i)) & TOKEN) !== 0) i++;
   return i;
 }
 

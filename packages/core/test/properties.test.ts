@@ -5,7 +5,7 @@ import {
   DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNED_HEADERS, buildSigningString, formatSignatureHeader, isHttpSignatureError,
   parseSignatureHeader, sign, verify, type CavageAlgorithm, type SignOptions,
 } from '../src/index.js';
-import { quoteParam, referenceSigningString } from './support/reference.js';
+import { quoteParam, referenceParseSignatureHeader, referenceSigningString } from './support/reference.js';
 
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)); // space .. ~
 const TOKEN_CHARS = [...'abcdefghijklmnopqrstuvwxyz0123456789-_.!#$%&\'*+^`|~'];
@@ -83,6 +83,40 @@ describe('parseSignatureHeader / formatSignatureHeader', () => {
       const twice = `${value},${upper ? dup.toUpperCase() : dup}="${dup === 'signature' ? p.signature : 'other'}"`;
       expect(() => parseSignatureHeader(twice)).toThrow(expect.objectContaining({ code: 'ERR_MALFORMED_SIGNATURE' }));
     }), { numRuns: 200 });
+  });
+
+  test('the scanner agrees with an independent regular-expression reading on valid, near-valid and junk input', () => {
+    const near = fc.tuple(paramsArb, fc.nat(), fc.string({ unit: fc.constantFrom('"', ',', '=', '\\', ' ', '\t', 'K', '\u0001', '\u00e9', 'É'), maxLength: 3 }), fc.nat({ max: 2 }))
+      .map(([p, at, insert, drop]) => {
+        const v = formatSignatureHeader(p, at % 2 === 0 ? 'authorization' : 'signature');
+        const i = at % (v.length + 1);
+        return v.slice(0, i) + insert + v.slice(i + drop);
+      });
+    // Parameter names and the scheme in random case, then one edit (a control, DEL, a quote, a non-ASCII letter…).
+    const cased = fc.tuple(paramsArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 9 }))
+      .map(([p, flips]) => formatSignatureHeader(p, 'authorization')
+        .replace(/(^Signature|keyId|algorithm|created|expires|headers|signature)(?==| )/g, (name) => randomCase(name, flips)));
+    const casedAndEdited = fc.tuple(cased, fc.nat(), fc.constantFrom('\u0000', '\u0001', '\u0009', '\u001f', '\u007f', '"', '\\', 'é', 'İ', ' ', ''))
+      .map(([v, at, insert]) => { const i = at % (v.length + 1); return v.slice(0, i) + insert + v.slice(i); });
+    const input = fc.oneof(
+      paramsArb.map((p) => formatSignatureHeader(p, 'authorization')),
+      cased,
+      casedAndEdited,
+      near,
+      fc.string({ unit: fc.constantFrom('"', ',', '=', '\\', ' ', '\t', 'a', 'k', 'S', 'keyId', 'signature', 'c2ln', 'Signature ', '\u0000', '\u007f', 'é'), maxLength: 60 }),
+      fc.string({ maxLength: 120 }),
+    );
+    fc.assert(fc.property(input, (text) => {
+      const expected = referenceParseSignatureHeader(text);
+      let actual: object;
+      try {
+        actual = { ok: true, ...parseSignatureHeader(text) };
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('ERR_MALFORMED_SIGNATURE');
+        actual = { ok: false };
+      }
+      expect(clean(actual)).toEqual(clean(expected));
+    }), { numRuns: 3000 });
   });
 
   test('arbitrary junk never throws anything but an HttpSignatureError', () => {

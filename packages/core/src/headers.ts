@@ -72,6 +72,15 @@ export function headerTable(init: HeadersInit | undefined): HeaderTable {
     }
     return table;
   }
+  if (Array.isArray(init)) {
+    // Ordered pairs (what servers pass), walked by index rather than through the iterator protocol.
+    for (let index = 0; index < init.length; index++) {
+      const pair: unknown = init[index];
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError('header pairs must be [name, value]');
+      put(String(pair[0]).toLowerCase(), String(pair[1]));
+    }
+    return table;
+  }
   forEachHeader(init, put);
   return table;
 }

@@ -114,8 +114,12 @@ function chooseAlgorithm(params: SignatureParameters, entry: VerificationKey): C
 
 /** Whether the key entry describes an HMAC secret (decided by its allowed algorithms, then its form). */
 function isSecretEntry(entry: VerificationKey, keyId: string): boolean {
-  const hmac = entry.algorithms.some((a) => isHmacAlgorithm(a));
-  const asymmetric = entry.algorithms.some((a) => a !== 'hs2019' && !isHmacAlgorithm(a));
+  let hmac = false;
+  let asymmetric = false;
+  for (const algorithm of entry.algorithms) {
+    if (isHmacAlgorithm(algorithm)) hmac = true;
+    else if (algorithm !== 'hs2019') asymmetric = true;
+  }
   if (hmac && asymmetric) throw new InvalidKeyError('A key cannot allow both HMAC and asymmetric algorithms', { keyId });
   if (hmac) return true;
   if (asymmetric) return false;
@@ -256,24 +260,34 @@ function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResu
   const times = signedTimes(params);
   checkTimes(params, times, table, nowMs / 1000, skew);
 
-  const withEntry = (entry: VerificationKey | null | undefined): VerifyResult | Promise<VerifyResult> => {
-    if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
-    const algorithm = chooseAlgorithm(params, entry);
-    const signingString = receivedSigningString(request, table, params.headers, times, keyId);
-    if (options.body !== undefined) checkBodyDigest(params, table, options.body);
-
-    const finish = (valid: boolean): VerifyResult => {
-      if (!valid) throw new SignatureMismatchError({ keyId });
-      const result: VerifyResult = { keyId, algorithm, headers: params.headers, signingString };
-      if (times.created !== undefined) result.created = times.created;
-      if (times.expires !== undefined) result.expires = times.expires;
-      return result;
-    };
-    const valid = verifyBytes(params, entry, algorithm, signingString);
-    return typeof valid === 'boolean' ? finish(valid) : valid.then(finish);
-  };
   const found = options.keyLookup(keyId, params);
-  return isPromiseLike(found) ? Promise.resolve(found).then(withEntry) : withEntry(found);
+  if (isPromiseLike(found)) return Promise.resolve(found).then((entry) => verifyWithEntry(request, options, table, params, times, entry));
+  return verifyWithEntry(request, options, table, params, times, found);
+}
+
+/** The checks after the key lookup: algorithm bound to the key, signing string, body digest, signature bytes. */
+function verifyWithEntry(
+  request: SignableRequest, options: VerifyOptions, table: HeaderTable, params: SignatureParameters, times: SignedTimes,
+  entry: VerificationKey | null | undefined,
+): VerifyResult | Promise<VerifyResult> {
+  const { keyId } = params;
+  if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
+  const algorithm = chooseAlgorithm(params, entry);
+  const signingString = receivedSigningString(request, table, params.headers, times, keyId);
+  if (options.body !== undefined) checkBodyDigest(params, table, options.body);
+  const valid = verifyBytes(params, entry, algorithm, signingString);
+  if (typeof valid === 'boolean') return verifiedResult(valid, params, algorithm, signingString, times);
+  return valid.then((ok) => verifiedResult(ok, params, algorithm, signingString, times));
+}
+
+/** The result of a verification whose signature bytes were checked; throws when they did not match. */
+function verifiedResult(valid: boolean, params: SignatureParameters, algorithm: CavageAlgorithm, signingString: string, times: SignedTimes): VerifyResult {
+  const { keyId } = params;
+  if (!valid) throw new SignatureMismatchError({ keyId });
+  const result: VerifyResult = { keyId, algorithm, headers: params.headers, signingString };
+  if (times.created !== undefined) result.created = times.created;
+  if (times.expires !== undefined) result.expires = times.expires;
+  return result;
 }
 
 /**

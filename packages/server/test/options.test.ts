@@ -306,6 +306,20 @@ describe('Express middleware: when next() runs', () => {
     }
   });
 
+  test('framing headers decide: Content-Length 0 is bodiless (same tick), a chunked body is read first (later)', async () => {
+    const app = await appRecording({ keyLookup });
+    try {
+      const empty = await signedSend(app.url, { method: 'POST', path: '/items', headers: { 'content-length': '0' } });
+      expect(empty.status).toBe(200);
+      const chunked = await signedSend(app.url, { method: 'POST', path: '/items', headers: { 'transfer-encoding': 'chunked', 'content-type': 'text/plain' }, body: '' });
+      expect(chunked.status).toBe(200);
+      expect(chunked.json.keyId).toBe(HMAC_KEY_ID);
+      expect(app.sameTick).toEqual([true, false]);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a refused request is answered 401 in the same tick, without calling next()', async () => {
     const app = await appRecording({ keyLookup });
     try {

@@ -18,6 +18,15 @@ export function announcesBody(headers: IncomingMessage['headers']): boolean {
   return length !== undefined && length !== '0';
 }
 
+/** {@link announcesBody} over raw header pairs (lower-case names), without node's parsed `req.headers`. */
+export function pairsAnnounceBody(pairs: readonly (readonly [string, string])[]): boolean {
+  for (let index = 0; index < pairs.length; index++) {
+    const [name, value] = pairs[index] as readonly [string, string];
+    if (name === 'transfer-encoding' || (name === 'content-length' && value.trim() !== '0')) return true;
+  }
+  return false;
+}
+
 /**
  * Whether the request may carry body bytes: always over HTTP/2 and later (DATA frames need no
  * Content-Length; RFC 9113 §8.1), else when the HTTP/1.x framing headers announce one. Fails closed:

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ServerVerifyOptions, SignatureVerification } from '../types.js';
-import { mayHaveBody, readNodeBody } from './node-body.js';
+import { pairsAnnounceBody, readNodeBody } from './node-body.js';
 import { applyTrustedProxy } from './proxy.js';
 import { bodyLimitOf, verifyMessageEager, withHooks } from './verify-message.js';
 
@@ -17,9 +17,14 @@ export function rawHeaderPairs(rawHeaders: readonly string[]): [string, string][
   return pairs;
 }
 
-/** The request target exactly as in the request line, and the headers, after trusted-proxy handling. */
-export function nodeTarget(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): { url: string; headers: [string, string][] } {
-  return applyTrustedProxy(rawUrl, rawHeaderPairs(req.rawHeaders), options.trustProxy, () => req.socket?.remoteAddress);
+/**
+ * The request target exactly as in the request line, and the headers, after trusted-proxy handling.
+ * @param pairs - the header pairs of `req`, when already built.
+ */
+export function nodeTarget(
+  req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions, pairs: [string, string][] = rawHeaderPairs(req.rawHeaders),
+): { url: string; headers: [string, string][] } {
+  return applyTrustedProxy(rawUrl, pairs, options.trustProxy, () => req.socket?.remoteAddress);
 }
 
 /**
@@ -36,16 +41,28 @@ export async function verifyIncoming(req: IncomingMessage, rawUrl: string, optio
  * lookup, no replay store and no hooks, gets its result in the same tick. Failures may be thrown.
  */
 export function verifyIncomingEager(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
-  // A request without a body (most GETs) needs no stream handling: verified right here.
-  const task = mayHaveBody(req)
-    ? (): Promise<SignatureVerification> => readNodeBody(req, bodyLimitOf(options)).then((body) => verifyWithBody(req, rawUrl, body, options))
-    : (): SignatureVerification | Promise<SignatureVerification> => verifyWithBody(req, rawUrl, EMPTY_BODY, options);
-  return options.onError === undefined && options.onVerified === undefined ? task() : withHooks(options, task);
+  const pairs = rawHeaderPairs(req.rawHeaders);
+  // Over HTTP/2 a body needs no framing header: it is read unless there is certainly none.
+  const hasBody = !(req.httpVersionMajor < 2) || pairsAnnounceBody(pairs);
+  if (options.onError === undefined && options.onVerified === undefined) return verifyReceived(req, rawUrl, pairs, hasBody, options);
+  return withHooks(options, () => verifyReceived(req, rawUrl, pairs, hasBody, options));
+}
+
+/** Verifies the request, reading its body first when it has one (a request without a body is verified right here). */
+function verifyReceived(
+  req: IncomingMessage, rawUrl: string, pairs: [string, string][], hasBody: boolean, options: ServerVerifyOptions,
+): SignatureVerification | Promise<SignatureVerification> {
+  if (!hasBody) return verifyWithBody(req, rawUrl, pairs, EMPTY_BODY, options);
+  return readNodeBody(req, bodyLimitOf(options)).then((body) => verifyWithBody(req, rawUrl, pairs, body, options));
 }
 
 /** Verifies the request with its body already read. */
-function verifyWithBody(req: IncomingMessage, rawUrl: string, body: Uint8Array, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
-  const { url, headers } = nodeTarget(req, rawUrl, options);
-  const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
+function verifyWithBody(
+  req: IncomingMessage, rawUrl: string, pairs: [string, string][], body: Uint8Array, options: ServerVerifyOptions,
+): SignatureVerification | Promise<SignatureVerification> {
+  const { url, headers } = options.trustProxy === undefined ? { url: rawUrl, headers: pairs } : nodeTarget(req, rawUrl, options, pairs);
+  // Only RFC 9421 signs the scheme (`@scheme`, `@target-uri`); draft-cavage never reads it.
+  const scheme = options.scheme !== 'rfc9421' ? undefined
+    : (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
   return verifyMessageEager({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
 }

@@ -62,8 +62,10 @@ export function verifyMessageEager(message: ReceivedMessage, options: ServerVeri
 
 /** Whether the body goes to core: a digest header is always checked; a non-empty body needs one unless allowed. */
 function bodyToCheck(message: ReceivedMessage, options: ServerVerifyOptions, digestHeaders: readonly string[]): Uint8Array | undefined {
-  const digestGiven = message.headers.some(([name]) => digestHeaders.includes(name));
-  return digestGiven || (message.body.length > 0 && options.requireDigest !== false) ? message.body : undefined;
+  if (message.body.length > 0 && options.requireDigest !== false) return message.body;
+  const { headers } = message;
+  for (let index = 0; index < headers.length; index++) if (digestHeaders.includes((headers[index] as [string, string])[0])) return message.body;
+  return undefined;
 }
 
 function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVerifyOptions): VerifyResult | Promise<VerifyResult> {

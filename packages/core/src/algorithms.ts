@@ -12,6 +12,13 @@ export const CAVAGE_ALGORITHMS: readonly CavageAlgorithm[] = [
 ];
 
 const HMAC_HASH: Partial<Record<CavageAlgorithm, HashName>> = { 'hmac-sha1': 'SHA-1', 'hmac-sha256': 'SHA-256', 'hmac-sha512': 'SHA-512' };
+/** The HMAC primitives, shared (a primitive is read-only): no object per signature. */
+const HMAC_PRIMITIVE: Readonly<Record<HashName, Primitive>> = Object.freeze({
+  'SHA-1': Object.freeze({ type: 'hmac', hash: 'SHA-1' }),
+  'SHA-256': Object.freeze({ type: 'hmac', hash: 'SHA-256' }),
+  'SHA-384': Object.freeze({ type: 'hmac', hash: 'SHA-384' }),
+  'SHA-512': Object.freeze({ type: 'hmac', hash: 'SHA-512' }),
+});
 const RSA_HASH: Partial<Record<CavageAlgorithm, HashName>> = { 'rsa-sha1': 'SHA-1', 'rsa-sha256': 'SHA-256', 'rsa-sha512': 'SHA-512' };
 
 /** Whether a string names an algorithm this library implements. */
@@ -34,8 +41,8 @@ export type BoundKey = { readonly type: 'secret' } | AsymmetricKey;
  */
 export function primitiveFor(algorithm: CavageAlgorithm, key: BoundKey, hs2019: Hs2019RsaMapping = 'rsa-sha256'): Primitive | undefined {
   const hmacHash = HMAC_HASH[algorithm];
-  if (hmacHash !== undefined) return 'kind' in key ? undefined : { type: 'hmac', hash: hmacHash };
-  if (!('kind' in key)) return algorithm === 'hs2019' ? { type: 'hmac', hash: 'SHA-512' } : undefined;
+  if (hmacHash !== undefined) return 'kind' in key ? undefined : HMAC_PRIMITIVE[hmacHash];
+  if (!('kind' in key)) return algorithm === 'hs2019' ? HMAC_PRIMITIVE['SHA-512'] : undefined;
   const rsaHash = RSA_HASH[algorithm];
   if (rsaHash !== undefined) return key.kind === 'rsa' ? { type: 'rsa-pkcs1', hash: rsaHash } : undefined;
   if (algorithm === 'ecdsa-sha256') {

@@ -77,11 +77,6 @@ function integerParameter(name: 'created' | 'expires', text: string, keyId: stri
 /** Splits `headers=` on runs of spaces and tabs, lower-casing each name. */
 function splitHeaderNames(list: string): string[] {
   const lower = list.toLowerCase(); // spaces and tabs are unchanged, so this lower-cases each name
-  // The usual form, names separated by single spaces, is split natively.
-  if (lower.length > 0 && lower.indexOf('\t') === -1 && lower.indexOf('  ') === -1 &&
-    lower.charCodeAt(0) !== Ch.Space && lower.charCodeAt(lower.length - 1) !== Ch.Space) {
-    return lower.split(' ');
-  }
   const names: string[] = [];
   let start = -1;
   for (let i = 0; i <= lower.length; i++) {

@@ -26,11 +26,21 @@ export const DEFAULT_REQUIRED_HEADERS: readonly string[] = ['(request-target)', 
 /** Default allowed clock difference, in seconds. */
 export const DEFAULT_CLOCK_SKEW = 300;
 
+/** Whether an Authorization value starts with the `Signature` scheme (any case) and a space or tab. */
+function hasSignatureScheme(value: string): boolean {
+  if (value.length < 10) return false;
+  const after = value.charCodeAt(9);
+  if (after !== 32 && after !== 9) return false;
+  // Setting bit 0x20 lower-cases an ASCII letter and maps no other character onto one.
+  for (let i = 0; i < 9; i++) if ((value.charCodeAt(i) | 0x20) !== 'signature'.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Finds the signature header value per the scheme option. */
 function signatureHeaderOf(table: HeaderTable, scheme: VerifyOptions['scheme']): string {
   if (scheme !== 'signature') {
     const authorization = table.get('authorization');
-    if (authorization !== undefined && /^signature[ \t]/i.test(authorization)) return authorization;
+    if (authorization !== undefined && hasSignatureScheme(authorization)) return authorization;
     if (scheme === 'authorization') throw new MissingSignatureError('The request has no Authorization: Signature header');
   }
   const signature = table.get('signature');
@@ -251,8 +261,9 @@ function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResu
   const params = parseSignatureHeader(signatureHeaderOf(table, options.scheme ?? 'any'), options);
   const { keyId } = params;
 
-  for (const required of options.requiredHeaders ?? DEFAULT_REQUIRED_HEADERS) {
-    if (!params.headers.includes(required.toLowerCase())) throw new HeaderNotSignedError(required.toLowerCase(), { keyId });
+  const required = options.requiredHeaders;
+  for (const name of required === undefined ? DEFAULT_REQUIRED_HEADERS : Array.from(required, (h) => h.toLowerCase())) {
+    if (!params.headers.includes(name)) throw new HeaderNotSignedError(name, { keyId });
   }
   // A signed pseudo-header without its parameter is a missing header, as it is when signing.
   if (params.headers.includes('(created)') && params.created === undefined) throw new MissingHeaderError('(created)', { keyId });

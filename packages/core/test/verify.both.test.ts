@@ -41,6 +41,21 @@ test('no signature → ERR_SIGNATURE_MISSING; scheme selects the header', async 
   await expect(verify({ ...viaSignature, headers: { ...viaSignature.headers, authorization: 'Bearer t' } }, options())).resolves.toBeDefined();
 });
 
+test('the Authorization scheme is Signature in any case, followed by a space or a tab; anything else is not a signature', async () => {
+  const request = await signed();
+  const params = request.headers.authorization?.slice('Signature '.length) ?? '';
+  const withAuthorization = (value: string) => ({ ...request, headers: { ...request.headers, authorization: value } });
+  for (const scheme of ['Signature ', 'signature ', 'SIGNATURE ', 'sIgNaTuRe\t', 'Signature  ']) {
+    await expect(verify(withAuthorization(`${scheme}${params}`), options())).resolves.toMatchObject({ keyId: 'ak' });
+  }
+  for (const scheme of ['Signatur ', 'Signaturex ', 'Signature', 'Signature,', 'Signature\n', '\u0053ignaturE_', 'Sıgnature ']) {
+    expect(await codeOf(verify(withAuthorization(`${scheme}${params}`), options({ scheme: 'authorization' })))).toBe('ERR_SIGNATURE_MISSING');
+  }
+  // Explicit requirements are compared in lower case, like the signed names.
+  await expect(verify(request, options({ requiredHeaders: ['(REQUEST-TARGET)', 'Host', 'DATE'] }))).resolves.toBeDefined();
+  expect(await codeOf(verify(request, options({ requiredHeaders: ['Digest'] })))).toBe('ERR_HEADER_NOT_SIGNED');
+});
+
 test('required headers policy → ERR_HEADER_NOT_SIGNED with the header name', async () => {
   const request = await signed({ headers: ['(request-target)', 'host'] });
   await expect(verify(request, options())).rejects.toMatchObject({ code: 'ERR_HEADER_NOT_SIGNED', header: 'date', keyId: 'ak' });

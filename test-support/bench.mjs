@@ -2,6 +2,7 @@
 // that prints ratios from one run. Bounded iteration counts; loopback only.
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { listenOnLoopback } from './loopback.mjs';
 
 /**
  * A server on 127.0.0.1 that reads the body and answers 200 JSON (301 to path + "/" when the path has no
@@ -24,13 +25,8 @@ export async function startSinkServer() {
       res.end('{"ok":true}');
     });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve(undefined)); }),
-  };
+  const { origin, close } = await listenOnLoopback(server);
+  return { origin, close };
 }
 
 /**

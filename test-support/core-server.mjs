@@ -2,6 +2,7 @@
 // Shared by the adapter test suites and benches. `verify` is passed in by the caller (its own @httpsig/core
 // import), so this file needs nothing but Node.
 import { createServer } from 'node:http';
+import { listenOnLoopback } from './loopback.mjs';
 
 /**
  * Starts the server on 127.0.0.1 and an ephemeral port.
@@ -94,19 +95,6 @@ export async function startCoreServer(options) {
     });
   });
   server.keepAliveTimeout = 1000;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(undefined));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve(undefined));
-    }),
-  };
+  const { origin, port, close } = await listenOnLoopback(server);
+  return { origin, port, requests, close };
 }

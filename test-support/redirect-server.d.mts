@@ -1,4 +1,5 @@
 /** Types of the redirecting loopback test server (test-support/redirect-server.mjs). */
+import type { CoreServer, CoreServerOptions } from './core-server.d.mts';
 
 /** What the server recorded about one request, in arrival order. */
 export interface RedirectRecord {
@@ -30,3 +31,26 @@ export interface RedirectServer {
 export function selfSignedCertificate(): { key: string; cert: string };
 
 export function startRedirectServer(options: RedirectServerOptions): Promise<RedirectServer>;
+
+export interface CrossOriginServersOptions {
+  /** @httpsig/core's `verify`. */
+  verify: CoreServerOptions['verify'];
+  /** The one HMAC key `other` knows. */
+  keyId: string;
+  secret: string;
+}
+
+export interface CrossOriginServers {
+  /** The core-verifying server the redirects lead to. */
+  other: CoreServer;
+  /** http, answers 307 to the same target on `other`. */
+  origin: RedirectServer;
+  /** https (self-signed), answers 302 to the same target on `other`: an https -> http downgrade. */
+  tlsOrigin: RedirectServer;
+  /** Empties the three servers' request records. */
+  forget(): void;
+  close(): Promise<void>;
+}
+
+/** Starts `other`, `origin` and `tlsOrigin` for an adapter's cross-origin redirect tests. */
+export function startCrossOriginServers(options: CrossOriginServersOptions): Promise<CrossOriginServers>;

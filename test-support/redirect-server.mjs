@@ -1,13 +1,15 @@
 // A loopback server (http, or https with a throw-away self-signed certificate) that answers every request with a
 // redirect and records what it received. With it, the adapter tests redirect from one origin to another (another
-// loopback port is another origin) and check what the second origin sees. Needs only Node and, for https, the
-// `openssl` command.
+// loopback port is another origin) and check what the second origin sees; `startCrossOriginServers` sets up the
+// three servers those tests use. Needs only Node and, for https, the `openssl` command.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startCoreServer } from './core-server.mjs';
+import { listenOnLoopback } from './loopback.mjs';
 
 /**
  * Makes a self-signed certificate for 127.0.0.1 with `openssl` (valid one day, key and cert in PEM).
@@ -49,19 +51,30 @@ export async function startRedirectServer(options) {
   };
   const server = tls === undefined ? createServer(handler) : createHttpsServer({ key: tls.key, cert: tls.cert }, handler);
   server.keepAliveTimeout = 1000;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(undefined));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const { origin, port, close } = await listenOnLoopback(server, tls === undefined ? 'http' : 'https');
+  return { origin, port, requests, close };
+}
+
+/**
+ * The three servers of an adapter's cross-origin redirect tests. `other` is a core-verifying server that knows
+ * one HMAC key (digest checked when present). `origin` answers 307 to the same target on `other`. `tlsOrigin`
+ * is https and answers 302 to it (an https -> http downgrade).
+ *
+ * @param {import('./redirect-server.d.mts').CrossOriginServersOptions} options
+ * @returns {Promise<import('./redirect-server.d.mts').CrossOriginServers>}
+ */
+export async function startCrossOriginServers(options) {
+  const { verify, keyId, secret } = options;
+  const other = await startCoreServer({ verify, keys: { [keyId]: secret }, digest: 'if-present' });
+  const target = (url) => `${other.origin}${url}`;
+  const origin = await startRedirectServer({ status: 307, target });
+  const tlsOrigin = await startRedirectServer({ status: 302, target, tls: selfSignedCertificate() });
+  const all = [other, origin, tlsOrigin];
   return {
-    origin: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
-    port,
-    requests,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve(undefined));
-    }),
+    other,
+    origin,
+    tlsOrigin,
+    forget: () => { for (const server of all) server.requests.length = 0; },
+    close: async () => { await Promise.all(all.map((server) => server.close())); },
   };
 }

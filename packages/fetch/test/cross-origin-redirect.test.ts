@@ -3,10 +3,9 @@
 import { verify } from '@httpsig/core';
 import type { SigningOptions } from '@httpsig/core';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { startCoreServer } from '../../../test-support/core-server.mjs';
 import type { CoreServer } from '../../../test-support/core-server.mjs';
-import { selfSignedCertificate, startRedirectServer } from '../../../test-support/redirect-server.mjs';
-import type { RedirectServer } from '../../../test-support/redirect-server.mjs';
+import { startCrossOriginServers } from '../../../test-support/redirect-server.mjs';
+import type { CrossOriginServers, RedirectServer } from '../../../test-support/redirect-server.mjs';
 import { signedFetch } from '../src/index.js';
 import type { FetchLike } from '../src/index.js';
 
@@ -16,24 +15,20 @@ const SECRET = 'fetch-redirect-secret-0123456789abcdef';
 const base: SigningOptions = { keyId: KEY_ID, key: SECRET, algorithm: 'hmac-sha256', headers: ['(request-target)', 'accept', 'date'] };
 const init = { headers: { Accept: 'application/json' } };
 
+let servers: CrossOriginServers;
 let other: CoreServer;
 let origin: RedirectServer;
 let tlsOrigin: RedirectServer;
 let insecure: Agent;
 beforeAll(async () => {
-  other = await startCoreServer({ verify, keys: { [KEY_ID]: SECRET }, digest: 'if-present' });
-  origin = await startRedirectServer({ status: 307, target: (url) => `${other.origin}${url}` });
-  tlsOrigin = await startRedirectServer({ status: 302, target: (url) => `${other.origin}${url}`, tls: selfSignedCertificate() });
+  servers = await startCrossOriginServers({ verify, keyId: KEY_ID, secret: SECRET });
+  ({ other, origin, tlsOrigin } = servers);
   insecure = new Agent({ connect: { rejectUnauthorized: false } });
 });
 afterAll(async () => {
-  await Promise.all([other.close(), origin.close(), tlsOrigin.close(), insecure.close()]);
+  await Promise.all([servers.close(), insecure.close()]);
 });
-beforeEach(() => {
-  other.requests.length = 0;
-  origin.requests.length = 0;
-  tlsOrigin.requests.length = 0;
-});
+beforeEach(() => { servers.forget(); });
 
 const only = (server: { requests: Array<{ headers: Record<string, unknown> }> }) => {
   expect(server.requests).toHaveLength(1);

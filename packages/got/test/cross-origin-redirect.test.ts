@@ -3,10 +3,9 @@
 import { verify } from '@httpsig/core';
 import type { SigningOptions } from '@httpsig/core';
 import got from 'got';
-import { startCoreServer } from '../../../test-support/core-server.mjs';
 import type { CoreServer } from '../../../test-support/core-server.mjs';
-import { selfSignedCertificate, startRedirectServer } from '../../../test-support/redirect-server.mjs';
-import type { RedirectServer } from '../../../test-support/redirect-server.mjs';
+import { startCrossOriginServers } from '../../../test-support/redirect-server.mjs';
+import type { CrossOriginServers, RedirectServer } from '../../../test-support/redirect-server.mjs';
 import { httpSignature } from '../src/index.js';
 import type { GotSignatureOptions } from '../src/index.js';
 
@@ -15,22 +14,18 @@ const SECRET = 'got-redirect-secret-0123456789abcdef';
 // JumpServer's documented header set: no host, so a signature is valid at any origin for the same path.
 const base: SigningOptions = { keyId: KEY_ID, key: SECRET, algorithm: 'hmac-sha256', headers: ['(request-target)', 'accept', 'date'] };
 
+let servers: CrossOriginServers;
 let other: CoreServer;
 let origin: RedirectServer;
 let tlsOrigin: RedirectServer;
 beforeAll(async () => {
-  other = await startCoreServer({ verify, keys: { [KEY_ID]: SECRET }, digest: 'if-present' });
-  origin = await startRedirectServer({ status: 307, target: (url) => `${other.origin}${url}` });
-  tlsOrigin = await startRedirectServer({ status: 302, target: (url) => `${other.origin}${url}`, tls: selfSignedCertificate() });
+  servers = await startCrossOriginServers({ verify, keyId: KEY_ID, secret: SECRET });
+  ({ other, origin, tlsOrigin } = servers);
 });
 afterAll(async () => {
-  await Promise.all([other.close(), origin.close(), tlsOrigin.close()]);
+  await servers.close();
 });
-beforeEach(() => {
-  other.requests.length = 0;
-  origin.requests.length = 0;
-  tlsOrigin.requests.length = 0;
-});
+beforeEach(() => { servers.forget(); });
 
 const only = (server: { requests: Array<{ headers: Record<string, unknown> }> }) => {
   expect(server.requests).toHaveLength(1);

@@ -7,7 +7,7 @@ import { BodyTooLargeError } from '@httpsig/core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Readable } from 'node:stream';
 import { checkDeclaredLength, mayHaveBody } from './lib/node-body.js';
-import { nodeTarget } from './lib/node-message.js';
+import { nodeTarget, requestHeaderPairs } from './lib/node-message.js';
 import { bodyLimitOf, verifyMessage, withHooks } from './lib/verify-message.js';
 import { describeSignatureError } from './response.js';
 import type { ServerVerifyOptions, SignatureVerification } from './types.js';
@@ -64,8 +64,9 @@ export const fastifyPlugin: FastifyPluginAsync<ServerVerifyOptions> = async (fas
       request.signature = await withHooks(options, async () => {
         const { raw } = request;
         let body: Uint8Array = new Uint8Array(0);
+        const pairs = requestHeaderPairs(raw);
         // Over HTTP/2 a body needs no Content-Length: the payload is read unless there is certainly none.
-        if (mayHaveBody(raw)) {
+        if (mayHaveBody(raw.httpVersionMajor, pairs)) {
           checkDeclaredLength(raw.headers, limit);
           const bytes = await readPayload(payload, limit);
           body = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -74,7 +75,7 @@ export const fastifyPlugin: FastifyPluginAsync<ServerVerifyOptions> = async (fas
           // The payload was consumed: Fastify always gets a fresh stream of the same bytes (none for an empty body).
           replacement = Object.assign(Readable.from(bytes.length > 0 ? [bytes] : []), { receivedEncodedLength: bytes.length });
         }
-        const { url, headers } = nodeTarget(raw, raw.url ?? '/', options);
+        const { url, headers } = nodeTarget(raw, raw.url ?? '/', options, pairs);
         const scheme = (raw.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
         return verifyMessage({ method: raw.method ?? 'GET', url, headers, body, scheme }, options);
       });

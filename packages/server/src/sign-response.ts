@@ -6,7 +6,7 @@
 import { normalizeHeaders, sign } from '@httpsig/core';
 import type { BodyInput, Rfc9421SigningOptions, SignResult } from '@httpsig/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { rawHeaderPairs } from './lib/node-message.js';
+import { requestHeaderPairs } from './lib/node-message.js';
 
 /** How to sign a response: RFC 9421 signing options (the scheme is implied) and the body for `content-digest`. */
 export type ResponseSigningOptions = Omit<Rfc9421SigningOptions, 'scheme'> & {
@@ -48,7 +48,7 @@ export async function signNodeResponse(req: IncomingMessage, res: ServerResponse
   const url = typeof originalUrl === 'string' ? originalUrl : req.url ?? '/';
   const result = await sign({
     status: res.statusCode, headers,
-    request: { method: req.method ?? 'GET', url, headers: rawHeaderPairs(req.rawHeaders), scheme },
+    request: { method: req.method ?? 'GET', url, headers: requestHeaderPairs(req), scheme },
   }, { ...options, scheme: 'rfc9421', headers: options.headers ?? options.components ?? DEFAULT_RESPONSE_COMPONENTS });
   for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
   return result;

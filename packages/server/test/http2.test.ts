@@ -110,6 +110,22 @@ describe.each([
     expect(answer.json.code).toBe('ERR_DIGEST_MISSING');
   });
 
+  test('a signed host is the :authority (HTTP/2 sends no Host header)', async () => {
+    const authority = new URL(server.url).host;
+    const { headers } = await sign({ method: 'GET', url: '/who', headers: { host: authority } }, {
+      keyId: HMAC_KEY_ID, key: SECRET, algorithm: 'hmac-sha256', headers: ['(request-target)', 'host', 'date'],
+    });
+    const { host: _host, ...sent } = headers;
+    const answer = await h2Send(server.url, 'GET', '/who', sent);
+    expect(answer.status).toBe(200);
+    expect(answer.json.keyId).toBe(HMAC_KEY_ID);
+    const { headers: elsewhere } = await sign({ method: 'GET', url: '/who', headers: { host: 'other.example' } }, {
+      keyId: HMAC_KEY_ID, key: SECRET, algorithm: 'hmac-sha256', headers: ['(request-target)', 'host', 'date'],
+    });
+    const { host: _other, ...wrong } = elsewhere;
+    expect((await h2Send(server.url, 'GET', '/who', wrong)).json.code).toBe('ERR_SIGNATURE_MISMATCH');
+  });
+
   test('a body whose digest is signed verifies and still reaches the handler', async () => {
     const body = '{"to":"bob","amount":5}';
     const answer = await h2Send(server.url, 'POST', '/transfer?x=1', await signed('POST', '/transfer?x=1', body), body);

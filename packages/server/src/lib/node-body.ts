@@ -6,20 +6,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { BodyTooLargeError } from '@httpsig/core';
 
-const EMPTY = new Uint8Array(0);
-
 /**
  * Whether an HTTP/1.x request has a body at all (RFC 9112 §6.3: Transfer-Encoding, or a non-zero
- * Content-Length). Meaningless for HTTP/2 and later, where a body needs neither header: see {@link mayHaveBody}.
+ * Content-Length), from its raw header pairs (lower-case names). Meaningless for HTTP/2 and later, where a body
+ * needs neither header: see {@link mayHaveBody}.
  */
-export function announcesBody(headers: IncomingMessage['headers']): boolean {
-  if (headers['transfer-encoding'] !== undefined) return true;
-  const length = headers['content-length'];
-  return length !== undefined && length !== '0';
-}
-
-/** {@link announcesBody} over raw header pairs (lower-case names), without node's parsed `req.headers`. */
-export function pairsAnnounceBody(pairs: readonly (readonly [string, string])[]): boolean {
+export function announcesBody(pairs: readonly (readonly [string, string])[]): boolean {
   for (let index = 0; index < pairs.length; index++) {
     const [name, value] = pairs[index] as readonly [string, string];
     if (name === 'transfer-encoding' || (name === 'content-length' && value.trim() !== '0')) return true;
@@ -31,9 +23,11 @@ export function pairsAnnounceBody(pairs: readonly (readonly [string, string])[])
  * Whether the request may carry body bytes: always over HTTP/2 and later (DATA frames need no
  * Content-Length; RFC 9113 §8.1), else when the HTTP/1.x framing headers announce one. Fails closed:
  * false only when there is certainly no body.
+ * @param httpVersionMajor - `req.httpVersionMajor`.
+ * @param pairs - the request's raw header pairs, lower-case names.
  */
-export function mayHaveBody(req: Pick<IncomingMessage, 'headers' | 'httpVersionMajor'>): boolean {
-  return !(req.httpVersionMajor < 2) || announcesBody(req.headers);
+export function mayHaveBody(httpVersionMajor: number, pairs: readonly (readonly [string, string])[]): boolean {
+  return !(httpVersionMajor < 2) || announcesBody(pairs);
 }
 
 /** Whether an HTTP/2 stream was aborted or closed with an RST_STREAM error code (`Http2Stream#aborted`, `#rstCode`). */
@@ -66,11 +60,10 @@ export function checkDeclaredLength(headers: IncomingMessage['headers'], limit: 
  *
  * Over HTTP/2 (node:http2 compatibility API) `req.complete` only turns true once the stream is closed, so
  * the end of the data is the `'end'` of the underlying HTTP/2 stream instead: by then every byte has been
- * pushed into `req`, which is drained and put back the same way. A stream that ends without data (a GET)
- * resolves with no bytes.
+ * pushed into `req`, which is drained and put back the same way. A stream that ends without data resolves with
+ * no bytes. Call it only for a request that may have a body ({@link mayHaveBody}).
  */
 export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  if (!mayHaveBody(req)) return Promise.resolve(EMPTY);
   const saved = (req as { rawBody?: unknown }).rawBody;
   if (req.readableDidRead || req.readableEnded) {
     // Something read the body before verification; accept the bytes it kept (a body parser's `verify` hook).

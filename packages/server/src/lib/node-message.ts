@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ServerVerifyOptions, SignatureVerification } from '../types.js';
-import { pairsAnnounceBody, readNodeBody } from './node-body.js';
+import { mayHaveBody, readNodeBody } from './node-body.js';
 import { applyTrustedProxy } from './proxy.js';
 import { bodyLimitOf, verifyMessageEager, withHooks } from './verify-message.js';
 
@@ -18,11 +18,28 @@ export function rawHeaderPairs(rawHeaders: readonly string[]): [string, string][
 }
 
 /**
+ * The header pairs of a received request. Over HTTP/2 and later the authority comes as the `:authority`
+ * pseudo-header and `Host` is usually absent (RFC 9113 §8.3.1): it then stands as `host`, as HTTP/1.1 sends it,
+ * so a signed `host` (draft-cavage) or `@authority` (RFC 9421) verifies.
+ */
+export function requestHeaderPairs(req: Pick<IncomingMessage, 'rawHeaders' | 'httpVersionMajor'>): [string, string][] {
+  const pairs = rawHeaderPairs(req.rawHeaders);
+  if (req.httpVersionMajor < 2) return pairs;
+  let authority: string | undefined;
+  for (const [name, value] of pairs) {
+    if (name === 'host') return pairs;
+    if (name === ':authority') authority = value;
+  }
+  if (authority !== undefined) pairs.push(['host', authority]);
+  return pairs;
+}
+
+/**
  * The request target exactly as in the request line, and the headers, after trusted-proxy handling.
  * @param pairs - the header pairs of `req`, when already built.
  */
 export function nodeTarget(
-  req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions, pairs: [string, string][] = rawHeaderPairs(req.rawHeaders),
+  req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions, pairs: [string, string][] = requestHeaderPairs(req),
 ): { url: string; headers: [string, string][] } {
   return applyTrustedProxy(rawUrl, pairs, options.trustProxy, () => req.socket?.remoteAddress);
 }
@@ -41,9 +58,8 @@ export async function verifyIncoming(req: IncomingMessage, rawUrl: string, optio
  * lookup, no replay store and no hooks, gets its result in the same tick. Failures may be thrown.
  */
 export function verifyIncomingEager(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
-  const pairs = rawHeaderPairs(req.rawHeaders);
-  // Over HTTP/2 a body needs no framing header: it is read unless there is certainly none.
-  const hasBody = !(req.httpVersionMajor < 2) || pairsAnnounceBody(pairs);
+  const pairs = requestHeaderPairs(req);
+  const hasBody = mayHaveBody(req.httpVersionMajor, pairs);
   if (options.onError === undefined && options.onVerified === undefined) return verifyReceived(req, rawUrl, pairs, hasBody, options);
   return withHooks(options, () => verifyReceived(req, rawUrl, pairs, hasBody, options));
 }

@@ -17,16 +17,9 @@ import { signingStringFromTable } from './signing-string.js';
 import { signRfc9421 } from './rfc9421/sign.js';
 import type { Rfc9421Message } from './rfc9421/types.js';
 import type { CavageSignOptions, Rfc9421SignOptions, SignableRequest, SignOptions, SignResult } from './types.js';
+import { nowMilliseconds } from './lib/clock.js';
 
 export { DEFAULT_SIGNED_HEADERS } from './signing-plan.js';
-
-/** The signing clock in milliseconds; `now` must be a finite number or a valid Date. */
-function nowMs(now: Date | number | undefined): number {
-  if (now === undefined) return Date.now();
-  const ms: unknown = typeof now === 'number' ? now : now instanceof Date ? now.getTime() : Number.NaN;
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new RangeError('now must be a finite number of milliseconds or a valid Date');
-  return ms;
-}
 
 /**
  * Signs a request. Computes the body digest when asked, adds `Date` when it is signed but missing, builds the
@@ -110,11 +103,11 @@ function signNow(request: SignableRequest, options: CavageSignOptions): SignResu
   }
   // The clock is read only when a Date or `created` has to be made.
   if (names.includes('date') && !table.has('date')) {
-    added['date'] = formatHttpDate(nowMs(options.now));
+    added['date'] = formatHttpDate(nowMilliseconds(options.now));
     table.set('date', added['date']);
   }
   const created = options.created === true || (options.created === undefined && names.includes('(created)'))
-    ? Math.floor(nowMs(options.now) / 1000)
+    ? Math.floor(nowMilliseconds(options.now) / 1000)
     : options.created === false ? undefined : options.created;
   const { expires } = options;
   const times = (created === undefined ? '' : `,created=${unixSeconds('created', created)}`) +

@@ -2,13 +2,13 @@
  * Parsing and formatting the draft-cavage signature parameters, as carried by `Authorization: Signature …`
  * or a `Signature: …` header (draft-cavage-12 §2.1, §3.1, §4.1).
  *
- * The parser is a single left-to-right scan: linear in the input length, bounded by a size cap checked
- * before anything else.
+ * The parser is linear in the input length and bounded by a size cap checked before anything else: one regular
+ * expression pass for escapes and control characters, then one left-to-right scan.
  * @packageDocumentation
  */
 import { HeaderTooLargeError, MalformedSignatureError } from './errors.js';
 import { isBase64 } from './lib/bytes.js';
-import { BARE_VALUE, QUOTED_TEXT, TOKEN, charClass } from './lib/char-class.js';
+import { BARE_VALUE, QUOTED_TEXT, TOKEN, charClass, isNameAt } from './lib/char-class.js';
 import type { SignatureParameters, SignatureScheme, VerifyLimits } from './types.js';
 
 /** Default cap on a signature header's length, in characters. */
@@ -103,13 +103,6 @@ interface RawParameters {
 
 /** The parameters the draft defines, as found by {@link fieldAt}. */
 const enum Field { Other, KeyId, Algorithm, Headers, Signature, Created, Expires }
-
-/** Whether the token at `start` is `lower` (lower-case letters only) in any ASCII case. */
-function isNameAt(value: string, start: number, lower: string): boolean {
-  // Setting bit 0x20 lower-cases an ASCII letter; no other token character becomes a lower-case letter.
-  for (let k = 0; k < lower.length; k++) if ((value.charCodeAt(start + k) | 0x20) !== lower.charCodeAt(k)) return false;
-  return true;
-}
 
 /** Which draft parameter the token `value[start, end)` names, compared case-insensitively without copying it. */
 function fieldAt(value: string, start: number, end: number): Field {

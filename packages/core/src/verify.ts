@@ -12,6 +12,9 @@ import {
 } from './errors.js';
 import { headerTable, type HeaderTable } from './headers.js';
 import { parseHttpDate } from './http-date.js';
+import { isNameAt } from './lib/char-class.js';
+import { nowMilliseconds } from './lib/clock.js';
+import { isPromiseLike } from './lib/promise-like.js';
 import { assertKeyInput, assertUsableSecret, importAsymmetricKey, looksLikeSecret } from './keys.js';
 import type { AsymmetricKey } from './runtime/backend.js';
 import { bodyBytes, constantTimeEqualText } from './lib/bytes.js';
@@ -31,9 +34,7 @@ function hasSignatureScheme(value: string): boolean {
   if (value.length < 10) return false;
   const after = value.charCodeAt(9);
   if (after !== 32 && after !== 9) return false;
-  // Setting bit 0x20 lower-cases an ASCII letter and maps no other character onto one.
-  for (let i = 0; i < 9; i++) if ((value.charCodeAt(i) | 0x20) !== 'signature'.charCodeAt(i)) return false;
-  return true;
+  return isNameAt(value, 0, 'signature');
 }
 
 /** Finds the signature header value per the scheme option. */
@@ -54,20 +55,17 @@ interface SignedTimes {
   expires: number | undefined;
 }
 
-/** Keeps `created`/`expires` only when `(created)`/`(expires)` is in the signed headers (an unsigned one is attacker-controlled). */
+/**
+ * Keeps `created`/`expires` only when `(created)`/`(expires)` is in the signed headers (an unsigned one is
+ * attacker-controlled). A signed pseudo-header without its parameter is a missing header, as it is when signing.
+ */
 function signedTimes(params: SignatureParameters): SignedTimes {
-  return {
-    created: params.headers.includes('(created)') ? params.created : undefined,
-    expires: params.headers.includes('(expires)') ? params.expires : undefined,
-  };
-}
-
-/** The verification clock in milliseconds; `now` must be a finite number or a valid Date. */
-function clockMs(now: VerifyOptions['now']): number {
-  if (now === undefined) return Date.now();
-  const ms: unknown = typeof now === 'number' ? now : now instanceof Date ? now.getTime() : Number.NaN;
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new RangeError('now must be a finite number of milliseconds or a valid Date');
-  return ms;
+  const { keyId } = params;
+  const createdSigned = params.headers.includes('(created)');
+  const expiresSigned = params.headers.includes('(expires)');
+  if (createdSigned && params.created === undefined) throw new MissingHeaderError('(created)', { keyId });
+  if (expiresSigned && params.expires === undefined) throw new MissingHeaderError('(expires)', { keyId });
+  return { created: createdSigned ? params.created : undefined, expires: expiresSigned ? params.expires : undefined };
 }
 
 /** The allowed clock difference in seconds; `clockSkew` must be a finite number >= 0. */
@@ -255,7 +253,7 @@ function verifyCavage(request: SignableRequest, options: VerifyOptions): Promise
 
 function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResult | Promise<VerifyResult> {
   if (typeof options?.keyLookup !== 'function') throw new TypeError('verify needs a keyLookup function');
-  const nowMs = clockMs(options.now);
+  const nowMs = nowMilliseconds(options.now);
   const skew = clockSkewOf(options.clockSkew);
   const table = headerTable(request.headers);
   const params = parseSignatureHeader(signatureHeaderOf(table, options.scheme ?? 'any'), options);
@@ -265,9 +263,6 @@ function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResu
   for (const name of required === undefined ? DEFAULT_REQUIRED_HEADERS : Array.from(required, (h) => h.toLowerCase())) {
     if (!params.headers.includes(name)) throw new HeaderNotSignedError(name, { keyId });
   }
-  // A signed pseudo-header without its parameter is a missing header, as it is when signing.
-  if (params.headers.includes('(created)') && params.created === undefined) throw new MissingHeaderError('(created)', { keyId });
-  if (params.headers.includes('(expires)') && params.expires === undefined) throw new MissingHeaderError('(expires)', { keyId });
   const times = signedTimes(params);
   checkTimes(params, times, table, nowMs / 1000, skew);
 
@@ -313,10 +308,6 @@ function receivedSigningString(request: SignableRequest, table: HeaderTable, nam
     if (error instanceof TypeError) throw new MalformedSignatureError('The request target cannot be used in a signing string', { keyId });
     throw error;
   }
-}
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** Recomputes every signed digest header over the received body; a non-empty body needs one. */

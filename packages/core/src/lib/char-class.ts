@@ -36,3 +36,10 @@ for (let c = 0; c < 128; c++) ASCII_CLASSES[c] = classify(c);
 export function charClass(c: number): number {
   return c < 128 ? ASCII_CLASSES[c] as number : QUOTED_TEXT;
 }
+
+/** Whether the text at `start` is `lower` (lower-case letters only) in any ASCII case. */
+export function isNameAt(value: string, start: number, lower: string): boolean {
+  // Setting bit 0x20 lower-cases an ASCII letter; no other character becomes a lower-case letter.
+  for (let k = 0; k < lower.length; k++) if ((value.charCodeAt(start + k) | 0x20) !== lower.charCodeAt(k)) return false;
+  return true;
+}

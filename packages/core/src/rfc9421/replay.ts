@@ -51,8 +51,8 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
   const clock = options.now ?? Date.now;
   const entries = new Map<string, number>();
-  // No entry expires before this (Unix seconds): a full store skips the sweep until then, so refusing while
-  // full costs O(1) and each sweep frees at least one entry.
+  // No entry expires before this (Unix seconds, a lower bound): a full store skips the sweep until then, so
+  // refusing while full costs O(1) between sweeps.
   let earliestExpiry = Number.POSITIVE_INFINITY;
   return {
     checkAndStore(key: string, expiresAtSeconds: number): boolean {

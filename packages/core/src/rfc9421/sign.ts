@@ -10,7 +10,7 @@ import { hasQuery, isResponseView, messageView } from './message.js';
 import { addSignature } from './dictionaries.js';
 import { buildParameters, serializeSignatureParams } from './parameters.js';
 import { signatureBaseOf } from './signature-base.js';
-import { nowMilliseconds } from './clock.js';
+import { nowMilliseconds } from '../lib/clock.js';
 import type { Rfc9421Message, SignRfc9421Options, SignRfc9421Result } from './types.js';
 
 /**

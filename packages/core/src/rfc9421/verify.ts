@@ -16,13 +16,9 @@ import {
 } from './dictionaries.js';
 import { checkCoverage, checkTimes, compilePolicy, type CompiledPolicy } from './policy.js';
 import { signatureBaseOf } from './signature-base.js';
-import { nowMilliseconds } from './clock.js';
+import { nowMilliseconds } from '../lib/clock.js';
+import { isPromiseLike } from '../lib/promise-like.js';
 import type { Rfc9421Algorithm, Rfc9421Message, Rfc9421VerificationKey, VerifyRfc9421Options, VerifyRfc9421Result } from './types.js';
-
-/** Whether a key lookup answered with a promise or any other thenable (awaited) rather than the entry itself. */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
 
 /** Picks the signature: the labelled one, or the first that meets the policy (RFC 9421 §3.2, §4.3). */
 function select(fields: SignatureFields, options: VerifyRfc9421Options, policy: CompiledPolicy, limits: DictionaryLimits): ParsedSignature {
@@ -129,7 +125,7 @@ export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9
   const acceptableUntil = checkTimes(signature, options, nowSeconds);
 
   const found: unknown = options.keyLookup(keyId, parameters);
-  const entry = (isThenable(found) ? await found : found) as Rfc9421VerificationKey | null | undefined;
+  const entry = (isPromiseLike(found) ? await found : found) as Rfc9421VerificationKey | null | undefined;
   if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
   const algorithm = chooseAlgorithm(signature, entry);
 

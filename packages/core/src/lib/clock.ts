@@ -1,5 +1,5 @@
 /**
- * The `now` option of `signRfc9421` and `verifyRfc9421`, validated. Internal.
+ * The `now` option of sign and verify (both schemes), validated. Internal.
  * @packageDocumentation
  */
 

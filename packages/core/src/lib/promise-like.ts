@@ -1,0 +1,7 @@
+/** Telling a key lookup's promise (or any thenable) from the entry itself. Internal: not exported from the package. */
+
+/** Whether a value is a promise or any other thenable, to be awaited rather than used as it is. */
+export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null &&
+    typeof (value as { then?: unknown }).then === 'function';
+}

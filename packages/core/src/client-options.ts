@@ -60,5 +60,6 @@ export function splitClientOptions(options: SigningOptions & ClientOptions): {
  */
 export function mayRedirectCarrySignature(from: URL, to: URL, signCrossOrigin: boolean): boolean {
   if (from.protocol === 'https:' && to.protocol !== 'https:') return false;
-  return to.origin === from.origin || signCrossOrigin;
+  // Two URLs with an opaque origin (`"null"`, e.g. a non-HTTP scheme) are never the same origin.
+  return (to.origin !== 'null' && to.origin === from.origin) || signCrossOrigin;
 }

@@ -9,7 +9,7 @@ import { createDigestHeader } from './digest.js';
 import { AlgorithmNotAllowedError, InvalidKeyError } from './errors.js';
 import { headerTable } from './headers.js';
 import { formatHttpDate } from './http-date.js';
-import { assertKeyInput, importAsymmetricKey, looksLikeSecret } from './keys.js';
+import { assertKeyInput, assertUsableSecret, importAsymmetricKey, looksLikeSecret } from './keys.js';
 import type { AsymmetricKey } from './runtime/backend.js';
 import { quoteParameter } from './signature-header.js';
 import { signingPlan } from './signing-plan.js';
@@ -139,7 +139,7 @@ function signString(data: string, options: CavageSignOptions): string | Promise<
     if (typeof key !== 'string' && !(key instanceof Uint8Array)) {
       throw new AlgorithmNotAllowedError('An HMAC algorithm needs a secret (string or bytes)', { keyId });
     }
-    if (key.length === 0) throw new InvalidKeyError('An HMAC secret cannot be empty', { keyId });
+    assertUsableSecret(key, keyId);
     const primitive = primitiveFor(algorithm, { type: 'secret' }) as { type: 'hmac'; hash: 'SHA-1' | 'SHA-256' | 'SHA-512' };
     return backend.hmacBase64(primitive.hash, key, data);
   }

@@ -222,6 +222,11 @@ function quotedWithCare(value: string, start: number, i: number): { text: string
     if (c === Ch.Quote) break;
     if (c === Ch.Backslash) {
       if (i + 1 >= n) throw new MalformedSignatureError('A quoted parameter value is not terminated');
+      // A quoted-pair escapes a visible character, space or tab (RFC 9110 §5.6.4), never a control character.
+      const escaped = value.charCodeAt(i + 1);
+      if ((charClass(escaped) & QUOTED_TEXT) === 0 && escaped !== Ch.Quote && escaped !== Ch.Backslash) {
+        throw new MalformedSignatureError('A parameter value contains a control character');
+      }
       out += value.slice(start, i);
       start = i + 1;
       i += 2;

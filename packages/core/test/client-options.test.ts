@@ -18,4 +18,7 @@ test('a redirect carries a signature to the same origin only, unless asked; neve
   expect(mayRedirectCarrySignature(u('https://a.example/x'), u('https://b.example/x'), true)).toBe(true);
   expect(mayRedirectCarrySignature(u('https://a.example/x'), u('http://a.example/x'), true)).toBe(false);
   expect(mayRedirectCarrySignature(u('http://a.example/x'), u('https://a.example/x'), false)).toBe(false);
+  // Opaque origins ("null") are never the same origin as anything, themselves included.
+  expect(mayRedirectCarrySignature(u('foo://a/x'), u('foo://b/y'), false)).toBe(false);
+  expect(mayRedirectCarrySignature(u('data:text/plain,a'), u('data:text/plain,a'), false)).toBe(false);
 });

@@ -45,6 +45,8 @@ describe('parseSignatureHeader', () => {
     ['non-integer created', 'keyId="a",created="1.5",signature="c2ln"'],
     ['control character in a value', 'keyId="a\u0001",signature="c2ln"'],
     ['lone backslash at the end', 'keyId="a\\'],
+    ['escaped control character', 'keyId="a\\\nb",signature="c2ln"'],
+    ['escaped DEL', 'keyId="a\\\u007f",signature="c2ln"'],
   ])('%s → ERR_MALFORMED_SIGNATURE', (_label, value) => {
     expect(code(() => parseSignatureHeader(value))).toBe('ERR_MALFORMED_SIGNATURE');
   });

@@ -1,7 +1,7 @@
 // Security-review findings on the draft-cavage path, each pinned by a test (both backends).
 import crypto from 'node:crypto';
 import {
-  buildSigningString, isHttpSignatureError, requestTarget, sign, verify, type SignableRequest, type VerifyOptions,
+  buildSigningString, formatSignatureHeader, isHttpSignatureError, requestTarget, sign, verify, type SignableRequest, type VerifyOptions,
 } from '../src/index.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
@@ -80,10 +80,22 @@ describe('HMAC secrets', () => {
   test('a PEM string is never used as an HMAC secret by verify', async () => {
     // The attacker knows the public key, so an HMAC keyed with its PEM text is forgeable.
     const request = { method: 'GET', url: '/a', headers: { host: 'h', date: 'Sun, 22 Nov 2026 10:00:00 GMT' } };
-    const forged = await sign(request, { keyId: 'k', key: publicPem, algorithm: 'hmac-sha256', now });
-    const received = { ...request, headers: { ...request.headers, ...forged.headers } };
+    // sign refuses such a key (below), so the forger computes the HMAC by hand.
+    const names = ['(request-target)', 'host', 'date'];
+    const mac = crypto.createHmac('sha256', publicPem).update(buildSigningString(request, names)).digest('base64');
+    const authorization = formatSignatureHeader({ keyId: 'k', algorithm: 'hmac-sha256', headers: names, signature: mac });
+    const received = { ...request, headers: { ...request.headers, authorization } };
     for (const algorithms of [['hmac-sha256', 'hs2019'], ['hmac-sha256']] as const) {
       const error = await verify(received, { keyLookup: () => ({ key: publicPem, algorithms: [...algorithms] }), now }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ERR_INVALID_KEY' });
+      expect(String((error as Error).message)).not.toContain('BEGIN');
+    }
+  });
+
+  test('a PEM string is never used as an HMAC secret by sign either', async () => {
+    const request = { method: 'GET', url: '/a', headers: { host: 'h' } };
+    for (const algorithm of ['hmac-sha256', 'hmac-sha512'] as const) {
+      const error = await sign(request, { keyId: 'k', key: publicPem, algorithm, now }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ERR_INVALID_KEY' });
       expect(String((error as Error).message)).not.toContain('BEGIN');
     }

@@ -53,7 +53,7 @@ export type ReferenceParse =
 
 const REF_TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
 const REF_SPACE = /[ \t]*/y;
-const REF_QUOTED = /"((?:[^"\\\u0000-\u0008\u000a-\u001f\u007f]|\\[\s\S])*)"/y;
+const REF_QUOTED = /"((?:[^"\\\u0000-\u0008\u000a-\u001f\u007f]|\\[^\u0000-\u0008\u000a-\u001f\u007f])*)"/y;
 const REF_BARE = /[!#$%&'*+\-.^_`|~0-9A-Za-z/=]+/y;
 
 /** Runs a sticky expression at `at`; the match or null. */

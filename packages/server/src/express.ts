@@ -29,9 +29,11 @@ export type ExpressMiddleware = (
 /**
  * Express middleware that verifies every request: on success it sets `req.signature` to the verify result
  * and calls `next()`; on a signature failure it answers 401 (413/500/503 for the codes that call for them)
- * with a JSON body `{ code, message }` and `WWW-Authenticate: Signature realm="…",headers="…"`.
+ * with a JSON body `{ code, message }` and a challenge: `WWW-Authenticate: Signature realm="…",headers="…"`
+ * for draft-cavage, `Accept-Signature` as well for RFC 9421.
  *
- * `(request-target)` comes from `req.originalUrl` (the request line as received, also under a mounted router).
+ * The request target (`(request-target)`, or RFC 9421 `@path`/`@query`) comes from `req.originalUrl` (the request
+ * line as received, also under a mounted router).
  *
  * Body capture: mount it **before** your body parsers. It reads the raw body (up to `maxBodySize`) for the
  * digest check and puts the bytes back into the request stream, so `express.json()` and friends parse it as

@@ -47,10 +47,11 @@ export function signatureErrorStatus(code: ServerErrorCode): number {
 /**
  * Describes the answer to a signature error. The body carries the stable code and the error's fixed
  * message (never a secret, key or signature); a 401 carries the challenge
- * `WWW-Authenticate: Signature realm="…",headers="…"` (draft-cavage-12 §3.1.1).
+ * `WWW-Authenticate: Signature realm="…",headers="…"` (draft-cavage-12 §3.1.1); when `scheme` is `'rfc9421'`,
+ * `WWW-Authenticate: Signature realm="…"` and `Accept-Signature` naming the required components (RFC 9421 §5.1).
  *
  * @param error - a signature error from a verification.
- * @param options - realm and required headers for the challenge.
+ * @param options - realm, required headers (or RFC 9421 components) and scheme for the challenge.
  * @returns status, headers and JSON body.
  * @example
  * ```ts

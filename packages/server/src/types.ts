@@ -90,8 +90,9 @@ export interface ServerOptions {
 }
 
 /**
- * Options of every server entry point: core's verify options (key lookup, required headers, clock skew,
- * scheme, limits) plus body capture, proxy handling, replay protection, hooks and the challenge realm.
+ * Draft-cavage verification on the server: core's verify options (key lookup, required headers, clock skew,
+ * where the signature is, limits) plus body capture, proxy handling, replay protection, hooks and the
+ * challenge realm.
  */
 export interface CavageServerVerifyOptions extends Omit<VerifyOptions, 'body'>, ServerOptions {}
 

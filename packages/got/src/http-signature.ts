@@ -90,7 +90,15 @@ export function httpSignature(options: GotSignatureOptions): GotSignatureExtensi
       beforeRedirect: [
         async (updatedOptions: GotRequestOptions, response: GotRedirectResponse): Promise<void> => {
           const to = updatedOptions.url === undefined ? undefined : new URL(String(updatedOptions.url));
-          if (to === undefined || !mayRedirectCarrySignature(new URL(response.url), to, signCrossOriginRedirects)) {
+          const from = new URL(response.url);
+          if (to === undefined || (from.protocol === 'https:' && to.protocol !== 'https:')) {
+            // got drops credentials only when the host or port changes; an https -> http downgrade to the same
+            // host and port must not carry them in plain text either.
+            delete updatedOptions.headers['cookie'];
+            if (updatedOptions.username !== undefined && updatedOptions.username !== '') updatedOptions.username = '';
+            if (updatedOptions.password !== undefined && updatedOptions.password !== '') updatedOptions.password = '';
+          }
+          if (to === undefined || !mayRedirectCarrySignature(from, to, signCrossOriginRedirects)) {
             if (updatedOptions.context === undefined) updatedOptions.context = {};
             (updatedOptions.context as Record<symbol, unknown>)[UNSIGNED] = true;
           }

@@ -28,6 +28,10 @@ export interface GotRequestOptions {
   body?: unknown;
   /** got's per-request context, copied to redirect hops and retries; marks a chain that is no longer signed. */
   context?: object | undefined;
+  /** Basic-auth user name (got sends it as `Authorization: Basic`). */
+  username?: string | undefined;
+  /** Basic-auth password. */
+  password?: string | undefined;
 }
 
 /** The parts of got's response to a redirect that `beforeRedirect` reads. */

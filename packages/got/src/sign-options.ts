@@ -19,8 +19,8 @@ import type { GotRequestOptions } from './options.js';
  * @param signing - the signing options.
  * @param maxBodyBytes - the limit for stream bodies.
  * @returns the `Date` value this call added, if it added one.
- * @throws MissingHeaderError (`ERR_MISSING_HEADER`) when a header to sign is absent; RangeError for a stream
- *   body over the limit; other core errors for a bad key or options.
+ * @throws MissingHeaderError (`ERR_MISSING_HEADER`) when a header to sign is absent; `BodyTooLargeError`
+ *   (`ERR_BODY_TOO_LARGE`) for a stream body over the limit; other core errors for a bad key or options.
  */
 export async function signGotOptions(
   options: GotRequestOptions,

@@ -3,8 +3,12 @@
 import { verify } from '@httpsig/core';
 import type { SigningOptions } from '@httpsig/core';
 import got from 'got';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { CoreServer } from '../../../test-support/core-server.mjs';
-import { startCrossOriginServers } from '../../../test-support/redirect-server.mjs';
+import { selfSignedCertificate, startCrossOriginServers } from '../../../test-support/redirect-server.mjs';
 import type { CrossOriginServers, RedirectServer } from '../../../test-support/redirect-server.mjs';
 import { httpSignature } from '../src/index.js';
 import type { GotSignatureOptions } from '../src/index.js';
@@ -79,6 +83,44 @@ describe('httpSignature and redirects to another origin', () => {
     expect(String(only(tlsOrigin).headers['authorization'])).toMatch(/^Signature /);
     expect(only(other).headers['authorization']).toBeUndefined();
     expect(res.statusCode).toBe(401);
+  });
+
+  test('an https -> http downgrade on the same host and port carries no basic credentials or cookie', async () => {
+    // One port speaking TLS and plain HTTP (told apart by the first byte), so only the scheme changes: got
+    // itself drops credentials only when the host or port changes.
+    const received: Array<Record<string, unknown>> = [];
+    let port = 0;
+    const plain = http.createServer((req, res) => { received.push({ ...req.headers }); res.end('plain'); });
+    const secure = https.createServer(selfSignedCertificate(), (req, res) => {
+      received.push({ ...req.headers });
+      res.writeHead(302, { location: `http://127.0.0.1:${port}/down`, 'content-length': 0 }).end();
+    });
+    const sockets = new Set<net.Socket>();
+    const front = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.once('readable', () => {
+        const first = socket.read(1) as Buffer | null;
+        if (first === null) { socket.destroy(); return; }
+        socket.unshift(first);
+        (first[0] === 0x16 ? secure : plain).emit('connection', socket);
+      });
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    port = (front.address() as AddressInfo).port;
+    try {
+      const res = await client({ ...base, scheme: 'signature', signCrossOriginRedirects: true })
+        .get(`https://127.0.0.1:${port}/up`, { username: 'u', password: 'p', headers: { cookie: 'sid=secret' } });
+      expect(res.body).toBe('plain');
+      expect(received).toHaveLength(2);
+      expect(received[0]).toMatchObject({ authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, cookie: 'sid=secret' });
+      expect(received[0]?.['signature']).toBeDefined();
+      expect(received[1]?.['authorization']).toBeUndefined();
+      expect(received[1]?.['cookie']).toBeUndefined();
+      expect(received[1]?.['signature']).toBeUndefined();
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
+    }
   });
 
   test('an invalid signCrossOriginRedirects is refused up front', () => {

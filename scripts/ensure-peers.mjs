@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The test suite runs real peers: Python httpsig (the code JumpServer runs, Debian python3-httpsig) with
-// python3-requests, redis-server for shared replay protection, and Chromium for the browser tests. This installs them from Debian's
+// python3-requests, redis-server for shared replay protection, Chromium for the browser tests, and curl and openssl
+// (the CLI's curl output and the self-signed https test servers). This installs them from Debian's
 // packages when it can (root with apt-get, as on CI), and otherwise says exactly what is missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -30,6 +30,7 @@ export interface RedirectServer {
 /** A throw-away self-signed certificate for 127.0.0.1, made with `openssl`. */
 export function selfSignedCertificate(): { key: string; cert: string };
 
+/** Starts a server that answers every request with a redirect, on 127.0.0.1 and an ephemeral port. */
 export function startRedirectServer(options: RedirectServerOptions): Promise<RedirectServer>;
 
 export interface CrossOriginServersOptions {

@@ -1,5 +1,5 @@
 /**
- * Signs one axios hop with core `sign`: `(request-target)` from the final URL's path and query, `Host` as
+ * Signs one axios hop with core `signOutgoing`: `(request-target)` from the final URL's path and query, `Host` as
  * Node sends it (`URL.host`: the port only when it is not the default) unless the config sets one, and the
  * digest over the exact body bytes.
  *

@@ -23,8 +23,8 @@ import { createSigningAdapter } from './signing-adapter.js';
  * @returns a function that detaches the interceptor.
  * @throws RangeError when `maxBodyBytes` is invalid; TypeError when `signCrossOriginRedirects` is not a
  *   boolean. Requests then reject with `MissingHeaderError`
- *   (`ERR_MISSING_HEADER`) before anything is sent when a header to sign is absent, with `RangeError` for a
- *   stream body over the limit, and with axios's usual `AxiosError` for HTTP errors such as 401.
+ *   (`ERR_MISSING_HEADER`) before anything is sent when a header to sign is absent, with `BodyTooLargeError`
+ *   (`ERR_BODY_TOO_LARGE`) for a stream body over the limit, and with axios's usual `AxiosError` for HTTP errors such as 401.
  * @example
  * ```ts
  * import axios from 'axios'

@@ -168,7 +168,7 @@ export function emulatorScriptPath(): string {
  * ```
  */
 export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const python = options.python ?? process.env['HTTPSIG_PYTHON'] ?? '/usr/bin/python3';
+  const python = options.python ?? (process.env['HTTPSIG_PYTHON'] || '/usr/bin/python3');
   const args = [options.script ?? emulatorScriptPath(), '--port', String(options.port ?? 0)];
   for (const key of options.accessKeys ?? []) {
     args.push('--access-key', `${key.keyId}:${key.secret}${key.user === undefined ? '' : `:${key.user}`}`);

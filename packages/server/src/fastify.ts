@@ -75,8 +75,7 @@ export const fastifyPlugin: FastifyPluginAsync<ServerVerifyOptions> = async (fas
           // The payload was consumed: Fastify always gets a fresh stream of the same bytes (none for an empty body).
           replacement = Object.assign(Readable.from(bytes.length > 0 ? [bytes] : []), { receivedEncodedLength: bytes.length });
         }
-        const { url, headers } = nodeTarget(raw, raw.url ?? '/', options, pairs);
-        const scheme = (raw.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
+        const { url, headers, scheme } = nodeTarget(raw, raw.url ?? '/', options.trustProxy, pairs);
         return verifyMessage({ method: raw.method ?? 'GET', url, headers, body, scheme }, options);
       });
     } catch (error) {

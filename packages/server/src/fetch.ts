@@ -82,7 +82,9 @@ export function verifyFetchRequest(request: Request, options: FetchVerifyOptions
     const pairs: [string, string][] = [];
     request.headers.forEach((value, name) => { pairs.push([name.toLowerCase(), value]); });
     if (!pairs.some(([name]) => name === 'host')) pairs.push(['host', new URL(request.url).host]);
-    const { url, headers } = applyTrustedProxy(targetOf(request.url), pairs, options.trustProxy, () => options.remoteAddress);
-    return verifyMessage({ method: request.method, url, headers, body, scheme: new URL(request.url).protocol.replace(':', '') }, options);
+    const { url, headers, scheme } = applyTrustedProxy(
+      targetOf(request.url), pairs, new URL(request.url).protocol.replace(':', ''), options.trustProxy, () => options.remoteAddress,
+    );
+    return verifyMessage({ method: request.method, url, headers, body, scheme }, options);
   });
 }

@@ -9,7 +9,9 @@ export { verifyNodeRequest } from './node.js';
 export { expressMiddleware, type ExpressMiddleware } from './express.js';
 export { fastifyPlugin } from './fastify.js';
 export { verifyFetchRequest, type FetchVerifyOptions, type PeerAddress } from './fetch.js';
-export { signNodeResponse, signFetchResponse, DEFAULT_RESPONSE_COMPONENTS, type ResponseSigningOptions } from './sign-response.js';
+export {
+  signNodeResponse, signFetchResponse, DEFAULT_RESPONSE_COMPONENTS, type ResponseSigningOptions, type NodeResponseSigningOptions,
+} from './sign-response.js';
 export {
   describeSignatureError, signatureErrorResponse, sendSignatureError, signatureErrorStatus,
   type SignatureFailure, type ChallengeOptions,

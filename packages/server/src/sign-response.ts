@@ -6,12 +6,22 @@
 import { normalizeHeaders, sign } from '@httpsig/core';
 import type { BodyInput, Rfc9421SigningOptions, SignResult } from '@httpsig/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestHeaderPairs } from './lib/node-message.js';
+import { nodeTarget } from './lib/node-message.js';
+import type { TrustProxyOptions } from './types.js';
 
 /** How to sign a response: RFC 9421 signing options (the scheme is implied) and the body for `content-digest`. */
 export type ResponseSigningOptions = Omit<Rfc9421SigningOptions, 'scheme'> & {
   /** The exact response body, when `digest` is set (a `content-digest` is made and covered). */
   body?: BodyInput | undefined;
+};
+
+/** {@link ResponseSigningOptions} for a node:http response, with the reverse-proxy handling of verification. */
+export type NodeResponseSigningOptions = ResponseSigningOptions & {
+  /**
+   * Behind a trusted proxy, the `;req` components read the request target, host and scheme the client sent
+   * (as verification does with the same option). Off unless given.
+   */
+  trustProxy?: TrustProxyOptions | undefined;
 };
 
 /** The components signed when none are named: the status and content type, bound to the request's method and path. */
@@ -24,7 +34,8 @@ export const DEFAULT_RESPONSE_COMPONENTS: readonly string[] = ['@status', 'conte
  * @param req - the request being answered (for `;req` components); its target is `req.originalUrl` when that
  *   is a string (Express, also under a mounted router), else `req.url`.
  * @param res - the response, headers not yet sent.
- * @param options - key, algorithm, keyId, components (default {@link DEFAULT_RESPONSE_COMPONENTS}), digest + body.
+ * @param options - key, algorithm, keyId, components (default {@link DEFAULT_RESPONSE_COMPONENTS}), digest + body,
+ *   and `trustProxy` behind a reverse proxy.
  * @returns what core `sign` returned (the headers set, and the signature base).
  * @throws Error when the headers were already sent; core's typed errors for a bad key or a missing component.
  * @example
@@ -35,21 +46,21 @@ export const DEFAULT_RESPONSE_COMPONENTS: readonly string[] = ['@status', 'conte
  * res.end(body)
  * ```
  */
-export async function signNodeResponse(req: IncomingMessage, res: ServerResponse, options: ResponseSigningOptions): Promise<SignResult> {
+export async function signNodeResponse(req: IncomingMessage, res: ServerResponse, options: NodeResponseSigningOptions): Promise<SignResult> {
   if (res.headersSent) throw new Error('The response headers were already sent');
   const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(res.getHeaders())) {
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.push([name, String(v)]);
   }
-  const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
   // Express routers rewrite `req.url` relative to their mount path; `originalUrl` is the request line as sent.
   const originalUrl = (req as { originalUrl?: unknown }).originalUrl;
-  const url = typeof originalUrl === 'string' ? originalUrl : req.url ?? '/';
+  const { trustProxy, ...signing } = options;
+  const request = nodeTarget(req, typeof originalUrl === 'string' ? originalUrl : req.url ?? '/', trustProxy);
   const result = await sign({
     status: res.statusCode, headers,
-    request: { method: req.method ?? 'GET', url, headers: requestHeaderPairs(req), scheme },
-  }, { ...options, scheme: 'rfc9421', headers: options.headers ?? options.components ?? DEFAULT_RESPONSE_COMPONENTS });
+    request: { method: req.method ?? 'GET', ...request },
+  }, { ...signing, scheme: 'rfc9421', headers: signing.headers ?? signing.components ?? DEFAULT_RESPONSE_COMPONENTS });
   for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
   return result;
 }

@@ -43,6 +43,13 @@ export interface TrustProxyOptions {
    * comma-separated entry (the one your proxy appended) replaces `host` for verification.
    */
   forwardedHostHeader?: string | undefined;
+  /**
+   * The header in which a TLS-terminating proxy passes the scheme the client used, e.g. `'x-forwarded-proto'`.
+   * Its last comma-separated entry (the one your proxy appended), when it is `http` or `https` (any case),
+   * replaces the scheme of the connection for RFC 9421 `@scheme` and `@target-uri`; any other value is ignored.
+   * Draft-cavage signs no scheme and never reads it.
+   */
+  forwardedProtoHeader?: string | undefined;
 }
 
 /** What `onVerified` receives: identifiers only, never key material or the signature. */

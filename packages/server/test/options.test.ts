@@ -1,10 +1,12 @@
 // Server options: trusted proxies, body limits, requireDigest, hooks, Express mounting and parser order.
-import { sign } from '@httpsig/core';
+import { sign, verify } from '@httpsig/core';
 import Fastify from 'fastify';
 import express from 'express';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { expressMiddleware, fastifyPlugin, verifyFetchRequest } from '../src/index.js';
+import { selfSignedCertificate } from '../../../test-support/redirect-server.mjs';
+import { expressMiddleware, fastifyPlugin, signNodeResponse, verifyFetchRequest } from '../src/index.js';
 import type { ServerVerifyOptions, TrustProxyOptions, VerificationFailedEvent, VerifiedEvent } from '../src/index.js';
 import { HMAC_KEY_ID, SECRET, keyLookup, send, signFor, signedSend } from './helpers.js';
 import { SERVER_KINDS, startServer } from './servers.js';
@@ -55,6 +57,111 @@ describe.each(SERVER_KINDS)('%s server behind a reverse proxy', (kind) => {
     } finally {
       await proxy.close();
       await app.close();
+    }
+  });
+});
+
+/**
+ * A TLS-terminating reverse proxy: https in front, plain http to the app, passing the client's scheme and host in
+ * `x-forwarded-proto` (`proto`) and `x-forwarded-host`.
+ */
+function startTlsProxy(target: string, proto: string): Promise<Running> {
+  const upstream = new URL(target);
+  const server = https.createServer(selfSignedCertificate(), (req, res) => {
+    const headers = { ...req.headers, host: 'backend.internal', 'x-forwarded-proto': proto, 'x-forwarded-host': req.headers.host ?? '' };
+    const forward = http.request({
+      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, setHost: false, agent: false,
+    }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.writeHead(502).end());
+    req.pipe(forward);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    resolve({
+      url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+    });
+  }));
+}
+
+/** Sends a GET over https (the proxy's certificate is self-signed); resolves with status and JSON body. */
+function httpsGet(url: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    https.get(url, { headers, rejectUnauthorized: false, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { text += chunk; });
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> }); });
+    }).on('error', reject);
+  });
+}
+
+describe.each(SERVER_KINDS)('%s server behind a TLS-terminating proxy (RFC 9421 @scheme, @target-uri)', (kind) => {
+  const tls: TrustProxyOptions = { trusted: ['127.0.0.1'], forwardedHostHeader: 'x-forwarded-host', forwardedProtoHeader: 'x-forwarded-proto' };
+  const cases: [string, TrustProxyOptions | undefined, string, number][] = [
+    ['trusted proxy with forwardedProtoHeader: the https signature verifies', tls, 'https', 200],
+    ['the header value is matched in any case, last entry wins', tls, 'http, HTTPS', 200],
+    ['a value other than http or https is ignored (the connection says http)', tls, 'wss', 401],
+    ['an http entry appended by the proxy wins over the client\'s https', tls, 'https, http', 401],
+    ['no forwardedProtoHeader: the scheme stays http', { ...tls, forwardedProtoHeader: undefined }, 'https', 401],
+    ['proxy not in the trusted list: its headers are ignored', { ...tls, trusted: ['10.1.2.3'] }, 'https', 401],
+  ];
+  test.each(cases)('%s', async (_name, trustProxy, proto, status) => {
+    const app = await startServer(kind, {
+      scheme: 'rfc9421', trustProxy, requiredComponents: ['@method', '@target-uri'],
+      keyLookup: (keyId) => (keyId === HMAC_KEY_ID ? { key: SECRET, algorithms: ['hmac-sha256'] } : null),
+    });
+    const proxy = await startTlsProxy(app.url, proto);
+    try {
+      const url = `${proxy.url}/items?page=3`;
+      const { headers } = await sign({ method: 'GET', url, headers: { host: new URL(url).host } }, {
+        scheme: 'rfc9421', keyId: HMAC_KEY_ID, key: SECRET, algorithm: 'hmac-sha256', headers: ['@method', '@target-uri', '@scheme'],
+      });
+      const answer = await httpsGet(url, headers);
+      expect(answer.status).toBe(status);
+      if (status === 200) expect(answer.json).toMatchObject({ keyId: HMAC_KEY_ID });
+      else expect(answer.json['code']).toBe('ERR_SIGNATURE_MISMATCH');
+    } finally {
+      await proxy.close();
+      await app.close();
+    }
+  });
+});
+
+describe('signNodeResponse behind a TLS-terminating proxy', () => {
+  test.each([
+    ['with trustProxy, "@target-uri";req is the https URL the client used', true],
+    ['without it, the response is bound to the http URL the app saw', false],
+  ])('%s', async (_name, trusting) => {
+    const trustProxy: TrustProxyOptions = { trusted: ['127.0.0.1'], forwardedHostHeader: 'x-forwarded-host', forwardedProtoHeader: 'x-forwarded-proto' };
+    const app = http.createServer((req, res) => {
+      res.statusCode = 200;
+      res.setHeader('content-type', 'application/json');
+      signNodeResponse(req, res, {
+        keyId: 'server', key: SECRET, algorithm: 'hmac-sha256', components: ['@status', '"@target-uri";req'],
+        ...(trusting ? { trustProxy } : {}),
+      }).then(() => res.end('{"ok":true}'), () => res.writeHead(500).end('{}'));
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    const proxy = await startTlsProxy(`http://127.0.0.1:${(app.address() as AddressInfo).port}`, 'https');
+    try {
+      const url = `${proxy.url}/items?page=3`;
+      const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        https.get(url, { rejectUnauthorized: false, agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res)); }).on('error', reject);
+      });
+      const response = { status: answer.statusCode ?? 0, headers: answer.headers, request: { method: 'GET', url, headers: [] } };
+      const checked = verify(response, {
+        scheme: 'rfc9421', requiredComponents: ['@status', '"@target-uri";req'],
+        keyLookup: (keyId) => (keyId === 'server' ? { key: SECRET, algorithms: ['hmac-sha256'] } : null),
+      });
+      if (trusting) await expect(checked).resolves.toMatchObject({ keyId: 'server' });
+      else await expect(checked).rejects.toMatchObject({ code: 'ERR_SIGNATURE_MISMATCH' });
+    } finally {
+      await proxy.close();
+      app.closeAllConnections();
+      await new Promise((resolve) => app.close(resolve));
     }
   });
 });

@@ -3,9 +3,9 @@
  * @packageDocumentation
  */
 import type { IncomingMessage } from 'node:http';
-import type { ServerVerifyOptions, SignatureVerification } from '../types.js';
+import type { ServerVerifyOptions, SignatureVerification, TrustProxyOptions } from '../types.js';
 import { mayHaveBody, readNodeBody } from './node-body.js';
-import { applyTrustedProxy } from './proxy.js';
+import { applyTrustedProxy, type ProxiedTarget } from './proxy.js';
 import { bodyLimitOf, verifyMessageEager, withHooks } from './verify-message.js';
 
 const EMPTY_BODY = new Uint8Array(0);
@@ -34,14 +34,20 @@ export function requestHeaderPairs(req: Pick<IncomingMessage, 'rawHeaders' | 'ht
   return pairs;
 }
 
+/** The scheme of the connection a request came on: `https` over TLS, else `http`. */
+export function connectionScheme(req: Pick<IncomingMessage, 'socket'>): 'http' | 'https' {
+  return (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
+}
+
 /**
- * The request target exactly as in the request line, and the headers, after trusted-proxy handling.
+ * The request target exactly as in the request line, the headers and the connection's scheme, after
+ * trusted-proxy handling.
  * @param pairs - the header pairs of `req`, when already built.
  */
 export function nodeTarget(
-  req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions, pairs: [string, string][] = requestHeaderPairs(req),
-): { url: string; headers: [string, string][] } {
-  return applyTrustedProxy(rawUrl, pairs, options.trustProxy, () => req.socket?.remoteAddress);
+  req: IncomingMessage, rawUrl: string, trust: TrustProxyOptions | undefined, pairs: [string, string][] = requestHeaderPairs(req),
+): ProxiedTarget {
+  return applyTrustedProxy(rawUrl, pairs, connectionScheme(req), trust, () => req.socket?.remoteAddress);
 }
 
 /**
@@ -76,9 +82,11 @@ function verifyReceived(
 function verifyWithBody(
   req: IncomingMessage, rawUrl: string, pairs: [string, string][], body: Uint8Array, options: ServerVerifyOptions,
 ): SignatureVerification | Promise<SignatureVerification> {
-  const { url, headers } = options.trustProxy === undefined ? { url: rawUrl, headers: pairs } : nodeTarget(req, rawUrl, options, pairs);
+  if (options.trustProxy !== undefined) {
+    const { url, headers, scheme } = nodeTarget(req, rawUrl, options.trustProxy, pairs);
+    return verifyMessageEager({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
+  }
   // Only RFC 9421 signs the scheme (`@scheme`, `@target-uri`); draft-cavage never reads it.
-  const scheme = options.scheme !== 'rfc9421' ? undefined
-    : (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
-  return verifyMessageEager({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
+  const scheme = options.scheme === 'rfc9421' ? connectionScheme(req) : undefined;
+  return verifyMessageEager({ method: req.method ?? 'GET', url: rawUrl, headers: pairs, body, scheme }, options);
 }

@@ -26,29 +26,47 @@ function lastValue(headers: readonly (readonly [string, string])[], name: string
   return value;
 }
 
+/** The last non-empty entry of a comma-separated header value (the one the nearest proxy appended). */
+function lastEntry(value: string | undefined): string | undefined {
+  return value?.split(',').map((part) => part.trim()).filter((part) => part !== '').pop();
+}
+
+/** What to verify against: the request target, the header pairs and the scheme (`http`/`https`). */
+export interface ProxiedTarget {
+  url: string;
+  headers: [string, string][];
+  scheme: string;
+}
+
 /**
  * Applies the trusted-proxy options to a received request: the original request target replaces the raw
- * one, and the original host replaces `host`. Untrusted peers, or headers not configured, change nothing.
+ * one, the original host replaces `host`, and the original scheme replaces the connection's. Untrusted peers,
+ * or headers not configured, change nothing.
  *
  * @param url - the raw request target from the request line.
  * @param headers - ordered pairs, lower-case names.
+ * @param scheme - the scheme of the connection the request came on.
  * @param remoteAddress - reads the immediate peer's address (only called when a proxy is configured).
- * @returns the request target and headers to verify.
+ * @returns the request target, headers and scheme to verify.
  */
 export function applyTrustedProxy(
-  url: string, headers: [string, string][], trust: TrustProxyOptions | undefined, remoteAddress: () => string | undefined,
-): { url: string; headers: [string, string][] } {
-  if (trust === undefined || !isTrustedPeer(trust, remoteAddress())) return { url, headers };
+  url: string, headers: [string, string][], scheme: string, trust: TrustProxyOptions | undefined, remoteAddress: () => string | undefined,
+): ProxiedTarget {
+  if (trust === undefined || !isTrustedPeer(trust, remoteAddress())) return { url, headers, scheme };
   let target = url;
   let pairs = headers;
+  let proto = scheme;
   if (trust.originalUrlHeader !== undefined) {
     const original = lastValue(headers, trust.originalUrlHeader.toLowerCase())?.trim();
     if (original !== undefined && original.startsWith('/')) target = original;
   }
   if (trust.forwardedHostHeader !== undefined) {
-    const forwarded = lastValue(headers, trust.forwardedHostHeader.toLowerCase());
-    const host = forwarded?.split(',').map((part) => part.trim()).filter((part) => part !== '').pop();
+    const host = lastEntry(lastValue(headers, trust.forwardedHostHeader.toLowerCase()));
     if (host !== undefined) pairs = [...headers.filter(([name]) => name !== 'host'), ['host', host]];
   }
-  return { url: target, headers: pairs };
+  if (trust.forwardedProtoHeader !== undefined) {
+    const forwarded = lastEntry(lastValue(headers, trust.forwardedProtoHeader.toLowerCase()))?.toLowerCase();
+    if (forwarded === 'http' || forwarded === 'https') proto = forwarded;
+  }
+  return { url: target, headers: pairs, scheme: proto };
 }

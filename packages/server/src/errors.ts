@@ -8,13 +8,14 @@ import type { HttpSignatureErrorCode, HttpSignatureErrorOptions } from '@httpsig
 
 /**
  * Every stable code a verification in this package can fail with: core's codes (among them
- * `ERR_BODY_TOO_LARGE` for a body over `maxBodySize`) plus `ERR_SIGNATURE_REPLAYED` and
- * `ERR_REPLAY_STORE_UNAVAILABLE`.
+ * `ERR_BODY_TOO_LARGE` for a body over `maxBodySize`) plus `ERR_SIGNATURE_REPLAYED`,
+ * `ERR_REPLAY_STORE_UNAVAILABLE` and `ERR_REPLAY_WINDOW_TOO_LONG`.
  */
 export type ServerErrorCode =
   | HttpSignatureErrorCode
   | 'ERR_SIGNATURE_REPLAYED'
-  | 'ERR_REPLAY_STORE_UNAVAILABLE';
+  | 'ERR_REPLAY_STORE_UNAVAILABLE'
+  | 'ERR_REPLAY_WINDOW_TOO_LONG';
 
 /**
  * An {@link HttpSignatureError} seen through this package's wider code union, so that
@@ -50,6 +51,20 @@ export class ReplayStoreUnavailableError extends HttpSignatureError<'ERR_REPLAY_
   /** @param options - keyId and the store's error as cause. */
   constructor(options?: HttpSignatureErrorOptions) {
     super('ERR_REPLAY_STORE_UNAVAILABLE', 'The replay store is unavailable', options);
+  }
+}
+
+/**
+ * The signature verified, but it would stay acceptable for longer than `maxReplayWindow` (replay protection is
+ * on): its replay-store entry would have to outlive the window the server keeps entries for. The client should
+ * sign with a nearer `expires` (or the server set a larger `maxReplayWindow`).
+ */
+export class ReplayWindowTooLongError extends HttpSignatureError<'ERR_REPLAY_WINDOW_TOO_LONG'> {
+  /** `'ReplayWindowTooLongError'`. */
+  override name = 'ReplayWindowTooLongError';
+  /** @param options - keyId. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super('ERR_REPLAY_WINDOW_TOO_LONG', 'The signature stays valid for longer than the server keeps replay records', options);
   }
 }
 

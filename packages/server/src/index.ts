@@ -17,9 +17,10 @@ export {
   type SignatureFailure, type ChallengeOptions,
 } from './response.js';
 export { MemoryReplayStore, DEFAULT_MAX_REPLAY_ENTRIES, type MemoryReplayStoreOptions } from './memory-replay-store.js';
+export { DEFAULT_MAX_REPLAY_WINDOW } from './lib/verify-message.js';
 export { RedisReplayStore, type RedisReplayStoreOptions, type RedisSetClient } from './redis-replay-store.js';
 export {
-  ReplayedSignatureError, ReplayStoreUnavailableError, isServerSignatureError,
+  ReplayedSignatureError, ReplayStoreUnavailableError, ReplayWindowTooLongError, isServerSignatureError,
   type ServerErrorCode, type ServerSignatureError,
 } from './errors.js';
 export type {

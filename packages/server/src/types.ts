@@ -88,6 +88,14 @@ export interface ServerOptions {
    * {@link ReplayStore} such as `new RedisReplayStore({ client })` to share it between processes.
    */
   replay?: boolean | ReplayStore | undefined;
+  /**
+   * With replay protection on: the longest time, in seconds from now, that a verified signature may remain
+   * acceptable (default {@link DEFAULT_MAX_REPLAY_WINDOW}, one hour). Its replay-store entry must live that
+   * long, so a signature valid for longer (a far `expires`, or RFC 9421 without `maxAge`) is refused with
+   * `ERR_REPLAY_WINDOW_TOO_LONG`: otherwise a holder of a valid key could fill the store with entries that
+   * never expire. Ignored when replay protection is off.
+   */
+  maxReplayWindow?: number | undefined;
   /** The realm of the `WWW-Authenticate` challenge on 401. Default `"api"`. */
   realm?: string | undefined;
   /** Called after a request verified (and passed the replay check). Must not throw for a request to proceed. */

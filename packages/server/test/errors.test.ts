@@ -1,7 +1,7 @@
 // The error answer for every stable code: status, challenge, JSON body, and the server-only error classes.
 import { HttpSignatureError, MissingSignatureError, BodyTooLargeError, InvalidKeyError, isHttpSignatureError } from '@httpsig/core';
 import {
-  ReplayStoreUnavailableError, ReplayedSignatureError, describeSignatureError, isServerSignatureError, signatureErrorResponse,
+  ReplayStoreUnavailableError, ReplayWindowTooLongError, ReplayedSignatureError, describeSignatureError, isServerSignatureError, signatureErrorResponse,
   signatureErrorStatus,
 } from '../src/index.js';
 import type { ServerErrorCode } from '../src/index.js';
@@ -12,7 +12,7 @@ const STATUS: Record<ServerErrorCode, number> = {
   ERR_HEADER_NOT_SIGNED: 401, ERR_UNKNOWN_KEY: 401, ERR_ALGORITHM_NOT_ALLOWED: 401, ERR_INVALID_KEY: 500,
   ERR_INVALID_DATE: 401, ERR_SIGNATURE_EXPIRED: 401, ERR_SIGNATURE_NOT_YET_VALID: 401, ERR_DIGEST_MISSING: 401,
   ERR_DIGEST_MISMATCH: 401, ERR_SIGNATURE_MISMATCH: 401, ERR_BODY_TOO_LARGE: 413,
-  ERR_SIGNATURE_REPLAYED: 401, ERR_REPLAY_STORE_UNAVAILABLE: 503,
+  ERR_SIGNATURE_REPLAYED: 401, ERR_REPLAY_STORE_UNAVAILABLE: 503, ERR_REPLAY_WINDOW_TOO_LONG: 401,
 };
 
 test.each(Object.entries(STATUS))('%s answers %i', (code, status) => {
@@ -26,6 +26,8 @@ test('server-only errors carry their code, keyId and cause, and are signature er
   expect(replayed).toBeInstanceOf(HttpSignatureError);
   expect([replayed.code, replayed.keyId, replayed.name]).toEqual(['ERR_SIGNATURE_REPLAYED', 'k1', 'ReplayedSignatureError']);
   expect([unavailable.code, unavailable.keyId, unavailable.cause]).toEqual(['ERR_REPLAY_STORE_UNAVAILABLE', 'k2', cause]);
+  const tooLong = new ReplayWindowTooLongError({ keyId: 'k3' });
+  expect([tooLong.code, tooLong.keyId, tooLong.name]).toEqual(['ERR_REPLAY_WINDOW_TOO_LONG', 'k3', 'ReplayWindowTooLongError']);
   expect(isHttpSignatureError(replayed) && isServerSignatureError(unavailable)).toBe(true);
   expect(isServerSignatureError(new Error('plain'))).toBe(false);
 });

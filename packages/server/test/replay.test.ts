@@ -1,4 +1,5 @@
 // Replay protection: the bounded in-memory store and the Redis store, through every server kind.
+import { sign } from '@httpsig/core';
 import { MemoryReplayStore, RedisReplayStore } from '../src/index.js';
 import type { VerificationFailedEvent } from '../src/index.js';
 import { HMAC_KEY_ID, SECRET, keyLookup, send, signFor, signedSend, startRedis } from './helpers.js';
@@ -94,6 +95,81 @@ describe('replay protection policy', () => {
     } finally {
       await early.close();
       await late.close();
+    }
+  });
+});
+
+describe('replay window cap (maxReplayWindow)', () => {
+  const options = { keyLookup, requiredHeaders: ['(request-target)'] };
+  const sendExpiring = async (url: string, path: string, expires: number): Promise<Awaited<ReturnType<typeof send>>> => {
+    const headers = await signFor(url, { path }, { headers: ['(request-target)', '(expires)'], expires });
+    return send(url, { path, headers });
+  };
+
+  test.each(SERVER_KINDS)('%s server: a far-future expires is refused before anything is stored; within the window it is kept', async (kind) => {
+    const store = new MemoryReplayStore({ maxEntries: 10 });
+    const server = await startServer(kind, { ...options, replay: store });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const far = await sendExpiring(server.url, '/far', now + 10 * 365 * 24 * 3600);
+      expect([far.status, far.json.code]).toEqual([401, 'ERR_REPLAY_WINDOW_TOO_LONG']);
+      expect(far.json.message).toBe('The signature stays valid for longer than the server keeps replay records');
+      expect(store.size).toBe(0);
+      // Default window: one hour. expires + the 300 s clock skew must end within it.
+      expect((await sendExpiring(server.url, '/edge', now + 3600 - 300 + 5)).json.code).toBe('ERR_REPLAY_WINDOW_TOO_LONG');
+      expect((await sendExpiring(server.url, '/ok', now + 3000)).status).toBe(200);
+      expect(store.size).toBe(1);
+    } finally { await server.close(); }
+  });
+
+  test('maxReplayWindow sets the window; without replay protection it does not apply', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const longer = await startServer('express', { ...options, replay: new MemoryReplayStore(), maxReplayWindow: 2 * 24 * 3600 });
+    const shorter = await startServer('node', { ...options, replay: new MemoryReplayStore(), maxReplayWindow: 60 });
+    const off = await startServer('fastify', { ...options, maxReplayWindow: 60 });
+    try {
+      expect((await sendExpiring(longer.url, '/day', now + 24 * 3600)).status).toBe(200);
+      expect((await sendExpiring(shorter.url, '/minutes', now + 120)).json.code).toBe('ERR_REPLAY_WINDOW_TOO_LONG');
+      expect((await sendExpiring(off.url, '/minutes', now + 24 * 3600)).status).toBe(200);
+    } finally {
+      await longer.close();
+      await shorter.close();
+      await off.close();
+    }
+  });
+
+  test('a bad maxReplayWindow is a RangeError (a server error, not a 401)', async () => {
+    for (const maxReplayWindow of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const server = await startServer('node', { ...options, replay: new MemoryReplayStore(), maxReplayWindow });
+      try {
+        const now = Math.floor(Date.now() / 1000);
+        const answer = await sendExpiring(server.url, '/bad', now + 60);
+        expect(answer.status).toBe(500);
+        expect(answer.json.code).toBeUndefined();
+      } finally { await server.close(); }
+    }
+  });
+
+  test('RFC 9421 without maxAge and with a far expires is refused; with maxAge the window is bounded by created', async () => {
+    const secret = 'rfc9421-window-secret-0123456789';
+    const rfc = {
+      scheme: 'rfc9421' as const, replay: new MemoryReplayStore(), requiredComponents: ['@method', '@path'],
+      keyLookup: (keyId: string | undefined) => (keyId === 'w' ? { key: secret, algorithms: ['hmac-sha256' as const] } : null),
+    };
+    const server = await startServer('express', rfc);
+    const bounded = await startServer('express', { ...rfc, maxAge: 60 });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const signAt = async (url: string, path: string): Promise<Record<string, string>> => (await sign({ method: 'GET', url: `${url}${path}`, headers: {} }, {
+        scheme: 'rfc9421', keyId: 'w', key: secret, algorithm: 'hmac-sha256', headers: ['@method', '@path'], created: now, expires: now + 30 * 24 * 3600,
+      })).headers;
+      const far = await send(server.url, { path: '/far', headers: await signAt(server.url, '/far') });
+      expect(far.json.code).toBe('ERR_REPLAY_WINDOW_TOO_LONG');
+      const capped = await send(bounded.url, { path: '/far', headers: await signAt(bounded.url, '/far') });
+      expect(capped.status).toBe(200);
+    } finally {
+      await server.close();
+      await bounded.close();
     }
   });
 });

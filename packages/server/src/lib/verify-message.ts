@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CLOCK_SKEW, HeaderNotSignedError, isHttpSignatureError, parseHttpDate, verify, verifyEager } from '@httpsig/core';
 import type { VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
-import { ReplayStoreUnavailableError, ReplayedSignatureError } from '../errors.js';
+import { ReplayStoreUnavailableError, ReplayWindowTooLongError, ReplayedSignatureError } from '../errors.js';
 import type { ServerErrorCode } from '../errors.js';
 import type {
   CavageServerVerifyOptions, ReplayStore, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
@@ -21,6 +21,18 @@ export interface ReceivedMessage {
   body: Uint8Array;
   /** `http` or `https` (RFC 9421 `@scheme`, `@target-uri`). */
   scheme?: string | undefined;
+}
+
+/** Default `maxReplayWindow` of the server options, in seconds: one hour. */
+export const DEFAULT_MAX_REPLAY_WINDOW: number = 3600;
+
+/** The effective `maxReplayWindow` in milliseconds; it must be a finite number of seconds, 0 or more. */
+function replayWindowOf(options: ServerVerifyOptions): number {
+  const seconds = options.maxReplayWindow ?? DEFAULT_MAX_REPLAY_WINDOW;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new RangeError('maxReplayWindow must be a finite number of seconds, 0 or more');
+  }
+  return seconds * 1000;
 }
 
 /** Default `maxBodySize`: 1 MiB. */
@@ -95,7 +107,7 @@ async function withReplayCheck(
   const signedDate = dateText === undefined ? undefined : parseHttpDate(dateText);
   const end = validUntil(result, signedDate, options.clockSkew ?? DEFAULT_CLOCK_SKEW);
   if (end === undefined) throw new HeaderNotSignedError('date', { keyId: result.keyId });
-  await refuseReplay(store, result.keyId, result.signingString, end, now);
+  await refuseReplay(store, result.keyId, result.signingString, end, now, replayWindowOf(options));
   return result;
 }
 
@@ -103,7 +115,7 @@ async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421Se
   const now = nowOf(options.now);
   const {
     maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay, realm: _realm,
-    onVerified: _onVerified, onError: _onError, ...coreOptions
+    onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, ...coreOptions
   } = options;
   const body = bodyToCheck(message, options, ['content-digest']);
   const result = await verify(message, { ...coreOptions, now, ...(body === undefined ? {} : { body }) });
@@ -111,7 +123,7 @@ async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421Se
   if (store === undefined) return result;
   const end = rfc9421AcceptableUntil(result.parameters, options.maxAge, options.clockSkew ?? DEFAULT_CLOCK_SKEW);
   if (end === undefined) throw new HeaderNotSignedError('created', { keyId: result.keyId });
-  await refuseReplay(store, result.keyId ?? '', result.signatureBase, end, now);
+  await refuseReplay(store, result.keyId ?? '', result.signatureBase, end, now, replayWindowOf(options));
   return result;
 }
 
@@ -132,9 +144,11 @@ export function rfc9421AcceptableUntil(
 
 /**
  * Records a verified signature; throws when it was seen before within its window, or the store fails.
- * `end` is the last acceptable moment (core accepts at exactly `end`), so the entry lives until `end + 1` ms.
+ * `end` is the last acceptable moment (core accepts at exactly `end`), so the entry lives until `end + 1` ms;
+ * a signature acceptable for more than `window` ms from now is refused before anything is stored.
  */
-async function refuseReplay(store: ReplayStore, keyId: string, signed: string, end: number, now: number): Promise<void> {
+async function refuseReplay(store: ReplayStore, keyId: string, signed: string, end: number, now: number, window: number): Promise<void> {
+  if (end - now > window) throw new ReplayWindowTooLongError({ keyId });
   const key = await replayKey({ keyId, signingString: signed });
   let fresh: boolean;
   try {

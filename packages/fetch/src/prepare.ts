@@ -63,8 +63,10 @@ export async function prepareRequest(
     const read = await readBody(initBody, maxBodyBytes);
     body = read?.bytes;
     if (read?.contentType !== undefined && !headers.has('content-type')) headers.set('content-type', read.contentType);
-  } else if (initBody === undefined && request !== undefined && request.body !== null) {
-    // A Request's body is a stream even when it was made from a string: read a clone, keep the caller's intact.
+  } else if (request !== undefined && request.body !== null) {
+    // As in fetch, a null `init.body` does not replace a Request's body (the Fetch standard uses the input's body
+    // unless init's is non-null). A Request's body is a stream even when it was made from a string: read a clone,
+    // keep the caller's intact.
     const clone = request.clone();
     if (clone.body !== null) body = await bufferBody(clone.body, maxBodyBytes);
   }

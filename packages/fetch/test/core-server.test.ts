@@ -160,6 +160,15 @@ describe('signedFetch bodies and inputs', () => {
     expect(new TextDecoder().decode(last().body)).toBe('new');
   });
 
+  test('a null init body keeps the Request\'s body, as fetch does; it is sent and digested', async () => {
+    const request = new Request(`${server.origin}/api/req/`, { method: 'POST', body: 'kept' });
+    const res = await f(request, { method: 'PUT', body: null });
+    expect(res.status).toBe(200);
+    expect(last().method).toBe('PUT');
+    expect(new TextDecoder().decode(last().body)).toBe('kept');
+    expect(last().verified?.headers).toContain('digest');
+  });
+
   test('bytes, Blob and FormData bodies are digested as sent', async () => {
     const bytes = new Uint8Array([0, 1, 2, 250, 255]);
     expect((await f(`${server.origin}/api/b/`, { method: 'POST', body: bytes.subarray(1, 4) })).status).toBe(200);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { totp } from '@httpsig/jumpserver';
 import {
@@ -145,6 +145,26 @@ describe('httpsig jumpserver api', () => {
     } finally {
       writeFileSync(join(dir, 'jumpserver.json'), '{}');
     }
+  });
+
+  test('a config file holding a credential is refused while other users can access it (chmod 600 fixes it)', async () => {
+    const config = tempFile('open.json', JSON.stringify({ url: emulator.url, privateToken: EMULATOR_PRIVATE_TOKEN }));
+    for (const mode of [0o644, 0o640, 0o602]) {
+      chmodSync(config, mode);
+      const run = await httpsig(['jumpserver', 'api', '--config', config, 'GET', '/api/v1/users/profile/']);
+      expect(run.code).toBe(EXIT_CODES.USAGE);
+      expect(run.stderr).toContain(`run chmod 600 ${config}`);
+      expect(run.stderr).not.toContain(EMULATOR_PRIVATE_TOKEN);
+    }
+    chmodSync(config, 0o600);
+    const fixed = await httpsig(['jumpserver', 'api', '--config', config, 'GET', '/api/v1/users/profile/']);
+    expect(JSON.parse(fixed.stdout)).toMatchObject({ username: 'admin' });
+    // Without a credential inside (a path to a secret file instead), the mode is not checked.
+    const secretFile = tempFile('ak-secret', EMULATOR_LIMITED_ACCESS_KEY.secret);
+    const paths = tempFile('paths.json', JSON.stringify({ url: emulator.url, accessKeyId: EMULATOR_LIMITED_ACCESS_KEY.keyId, accessKeySecretFile: secretFile }));
+    chmodSync(paths, 0o644);
+    const open = await httpsig(['jumpserver', 'api', '--config', paths, 'GET', '/api/v1/users/profile/']);
+    expect(JSON.parse(open.stdout)).toMatchObject({ username: 'alice' });
   });
 
   test('403 for an organisation the user is not in: exit 4 with the X-JMS-ORG hint', async () => {

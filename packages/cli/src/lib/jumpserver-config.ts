@@ -1,5 +1,5 @@
 /** Internal: JumpServer connection settings from the environment and a config file. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { accessKey, bearer, privateToken, type JumpServerAuth } from '@httpsig/jumpserver';
@@ -19,6 +19,22 @@ export interface JumpServerConfigFile {
   username?: string;
 }
 
+/** The fields that hold a credential itself (a file path to one is not a credential). */
+const SECRET_FIELDS = ['accessKeySecret', 'token', 'privateToken'] as const;
+
+/**
+ * Refuses a config file that holds a credential while other users may read or write it (as ssh refuses a
+ * private key with an open mode). POSIX modes only: on Windows, file modes say nothing about other users.
+ */
+function assertPrivate(file: string, data: JumpServerConfigFile): void {
+  if (process.platform === 'win32') return;
+  const holdsSecret = SECRET_FIELDS.some((field) => typeof data[field] === 'string' && data[field] !== '');
+  if (!holdsSecret) return;
+  if ((statSync(file).mode & 0o077) !== 0) {
+    throw new UsageError(`The config file ${file} holds a credential and other users can access it: run chmod 600 ${file}`);
+  }
+}
+
 /**
  * Read the config file: `--config`, else env `HTTPSIG_JUMPSERVER_CONFIG`, else `~/.config/httpsig/jumpserver.json`
  * when it exists.
@@ -26,7 +42,8 @@ export interface JumpServerConfigFile {
  * @param io - environment.
  * @param path - the `--config` value.
  * @returns the settings (empty when there is no file).
- * @throws UsageError when an explicitly named file cannot be read or is not a JSON object.
+ * @throws UsageError when an explicitly named file cannot be read or is not a JSON object, or when the file holds
+ *   `accessKeySecret`, `token` or `privateToken` and its mode lets other users access it (POSIX).
  */
 export function readConfig(io: CliIo, path: string | undefined): JumpServerConfigFile {
   const explicit = path ?? io.env['HTTPSIG_JUMPSERVER_CONFIG'];
@@ -45,6 +62,7 @@ export function readConfig(io: CliIo, path: string | undefined): JumpServerConfi
     throw new UsageError(`The config file ${file} is not valid JSON`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`The config file ${file} must hold a JSON object`);
+  assertPrivate(file, data as JumpServerConfigFile);
   return data as JumpServerConfigFile;
 }
 

@@ -672,8 +672,31 @@ def parse_args(argv):
     p.add_argument("--private-token", action="append", default=[], metavar="TOKEN[:USER]",
                    help="a private token (repeatable); default: %s for admin" % DEFAULT_PRIVATE_TOKEN)
     p.add_argument("--token-ttl", type=float, default=86400.0, help="bearer token lifetime in seconds")
+    p.add_argument("--credentials-stdin", action="store_true",
+                   help="read more credentials from stdin until EOF, one per line: 'access-key ID:SECRET[:USER]', "
+                        "'user NAME:PASSWORD[:...]' or 'private-token TOKEN[:USER]' (keeps secrets out of the "
+                        "process list, which any local user can read)")
     p.add_argument("--verbose", action="store_true", help="log requests to stderr")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.credentials_stdin:
+        read_credentials(sys.stdin, args)
+    return args
+
+
+CREDENTIAL_KINDS = {"access-key": "access_key", "user": "user", "private-token": "private_token"}
+
+
+def read_credentials(stream, args):
+    """Adds the credentials listed in `stream` to the parsed arguments, as if each had been its option."""
+    for number, line in enumerate(stream, start=1):
+        line = line.strip()
+        if not line:
+            continue
+        kind, _, value = line.partition(" ")
+        if kind not in CREDENTIAL_KINDS or not value:
+            # The line may hold a secret: name only its number.
+            raise SystemExit("--credentials-stdin: line %d is not 'access-key|user|private-token VALUE'" % number)
+        getattr(args, CREDENTIAL_KINDS[kind]).append(value.strip())
 
 
 def build_state(args):

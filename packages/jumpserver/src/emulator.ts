@@ -169,16 +169,20 @@ export function emulatorScriptPath(): string {
  */
 export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const python = options.python ?? (process.env['HTTPSIG_PYTHON'] || '/usr/bin/python3');
-  const args = [options.script ?? emulatorScriptPath(), '--port', String(options.port ?? 0)];
+  const args = [options.script ?? emulatorScriptPath(), '--port', String(options.port ?? 0), '--credentials-stdin'];
+  // Credentials go through stdin, not the command line, which any local user can read in the process list.
+  let credentials = '';
   for (const key of options.accessKeys ?? []) {
-    args.push('--access-key', `${key.keyId}:${key.secret}${key.user === undefined ? '' : `:${key.user}`}`);
+    credentials += `access-key ${key.keyId}:${key.secret}${key.user === undefined ? '' : `:${key.user}`}\n`;
   }
   for (const user of options.users ?? []) {
-    args.push('--user', `${user.username}:${user.password}${user.totpSecret === undefined ? '' : `:${user.totpSecret}`}`);
+    credentials += `user ${user.username}:${user.password}${user.totpSecret === undefined ? '' : `:${user.totpSecret}`}\n`;
   }
   if (options.tokenTtl !== undefined) args.push('--token-ttl', String(options.tokenTtl));
   if (options.verbose === true) args.push('--verbose');
-  const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.on('error', () => undefined); // an emulator that failed to start closes stdin; the exit is reported below
+  child.stdin.end(credentials);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   return new Promise<RunningEmulator>((resolvePromise, reject) => {
     let out = '';

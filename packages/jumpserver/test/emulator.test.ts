@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 import { emulatorScriptPath, startEmulator, EMULATOR_READY_PREFIX } from '../src/emulator.js';
@@ -91,6 +92,42 @@ describe('the emulator process (contract)', () => {
     } finally {
       await stop(child);
     }
+  });
+
+  test('startEmulator passes credentials on stdin: they work, and the process list does not show them', async () => {
+    const secret = 'stdin-secret-7f3a9c0e5b2d4816';
+    const emulator = await startEmulator({
+      accessKeys: [{ keyId: 'stdin-key', secret }], users: [{ username: 'bob', password: 'bob-stdin-password' }],
+    });
+    try {
+      const cmdline = readFileSync(`/proc/${String(emulator.pid)}/cmdline`, 'utf8');
+      expect(cmdline).toContain('--credentials-stdin');
+      expect(cmdline).not.toContain(secret);
+      expect(cmdline).not.toContain('bob-stdin-password');
+      const date = new Date().toUTCString();
+      const res = await fetch(`${emulator.url}/api/v1/users/profile/`, { headers: handSigned('stdin-key', secret, 'GET', '/api/v1/users/profile/', date) });
+      expect(res.status).toBe(200);
+      const wrong = await fetch(`${emulator.url}/api/v1/users/profile/`, { headers: handSigned('stdin-key', 'not-the-secret', 'GET', '/api/v1/users/profile/', date) });
+      expect(wrong.status).toBe(401);
+      const login = await fetch(`${emulator.url}/api/v1/authentication/auth/`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bob', password: 'bob-stdin-password' }),
+      });
+      expect(login.status).toBe(201);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  test('a malformed credentials line on stdin stops the emulator without echoing the line', async () => {
+    const child = spawn(python, [emulatorScriptPath(), '--port', '0', '--credentials-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => { stderr += chunk; });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.stdin.end('access-key good:one\nbogus top-secret-value\n');
+    expect(await exited).not.toBe(0);
+    expect(stderr).toContain('line 2');
+    expect(stderr).not.toContain('top-secret-value');
   });
 
   test('a missing interpreter is reported', async () => {

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifyIncomingEager } from './lib/node-message.js';
+import { checkServerOptions } from './lib/verify-message.js';
 import { sendSignatureError } from './response.js';
 import type { ServerVerifyOptions, SignatureVerification } from './types.js';
 import { isServerSignatureError } from './errors.js';
@@ -42,6 +43,7 @@ export type ExpressMiddleware = (
  *
  * @param options - key lookup and server options.
  * @returns the middleware.
+ * @throws RangeError when `maxBodySize` or `maxReplayWindow` is not a valid number.
  * @example
  * ```ts
  * app.use(expressMiddleware({ keyLookup: (id) => keys.get(id) }))
@@ -50,6 +52,7 @@ export type ExpressMiddleware = (
  * ```
  */
 export function expressMiddleware(options: ServerVerifyOptions): ExpressMiddleware {
+  checkServerOptions(options);
   const fail = (res: ServerResponse, next: (error?: unknown) => void, error: unknown): void => {
     if (isServerSignatureError(error) && !res.headersSent) sendSignatureError(res, error, options);
     else next(error);

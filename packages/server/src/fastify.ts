@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Readable } from 'node:stream';
 import { checkDeclaredLength, mayHaveBody } from './lib/node-body.js';
 import { nodeTarget, requestHeaderPairs } from './lib/node-message.js';
-import { bodyLimitOf, verifyMessage, withHooks } from './lib/verify-message.js';
+import { bodyLimitOf, checkServerOptions, verifyMessage, withHooks } from './lib/verify-message.js';
 import { describeSignatureError } from './response.js';
 import type { ServerVerifyOptions, SignatureVerification } from './types.js';
 import { isServerSignatureError } from './errors.js';
@@ -56,6 +56,7 @@ async function readPayload(payload: AsyncIterable<unknown>, limit: number): Prom
  * ```
  */
 export const fastifyPlugin: FastifyPluginAsync<ServerVerifyOptions> = async (fastify, options) => {
+  checkServerOptions(options);
   const limit = bodyLimitOf(options);
   if (!fastify.hasRequestDecorator('signature')) fastify.decorateRequest('signature', null);
   fastify.addHook('preParsing', async (request, reply, payload) => {

@@ -90,10 +90,11 @@ export interface ServerOptions {
   replay?: boolean | ReplayStore | undefined;
   /**
    * With replay protection on: the longest time, in seconds from now, that a verified signature may remain
-   * acceptable (default {@link DEFAULT_MAX_REPLAY_WINDOW}, one hour). Its replay-store entry must live that
-   * long, so a signature valid for longer (a far `expires`, or RFC 9421 without `maxAge`) is refused with
-   * `ERR_REPLAY_WINDOW_TOO_LONG`: otherwise a holder of a valid key could fill the store with entries that
-   * never expire. Ignored when replay protection is off.
+   * acceptable (default {@link DEFAULT_MAX_REPLAY_WINDOW}, one hour; never less than `2 × clockSkew + maxAge`,
+   * what the server's own clock policy accepts). Its replay-store entry must live that long, so a signature the
+   * signer made valid for longer with a far `expires` is refused with `ERR_REPLAY_WINDOW_TOO_LONG`: otherwise a
+   * holder of a valid key could fill the store with entries that never expire. Ignored when replay protection is
+   * off.
    */
   maxReplayWindow?: number | undefined;
   /** The realm of the `WWW-Authenticate` challenge on 401. Default `"api"`. */

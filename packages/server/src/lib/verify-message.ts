@@ -26,13 +26,32 @@ export interface ReceivedMessage {
 /** Default `maxReplayWindow` of the server options, in seconds: one hour. */
 export const DEFAULT_MAX_REPLAY_WINDOW: number = 3600;
 
-/** The effective `maxReplayWindow` in milliseconds; it must be a finite number of seconds, 0 or more. */
-function replayWindowOf(options: ServerVerifyOptions): number {
+/**
+ * The replay window in milliseconds: `maxReplayWindow` (default one hour), but never less than what the server's
+ * own clock policy accepts, `2 × clockSkew + maxAge` (a `Date` or `created` up to one skew ahead, valid for
+ * `maxAge` and one skew more). The cap only refuses validity the signer chose beyond that, with a far `expires`.
+ * @throws RangeError when `maxReplayWindow` is not a finite number of seconds, 0 or more, or `clockSkew` or
+ *   `maxAge` is not finite.
+ */
+export function replayWindowOf(options: ServerVerifyOptions): number {
   const seconds = options.maxReplayWindow ?? DEFAULT_MAX_REPLAY_WINDOW;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     throw new RangeError('maxReplayWindow must be a finite number of seconds, 0 or more');
   }
-  return seconds * 1000;
+  const maxAge = options.scheme === 'rfc9421' ? options.maxAge ?? 0 : 0;
+  const policy = 2 * (options.clockSkew ?? DEFAULT_CLOCK_SKEW) + maxAge;
+  if (!Number.isFinite(policy)) throw new RangeError('clockSkew and maxAge must be finite numbers of seconds');
+  return Math.max(seconds, policy) * 1000;
+}
+
+/**
+ * Checks the server options that core does not check, once when a middleware is set up, so that a mistake fails
+ * at start-up rather than on every request.
+ * @throws RangeError for a bad `maxBodySize` or `maxReplayWindow` (see {@link replayWindowOf}).
+ */
+export function checkServerOptions(options: ServerVerifyOptions): void {
+  bodyLimitOf(options);
+  replayWindowOf(options);
 }
 
 /** Default `maxBodySize`: 1 MiB. */

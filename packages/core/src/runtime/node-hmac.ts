@@ -52,8 +52,13 @@ interface KeyPads {
 /** The key bytes as RFC 2104 §2 uses them: hashed first when longer than a block, then zero-padded. */
 function blockKey(hash: HashName, secret: Uint8Array): Buffer {
   const key = Buffer.alloc(BLOCK_SIZE[hash]);
-  if (secret.length > key.length) createHash(NODE_HASH[hash]).update(secret).digest().copy(key);
-  else key.set(secret);
+  if (secret.length > key.length) {
+    const digest = createHash(NODE_HASH[hash]).update(secret).digest();
+    digest.copy(key);
+    digest.fill(0);
+  } else {
+    key.set(secret);
+  }
   return key;
 }
 
@@ -68,6 +73,25 @@ function padsOf(hash: HashName, secret: Uint8Array): KeyPads {
   }
   key.fill(0);
   return { innerPad, outer };
+}
+
+/**
+ * Derives and caches the pads of a secret string. When the cache is full it is emptied first, and the dropped
+ * pads are zeroed.
+ */
+function cachePads(cache: Map<string, KeyPads>, hash: HashName, secret: string): KeyPads {
+  if (cache.size >= MAX_CACHED_SECRETS) {
+    for (const dropped of cache.values()) {
+      dropped.innerPad.fill(0);
+      dropped.outer.fill(0);
+    }
+    cache.clear();
+  }
+  const bytes = Buffer.from(secret, 'utf8');
+  const pads = padsOf(hash, bytes);
+  bytes.fill(0);
+  cache.set(secret, pads);
+  return pads;
 }
 
 /** A string-keyed cache that is emptied when it holds `MAX_CACHED_SECRETS` entries. */
@@ -85,6 +109,7 @@ function cached<V>(cache: Map<string, V>, secret: string, make: () => V): V {
  * The node backend's HMAC. With `oneShot` (node's `crypto.hash`) it hashes the pads and the message itself;
  * without it every call is `createHmac`.
  * @param oneShot - `crypto.hash`, or undefined where node lacks it.
+ * @returns the HMAC functions, with their own key caches and scratch buffer.
  */
 export function nodeHmac(oneShot: OneShotHash | undefined): NodeHmac {
   const padCaches: Record<HashName, Map<string, KeyPads>> = { 'SHA-1': new Map(), 'SHA-256': new Map(), 'SHA-384': new Map(), 'SHA-512': new Map() };
@@ -102,12 +127,17 @@ export function nodeHmac(oneShot: OneShotHash | undefined): NodeHmac {
     if (oneShot === undefined || typeof secret !== 'string' || data.length * 3 > MESSAGE_ROOM) {
       return createHmac(NODE_HASH[hash], hmacKey(secret)).update(data, 'utf8').digest(encoding);
     }
-    const { innerPad, outer } = cached(padCaches[hash], secret, () => padsOf(hash, Buffer.from(secret, 'utf8')));
+    const cache = padCaches[hash];
+    const { innerPad, outer } = cache.get(secret) ?? cachePads(cache, hash, secret);
     const block = innerPad.length;
     scratch.set(innerPad, 0);
-    const length = block + scratch.write(data, block, 'utf8');
-    const inner = oneShot(NODE_HASH[hash], scratch.subarray(0, length), 'binary');
-    scratch.fill(0, 0, block);
+    let inner: string;
+    try {
+      const length = block + scratch.write(data, block, 'utf8');
+      inner = oneShot(NODE_HASH[hash], scratch.subarray(0, length), 'binary');
+    } finally {
+      scratch.fill(0, 0, block);
+    }
     outer.write(inner, block, 'latin1');
     return oneShot(NODE_HASH[hash], outer, encoding);
   }

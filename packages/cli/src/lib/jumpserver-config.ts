@@ -1,5 +1,5 @@
 /** Internal: JumpServer connection settings from the environment and a config file. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { accessKey, bearer, privateToken, type JumpServerAuth } from '@httpsig/jumpserver';
@@ -25,13 +25,23 @@ const SECRET_FIELDS = ['accessKeySecret', 'token', 'privateToken'] as const;
 /**
  * Refuses a config file that holds a credential while other users may read or write it (as ssh refuses a
  * private key with an open mode). POSIX modes only: on Windows, file modes say nothing about other users.
+ * @param mode - the mode of the file that was read (from the same open file, so it cannot be swapped in between).
  */
-function assertPrivate(file: string, data: JumpServerConfigFile): void {
+function assertPrivate(file: string, mode: number, data: JumpServerConfigFile): void {
   if (process.platform === 'win32') return;
   const holdsSecret = SECRET_FIELDS.some((field) => typeof data[field] === 'string' && data[field] !== '');
-  if (!holdsSecret) return;
-  if ((statSync(file).mode & 0o077) !== 0) {
+  if (holdsSecret && (mode & 0o077) !== 0) {
     throw new UsageError(`The config file ${file} holds a credential and other users can access it: run chmod 600 ${file}`);
+  }
+}
+
+/** Reads a file and its mode through one open handle. */
+function readWithMode(file: string): { text: string; mode: number } {
+  const fd = openSync(file, 'r');
+  try {
+    return { mode: fstatSync(fd).mode, text: readFileSync(fd, 'utf8') };
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -49,8 +59,9 @@ export function readConfig(io: CliIo, path: string | undefined): JumpServerConfi
   const explicit = path ?? io.env['HTTPSIG_JUMPSERVER_CONFIG'];
   const file = explicit ?? join(io.env['HOME'] ?? homedir(), '.config', 'httpsig', 'jumpserver.json');
   let text: string;
+  let mode: number;
   try {
-    text = readFileSync(file, 'utf8');
+    ({ text, mode } = readWithMode(file));
   } catch {
     if (explicit !== undefined) throw new UsageError(`Cannot read the config file ${file}`);
     return {};
@@ -62,7 +73,7 @@ export function readConfig(io: CliIo, path: string | undefined): JumpServerConfi
     throw new UsageError(`The config file ${file} is not valid JSON`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`The config file ${file} must hold a JSON object`);
-  assertPrivate(file, data as JumpServerConfigFile);
+  assertPrivate(file, mode, data as JumpServerConfigFile);
   return data as JumpServerConfigFile;
 }
 

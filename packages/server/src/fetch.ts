@@ -5,7 +5,7 @@
  */
 import { BodyTooLargeError, bufferBody } from '@httpsig/core';
 import type { VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
-import { applyTrustedProxy } from './lib/proxy.js';
+import { fetchTarget } from './lib/fetch-message.js';
 import { bodyLimitOf, verifyMessage, withHooks } from './lib/verify-message.js';
 import type {
   CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
@@ -27,18 +27,6 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) throw new BodyTooLargeError(limit);
   return bufferBody(request.clone().body as ReadableStream<Uint8Array>, limit);
-}
-
-/**
- * The request target of an absolute request URL as the runtime gives it: everything from the first `/`
- * after the authority, not re-serialised.
- */
-function targetOf(url: string): string {
-  const start = url.indexOf('//');
-  const slash = url.indexOf('/', start === -1 ? 0 : start + 2);
-  if (slash === -1) return '/';
-  const hash = url.indexOf('#', slash);
-  return hash === -1 ? url.slice(slash) : url.slice(slash, hash);
 }
 
 /**
@@ -79,12 +67,7 @@ export function verifyFetchRequest(request: Request, options: FetchVerifyOptions
 export function verifyFetchRequest(request: Request, options: FetchVerifyOptions): Promise<SignatureVerification> {
   return withHooks(options, async () => {
     const body = await readBody(request, bodyLimitOf(options));
-    const pairs: [string, string][] = [];
-    request.headers.forEach((value, name) => { pairs.push([name.toLowerCase(), value]); });
-    if (!pairs.some(([name]) => name === 'host')) pairs.push(['host', new URL(request.url).host]);
-    const { url, headers, scheme } = applyTrustedProxy(
-      targetOf(request.url), pairs, new URL(request.url).protocol.replace(':', ''), options.trustProxy, () => options.remoteAddress,
-    );
+    const { url, headers, scheme } = fetchTarget(request, options.trustProxy, options.remoteAddress);
     return verifyMessage({ method: request.method, url, headers, body, scheme }, options);
   });
 }

@@ -11,6 +11,7 @@ export { fastifyPlugin } from './fastify.js';
 export { verifyFetchRequest, type FetchVerifyOptions, type PeerAddress } from './fetch.js';
 export {
   signNodeResponse, signFetchResponse, DEFAULT_RESPONSE_COMPONENTS, type ResponseSigningOptions, type NodeResponseSigningOptions,
+  type FetchResponseSigningOptions,
 } from './sign-response.js';
 export {
   describeSignatureError, signatureErrorResponse, sendSignatureError, signatureErrorStatus,

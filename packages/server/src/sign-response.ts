@@ -6,7 +6,9 @@
 import { normalizeHeaders, sign } from '@httpsig/core';
 import type { BodyInput, Rfc9421SigningOptions, SignResult } from '@httpsig/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fetchTarget } from './lib/fetch-message.js';
 import { nodeTarget } from './lib/node-message.js';
+import type { PeerAddress } from './fetch.js';
 import type { TrustProxyOptions } from './types.js';
 
 /** How to sign a response: RFC 9421 signing options (the scheme is implied) and the body for `content-digest`. */
@@ -20,6 +22,16 @@ export type NodeResponseSigningOptions = ResponseSigningOptions & {
   /**
    * Behind a trusted proxy, the `;req` components read the request target, host and scheme the client sent
    * (as verification does with the same option). Off unless given.
+   */
+  trustProxy?: TrustProxyOptions | undefined;
+};
+
+/** {@link ResponseSigningOptions} for a web `Response`, with the reverse-proxy handling of verification. */
+export type FetchResponseSigningOptions = ResponseSigningOptions & PeerAddress & {
+  /**
+   * Behind a trusted proxy, the `;req` components read the request target, host and scheme the client sent
+   * (as `verifyFetchRequest` does with the same option; a list of proxy addresses needs `remoteAddress`).
+   * Off unless given.
    */
   trustProxy?: TrustProxyOptions | undefined;
 };
@@ -71,7 +83,8 @@ export async function signNodeResponse(req: IncomingMessage, res: ServerResponse
  *
  * @param request - the request being answered (for `;req` components).
  * @param response - the response to sign; its body is read to make a digest when `digest` is set.
- * @param options - key, algorithm, keyId, components (default {@link DEFAULT_RESPONSE_COMPONENTS}), digest.
+ * @param options - key, algorithm, keyId, components (default {@link DEFAULT_RESPONSE_COMPONENTS}), digest,
+ *   and `trustProxy` (with `remoteAddress`) behind a reverse proxy.
  * @returns the signed response.
  * @throws core's typed errors for a bad key or a missing component.
  * @example
@@ -79,13 +92,13 @@ export async function signNodeResponse(req: IncomingMessage, res: ServerResponse
  * return signFetchResponse(c.req.raw, c.json({ ok: true }), { keyId: 'server', key, algorithm: 'ed25519' })
  * ```
  */
-export async function signFetchResponse(request: Request, response: Response, options: ResponseSigningOptions): Promise<Response> {
-  const body = options.digest === undefined ? undefined : new Uint8Array(await response.clone().arrayBuffer());
-  const url = new URL(request.url);
+export async function signFetchResponse(request: Request, response: Response, options: FetchResponseSigningOptions): Promise<Response> {
+  const { trustProxy, remoteAddress, ...signing } = options;
+  const body = signing.digest === undefined ? undefined : new Uint8Array(await response.clone().arrayBuffer());
   const result = await sign({
     status: response.status, headers: normalizeHeaders(response.headers),
-    request: { method: request.method, url: request.url, headers: normalizeHeaders(request.headers), scheme: url.protocol.replace(':', '') },
-  }, { ...options, scheme: 'rfc9421', headers: options.headers ?? options.components ?? DEFAULT_RESPONSE_COMPONENTS, ...(body === undefined ? {} : { body }) });
+    request: { method: request.method, ...fetchTarget(request, trustProxy, remoteAddress) },
+  }, { ...signing, scheme: 'rfc9421', headers: signing.headers ?? signing.components ?? DEFAULT_RESPONSE_COMPONENTS, ...(body === undefined ? {} : { body }) });
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(result.headers)) headers.set(name, value);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });

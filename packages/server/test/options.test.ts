@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { selfSignedCertificate } from '../../../test-support/redirect-server.mjs';
-import { expressMiddleware, fastifyPlugin, signNodeResponse, verifyFetchRequest } from '../src/index.js';
+import { expressMiddleware, fastifyPlugin, signFetchResponse, signNodeResponse, verifyFetchRequest } from '../src/index.js';
 import type { ServerVerifyOptions, TrustProxyOptions, VerificationFailedEvent, VerifiedEvent } from '../src/index.js';
 import { HMAC_KEY_ID, SECRET, keyLookup, send, signFor, signedSend } from './helpers.js';
 import { SERVER_KINDS, startServer } from './servers.js';
@@ -130,20 +130,34 @@ describe.each(SERVER_KINDS)('%s server behind a TLS-terminating proxy (RFC 9421 
   });
 });
 
-describe('signNodeResponse behind a TLS-terminating proxy', () => {
+/** An app that signs every response: with signNodeResponse, or with signFetchResponse on a web Request/Response. */
+function responseSigningApp(kind: 'node' | 'fetch', trustProxy: TrustProxyOptions | undefined): http.Server {
+  const signing = { keyId: 'server', key: SECRET, algorithm: 'hmac-sha256' as const, components: ['@status', '"@target-uri";req'] };
+  return http.createServer((req, res) => {
+    if (kind === 'node') {
+      res.statusCode = 200;
+      res.setHeader('content-type', 'application/json');
+      signNodeResponse(req, res, { ...signing, ...(trustProxy === undefined ? {} : { trustProxy }) })
+        .then(() => res.end('{"ok":true}'), () => res.writeHead(500).end('{}'));
+      return;
+    }
+    const headers: [string, string][] = [];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
+    const request = new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers });
+    const response = new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
+    signFetchResponse(request, response, { ...signing, ...(trustProxy === undefined ? {} : { trustProxy }), remoteAddress: req.socket.remoteAddress })
+      .then(async (signed) => { res.writeHead(signed.status, Object.fromEntries(signed.headers)); res.end(await signed.text()); },
+        () => res.writeHead(500).end('{}'));
+  });
+}
+
+describe.each(['node', 'fetch'] as const)('%s response signing behind a TLS-terminating proxy', (kind) => {
   test.each([
     ['with trustProxy, "@target-uri";req is the https URL the client used', true],
     ['without it, the response is bound to the http URL the app saw', false],
   ])('%s', async (_name, trusting) => {
     const trustProxy: TrustProxyOptions = { trusted: ['127.0.0.1'], forwardedHostHeader: 'x-forwarded-host', forwardedProtoHeader: 'x-forwarded-proto' };
-    const app = http.createServer((req, res) => {
-      res.statusCode = 200;
-      res.setHeader('content-type', 'application/json');
-      signNodeResponse(req, res, {
-        keyId: 'server', key: SECRET, algorithm: 'hmac-sha256', components: ['@status', '"@target-uri";req'],
-        ...(trusting ? { trustProxy } : {}),
-      }).then(() => res.end('{"ok":true}'), () => res.writeHead(500).end('{}'));
-    });
+    const app = responseSigningApp(kind, trusting ? trustProxy : undefined);
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
     const proxy = await startTlsProxy(`http://127.0.0.1:${(app.address() as AddressInfo).port}`, 'https');
     try {
@@ -151,6 +165,7 @@ describe('signNodeResponse behind a TLS-terminating proxy', () => {
       const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
         https.get(url, { rejectUnauthorized: false, agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res)); }).on('error', reject);
       });
+      expect(answer.statusCode).toBe(200);
       const response = { status: answer.statusCode ?? 0, headers: answer.headers, request: { method: 'GET', url, headers: [] } };
       const checked = verify(response, {
         scheme: 'rfc9421', requiredComponents: ['@status', '"@target-uri";req'],

@@ -12,27 +12,39 @@ import { HMAC_KEY_ID, SECRET, keyLookup, send, signFor, signedSend } from './hel
 import { SERVER_KINDS, startServer } from './servers.js';
 import type { Running } from './servers.js';
 
-/** A reverse proxy like nginx with `location /public/ { proxy_pass http://app/; }` plus original-URL/host headers. */
-function startProxy(target: string): Promise<Running> {
+/**
+ * A request handler that forwards to `target` over plain http with the headers and path `rewrite` gives, and
+ * passes the answer back (what a reverse proxy such as nginx does).
+ */
+function forwardTo(target: string, rewrite: (req: http.IncomingMessage) => { headers: http.OutgoingHttpHeaders; path: string }): http.RequestListener {
   const upstream = new URL(target);
-  const server = http.createServer((req, res) => {
-    const headers = { ...req.headers, host: 'backend.internal', 'x-original-url': req.url ?? '/', 'x-forwarded-host': req.headers.host ?? '' };
-    const forward = http.request({
-      host: upstream.hostname, port: upstream.port, method: req.method, path: (req.url ?? '/').replace(/^\/public/, ''),
-      headers, setHost: false, agent: false,
-    }, (answer) => {
+  return (req, res) => {
+    const { headers, path } = rewrite(req);
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers, setHost: false, agent: false }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
     forward.on('error', () => res.writeHead(502).end());
     req.pipe(forward);
-  });
+  };
+}
+
+/** Listens on loopback; resolves with the server's URL (`scheme`) and a close function. */
+function listenProxy(server: http.Server | https.Server, scheme: 'http' | 'https'): Promise<Running> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     resolve({
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
       close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
     });
   }));
+}
+
+/** A reverse proxy like nginx with `location /public/ { proxy_pass http://app/; }` plus original-URL/host headers. */
+function startProxy(target: string): Promise<Running> {
+  return listenProxy(http.createServer(forwardTo(target, (req) => ({
+    headers: { ...req.headers, host: 'backend.internal', 'x-original-url': req.url ?? '/', 'x-forwarded-host': req.headers.host ?? '' },
+    path: (req.url ?? '/').replace(/^\/public/, ''),
+  }))), 'http');
 }
 
 const proxied: TrustProxyOptions = { trusted: ['127.0.0.1'], originalUrlHeader: 'x-original-url', forwardedHostHeader: 'x-forwarded-host' };
@@ -66,24 +78,10 @@ describe.each(SERVER_KINDS)('%s server behind a reverse proxy', (kind) => {
  * `x-forwarded-proto` (`proto`) and `x-forwarded-host`.
  */
 function startTlsProxy(target: string, proto: string): Promise<Running> {
-  const upstream = new URL(target);
-  const server = https.createServer(selfSignedCertificate(), (req, res) => {
-    const headers = { ...req.headers, host: 'backend.internal', 'x-forwarded-proto': proto, 'x-forwarded-host': req.headers.host ?? '' };
-    const forward = http.request({
-      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, setHost: false, agent: false,
-    }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forward.on('error', () => res.writeHead(502).end());
-    req.pipe(forward);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    resolve({
-      url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
-    });
-  }));
+  return listenProxy(https.createServer(selfSignedCertificate(), forwardTo(target, (req) => ({
+    headers: { ...req.headers, host: 'backend.internal', 'x-forwarded-proto': proto, 'x-forwarded-host': req.headers.host ?? '' },
+    path: req.url ?? '/',
+  }))), 'https');
 }
 
 /** Sends a GET over https (the proxy's certificate is self-signed); resolves with status and JSON body. */

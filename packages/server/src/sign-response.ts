@@ -26,15 +26,11 @@ export type NodeResponseSigningOptions = ResponseSigningOptions & {
   trustProxy?: TrustProxyOptions | undefined;
 };
 
-/** {@link ResponseSigningOptions} for a web `Response`, with the reverse-proxy handling of verification. */
-export type FetchResponseSigningOptions = ResponseSigningOptions & PeerAddress & {
-  /**
-   * Behind a trusted proxy, the `;req` components read the request target, host and scheme the client sent
-   * (as `verifyFetchRequest` does with the same option; a list of proxy addresses needs `remoteAddress`).
-   * Off unless given.
-   */
-  trustProxy?: TrustProxyOptions | undefined;
-};
+/**
+ * {@link NodeResponseSigningOptions} for a web `Response`: a web `Request` carries no peer address, so a
+ * `trustProxy` list of proxy addresses needs `remoteAddress`, as `verifyFetchRequest` does.
+ */
+export type FetchResponseSigningOptions = NodeResponseSigningOptions & PeerAddress;
 
 /** The components signed when none are named: the status and content type, bound to the request's method and path. */
 export const DEFAULT_RESPONSE_COMPONENTS: readonly string[] = ['@status', 'content-type', '"@method";req', '"@path";req'];

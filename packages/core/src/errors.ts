@@ -24,7 +24,8 @@ export type HttpSignatureErrorCode =
   | 'ERR_DIGEST_MISSING'
   | 'ERR_DIGEST_MISMATCH'
   | 'ERR_SIGNATURE_MISMATCH'
-  | 'ERR_BODY_TOO_LARGE';
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_MALFORMED_REQUEST';
 
 /** Options shared by every {@link HttpSignatureError} constructor. */
 export interface HttpSignatureErrorOptions {
@@ -225,6 +226,21 @@ export class BodyTooLargeError extends HttpSignatureError {
   constructor(limit: number, options?: HttpSignatureErrorOptions) {
     super('ERR_BODY_TOO_LARGE', `The body is longer than the ${limit}-byte limit`, options);
     this.limit = limit;
+  }
+}
+
+/**
+ * The request itself cannot be verified as it stands: a request target or `Host` that frameworks may read
+ * differently from the verifier (a fragment, bytes RFC 9112 does not allow, userinfo in `Host`, an absolute-form
+ * target naming another authority, ...). Refused before any signature is checked, so what an application sees is
+ * never something other than what was verified.
+ */
+export class MalformedRequestError extends HttpSignatureError {
+  /** `'MalformedRequestError'`, for logs and `instanceof`-free checks. */
+  override name = 'MalformedRequestError';
+  /** @param message - what is wrong, without echoing the request. @param options - keyId and cause. */
+  constructor(message: string, options?: HttpSignatureErrorOptions) {
+    super('ERR_MALFORMED_REQUEST', message, options);
   }
 }
 

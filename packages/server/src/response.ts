@@ -9,7 +9,7 @@ import { isServerSignatureError, type ServerErrorCode, type ServerSignatureError
 
 /** What an error answer consists of. */
 export interface SignatureFailure {
-  /** 401, or 413 (`ERR_BODY_TOO_LARGE`), 500 (`ERR_INVALID_KEY`: the server's own key is unusable), 503 (`ERR_REPLAY_STORE_UNAVAILABLE`). */
+  /** 401, or 400 (`ERR_MALFORMED_REQUEST`), 413 (`ERR_BODY_TOO_LARGE`), 500 (`ERR_INVALID_KEY`: the server's own key is unusable), 503 (`ERR_REPLAY_STORE_UNAVAILABLE`). */
   status: number;
   /** Response headers, lower-case names: `content-type`, `cache-control`, and `www-authenticate` on 401. */
   headers: Record<string, string>;
@@ -33,11 +33,12 @@ export interface ChallengeOptions {
  * The HTTP status answered for a stable code.
  *
  * @param code - a stable error code.
- * @returns 413 for `ERR_BODY_TOO_LARGE`, 503 for `ERR_REPLAY_STORE_UNAVAILABLE`, 500 for `ERR_INVALID_KEY`, else 401.
+ * @returns 400 for `ERR_MALFORMED_REQUEST`, 413 for `ERR_BODY_TOO_LARGE`, 503 for `ERR_REPLAY_STORE_UNAVAILABLE`, 500 for `ERR_INVALID_KEY`, else 401.
  */
 export function signatureErrorStatus(code: ServerErrorCode): number {
   switch (code) {
     case 'ERR_BODY_TOO_LARGE': return 413;
+    case 'ERR_MALFORMED_REQUEST': return 400;
     case 'ERR_REPLAY_STORE_UNAVAILABLE': return 503;
     case 'ERR_INVALID_KEY': return 500;
     default: return 401;

@@ -51,7 +51,7 @@ describe.each(['http', 'fetch'] as const)('the %s adapter', (adapter) => {
 
   test('with RFC 9421, Basic credentials go out beside Signature-Input and Signature, and it verifies', async () => {
     const client = axios.create({ baseURL: rfc9421Server.origin, adapter, auth });
-    withHttpSignature(client, { ...cavage, scheme: 'rfc9421' });
+    withHttpSignature(client, { scheme: 'rfc9421', keyId: KEY_ID, key: SECRET, algorithm: 'hmac-sha256' });
     expect((await client.get('/a/?b=1')).status).toBe(200);
     expect(rfc9421Server.requests[0]?.headers['authorization']).toBe(basic);
     expect(rfc9421Server.requests[0]?.verified?.keyId).toBe(KEY_ID);

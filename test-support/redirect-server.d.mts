@@ -42,7 +42,11 @@ export interface CrossOriginServersOptions {
 }
 
 export interface CrossOriginServers {
-  /** The core-verifying server the redirects lead to. */
+  /**
+   * The core-verifying server the redirects lead to. Like every core server it answers 301 to `path + '/'` for a
+   * path without a trailing slash: a target such as `/api/x` gives a second hop on this same origin
+   * (origin -> other -> other), for checking that a chain which left the origin stays unsigned.
+   */
   other: CoreServer;
   /** http, answers 307 to the same target on `other`. */
   origin: RedirectServer;

@@ -57,7 +57,8 @@ export async function startRedirectServer(options) {
 
 /**
  * The three servers of an adapter's cross-origin redirect tests. `other` is a core-verifying server that knows
- * one HMAC key (digest checked when present). `origin` answers 307 to the same target on `other`. `tlsOrigin`
+ * one HMAC key (digest checked when present); a path without a trailing slash gets a 301 to `path + '/'` from it,
+ * a further hop on the same (other) origin. `origin` answers 307 to the same target on `other`. `tlsOrigin`
  * is https and answers 302 to it (an https -> http downgrade).
  *
  * @param {import('./redirect-server.d.mts').CrossOriginServersOptions} options

@@ -35,3 +35,22 @@ export function splitOptions(options: AxiosSignatureOptions): {
 }
 
 export { DEFAULT_MAX_BODY_BYTES };
+
+/**
+ * Refuses axios's `auth` option when the signature travels in the `Authorization` header (draft-cavage with the
+ * default `scheme: 'authorization'`): axios would replace `Authorization: Signature …` with `Basic …` and send the
+ * request unsigned. Internal.
+ *
+ * @param auth - the request config's `auth`.
+ * @param signing - the signing options.
+ * @throws TypeError before anything is sent when both are set; use `scheme: 'signature'` (the `Signature`
+ *   header) or RFC 9421, or drop `auth`.
+ */
+export function assertAuthCompatible(auth: unknown, signing: SigningOptions): void {
+  if (auth === undefined || auth === null) return;
+  if (signing.scheme === 'rfc9421' || signing.scheme === 'signature') return;
+  throw new TypeError(
+    "axios's auth option would replace the Authorization: Signature header and send the request unsigned; " +
+    "sign into the Signature header (scheme: 'signature') or leave auth unset",
+  );
+}

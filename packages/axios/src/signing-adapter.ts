@@ -10,7 +10,7 @@ import { AxiosError, AxiosHeaders, getAdapter } from 'axios';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { firstHop, hopConfig } from './hop.js';
 import type { Hop } from './hop.js';
-import { DEFAULT_MAX_REDIRECTS } from './options.js';
+import { DEFAULT_MAX_REDIRECTS, assertAuthCompatible } from './options.js';
 import { nextHop } from './redirect.js';
 import { signHop } from './sign-hop.js';
 
@@ -37,6 +37,7 @@ export function createSigningAdapter(
 ): AxiosAdapter {
   const inner = typeof original === 'function' && ORIGINAL in original ? (original as SigningAdapter)[ORIGINAL] : original;
   const adapter = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
+    assertAuthCompatible(config.auth, signing);
     const send = getAdapter(inner, config);
     const maxRedirects = config.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     let hop: Hop = await firstHop(config, maxBodyBytes);

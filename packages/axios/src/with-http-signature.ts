@@ -22,7 +22,9 @@ import { createSigningAdapter } from './signing-adapter.js';
  *   `signCrossOriginRedirects`.
  * @returns a function that detaches the interceptor.
  * @throws RangeError when `maxBodyBytes` is invalid; TypeError when `signCrossOriginRedirects` is not a
- *   boolean. Requests then reject with `MissingHeaderError`
+ *   boolean. Requests then reject with a TypeError, before anything is sent, when the config sets `auth`
+ *   while the signature goes in `Authorization` (draft-cavage's default scheme: axios would replace it with
+ *   Basic credentials and send the request unsigned; use `scheme: 'signature'`), with `MissingHeaderError`
  *   (`ERR_MISSING_HEADER`) before anything is sent when a header to sign is absent, with `BodyTooLargeError`
  *   (`ERR_BODY_TOO_LARGE`) for a stream body over the limit, and with axios's usual `AxiosError` for HTTP errors such as 401.
  * @example

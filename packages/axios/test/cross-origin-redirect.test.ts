@@ -65,6 +65,20 @@ describe('withHttpSignature and redirects to another origin', () => {
     expect(only(other).headers['signature']).toBeUndefined();
   });
 
+  test.each([
+    ['authorization', 'http'], ['signature', 'http'], ['authorization', 'fetch'],
+  ] as const)('a chain that left the origin stays unsigned on its later same-origin hops (scheme %s, %s adapter)', async (scheme, adapter) => {
+    // origin -> other/api/x (307, another origin) -> other/api/x/ (301, other's own trailing-slash redirect).
+    const res = await client({ ...base, scheme }, adapter).get(`${origin.origin}/api/x`);
+    expect(only(origin).headers[scheme]).toBeDefined();
+    expect(other.requests.map((r) => r.url)).toEqual(['/api/x', '/api/x/']);
+    for (const received of other.requests) {
+      expect(received.headers['authorization']).toBeUndefined();
+      expect(received.headers['signature']).toBeUndefined();
+    }
+    expect(res.status).toBe(401);
+  });
+
   test('signCrossOriginRedirects: true signs the other origin\'s hop', async () => {
     const res = await client({ ...base, signCrossOriginRedirects: true }).get(`${origin.origin}/api/v1/users/users/?limit=1`);
     expect(res.status).toBe(200);

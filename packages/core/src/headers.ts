@@ -2,6 +2,8 @@
  * Reading request headers the way signatures need them: case-insensitive names, repeated headers joined.
  * @packageDocumentation
  */
+import { trimOws } from './lib/char-class.js';
+import { SINGLETON_HEADERS } from './singleton-headers.js';
 import type { HeadersInit } from './types.js';
 
 /**
@@ -47,18 +49,25 @@ function forEachHeader(init: HeadersInit | undefined, fn: (name: string, value: 
 }
 
 /**
- * Header values by lower-case name, each trimmed, repeated headers joined with `", "` in message order
- * (draft-cavage-12 §2.3). Internal.
+ * Header values by lower-case name, each stripped of leading and trailing space and tab (RFC 9110 §5.5 OWS;
+ * other Unicode spaces are kept), repeated headers joined with `", "` in message order (draft-cavage-12 §2.3).
+ * `repeated` lists the names of {@link SINGLETON_HEADERS} that came more than once (only ordered pairs and
+ * array values can show a repeat). Internal.
  */
-export type HeaderTable = Map<string, string>;
+export type HeaderTable = Map<string, string> & { repeated?: string[] };
 
 /** Builds a {@link HeaderTable} from any accepted header form. Internal. */
 export function headerTable(init: HeadersInit | undefined): HeaderTable {
   const table: HeaderTable = new Map();
   const put = (name: string, value: string): void => {
-    const trimmed = value.trim();
+    const trimmed = trimOws(value);
     const previous = table.get(name);
-    table.set(name, previous === undefined ? trimmed : `${previous}, ${trimmed}`);
+    if (previous === undefined) {
+      table.set(name, trimmed);
+      return;
+    }
+    table.set(name, `${previous}, ${trimmed}`);
+    if (SINGLETON_HEADERS.has(name)) (table.repeated ??= []).push(name);
   };
   if (isPlainRecord(init)) {
     // The common case (node's req.headers, literal objects), without the generic callback walk.

@@ -19,6 +19,7 @@ export { createContentDigest, checkContentDigest } from './content-digest.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export { requestTarget } from './request-target.js';
 export { normalizeHeaders } from './headers.js';
+export { SINGLETON_HEADERS } from './singleton-headers.js';
 export { CAVAGE_ALGORITHMS, isCavageAlgorithm } from './algorithms.js';
 export { clearKeyCache } from './keys.js';
 export { bufferBody, chunkBytes, concatBytes, DEFAULT_MAX_BODY_BYTES, type BodySource } from './body-stream.js';

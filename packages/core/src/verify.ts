@@ -20,6 +20,7 @@ import type { AsymmetricKey } from './runtime/backend.js';
 import { bodyBytes, constantTimeEqualText } from './lib/bytes.js';
 import { parseSignatureHeader } from './signature-header.js';
 import { signingStringFromTable } from './signing-string.js';
+import { assertNoRepeatedSigned } from './singleton-headers.js';
 import { verifyRfc9421 } from './rfc9421/verify.js';
 import type { Rfc9421Message, VerifyRfc9421Options, VerifyRfc9421Result } from './rfc9421/types.js';
 import type { CavageAlgorithm, SignableRequest, SignatureParameters, VerificationKey, VerifyOptions, VerifyResult } from './types.js';
@@ -177,6 +178,8 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
  * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable header, or a request target that
  *   cannot be signed (not a path, an absolute URL, `*`, or the authority form of a CONNECT).
  * @throws {@link HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required header is not covered.
+ * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` — a signed header that node:http keeps only once
+ *   ({@link SINGLETON_HEADERS}) came more than once (seen in `[name, value]` pairs or array values).
  * @throws {@link MissingHeaderError} `ERR_MISSING_HEADER` — a signed header is absent.
  * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks.
  *   A signed `(created)`/`(expires)` without its parameter is {@link MissingHeaderError}; a `created`/`expires`
@@ -258,6 +261,8 @@ function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResu
   const table = headerTable(request.headers);
   const params = parseSignatureHeader(signatureHeaderOf(table, options.scheme ?? 'any'), options);
   const { keyId } = params;
+  // node:http keeps only the first line of these; the signature covers all of them joined.
+  assertNoRepeatedSigned(table.repeated, params.headers, keyId);
 
   const required = options.requiredHeaders;
   for (const name of required === undefined ? DEFAULT_REQUIRED_HEADERS : Array.from(required, (h) => h.toLowerCase())) {

@@ -69,7 +69,37 @@ describe(`Accept-Signature (${backendName} backend)`, () => {
 
   test('takes a parsed request too, and needs no keyid or alg when none is asked', async () => {
     const result = await signForAcceptSignature(request, [{ label: 'x', components: ['@method'], parameters: {} }], { key: ed25519.sign, algorithm: 'ed25519', now: NOW * 1000 });
-    expect(result.signatureParams).toBe(`("@method");created=${NOW}`);
+    expect(result.signatureParams).toBe(`("@method" "@authority" "@path" "@query");created=${NOW}`);
+  });
+
+  describe('never covers less than the signer\'s defaults', () => {
+    const options = { key: ed25519.sign, algorithm: 'ed25519' as const, keyId: 'me', now: NOW * 1000 };
+    const verifyOptions = { keyLookup: () => ({ key: ed25519.verify, algorithms: ['ed25519' as const] }), now: NOW * 1000 };
+
+    test('a request for @method alone is signed over the URL too, so it is not valid for another URL', async () => {
+      const result = await signForAcceptSignature(request, 'sig1=("@method");keyid="me"', options);
+      expect(result.signatureParams).toBe(`("@method" "@authority" "@path" "@query");created=${NOW};keyid="me"`);
+      const signed = withHeaders(request, result.headers);
+      await expect(verifyRfc9421(signed, verifyOptions)).resolves.toBeDefined();
+      const elsewhere = { ...signed, url: 'https://example.com/admin/delete?all=1' } as Rfc9421Request;
+      expect(await code(verifyRfc9421(elsewhere, { ...verifyOptions, requiredComponents: ['@method'] }))).toBe('ERR_SIGNATURE_MISMATCH');
+    });
+
+    test('without a query, @query is not added; the requested order comes first, no component twice', async () => {
+      const result = await signForAcceptSignature({ ...request, url: 'https://example.com/foo' }, 'sig1=("@path" "cache-control" "@method")', options);
+      expect(result.signatureParams).toBe(`("@path" "cache-control" "@method" "@authority");created=${NOW};keyid="me"`);
+    });
+
+    test('a requested @target-uri stands for the authority, path and query', async () => {
+      const result = await signForAcceptSignature(request, 'sig1=("@target-uri")', options);
+      expect(result.signatureParams).toBe(`("@target-uri" "@method");created=${NOW};keyid="me"`);
+    });
+
+    test('a response is bound to its request\'s path and query', async () => {
+      const response = { status: 200, headers: { 'content-type': 'text/plain' }, request };
+      const result = await signForAcceptSignature(response, 'sig1=("content-type")', options);
+      expect(result.signatureParams).toBe(`("content-type" "@status" "@path";req "@query";req);created=${NOW};keyid="me"`);
+    });
   });
 
   test('refuses when no requested signature fits the signer', async () => {

@@ -152,11 +152,15 @@ describe(`signRfc9421 / verifyRfc9421 (${backendName} backend)`, () => {
       expect(await refusal(verifyRfc9421({ status: 503, headers: signed.headers }, verifyResponse))).toBe('ERR_MISSING_HEADER');
     });
 
-    test('a response signs @status by default', async () => {
+    test('a response signs @status by default, and its request\'s path and query when it is given', async () => {
       const response: Rfc9421Message = { status: 200, headers: { 'content-type': 'text/plain' } };
       const result = await signWith('ed25519', {}, response);
       expect(result.signatureParams).toBe(`("@status");created=${NOW};keyid="k"`);
-      expect((await verifyRfc9421(withHeaders(response, result.headers), options())).label).toBe('sig1');
+      expect((await verifyRfc9421(withHeaders(response, result.headers), options({ requiredComponents: ['@status'] }))).label).toBe('sig1');
+      const bound: Rfc9421Message = { ...response, request };
+      const boundResult = await signWith('ed25519', {}, bound);
+      expect(boundResult.signatureParams).toBe(`("@status" "@path";req "@query";req);created=${NOW};keyid="k"`);
+      expect((await verifyRfc9421(withHeaders(bound, boundResult.headers), options())).label).toBe('sig1');
     });
   });
 

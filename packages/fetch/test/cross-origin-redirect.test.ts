@@ -55,6 +55,18 @@ describe('signedFetch and redirects to another origin', () => {
     expect(only(other).headers['signature']).toBeUndefined();
   });
 
+  test.each(['authorization', 'signature'] as const)('a chain that left the origin stays unsigned on its later same-origin hops (scheme %s)', async (scheme) => {
+    // origin -> other/api/x (307, another origin) -> other/api/x/ (301, other's own trailing-slash redirect).
+    const res = await signedFetch({ ...base, scheme })(`${origin.origin}/api/x`, init);
+    expect(only(origin).headers[scheme]).toBeDefined();
+    expect(other.requests.map((r) => r.url)).toEqual(['/api/x', '/api/x/']);
+    for (const received of other.requests) {
+      expect(received.headers['authorization']).toBeUndefined();
+      expect(received.headers['signature']).toBeUndefined();
+    }
+    expect(res.status).toBe(401);
+  });
+
   test('signCrossOriginRedirects: true signs the other origin\'s hop', async () => {
     const f = signedFetch({ ...base, signCrossOriginRedirects: true });
     const res = await f(`${origin.origin}/api/v1/users/users/?limit=1`, init);

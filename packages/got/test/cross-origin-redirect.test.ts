@@ -53,6 +53,18 @@ describe('httpSignature and redirects to another origin', () => {
     expect(res.statusCode).toBe(401);
   });
 
+  test.each(['authorization', 'signature'] as const)('a chain that left the origin stays unsigned on its later same-origin hops (scheme %s)', async (scheme) => {
+    // origin -> other/api/x (307, another origin) -> other/api/x/ (301, other's own trailing-slash redirect).
+    const res = await client({ ...base, scheme }).get(`${origin.origin}/api/x`);
+    expect(only(origin).headers[scheme]).toBeDefined();
+    expect(other.requests.map((r) => r.url)).toEqual(['/api/x', '/api/x/']);
+    for (const received of other.requests) {
+      expect(received.headers['authorization']).toBeUndefined();
+      expect(received.headers['signature']).toBeUndefined();
+    }
+    expect(res.statusCode).toBe(401);
+  });
+
   test('the Signature scheme is dropped across origins as well', async () => {
     await client({ ...base, scheme: 'signature' }).get(`${origin.origin}/api/x/`);
     expect(only(origin).headers['signature']).toBeDefined();

@@ -32,8 +32,12 @@ export type NodeResponseSigningOptions = ResponseSigningOptions & {
  */
 export type FetchResponseSigningOptions = NodeResponseSigningOptions & PeerAddress;
 
-/** The components signed when none are named: the status and content type, bound to the request's method and path. */
-export const DEFAULT_RESPONSE_COMPONENTS: readonly string[] = ['@status', 'content-type', '"@method";req', '"@path";req'];
+/**
+ * The components signed when none are named: the status and content type, bound to the request's method, path
+ * and query (`"@query";req` is `?` for a request without one), so a response cannot pass as the answer to another
+ * query — what a client's default response policy requires (core `RESPONSE_TARGET_BINDING`).
+ */
+export const DEFAULT_RESPONSE_COMPONENTS: readonly string[] = ['@status', 'content-type', '"@method";req', '"@path";req', '"@query";req'];
 
 /**
  * Signs a node:http response before it is sent: sets `Signature-Input` and `Signature` (and `Content-Digest`

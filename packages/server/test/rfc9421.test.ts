@@ -179,7 +179,7 @@ describe('response signing bound to the request', () => {
       const body = await res.text();
       const response = { status: res.status, headers: [...res.headers], request: { method: 'GET', url: `${origin}/things/7?x=1`, headers: requestHeaders } };
       const result = await verify(response, { ...lookup, body, requiredComponents: ['@status', '"@method";req', '"@path";req', 'content-digest'] });
-      expect(result.components).toEqual(['"@status"', '"content-type"', '"@method";req', '"@path";req', '"content-digest"']);
+      expect(result.components).toEqual(['"@status"', '"content-type"', '"@method";req', '"@path";req', '"@query";req', '"content-digest"']);
       // The same answer does not verify against another request.
       await expect(verify({ ...response, request: { ...response.request, url: `${origin}/things/8?x=1` } }, { ...lookup, body }))
         .rejects.toMatchObject({ code: 'ERR_SIGNATURE_MISMATCH' });
@@ -188,6 +188,32 @@ describe('response signing bound to the request', () => {
     } finally {
       server.close();
     }
+  });
+
+  test('by default, the answer to /loan?account=alice does not verify as the answer to /loan?account=bob', async () => {
+    const server = http.createServer((req, res) => {
+      res.statusCode = 200;
+      res.setHeader('content-type', 'application/json');
+      void signNodeResponse(req, res, responseKey).then(() => res.end(JSON.stringify({ url: req.url })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const res = await fetch(`${origin}/loan?account=alice`);
+      await res.text();
+      const answer = (url: string) => ({ status: res.status, headers: [...res.headers], request: { method: 'GET', url, headers: [] } });
+      await expect(verify(answer(`${origin}/loan?account=alice`), lookup)).resolves.toMatchObject({ keyId: 'server-key' });
+      await expect(verify(answer(`${origin}/loan?account=bob`), lookup)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_MISMATCH' });
+      await expect(verify(answer(`${origin}/loan`), lookup)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_MISMATCH' });
+    } finally {
+      server.close();
+    }
+    // signFetchResponse the same.
+    const request = new Request('https://bank.example/loan?account=alice');
+    const signed = await signFetchResponse(request, Response.json({ balance: 1 }), responseKey);
+    const fetched = (url: string) => ({ status: signed.status, headers: [...signed.headers], request: { method: 'GET', url, headers: [] } });
+    await expect(verify(fetched('https://bank.example/loan?account=alice'), lookup)).resolves.toMatchObject({ keyId: 'server-key' });
+    await expect(verify(fetched('https://bank.example/loan?account=bob'), lookup)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_MISMATCH' });
   });
 
   test('signFetchResponse signs a web Response the same way', async () => {

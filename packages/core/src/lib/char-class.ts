@@ -43,3 +43,23 @@ export function isNameAt(value: string, start: number, lower: string): boolean {
   for (let k = 0; k < lower.length; k++) if ((value.charCodeAt(start + k) | 0x20) !== lower.charCodeAt(k)) return false;
   return true;
 }
+
+/**
+ * Strips optional whitespace (RFC 9110 §5.5 OWS: space and horizontal tab only) from both ends of a field
+ * value. Unlike `String.prototype.trim`, other Unicode spaces (U+00A0, U+FEFF, ...) are part of the value.
+ */
+export function trimOws(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end) {
+    const c = value.charCodeAt(start);
+    if (c !== 32 && c !== 9) break;
+    start++;
+  }
+  while (end > start) {
+    const c = value.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9) break;
+    end--;
+  }
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}

@@ -4,9 +4,10 @@
  */
 import { isInnerList, parseDictionary } from 'structured-headers';
 import { AlgorithmNotAllowedError, HeaderTooLargeError, MalformedSignatureError, UnknownKeyError } from '../errors.js';
-import { componentFromItem } from './component-id.js';
+import { componentFromItem, parseComponentText } from './component-id.js';
 import { DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNATURES } from './dictionaries.js';
-import { signRfc9421 } from './sign.js';
+import { messageView } from './message.js';
+import { defaultComponents, signRfc9421 } from './sign.js';
 import type { AcceptSignatureRequest, Rfc9421Message, Rfc9421Parameters, SignForAcceptSignatureOptions, SignRfc9421Result } from './types.js';
 
 /** Reads the requested parameters; `created`/`expires` only as integers, the others only as strings (RFC 9421 §5.1). */
@@ -20,6 +21,28 @@ function requestedParameters(params: ReadonlyMap<string, unknown>): Rfc9421Param
       if (typeof value !== 'string') throw new MalformedSignatureError(`The requested ${name} parameter is not a string`);
       out[name] = value;
     }
+  }
+  return out;
+}
+
+/**
+ * The requested components, then each component of the floor — what {@link signRfc9421} covers by default for
+ * this message — that the request left out: a server cannot get a signature that covers less than the signer's
+ * defaults (one over `@method` alone would be valid for any URL).
+ */
+function withFloor(requested: readonly string[], message: Rfc9421Message, options: SignForAcceptSignatureOptions): string[] {
+  const out = [...requested];
+  const keys = new Set<string>();
+  for (const id of requested) {
+    const component = parseComponentText(id);
+    keys.add(component.key);
+    // `@target-uri` holds the authority, path and query: a request for it meets those parts of the floor.
+    if (component.name !== '@target-uri') continue;
+    const req = component.params.has('req') ? ';req' : '';
+    for (const part of ['"@authority"', '"@path"', '"@query"']) keys.add(parseComponentText(part + req).key);
+  }
+  for (const id of defaultComponents(messageView(message, options))) {
+    if (!keys.has(parseComponentText(id).key)) out.push(id);
   }
   return out;
 }
@@ -66,7 +89,11 @@ export function parseAcceptSignature(value: string, maxLength: number = DEFAULT_
  * Signs a message the way an `Accept-Signature` asks (RFC 9421 §5.2): takes the first requested signature
  * that the signer's key can give — a requested `keyid` must equal `options.keyId`, a requested `alg` must equal
  * `options.algorithm` — and signs its components under its label, copying its `nonce` and `tag` (and writing
- * `alg` when it was asked for).
+ * `alg` when it was asked for). The signature never covers less than {@link signRfc9421}'s defaults: components
+ * of the default set (`@method @authority @path`, and `@query` when the URL has one; for a response `@status` and
+ * `"@path";req "@query";req` when its request is given) that the request left out are appended after the
+ * requested ones (a requested `@target-uri` stands for `@authority @path @query`), so a server asking for
+ * `("@method")` alone gets a signature bound to the URL too.
  *
  * @param message - the request or response to sign.
  * @param acceptSignature - the `Accept-Signature` value, or its parsed form.
@@ -103,7 +130,7 @@ export async function signForAcceptSignature(
     }
     return signRfc9421(message, {
       ...options,
-      components: request.components,
+      components: withFloor(request.components, message, options),
       label: request.label,
       nonce,
       tag,

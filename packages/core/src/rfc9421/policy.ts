@@ -6,12 +6,30 @@
 import { ExpiredSignatureError, HeaderNotSignedError, InvalidDateError, NotYetValidSignatureError } from '../errors.js';
 import { parseComponentText, type ComponentId } from './component-id.js';
 import type { ParsedSignature } from './dictionaries.js';
+import type { MessageView } from './message.js';
 import type { Rfc9421ParameterName, VerifyRfc9421Options } from './types.js';
 
 /** Components a request signature must cover unless the caller says otherwise. */
 export const DEFAULT_REQUIRED_REQUEST_COMPONENTS: readonly string[] = ['@method', '@authority', '@path'];
-/** Components a response signature must cover unless the caller says otherwise. */
+/**
+ * Components a response signature must cover unless the caller says otherwise. Without `requiredComponents`, a
+ * response signature must also bind the request's target (see {@link RESPONSE_TARGET_BINDING}).
+ */
 export const DEFAULT_REQUIRED_RESPONSE_COMPONENTS: readonly string[] = ['@status'];
+/**
+ * What the default response policy accepts as binding a response to its request's target (RFC 9421 §2.4):
+ * `"@target-uri";req`, or `"@path";req` together with `"@query";req` when the bound request has a query (or no
+ * request is bound; `"@path";req` alone when it has none — a `"@query";req` signed for another query still fails
+ * to verify). Without it, a response signed for `/loan?account=alice` would verify as the answer to `/loan?account=bob`.
+ */
+export const RESPONSE_TARGET_BINDING = {
+  /** Enough on its own. */
+  targetUri: '"@target-uri";req',
+  /** Enough when the bound request has no query. */
+  path: '"@path";req',
+  /** Needed beside `path` when the bound request has a query. */
+  query: '"@query";req',
+} as const;
 /** Parameters a signature must carry unless the caller says otherwise. */
 export const DEFAULT_REQUIRED_PARAMETERS: readonly Rfc9421ParameterName[] = ['created', 'keyid'];
 /** Default allowed clock difference, seconds. */
@@ -23,15 +41,27 @@ export interface CompiledPolicy {
   parameters: readonly Rfc9421ParameterName[];
   tag: string | undefined;
   nonce: boolean;
+  /** The default response policy's target binding: none (a request, or explicit components), the path, or path + query. */
+  target: 'none' | 'path' | 'path-and-query';
 }
+
+const TARGET_URI_KEY = parseComponentText(RESPONSE_TARGET_BINDING.targetUri).key;
+const PATH_KEY = parseComponentText(RESPONSE_TARGET_BINDING.path).key;
+const QUERY_KEY = parseComponentText(RESPONSE_TARGET_BINDING.query).key;
 
 /**
  * Compiles the static part of the policy.
+ * @param options - the verification options.
+ * @param view - the message (a response's default policy depends on whether its bound request has a query).
+ * @returns the policy.
  * @throws TypeError when a required component identifier is invalid.
  */
-export function compilePolicy(options: VerifyRfc9421Options, response: boolean): CompiledPolicy {
+export function compilePolicy(options: VerifyRfc9421Options, view: MessageView): CompiledPolicy {
+  const response = view.status !== undefined;
   const components = options.requiredComponents ?? (response ? DEFAULT_REQUIRED_RESPONSE_COMPONENTS : DEFAULT_REQUIRED_REQUEST_COMPONENTS);
+  const bound = view.boundRequest;
   return {
+    target: !response || options.requiredComponents !== undefined ? 'none' : bound !== undefined && bound.query === undefined ? 'path' : 'path-and-query',
     required: components.map(parseComponentText),
     parameters: options.requiredParameters ?? DEFAULT_REQUIRED_PARAMETERS,
     tag: options.tag,
@@ -41,7 +71,8 @@ export function compilePolicy(options: VerifyRfc9421Options, response: boolean):
 
 /**
  * Checks what a signature covers and carries (RFC 9421 §3.2 step 6, §7.2.1).
- * @throws HeaderNotSignedError naming the first required component or parameter that is missing, or `tag`.
+ * @throws HeaderNotSignedError naming the first required component or parameter that is missing, `"@target-uri";req`
+ * when a response under the default policy does not bind its request's target, or `tag`.
  */
 export function checkCoverage(signature: ParsedSignature, policy: CompiledPolicy): void {
   const keyId = signature.parameters.keyid;
@@ -51,6 +82,7 @@ export function checkCoverage(signature: ParsedSignature, policy: CompiledPolicy
   for (const name of policy.parameters) {
     if (signature.parameters[name] === undefined) throw new HeaderNotSignedError(name, { keyId });
   }
+  if (policy.target !== 'none' && !bindsTarget(signature, policy.target)) throw new HeaderNotSignedError(RESPONSE_TARGET_BINDING.targetUri, { keyId });
   if (policy.tag !== undefined && signature.parameters.tag !== policy.tag) throw new HeaderNotSignedError('tag', { keyId });
   if (policy.nonce && signature.parameters.nonce === undefined) throw new HeaderNotSignedError('nonce', { keyId });
 }
@@ -94,4 +126,16 @@ export function checkTimes(signature: ParsedSignature, options: VerifyRfc9421Opt
     until = created + skew;
   }
   return until;
+}
+
+/** Whether a response signature binds its request's target: `@target-uri;req`, or `@path;req` (+ `@query;req`). */
+function bindsTarget(signature: ParsedSignature, target: 'path' | 'path-and-query'): boolean {
+  let path = false;
+  let query = false;
+  for (const component of signature.components) {
+    if (component.key === TARGET_URI_KEY) return true;
+    if (component.key === PATH_KEY) path = true;
+    else if (component.key === QUERY_KEY) query = true;
+  }
+  return path && (query || target === 'path');
 }

@@ -6,12 +6,23 @@ import { createContentDigest } from '../content-digest.js';
 import { AlgorithmNotAllowedError } from '../errors.js';
 import { isRfc9421Algorithm, signBase } from './algorithms.js';
 import { parseComponentText } from './component-id.js';
-import { hasQuery, isResponseView, messageView } from './message.js';
+import { hasQuery, isResponseView, messageView, type MessageView } from './message.js';
 import { addSignature } from './dictionaries.js';
 import { buildParameters, serializeSignatureParams } from './parameters.js';
 import { signatureBaseOf } from './signature-base.js';
 import { nowMilliseconds } from '../lib/clock.js';
 import type { Rfc9421Message, SignRfc9421Options, SignRfc9421Result } from './types.js';
+
+/**
+ * The components covered when the caller names none: `@method @authority @path` (+ `@query` when the URL has
+ * one) for a request; for a response `@status`, bound to its request's path and query (`"@path";req
+ * "@query";req`, the query `?` when there is none) when a request is given, so the answer to one query cannot
+ * pass as the answer to another. Also the floor of {@link signForAcceptSignature}. Internal.
+ */
+export function defaultComponents(view: MessageView): string[] {
+  if (!isResponseView(view)) return ['@method', '@authority', '@path', ...(hasQuery(view) ? ['@query'] : [])];
+  return view.boundRequest === undefined ? ['@status'] : ['@status', '"@path";req', '"@query";req'];
+}
 
 /**
  * Signs a request or a response (RFC 9421 §3.1). Makes the `Content-Digest` when asked (RFC 9530), derives
@@ -48,9 +59,7 @@ export async function signRfc9421(message: Rfc9421Message, options: SignRfc9421O
   if (!isRfc9421Algorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
   const view = messageView(message, options);
   const added: Record<string, string> = {};
-  const names = options.components === undefined
-    ? [...(isResponseView(view) ? ['@status'] : ['@method', '@authority', '@path', ...(hasQuery(view) ? ['@query'] : [])])]
-    : [...options.components];
+  const names = options.components === undefined ? defaultComponents(view) : [...options.components];
 
   if (options.digest !== undefined) {
     if (options.body === undefined) throw new TypeError('a digest needs the body');

@@ -104,7 +104,8 @@ export interface SignRfc9421Options extends ComponentOptions {
   label?: string | undefined;
   /**
    * Covered components, in order (RFC 9421 §2). Default: `@method @authority @path` (+ `@query` when the URL
-   * has one) for a request, `@status` for a response; `content-digest` is appended when a digest is made.
+   * has one) for a request; `@status` for a response, plus `"@path";req "@query";req` when its request is given
+   * (what the default response policy of verification requires); `content-digest` is appended when a digest is made.
    */
   components?: readonly string[] | undefined;
   /** `created` in Unix seconds; default now; `false` leaves it out. */
@@ -178,13 +179,16 @@ export interface VerifyRfc9421Options extends ComponentOptions {
   /** Finds the key and allowed algorithms for a signature. */
   keyLookup: Rfc9421KeyLookup;
   /**
-   * Verify the signature with this label. Without it, the first signature (in `Signature-Input` order) that
-   * meets the policy below is verified.
+   * Verify the signature with this label. Without it, every signature that meets the policy below is tried in
+   * `Signature-Input` order (at most `maxSignatures`) until one verifies; when none does, the first one's error
+   * is thrown.
    */
   label?: string | undefined;
   /**
    * Component identifiers the signature must cover (`'@method'`, `'"@query-param";name="id"'`,
-   * `'@authority;req'`…). Default: `@method @authority @path` for a request, `@status` for a response.
+   * `'@authority;req'`…). Default: `@method @authority @path` for a request; for a response `@status` and a
+   * binding to the request's target — `"@target-uri";req`, or `"@path";req` with `"@query";req` when the bound
+   * request has a query (or none is bound). A list given here replaces the whole default, binding included.
    */
   requiredComponents?: readonly string[] | undefined;
   /** Parameters the signature must carry. Default `['created', 'keyid']`. */

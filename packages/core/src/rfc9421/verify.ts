@@ -5,11 +5,12 @@
 import { checkContentDigest } from '../content-digest.js';
 import {
   AlgorithmNotAllowedError, DigestMissingError, ExpiredSignatureError, InvalidKeyError,
-  MissingSignatureError, SignatureMismatchError, UnknownKeyError,
+  MissingSignatureError, SignatureMismatchError, UnknownKeyError, isHttpSignatureError,
 } from '../errors.js';
+import { assertSingleLine } from '../singleton-headers.js';
 import { bodyBytes } from '../lib/bytes.js';
 import { isRfc9421Algorithm, verifyBase } from './algorithms.js';
-import { isResponseView, messageView, type MessageView } from './message.js';
+import { messageView, type MessageView } from './message.js';
 import {
   DEFAULT_MAX_COMPONENTS, DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNATURES, parseSignatureFields, readSignature,
   type DictionaryLimits, type ParsedSignature, type SignatureFields,
@@ -20,25 +21,40 @@ import { nowMilliseconds } from '../lib/clock.js';
 import { isPromiseLike } from '../lib/promise-like.js';
 import type { Rfc9421Algorithm, Rfc9421Message, Rfc9421VerificationKey, VerifyRfc9421Options, VerifyRfc9421Result } from './types.js';
 
-/** Picks the signature: the labelled one, or the first that meets the policy (RFC 9421 §3.2, §4.3). */
-function select(fields: SignatureFields, options: VerifyRfc9421Options, policy: CompiledPolicy, limits: DictionaryLimits): ParsedSignature {
+/**
+ * Checks one signature against the policy: the required components and parameters, and no covered field that
+ * node:http would read differently (a singleton header given twice).
+ */
+function meetsPolicy(fields: SignatureFields, label: string, view: MessageView, policy: CompiledPolicy, limits: DictionaryLimits): ParsedSignature {
+  const signature = readSignature(fields, label, limits);
+  checkCoverage(signature, policy);
+  for (const component of signature.components) {
+    if (component.name.startsWith('@') || component.params.has('req')) continue;
+    assertSingleLine(component.name, view.fields.get(component.name)?.length ?? 0, signature.parameters.keyid);
+  }
+  return signature;
+}
+
+/**
+ * The signatures to verify, in order (RFC 9421 §3.2, §4.3): the labelled one, or every one that meets the policy
+ * (at most `maxSignatures`, the cap on the dictionaries). When none meets it, the first one's reason is thrown.
+ */
+function select(fields: SignatureFields, view: MessageView, options: VerifyRfc9421Options, policy: CompiledPolicy, limits: DictionaryLimits): ParsedSignature[] {
   if (options.label !== undefined) {
     if (!fields.inputs.has(options.label)) throw new MissingSignatureError('The message has no signature with this label');
-    const signature = readSignature(fields, options.label, limits);
-    checkCoverage(signature, policy);
-    return signature;
+    return [meetsPolicy(fields, options.label, view, policy, limits)];
   }
+  const candidates: ParsedSignature[] = [];
   let first: unknown;
   for (const label of fields.inputs.keys()) {
     try {
-      const signature = readSignature(fields, label, limits);
-      checkCoverage(signature, policy);
-      return signature;
+      candidates.push(meetsPolicy(fields, label, view, policy, limits));
     } catch (error) {
       first ??= error;
     }
   }
-  throw first ?? new MissingSignatureError('The Signature-Input header has no member');
+  if (candidates.length === 0) throw first ?? new MissingSignatureError('The Signature-Input header has no member');
+  return candidates;
 }
 
 /** RFC 9421 §3.2 step 5: the algorithm comes from the key's allowed list; `alg` must be one of them. */
@@ -70,10 +86,17 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: NonNulla
 
 /**
  * Verifies an RFC 9421 signature on a request or response (RFC 9421 §3.2). In order: size caps and parsing of
- * `Signature-Input`/`Signature`; selection of the signature (by `label`, else the first that covers the
- * required components and carries the required parameters and `tag`); `created`/`expires`/`maxAge` against the
- * clock with skew; the key lookup; the algorithm bound to the key; the signature base; the body's
- * `Content-Digest`; the signature itself (HMAC compared in constant time); last, the nonce in the replay store.
+ * `Signature-Input`/`Signature`; selection (by `label`, else every signature that covers the required components
+ * and carries the required parameters and `tag`, in `Signature-Input` order, at most `maxSignatures`); then, for
+ * each selected signature until one verifies: `created`/`expires`/`maxAge` against the clock with skew; the key
+ * lookup; the algorithm bound to the key; the signature base; the body's `Content-Digest`; the signature itself
+ * (HMAC compared in constant time); last, the nonce in the replay store. When none verifies, the error of the
+ * first selected signature is thrown (when none is selected, the first signature's policy failure); an error that
+ * is not an {@link HttpSignatureError} (a failing key lookup or replay store) is thrown at once.
+ *
+ * A response verified under the default policy (no `requiredComponents`) must also bind its request's target:
+ * `"@target-uri";req`, or `"@path";req` with `"@query";req` when the bound request has a query
+ * ({@link RESPONSE_TARGET_BINDING}).
  *
  * @param message - the request `{ method, url, headers }` as received (`url` may be `req.url`, with `Host`
  * giving `@authority`), or a response `{ status, headers, request? }`.
@@ -84,7 +107,10 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: NonNulla
  * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable fields, bad component, missing
  * member, or a covered value with a CR or LF left after unfolding obsolete line folding.
  * @throws {@link HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required component, parameter, tag or nonce is
- * missing, or the signature has neither `created` nor `expires` (so nothing bounds it in time).
+ * missing, a response does not bind its request's target (default policy), or the signature has neither
+ * `created` nor `expires` (so nothing bounds it in time).
+ * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` — a covered header that node:http keeps only once
+ * (`content-type`, `user-agent`, ... {@link SINGLETON_HEADERS}) appears more than once.
  * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks
  * (without `expires` and `maxAge`, a signature expires at `created` + `clockSkew`); {@link ExpiredSignatureError}
  * also for a replayed nonce, or when the replay store refuses to record it (full).
@@ -113,9 +139,25 @@ export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9
     maxSignatures: options.maxSignatures ?? DEFAULT_MAX_SIGNATURES,
     maxComponents: options.maxComponents ?? DEFAULT_MAX_COMPONENTS,
   };
-  const policy = compilePolicy(options, isResponseView(view));
+  const policy = compilePolicy(options, view);
   const fields = parseSignatureFields(view.fields.get('signature-input'), view.fields.get('signature'), limits);
-  const signature = select(fields, options, policy, limits);
+  const candidates = select(fields, view, options, policy, limits);
+  // Without a label, every signature that meets the policy is tried in order, so that one prepended by
+  // someone else (an unknown key, a wrong signature) cannot hide a valid one. The first failure is reported.
+  let first: unknown;
+  for (const signature of candidates) {
+    try {
+      return await verifySelected(view, signature, options);
+    } catch (error) {
+      if (!isHttpSignatureError(error)) throw error;
+      first ??= error;
+    }
+  }
+  throw first;
+}
+
+/** Verifies one selected signature: times, key, algorithm, base, body digest, signature bytes, nonce. */
+async function verifySelected(view: MessageView, signature: ParsedSignature, options: VerifyRfc9421Options): Promise<VerifyRfc9421Result> {
   const { parameters } = signature;
   const keyId = parameters.keyid;
 

@@ -1,0 +1,120 @@
+// Which signature of a message is verified (RFC 9421 §3.2, §4.3): the labelled one, or else every signature that
+// meets the policy, in order, until one verifies — so one prepended by someone else cannot hide a valid one.
+import { backendName } from '../src/backend-name.js';
+import { isHttpSignatureError } from '../src/errors.js';
+import {
+  createMemoryReplayStore, signRfc9421, verifyRfc9421, type Rfc9421Message, type Rfc9421Request, type VerifyRfc9421Options,
+} from '../src/rfc9421/index.js';
+import { pemOf } from './rfc9421-helpers.js';
+
+const NOW = 1_700_000_000;
+const ed25519 = { sign: pemOf('rfc9421-test-key-ed25519.private.pem'), verify: pemOf('rfc9421-test-key-ed25519.public.pem') };
+const p256 = { sign: pemOf('rfc9421-test-key-ecc-p256.private.pem'), verify: pemOf('rfc9421-test-key-ecc-p256.public.pem') };
+const request: Rfc9421Request = { method: 'GET', url: 'https://example.com/orders?id=7', headers: { host: 'example.com' } };
+const COMPONENTS = '("@method" "@authority" "@path" "@query")';
+
+/** The request signed by the real signer (label `good`), with other signatures placed before it. */
+async function withPrepended(...before: [label: string, input: string, signature: string][]): Promise<Rfc9421Message> {
+  const { headers } = await signRfc9421(request, { key: ed25519.sign, algorithm: 'ed25519', keyId: 'good-key', label: 'good', now: NOW * 1000 });
+  const input = [...before.map(([label, value]) => `${label}=${value}`), headers['signature-input']].join(', ');
+  const signature = [...before.map(([label, , value]) => `${label}=${value}`), headers['signature']].join(', ');
+  return { ...request, headers: { host: 'example.com', 'signature-input': input, signature } };
+}
+
+const BAD_BYTES = `:${Buffer.alloc(64, 7).toString('base64')}:`;
+const unknownKey: [string, string, string] = ['evil', `${COMPONENTS};created=${NOW};keyid="evil-key"`, BAD_BYTES];
+const wrongSignature: [string, string, string] = ['forged', `${COMPONENTS};created=${NOW};keyid="good-key"`, BAD_BYTES];
+const wrongAlgorithm: [string, string, string] = ['alg', `${COMPONENTS};created=${NOW};keyid="good-key";alg="hmac-sha256"`, BAD_BYTES];
+const underPolicy: [string, string, string] = ['thin', `("@method");created=${NOW};keyid="good-key"`, BAD_BYTES];
+
+function options(lookups: (string | undefined)[], extra: Partial<VerifyRfc9421Options> = {}): VerifyRfc9421Options {
+  return {
+    keyLookup: (keyId) => {
+      lookups.push(keyId);
+      if (keyId === 'good-key') return { key: ed25519.verify, algorithms: ['ed25519'] };
+      if (keyId === 'p256-key') return { key: p256.verify, algorithms: ['ecdsa-p256-sha256'] };
+      return null;
+    },
+    now: NOW * 1000,
+    ...extra,
+  };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  return isHttpSignatureError(error) ? error.code : error instanceof Error ? error.message : 'no error';
+}
+
+describe(`signature selection (${backendName} backend)`, () => {
+  test.each([
+    ['an unknown keyid', [unknownKey]],
+    ['a wrong signature under the right keyid', [wrongSignature]],
+    ['an algorithm the key does not allow', [wrongAlgorithm]],
+    ['all of them', [unknownKey, wrongSignature, wrongAlgorithm]],
+  ])('a signature with %s placed first does not hide a valid one', async (_what, before) => {
+    const lookups: (string | undefined)[] = [];
+    const result = await verifyRfc9421(await withPrepended(...before), options(lookups));
+    expect(result.label).toBe('good');
+    expect(lookups).toHaveLength(before.length + 1);
+  });
+
+  test('a signature that does not meet the policy is not tried (no key lookup)', async () => {
+    const lookups: (string | undefined)[] = [];
+    await expect(verifyRfc9421(await withPrepended(underPolicy), options(lookups))).resolves.toMatchObject({ label: 'good' });
+    expect(lookups).toEqual(['good-key']);
+  });
+
+  test('when none verifies, the first selected signature\'s error is reported', async () => {
+    const message = await withPrepended(unknownKey, wrongSignature);
+    const expired = options([], { now: (NOW + 3600) * 1000 });
+    // Every signature is too old: the first candidate's reason.
+    expect(await refusal(verifyRfc9421(message, expired))).toBe('ERR_SIGNATURE_EXPIRED');
+    // The valid one's key is unknown to this verifier: the first candidate (unknown key) is reported.
+    const lookups: (string | undefined)[] = [];
+    const noGoodKey = options(lookups, { keyLookup: (keyId) => { lookups.push(keyId); return null; } });
+    expect(await refusal(verifyRfc9421(message, noGoodKey))).toBe('ERR_UNKNOWN_KEY');
+    expect(lookups).toEqual(['evil-key', 'good-key', 'good-key']);
+    const forgedFirst = await withPrepended(wrongSignature, unknownKey);
+    expect(await refusal(verifyRfc9421(forgedFirst, { ...noGoodKey, keyLookup: (keyId) => (keyId === 'good-key' ? { key: p256.verify, algorithms: ['ecdsa-p256-sha256'] } : null) }))).toBe('ERR_SIGNATURE_MISMATCH');
+  });
+
+  test('when none meets the policy, the first one\'s policy failure is reported', async () => {
+    const message = await withPrepended(underPolicy);
+    expect(await refusal(verifyRfc9421(message, options([], { requiredComponents: ['@method', 'content-digest'] })))).toBe('ERR_HEADER_NOT_SIGNED');
+  });
+
+  test('with a label, only that signature is tried', async () => {
+    const message = await withPrepended(unknownKey, wrongSignature);
+    const lookups: (string | undefined)[] = [];
+    expect(await refusal(verifyRfc9421(message, options(lookups, { label: 'forged' })))).toBe('ERR_SIGNATURE_MISMATCH');
+    expect(await refusal(verifyRfc9421(message, options(lookups, { label: 'evil' })))).toBe('ERR_UNKNOWN_KEY');
+    expect(lookups).toEqual(['good-key', 'evil-key']);
+    await expect(verifyRfc9421(message, options([], { label: 'good' }))).resolves.toMatchObject({ label: 'good' });
+  });
+
+  test('a failing key lookup is thrown at once, not hidden behind the next signature', async () => {
+    const message = await withPrepended(unknownKey);
+    let calls = 0;
+    const failing = options([], { keyLookup: () => { calls++; throw new Error('key store down'); } });
+    expect(await refusal(verifyRfc9421(message, failing))).toBe('key store down');
+    expect(calls).toBe(1);
+  });
+
+  test('a replay store records the nonce of the signature that verified only', async () => {
+    const { headers } = await signRfc9421(request, { key: ed25519.sign, algorithm: 'ed25519', keyId: 'good-key', label: 'good', nonce: 'n-good', now: NOW * 1000 });
+    const message = {
+      ...request,
+      headers: {
+        host: 'example.com',
+        'signature-input': `evil=${COMPONENTS};created=${NOW};keyid="evil-key";nonce="n-evil", ${headers['signature-input']}`,
+        signature: `evil=${BAD_BYTES}, ${headers['signature']}`,
+      },
+    };
+    const replayStore = createMemoryReplayStore({ now: () => NOW * 1000 });
+    await expect(verifyRfc9421(message, options([], { replayStore }))).resolves.toMatchObject({ label: 'good' });
+    // Replayed: the valid one's nonce is used up; the first candidate's error is reported.
+    expect(await refusal(verifyRfc9421(message, options([], { replayStore })))).toBe('ERR_UNKNOWN_KEY');
+    expect(await refusal(verifyRfc9421(message, options([], { replayStore, label: 'good' })))).toBe('ERR_SIGNATURE_EXPIRED');
+    expect(await replayStore.checkAndStore(JSON.stringify(['evil-key', 'n-evil']), NOW + 300)).toBe(true);
+  });
+});

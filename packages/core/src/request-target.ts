@@ -33,11 +33,11 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '44
 const PATH_CHARS = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/") PATH_CHARS[c.charCodeAt(0)] = 1;
 /**
- * The query also allows `?` and, beyond RFC 3986, `[` and `]`: common clients (axios, browsers) send them raw
- * for `a[]=1`, and every framework reads them exactly as their escaped forms.
+ * The query also allows `?` and, beyond RFC 3986, the characters WHATWG URL serialisation (browsers, fetch) and
+ * axios leave raw there: `[ ] { } | ^` and the backtick. Query parsers read each exactly as its escaped form.
  */
 const QUERY_CHARS = PATH_CHARS.slice();
-for (const c of '?[]') QUERY_CHARS[c.charCodeAt(0)] = 1;
+for (const c of '?[]{}|^`') QUERY_CHARS[c.charCodeAt(0)] = 1;
 /** A registered name in `Host` or an authority: unreserved characters only (no pct-encoding, no sub-delims). */
 const NAME_CHARS = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') NAME_CHARS[c.charCodeAt(0)] = 1;
@@ -201,7 +201,7 @@ function parseTarget(target: string, method: string | undefined, mode: Mode): Re
 /**
  * Parses a request target as received (RFC 9112 §3.2), refusing what a framework could read differently from
  * a verifier: a fragment (`#`), a control character, a space, a non-ASCII byte, a backslash or another character
- * RFC 3986 does not allow (except `[` `]` in the query), a `%` not followed by two hex digits, a target starting
+ * RFC 3986 does not allow (except ``[ ] { } | ^ ` `` in the query, which browsers send raw), a `%` not followed by two hex digits, a target starting
  * with `//`, and, when the method is given, a form that does not fit it (authority form for CONNECT only,
  * `*` for OPTIONS only). An absolute-form authority must be a valid `uri-host [ ":" port ]` without userinfo.
  *

@@ -39,6 +39,8 @@ const host = (value: string): [string, string][] => [['host', value], ['date', n
 describe('parseRequestTarget', () => {
   test('the four forms, parts exactly as written', () => {
     expect(parseRequestTarget('/pay?amount=10&a[]=1')).toEqual({ form: 'origin', scheme: undefined, authority: undefined, path: '/pay', query: 'amount=10&a[]=1' });
+    // What browsers and fetch leave raw in a query is accepted there.
+    expect(parseRequestTarget('/q?f={a}|b^`c`').query).toBe('f={a}|b^`c`');
     expect(parseRequestTarget('HTTPS://Bank.example:8443?x=%20')).toEqual({ form: 'absolute', scheme: 'https', authority: 'Bank.example:8443', path: '', query: 'x=%20' });
     expect(parseRequestTarget('[2001:db8::1]:443', 'CONNECT')).toEqual({ form: 'authority', scheme: undefined, authority: '[2001:db8::1]:443', path: '', query: undefined });
     expect(parseRequestTarget('*', 'OPTIONS')).toMatchObject({ form: 'asterisk', path: '', query: undefined });
@@ -61,7 +63,8 @@ describe('parseRequestTarget', () => {
     ['a % not followed by hex', '/a?b=%zz'],
     ['a double quote', '/a"b'],
     ['angle brackets', '/a<b>'],
-    ['braces and pipe', '/a?{x}|y'],
+    ['braces and pipe in the path', '/a{x}|y'],
+    ['a backslash in the query', '/a?b=\\'],
     ['brackets in the path', '/a[0]'],
     ['a leading //', '//evil.example/x'],
     ['a relative path', 'pay'],

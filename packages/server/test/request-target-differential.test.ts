@@ -49,6 +49,8 @@ const CASES: Case[] = [
   { name: 'encoded dot segments', signed: { target: '/public/%2e%2e/admin', host: '{host}' } },
   { name: '";" path parameters', signed: { target: '/pay;amount=1000?to=bob', host: '{host}' } },
   { name: 'repeated and bracketed query names', signed: { target: '/pay?a=1&a=2&b[]=3&c[x]=4', host: '{host}' } },
+  { name: 'braces, pipe, caret and backtick in the query (sent raw by browsers)', signed: { target: '/pay?f={a}|b^`c`', host: '{host}' } },
+  { name: 'braces in the path', signed: { target: '/pay/{id}', host: '{host}' }, expect: 'refused' },
   { name: 'a "+" and encoded spaces in the query', signed: { target: '/pay?to=a+b%20c', host: '{host}' } },
   { name: 'an empty query', signed: { target: '/pay?', host: '{host}' } },
   { name: 'an authority-form target on GET', signed: { target: '/pay', host: '{host}' }, sent: { target: '{host}' }, expect: 'refused' },

@@ -822,6 +822,23 @@ mustEqual(byId(draft08, 'cavage-08-c1'), PUBLISHED['08-C.1'], 'draft-08 C.1');
 mustEqual(byId(draft08, 'cavage-08-c2'), PUBLISHED['08-C.2'], 'draft-08 C.2');
 mustEqual(byId(draft08, 'cavage-08-c3'), PUBLISHED['08-C.3'], 'draft-08 C.3');
 
+const negRequest = [
+  negative({
+    id: 'neg-target-fragment', expectedError: 'ERR_MALFORMED_REQUEST', source: 'RFC 9112 §3.2 (a request target has no fragment)',
+    description: 'Signed for /api/v1/users/users/, received with "#&limit=1000" after it: frameworks that split on "?" would read limit.',
+    make: () => ({ request: jmsSigned({ target: '/api/v1/users/users/#&limit=1000', signWithRequest: (r) => { r.target = '/api/v1/users/users/'; return r; } }) }),
+  }),
+  negative({
+    id: 'neg-host-userinfo', expectedError: 'ERR_MALFORMED_REQUEST', source: 'RFC 9110 §7.2 (Host is uri-host [ ":" port ])',
+    description: 'A validly signed Host with userinfo: frameworks read the host before the "@".',
+    make: () => {
+      const request = jmsSigned({ headers: ['(request-target)', 'host', 'date'], signWithRequest: (r) => { r.headers = r.headers.map(([n, v]) => (n === 'Host' ? [n, 'evil.example:1@jms.example.com'] : [n, v])); return r; } });
+      request.headers = request.headers.map(([n, v]) => (n === 'Host' ? [n, 'evil.example:1@jms.example.com'] : [n, v]));
+      return { request };
+    },
+  }),
+];
+
 const files = {
   'cavage/positive/draft-cavage-12.json': { title: 'draft-cavage-http-signatures-12 Appendix C and variants of its request', vectors: draft12 },
   'cavage/positive/draft-cavage-08.json': { title: 'draft-cavage-http-signatures-08 Appendix C (date "Thu, 05 Jan 2014")', vectors: draft08 },
@@ -831,6 +848,7 @@ const files = {
   'cavage/negative/missing-and-malformed.json': { title: 'No signature, or a signature header that cannot be parsed', vectors: [...negMissing, ...negMalformed, ...negLimits] },
   'cavage/negative/policy.json': { title: 'Verification policy: signed headers, keys, algorithms, time', vectors: [...negHeaders, ...negKeys, ...negAlg, ...negTime] },
   'cavage/negative/integrity.json': { title: 'Body digests and signature mismatches', vectors: [...negDigest, ...negMismatch] },
+  'cavage/negative/request.json': { title: 'Request targets and Host values an application may read differently from the verifier', vectors: negRequest },
 };
 
 /** JSON with two-space indentation, arrays of scalars (header pairs, name lists) kept on one line. */

@@ -52,6 +52,7 @@ NOT_ENFORCED_REASON = {
     "ERR_SIGNATURE_NOT_YET_VALID": "Date/created are not checked",
     "ERR_DIGEST_MISSING": "bodies and digests are not checked",
     "ERR_DIGEST_MISMATCH": "bodies and digests are not checked",
+    "ERR_MALFORMED_REQUEST": "request targets and Host are not checked",
 }
 
 

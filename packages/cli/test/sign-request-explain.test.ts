@@ -149,6 +149,14 @@ describe('httpsig explain', () => {
     expect(run.stdout).toContain('content-type/content-length are signed');
   });
 
+  test('a path that is no request target a server accepts (a fragment, a space) is a usage error', async () => {
+    for (const path of ['/pay#&amount=1000', '/pay x', '/pay?x=%zz']) {
+      const run = await httpsig(['explain', '--key-id', 'AK', '--headers', '(request-target) date', path]);
+      expect({ path, code: run.code, stderr: run.stderr }).toEqual({ path, code: 2, stderr: expect.stringContaining('Not a request target a server accepts') });
+    }
+    expect((await httpsig(['explain', '--key-id', 'AK', '--headers', '(request-target) date', '/pay?a[]=1'])).code).toBe(0);
+  });
+
   test('without a secret: the header with "…" and no prompt; --json', async () => {
     const run = await httpsig(['explain', '--json', '--key-id', 'AK', '--headers', '(request-target) host date', 'http://jms.example.com:8080/api/v1/users/users/']);
     expect(run.code).toBe(0);

@@ -56,6 +56,16 @@ describe('httpsig verify', () => {
     expect(run.stdout).not.toContain(secret);
   });
 
+  test('a target with a fragment after what was signed: ERR_MALFORMED_REQUEST, with its likely cause', async () => {
+    const signed = await coreSignedRequest({ path: '/pay' });
+    const file = tempFile('fragment.http', signed.replace('POST /pay HTTP/1.1', 'POST /pay#&amount=1000 HTTP/1.1'));
+    const run = await httpsig(['verify', '--json', file], env);
+    expect(run.code).toBe(EXIT_CODES.VERIFY_FAILED);
+    const out = JSON.parse(run.stdout) as { ok: boolean; code: string; cause: string };
+    expect(out).toMatchObject({ ok: false, code: 'ERR_MALFORMED_REQUEST' });
+    expect(out.cause).toContain('a fragment');
+  });
+
   test('a wrong secret: ERR_SIGNATURE_MISMATCH', async () => {
     const file = tempFile('req.http', pythonSignedRequest(new Date().toUTCString()));
     const secretFile = tempFile('secret', 'another-secret\n');

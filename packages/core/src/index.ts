@@ -17,7 +17,10 @@ export {
 export { createDigestHeader, checkDigestHeader } from './digest.js';
 export { createContentDigest, checkContentDigest } from './content-digest.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
-export { requestTarget } from './request-target.js';
+export {
+  requestTarget, parseRequestTarget, parseAuthority, sameAuthority, originFormOf,
+  type RequestTarget, type RequestTargetForm,
+} from './request-target.js';
 export { normalizeHeaders } from './headers.js';
 export { SINGLETON_HEADERS } from './singleton-headers.js';
 export { CAVAGE_ALGORITHMS, isCavageAlgorithm } from './algorithms.js';

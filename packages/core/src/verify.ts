@@ -18,6 +18,7 @@ import { isPromiseLike } from './lib/promise-like.js';
 import { assertKeyInput, assertUsableSecret, importAsymmetricKey, looksLikeSecret } from './keys.js';
 import type { AsymmetricKey } from './runtime/backend.js';
 import { bodyBytes, constantTimeEqualText } from './lib/bytes.js';
+import { checkReceivedRequest } from './request-target.js';
 import { parseSignatureHeader } from './signature-header.js';
 import { signingStringFromTable } from './signing-string.js';
 import { assertNoRepeatedSigned } from './singleton-headers.js';
@@ -170,13 +171,18 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
  * `Date`/`created`/`expires`, the key lookup, the algorithm bound to the key, the body digest, and the
  * signature itself (HMAC compared in constant time). Every failure throws; success returns what was verified.
  *
- * @param request - `{ method, url, headers }` as received; `url` is the raw request target (`req.url`).
+ * @param request - `{ method, url, headers }` as received; `url` is the raw request target (`req.url`), an
+ *   absolute URL only when its authority is the `Host` (or there is no `Host`).
  * @param options - key lookup, required headers, clock skew, body, limits.
  * @returns the verified keyId, algorithm, signed headers, the signed `created`/`expires` and signing string.
  * @throws {@link MissingSignatureError} `ERR_SIGNATURE_MISSING` — no signature header.
  * @throws {@link HeaderTooLargeError} `ERR_HEADER_TOO_LARGE` — over a size cap.
- * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable header, or a request target that
- *   cannot be signed (not a path, an absolute URL, `*`, or the authority form of a CONNECT).
+ * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` — checked first: the request target is none of the
+ *   four forms of RFC 9112 §3.2 (a path, an absolute URL, `*` for OPTIONS, `host:port` for CONNECT), or carries a
+ *   fragment, a byte RFC 3986 does not allow in it, a bare `%`, or a leading `//`; or `Host` is repeated, is not
+ *   `host[:port]` (userinfo, spaces, …), or differs from the authority of an absolute-form target (see
+ *   {@link parseRequestTarget}). Nothing an application could read differently from the signing string is verified.
+ * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable signature header.
  * @throws {@link HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required header is not covered.
  * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` — a signed header that node:http keeps only once
  *   ({@link SINGLETON_HEADERS}) came more than once (seen in `[name, value]` pairs or array values).
@@ -259,6 +265,9 @@ function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResu
   const nowMs = nowMilliseconds(options.now);
   const skew = clockSkewOf(options.clockSkew);
   const table = headerTable(request.headers);
+  // Before anything else: a target or Host an application may read differently is never verified.
+  const host = table.get('host');
+  checkReceivedRequest(request.method, request.url, host === undefined ? [] : [host]);
   const params = parseSignatureHeader(signatureHeaderOf(table, options.scheme ?? 'any'), options);
   const { keyId } = params;
   // node:http keeps only the first line of these; the signature covers all of them joined.

@@ -125,7 +125,8 @@ interface Mutation {
 
 const signatureName = (n: string): Mutation => ({
   name: `signed header "${n}" changed`,
-  apply: (r) => setHeader(r, n, `${(r.headers.find(([h]) => h.toLowerCase() === n) as Pair)[1]}x`),
+  // Prefixed, so that a changed Host stays a valid host[:port] (an invalid one is refused before verification).
+  apply: (r) => setHeader(r, n, `x${(r.headers.find(([h]) => h.toLowerCase() === n) as Pair)[1]}`),
   codes: ['ERR_SIGNATURE_MISMATCH'],
 });
 const removed = (n: string): Mutation => ({
@@ -143,7 +144,9 @@ const mutations: Mutation[] = [
   { name: 'query dropped', apply: (r) => ({ ...r, url: r.url.split('?')[0] as string }), codes: ['ERR_SIGNATURE_MISMATCH'] },
   { name: 'query re-encoded (%20 -> +)', apply: (r) => ({ ...r, url: r.url.replace('%20', '+') }), codes: ['ERR_SIGNATURE_MISMATCH'] },
   { name: 'query parameters reordered', apply: (r) => ({ ...r, url: '/api/v1/assets/hosts/?limit=10&search=web%20server&offset=0' }), codes: ['ERR_SIGNATURE_MISMATCH'] },
-  { name: 'percent-encoding decoded', apply: (r) => ({ ...r, url: r.url.replace('%20', ' ') }), codes: ['ERR_SIGNATURE_MISMATCH'] },
+  // A raw space is no valid request target: refused before the signature is looked at.
+  { name: 'percent-encoding decoded', apply: (r) => ({ ...r, url: r.url.replace('%20', ' ') }), codes: ['ERR_MALFORMED_REQUEST'] },
+  { name: 'percent-encoding encoded twice', apply: (r) => ({ ...r, url: r.url.replace('%20', '%2520') }), codes: ['ERR_SIGNATURE_MISMATCH'] },
   // signed headers
   ...['host', 'accept', 'x-jms-org', 'x-request-id'].map(signatureName),
   { name: 'date changed by one second (within the clock skew)', apply: (r) => setHeader(r, 'date', new Date((NOW + 1) * 1000).toUTCString()), codes: ['ERR_SIGNATURE_MISMATCH'] },

@@ -164,12 +164,12 @@ describe('CONNECT and unusable request targets', () => {
       .resolves.toMatchObject({ signingString: expect.stringContaining('(request-target): connect example.com:443') });
   });
 
-  test('verify answers ERR_MALFORMED_SIGNATURE (not a TypeError) for a target it cannot sign; sign keeps TypeError', async () => {
+  test('verify answers ERR_MALFORMED_REQUEST (not a TypeError) for a target it cannot sign; sign keeps TypeError', async () => {
     const signed = await signedRequest(['(request-target)', 'host', 'date']);
     for (const url of ['example.com:443', 'relative/path', '']) {
-      expect(await codeOf(verify({ ...signed, url }, { keyLookup: hmacLookup, now }))).toBe('ERR_MALFORMED_SIGNATURE');
+      expect(await codeOf(verify({ ...signed, url }, { keyLookup: hmacLookup, now }))).toBe('ERR_MALFORMED_REQUEST');
       await expect(sign({ method: 'GET', url, headers: { host: 'h' } }, { keyId: 'ak', key: 'secret', algorithm: 'hmac-sha256', now })).rejects.toThrow(TypeError);
     }
-    expect(await codeOf(verify({ ...signed, method: undefined as never }, { keyLookup: hmacLookup, now }))).toBe('ERR_MALFORMED_SIGNATURE');
+    expect(await codeOf(verify({ ...signed, method: undefined as never }, { keyLookup: hmacLookup, now }))).toBe('ERR_MALFORMED_REQUEST');
   });
 });

@@ -251,3 +251,41 @@ describe(`RFC 9421 components (${backendName} backend)`, () => {
     });
   });
 });
+
+describe('@query-param refuses what an application may read differently (§2.2.8)', () => {
+  const now = Date.parse('Tue, 20 Apr 2021 02:07:56 GMT');
+  const SECRET = 'query-param-secret-0123456789abcdef';
+  const keyLookup = (keyId: string | undefined): { key: string; algorithms: ['hmac-sha256'] } | null => (keyId === 'k' ? { key: SECRET, algorithms: ['hmac-sha256'] } : null);
+
+  /** Signs `@query-param;name=<name>` over `signedUrl`, verifies the same signature with `receivedUrl`. */
+  async function verifyWith(name: string, signedUrl: string, receivedUrl: string): Promise<string> {
+    const headers = { host: 'example.com' };
+    const { sign, verify, isHttpSignatureError } = await import('../src/index.js');
+    const signed = await sign({ method: 'GET', url: signedUrl, headers }, {
+      scheme: 'rfc9421', keyId: 'k', key: SECRET, algorithm: 'hmac-sha256', headers: [`@query-param;name="${name}"`], now,
+    }).catch((e: unknown) => e as Error);
+    if (signed instanceof Error) return `sign: ${signed.name}`;
+    return verify({ method: 'GET', url: receivedUrl, headers: { ...headers, ...signed.headers } }, { scheme: 'rfc9421', keyLookup, requiredComponents: [], now })
+      .then(() => 'resolved', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped ${String(e)}`));
+  }
+
+  test('a value that is not UTF-8 once decoded is refused, so %FF never verifies as %FE or %C0', async () => {
+    expect(await verifyWith('token', '/?token=abc', '/?token=abc')).toBe('resolved');
+    expect(await verifyWith('token', '/?token=abc', '/?token=%FE')).toBe('ERR_MALFORMED_REQUEST');
+    expect(await verifyWith('token', '/?token=%C3%A9', '/?token=%C3%A9')).toBe('resolved');
+    expect(await verifyWith('token', '/?token=%FF', '/?token=%FE')).toBe('sign: TypeError');
+    // A signature over U+FFFD (what %FF, %FE and %C0 used to decode to, as other signers still do) never covers them.
+    for (const received of ['%FF', '%FE', '%C0']) expect(await verifyWith('token', '/?token=%EF%BF%BD', `/?token=${received}`)).toBe('ERR_MALFORMED_REQUEST');
+    // A value of another parameter, or a name, that is not UTF-8 is refused too (the whole query is parsed).
+    expect(await verifyWith('token', '/?token=abc', '/?token=abc&x=%C0')).toBe('ERR_MALFORMED_REQUEST');
+    expect(await verifyWith('token', '/?token=abc', '/?token=abc&%FF=1')).toBe('ERR_MALFORMED_REQUEST');
+  });
+
+  test('a bracketed sibling of the covered name (pet[], pet[x]) is refused; other names are not', async () => {
+    expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&pets[]=cat')).toBe('resolved');
+    expect(await verifyWith('pet', '/?pet=dog', '/?pet[]=cat&pet=dog')).toBe('ERR_MALFORMED_REQUEST');
+    expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&pet[x]=cat')).toBe('ERR_MALFORMED_REQUEST');
+    expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&pet%5B%5D=cat')).toBe('ERR_MALFORMED_REQUEST');
+    expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&pet[]')).toBe('ERR_MALFORMED_REQUEST');
+  });
+});

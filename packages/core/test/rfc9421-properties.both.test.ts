@@ -12,8 +12,8 @@ const secret = new Uint8Array(32).fill(7);
 const lookup = () => ({ key: secret, algorithms: ['hmac-sha256' as const] });
 const token = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/).filter((n) => !['signature', 'signature-input', 'host', 'content-digest'].includes(n));
 const fieldValue = fc.stringMatching(/^[\x21-\x7e]([\x20-\x7e]{0,30}[\x21-\x7e])?$/);
-const pathSegment = fc.stringMatching(/^[A-Za-z0-9._~%-]{1,8}$/);
-const queryPart = fc.stringMatching(/^[A-Za-z0-9._~%+=&-]{0,20}$/);
+const pathSegment = fc.stringMatching(/^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2}){1,8}$/);
+const queryPart = fc.stringMatching(/^(?:[A-Za-z0-9._~+=&-]|%[0-9A-Fa-f]{2}){0,20}$/);
 
 const message = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'get'),

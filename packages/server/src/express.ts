@@ -34,7 +34,9 @@ export type ExpressMiddleware = (
  * for draft-cavage, `Accept-Signature` as well for RFC 9421.
  *
  * The request target (`(request-target)`, or RFC 9421 `@path`/`@query`) comes from `req.originalUrl` (the request
- * line as received, also under a mounted router).
+ * line as received, also under a mounted router). A target or `Host` that Express could read differently from the
+ * verifier (a fragment, bytes RFC 3986 does not allow, `Host` with userinfo, an absolute-form target naming another
+ * authority, …) is refused with 400 `ERR_MALFORMED_REQUEST` before any signature is checked.
  *
  * Body capture: mount it **before** your body parsers. It reads the raw body (up to `maxBodySize`) for the
  * digest check and puts the bytes back into the request stream, so `express.json()` and friends parse it as

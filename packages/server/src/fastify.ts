@@ -46,8 +46,10 @@ async function readPayload(payload: AsyncIterable<unknown>, limit: number): Prom
  * signature, then hands Fastify a new stream of the same bytes, so every content-type parser still works.
  * Over HTTP/1.x the payload is read when Transfer-Encoding or a non-zero Content-Length announces it; over
  * HTTP/2 (`Fastify({ http2: true })`) it is always read, since a body needs neither header there.
- * `(request-target)` comes from the raw request line (`request.raw.url`); RFC 9421 `@scheme` and
- * `@target-uri` use `https` when the connection is TLS, else `http`.
+ * `(request-target)` comes from the raw request line (`request.raw.url`, or the URL before `rewriteUrl` when the
+ * app rewrites it: what the client signed); RFC 9421 `@scheme` and `@target-uri` use `https` when the connection
+ * is TLS, else `http`. A target or `Host` an application may read differently is refused with 400
+ * `ERR_MALFORMED_REQUEST` (see the server guide).
  *
  * @example
  * ```ts
@@ -76,7 +78,9 @@ export const fastifyPlugin: FastifyPluginAsync<ServerVerifyOptions> = async (fas
           // The payload was consumed: Fastify always gets a fresh stream of the same bytes (none for an empty body).
           replacement = Object.assign(Readable.from(bytes.length > 0 ? [bytes] : []), { receivedEncodedLength: bytes.length });
         }
-        const { url, headers, scheme } = nodeTarget(raw, raw.url ?? '/', options.trustProxy, pairs);
+        // With Fastify's rewriteUrl, raw.url is the rewritten URL: verify the one the client sent and signed.
+        const received = (raw as { originalUrl?: unknown }).originalUrl;
+        const { url, headers, scheme } = nodeTarget(raw, typeof received === 'string' ? received : raw.url ?? '/', options.trustProxy, pairs);
         return verifyMessage({ method: raw.method ?? 'GET', url, headers, body, scheme }, options);
       });
     } catch (error) {

@@ -32,7 +32,9 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
 /**
  * Verifies the HTTP signature of a web-standard `Request`. The body is read from a clone (up to
  * `maxBodySize`), so the handler can still read the original. The request target is the path and query of
- * `request.url` as the runtime built it; `host` falls back to the URL's authority when the header is absent.
+ * `request.url` as the runtime built it, and its scheme RFC 9421 `@scheme` (the handler reads the same URL);
+ * `host` falls back to the URL's authority when the header is absent. A URL with a fragment or userinfo, or
+ * whose authority differs from `Host`, is refused with `ERR_MALFORMED_REQUEST` (answered 400).
  *
  * @param request - the incoming request.
  * @param options - key lookup and server options, plus `remoteAddress` for `trustProxy` lists.

@@ -12,7 +12,10 @@ import type {
 
 /**
  * Verifies the HTTP signature of a node:http request. `(request-target)` is taken from the request line
- * (`req.url`) exactly as received. A body is read (up to `maxBodySize`) for the digest check and then put
+ * (`req.url`) exactly as received; an absolute-form target must name the `Host` and is verified as its path and
+ * query, RFC 9421 `@scheme` coming from the connection. A target or `Host` an application may read differently
+ * (a fragment, bytes RFC 3986 does not allow, `Host` with userinfo, over HTTP/2 a `Host` other than
+ * `:authority`) is refused with `ERR_MALFORMED_REQUEST` (answered 400) before any signature is checked. A body is read (up to `maxBodySize`) for the digest check and then put
  * back, so the handler can still read `req` as a stream afterwards.
  *
  * @param req - the incoming request, body not yet read.

@@ -34,8 +34,10 @@ export interface TrustProxyOptions {
   trusted: true | readonly string[] | ((remoteAddress: string | undefined) => boolean);
   /**
    * The header in which the proxy passes the original request target (path and query as the client sent
-   * them), e.g. `'x-original-url'` or `'x-forwarded-uri'`. Used for `(request-target)`; ignored unless it
-   * starts with `/`. The proxy must overwrite any value the client sent.
+   * them), e.g. `'x-original-url'` or `'x-forwarded-uri'`. Used for `(request-target)` and RFC 9421 `@path`/`@query`.
+   * When the header is present it must be a path checked like a received target (see core `parseRequestTarget`):
+   * an absolute URL, `//host/x`, a fragment or an empty value is a misconfigured proxy and the request is refused
+   * with 400 `ERR_MALFORMED_REQUEST`. The proxy must overwrite any value the client sent.
    */
   originalUrlHeader?: string | undefined;
   /**

@@ -2,7 +2,7 @@
 import { sign } from '@httpsig/core';
 import type { CavageAlgorithm, KeyLookup } from '@httpsig/core';
 import { execFile, spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -105,6 +105,99 @@ export function send(base: string, request: Outgoing & { chunked?: boolean }): P
 /** Signs with core and sends. */
 export async function signedSend(base: string, request: Outgoing, options: SignWith = {}): Promise<Answer> {
   return send(base, { ...request, headers: await signFor(base, request, options) });
+}
+
+/**
+ * Sends raw bytes (a whole HTTP/1.1 request, written as Latin-1 so each char is one byte) over a node:net socket
+ * and reads the answer until the server closes or the response is complete. Nothing is validated or re-encoded:
+ * for request lines and headers no HTTP client would send.
+ */
+export function rawSend(base: string, request: string): Promise<Answer> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname);
+    const chunks: Buffer[] = [];
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      const all = Buffer.concat(chunks);
+      const end = all.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const head = all.subarray(0, end).toString('latin1').split('\r\n');
+      const headers: http.IncomingHttpHeaders = {};
+      for (const line of head.slice(1)) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      let body = all.subarray(end + 4);
+      if (headers['transfer-encoding'] === 'chunked') {
+        const parts: Buffer[] = [];
+        let at = 0;
+        for (;;) {
+          const lineEnd = body.indexOf('\r\n', at);
+          if (lineEnd === -1) return;
+          const size = parseInt(body.subarray(at, lineEnd).toString('latin1'), 16);
+          if (size === 0) break;
+          if (body.length < lineEnd + 2 + size) return;
+          parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+          at = lineEnd + 4 + size;
+        }
+        body = Buffer.concat(parts);
+      } else if (headers['content-length'] !== undefined) {
+        if (body.length < Number(headers['content-length'])) return;
+        body = body.subarray(0, Number(headers['content-length']));
+      } else if (!socket.readableEnded) return;
+      done = true;
+      socket.destroy();
+      const text = body.toString('utf8');
+      let json: Record<string, unknown> = {};
+      try { json = JSON.parse(text) as Record<string, unknown>; } catch { /* not JSON */ }
+      resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head[0] ?? '')?.[1] ?? 0), headers, text, json });
+    };
+    socket.on('data', (chunk: Buffer) => { chunks.push(chunk); finish(); });
+    socket.on('end', () => { finish(); if (!done) { done = true; resolve({ status: 0, headers: {}, text: '', json: {} }); } });
+    socket.on('error', (error) => { if (!done) reject(error); });
+    socket.end(Buffer.from(request, 'latin1'));
+  });
+}
+
+/** What a signer signed, as strings (no parsing or validation, so that any target can be signed). */
+export interface HandSigned {
+  scheme: 'cavage' | 'rfc9421';
+  method: string;
+  /** The request target as signed: `(request-target)`, or RFC 9421 `@path` and `@query` split at the first `?`. */
+  target: string;
+  /** The Host (`host`, or RFC 9421 `@authority`) as signed. */
+  host: string;
+}
+
+/**
+ * Signs `(request-target) host date` (draft-cavage) or `@method @authority @path @query` (RFC 9421) with the
+ * HMAC key of {@link keyLookup}, building the signing string by hand: the signature covers exactly the strings given.
+ * @returns the headers to add (date and signature headers).
+ */
+export function handSign(signed: HandSigned): Record<string, string> {
+  const date = new Date().toUTCString();
+  const mac = (text: string): string => createHmac('sha256', SECRET).update(text, 'latin1').digest('base64');
+  if (signed.scheme === 'cavage') {
+    const text = `(request-target): ${signed.method.toLowerCase()} ${signed.target}\nhost: ${signed.host}\ndate: ${date}`;
+    return { date, authorization: `Signature keyId="${HMAC_KEY_ID}",algorithm="hmac-sha256",headers="(request-target) host date",signature="${mac(text)}"` };
+  }
+  const mark = signed.target.indexOf('?');
+  const path = mark === -1 ? signed.target : signed.target.slice(0, mark);
+  const query = mark === -1 ? '' : signed.target.slice(mark + 1);
+  const params = `("@method" "@authority" "@path" "@query");created=${Math.floor(Date.now() / 1000)};keyid="${HMAC_KEY_ID}";alg="hmac-sha256"`;
+  const base = `"@method": ${signed.method}\n"@authority": ${signed.host}\n"@path": ${path}\n"@query": ?${query}\n"@signature-params": ${params}`;
+  return { date, 'signature-input': `sig1=${params}`, signature: `sig1=:${mac(base)}:` };
+}
+
+/** The options of the servers that {@link handSign} signs for, per scheme. */
+export function handOptions(scheme: 'cavage' | 'rfc9421'): import('../src/index.js').ServerVerifyOptions {
+  if (scheme === 'cavage') return { keyLookup, requiredHeaders: ['(request-target)', 'host', 'date'] };
+  return {
+    scheme: 'rfc9421', requiredComponents: ['@method', '@authority', '@path', '@query'],
+    keyLookup: (keyId) => (keyId === HMAC_KEY_ID ? { key: SECRET, algorithms: ['hmac-sha256'] } : null),
+  };
 }
 
 /** A free loopback TCP port. */

@@ -2,6 +2,7 @@
 import express from 'express';
 import Fastify from 'fastify';
 import http from 'node:http';
+import querystring from 'node:querystring';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import {
@@ -125,5 +126,99 @@ export function startServer(kind: ServerKind, options: ServerVerifyOptions): Pro
     case 'express': return expressServer(options);
     case 'fastify': return fastifyServer(options);
     case 'fetch': return fetchServer(options);
+  }
+}
+
+/** What a route read from a request, the way each framework reads it, next to what was verified. */
+export interface RouteView {
+  method: string;
+  path: string;
+  query: unknown;
+  host: string | undefined;
+}
+
+/** A view server's answer: the route's view and the verified signing string or signature base. */
+export interface ViewAnswer {
+  view: RouteView;
+  verified: string;
+}
+
+function verifiedText(result: { signingString?: string; signatureBase?: string }): string {
+  return result.signingString ?? result.signatureBase ?? '';
+}
+
+/**
+ * A server of the given kind whose only route answers what it read (method, path, query parameters as the
+ * framework parses them, host) and what was verified. node:http reads the path with `new URL(req.url, base)` and
+ * the query from `req.url` split at the first `?` with node:querystring; Express 5 its `req.path`, `req.query` (its default parser unless `expressQueryParser` is given)
+ * and `req.hostname`; Fastify its wildcard parameter, `request.query` and `request.host`; the web handler
+ * `new URL(request.url)`, behind a node:http bridge that builds the URL from `req.url` and `Host` (and answers 400
+ * when that is no URL).
+ */
+export async function startViewServer(kind: ServerKind, options: ServerVerifyOptions, expressQueryParser?: 'extended' | 'simple'): Promise<Running> {
+  switch (kind) {
+    case 'node':
+      return listen(http.createServer((req, res) => {
+        verifyNodeRequest(req, options).then((result) => {
+          const url = req.url ?? '/';
+          const mark = url.indexOf('?');
+          const view: RouteView = {
+            method: req.method ?? '', path: new URL(url, 'http://localhost').pathname,
+            query: { ...querystring.parse(mark === -1 ? '' : url.slice(mark + 1)) }, host: req.headers.host,
+          };
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ view, verified: verifiedText(result) }));
+        }, (error: unknown) => {
+          try { sendSignatureError(res, error, options); } catch { res.writeHead(500).end(String((error as Error).message)); }
+        });
+      }));
+    case 'express': {
+      const app = express();
+      if (expressQueryParser !== undefined) app.set('query parser', expressQueryParser);
+      app.use(expressMiddleware(options));
+      app.use((req, res) => {
+        res.json({ view: { method: req.method, path: req.path, query: req.query, host: req.hostname }, verified: verifiedText(req.signature as never) });
+      });
+      app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        res.status(500).json({ error: err.message });
+      });
+      return listen(http.createServer(app));
+    }
+    case 'fastify': {
+      const app = Fastify();
+      await app.register(fastifyPlugin, options);
+      app.all('/*', async (request) => ({
+        view: { method: request.method, path: `/${(request.params as Record<string, string>)['*'] ?? ''}`, query: request.query, host: request.host },
+        verified: verifiedText(request.signature as never),
+      }));
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+    }
+    case 'fetch':
+      return listen(http.createServer((req, res) => {
+        void (async () => {
+          let request: Request;
+          try {
+            const headers: [string, string][] = [];
+            for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
+            request = new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`), { method: req.method ?? 'GET', headers });
+          } catch {
+            res.writeHead(400).end('not a URL');
+            return;
+          }
+          let response: Response;
+          try {
+            const result = await verifyFetchRequest(request, { ...options, remoteAddress: req.socket.remoteAddress });
+            const url = new URL(request.url);
+            const query: Record<string, string[]> = {};
+            for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+            response = Response.json({ view: { method: request.method, path: url.pathname, query, host: url.host }, verified: verifiedText(result) });
+          } catch (error) {
+            response = signatureErrorResponse(error, options);
+          }
+          res.writeHead(response.status, Object.fromEntries(response.headers));
+          res.end(Buffer.from(await response.arrayBuffer()));
+        })();
+      }));
   }
 }

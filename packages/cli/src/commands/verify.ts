@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  buildSigningString, isHttpSignatureError, parseHttpDate, parseSignatureHeader, verify,
+  buildSigningString, isHttpSignatureError, originFormOf, parseHttpDate, parseRequestTarget, parseSignatureHeader, verify,
   type CavageAlgorithm, type SignatureParameters, type VerifyOptions,
 } from '@httpsig/core';
 import { EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.js';
@@ -122,7 +122,7 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     ...(now === undefined ? {} : { now }),
     ...(signsDigest ? { body: raw.body } : {}),
   };
-  const warnings = params === undefined ? [] : lintSignature(raw.target.startsWith('/') ? raw.target : targetOfAbsolute(raw.target), names, raw.headers);
+  const warnings = params === undefined ? [] : lintSignature(pathAndQueryOf(raw.target, raw.method), names, raw.headers);
   if (!signsDigest && raw.body.length > 0) warnings.push('The body is not covered by the signature (no digest signed): it could be changed in transit.');
   try {
     const result = await verify(request, options);
@@ -159,10 +159,10 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
   }
 }
 
-function targetOfAbsolute(target: string): string {
+/** The path and query of the received target (core's parser), or the target as received when it has none. */
+function pathAndQueryOf(target: string, method: string): string {
   try {
-    const url = new URL(target);
-    return url.pathname + url.search;
+    return originFormOf(parseRequestTarget(target, method));
   } catch {
     return target;
   }
@@ -212,6 +212,8 @@ function likelyCause(code: string, raw: RawRequest, names: readonly string[], ke
       return 'the Date header is not an HTTP date (RFC 1123, GMT).';
     case 'ERR_INVALID_KEY':
       return 'the key file cannot be read as a key of this algorithm.';
+    case 'ERR_MALFORMED_REQUEST':
+      return 'the request target or Host is one a server may read differently from the verifier (a fragment, a space or non-ASCII byte, a bare "%", Host with userinfo or repeated, an absolute URL for another host): servers refuse it with 400 before checking the signature.';
     default:
       return 'see the error code.';
   }

@@ -1,4 +1,5 @@
 /** Internal: a request described on the command line (method, URL, -H, --data). */
+import { isHttpSignatureError, originFormOf, parseRequestTarget } from '@httpsig/core';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../exit-codes.js';
 import { readAll, type CliIo } from './io.js';
@@ -54,12 +55,16 @@ export async function readData(io: CliIo, data: string | undefined): Promise<Uin
  * @param url - an absolute http(s) URL, or a path when `allowPath`.
  * @param allowPath - accept `/path?query` (for commands that do not send).
  * @returns the normalised URL or path.
- * @throws UsageError for anything else, and for a URL with `user:password@` (the credentials are not repeated
- *   in the message).
+ * @throws UsageError for anything else, for a path that is no valid request target (a fragment, a space, a
+ *   bare `%`, …: what a server refuses, see core `parseRequestTarget`), and for a URL with `user:password@` (the
+ *   credentials are not repeated in the message).
  */
 export function normalizeUrl(url: string | undefined, allowPath: boolean): string {
   if (url === undefined || url === '') throw new UsageError('A URL is required');
-  if (allowPath && url.startsWith('/')) return url;
+  if (allowPath && url.startsWith('/')) {
+    targetOf(url);
+    return url;
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -89,13 +94,17 @@ export function headerValue(headers: ReadonlyArray<readonly [string, string]>, n
 }
 
 /**
- * The path and query of a URL or path.
+ * The path and query of a URL or path, read by core's request-target parser (what a server verifies).
  *
- * @param url - absolute URL or path.
+ * @param url - absolute URL or path, as {@link normalizeUrl} returns it.
  * @returns the request target.
+ * @throws UsageError when it is no valid request target.
  */
 export function targetOf(url: string): string {
-  if (url.startsWith('/')) return url;
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
+  try {
+    return originFormOf(parseRequestTarget(url));
+  } catch (error) {
+    if (isHttpSignatureError(error)) throw new UsageError(`Not a request target a server accepts: ${error.message}`);
+    throw error;
+  }
 }

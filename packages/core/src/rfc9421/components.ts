@@ -7,7 +7,7 @@ import {
   serializeList,
 } from 'structured-headers';
 import { backend } from '#backend';
-import { MissingHeaderError } from '../errors.js';
+import { MalformedRequestError, MissingHeaderError } from '../errors.js';
 import { utf8 } from '../lib/bytes.js';
 import { REQUEST_ONLY, invalid, type ComponentId, type Mode } from './component-id.js';
 import { isResponseView, type MessageView, type RequestView } from './message.js';
@@ -28,9 +28,49 @@ function encodeFormComponent(value: string): string {
   return encodeURIComponent(value).replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Decodes a form-urlencoded name (`+` is a space; percent-escapes decoded as UTF-8, leniently). */
-function decodeFormComponent(value: string): string {
-  return new URLSearchParams(`a=${value.replace(/&/g, '%26')}`).get('a') ?? '';
+/**
+ * Decodes a form-urlencoded name or value (`+` is a space, percent-escapes as UTF-8). Escapes that are not valid
+ * UTF-8 are refused rather than decoded to U+FFFD: `%FF`, `%FE` and `%C0` would all give the same text, so a
+ * signature over one would verify another that an application reads as different bytes.
+ */
+/** A query an application may read differently: refused as a malformed request (verify), a TypeError (sign). */
+function malformedQuery(mode: Mode, message: string, keyId: string | undefined): Error {
+  return mode === 'verify' ? new MalformedRequestError(message, { keyId }) : new TypeError(message);
+}
+
+function decodeFormComponent(value: string, mode: Mode, keyId: string | undefined): string {
+  const spaced = value.includes('+') ? value.replace(/\+/g, ' ') : value;
+  if (!spaced.includes('%')) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    throw malformedQuery(mode, 'A query parameter name or value is not valid UTF-8 once decoded', keyId);
+  }
+}
+
+/** The name a bracketed query name (`pet[]`, `pet[x]`) stands for in parsers that nest (`pet`); else the name. */
+function baseName(name: string): string {
+  const bracket = name.indexOf('[');
+  return bracket > 0 ? name.slice(0, bracket) : name;
+}
+
+/**
+ * The values of the query parameter `wanted` (§2.2.8), each re-encoded. Every name and value of the query must
+ * decode as UTF-8, and no other name may share its base name (`pet[]`, `pet[x]` beside `pet`): parsers that
+ * nest, such as Express' extended parser, would merge them into what the application reads.
+ */
+function queryParamValues(query: string, wanted: string, mode: Mode, keyId: string | undefined): string[] {
+  const base = baseName(wanted);
+  const values: string[] = [];
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const equals = part.indexOf('=');
+    const name = decodeFormComponent(equals === -1 ? part : part.slice(0, equals), mode, keyId);
+    const value = decodeFormComponent(equals === -1 ? '' : part.slice(equals + 1), mode, keyId);
+    if (name === wanted) values.push(encodeFormComponent(value));
+    else if (baseName(name) === base) throw malformedQuery(mode, 'A covered query parameter has a bracketed sibling a parser may merge it with', keyId);
+  }
+  return values;
 }
 
 /** Whether a character code is SP or HTAB. */
@@ -123,17 +163,17 @@ function derivedValues(component: ComponentId, request: RequestView | undefined,
       if (request.scheme === undefined || request.authority === undefined) throw new MissingHeaderError(component.id, { keyId });
       return [`${request.scheme}://${request.authority}${request.path}${request.query === undefined ? '' : `?${request.query}`}`];
     case '@request-target':
-      return [`${request.path}${request.query === undefined ? '' : `?${request.query}`}`];
+      return [request.target];
     case '@path':
+      // §2.2.6: an empty path (the asterisk and authority forms) is a single slash.
       return [request.path === '' ? '/' : request.path];
     case '@query':
       return [`?${request.query ?? ''}`];
     default: {
       // @query-param (§2.2.8): parsed as application/x-www-form-urlencoded, the value re-encoded. A name that
       // occurs several times "MUST NOT be included" (sign the whole @query instead): refused.
-      const wanted = decodeFormComponent(component.params.get('name') as string);
-      const values: string[] = [];
-      for (const [key, value] of new URLSearchParams(request.query ?? '')) if (key === wanted) values.push(encodeFormComponent(value));
+      const wanted = decodeFormComponent(component.params.get('name') as string, mode, keyId);
+      const values = queryParamValues(request.query ?? '', wanted, mode, keyId);
       if (values.length === 0) throw new MissingHeaderError(component.id, { keyId });
       if (values.length > 1) throw invalid(mode, 'A covered query parameter occurs more than once (cover @query instead)', keyId);
       return values;
@@ -144,6 +184,8 @@ function derivedValues(component: ComponentId, request: RequestView | undefined,
 /**
  * The signature base lines of one component: `"<id>": <value>` (RFC 9421 §2.5 step 2).
  * @throws MissingHeaderError when the message lacks the field, query parameter, dictionary key, or request.
+ * @throws TypeError (sign) / MalformedRequestError (verify) when a covered query parameter's query has a name or
+ * value that is not UTF-8 once decoded, or a bracketed sibling of the covered name (`pet[]` beside `pet`).
  * @throws TypeError (sign) / MalformedSignatureError (verify) when the component cannot apply to the message, or
  * its value has a CR or LF (after unfolding obs-fold in field values).
  */

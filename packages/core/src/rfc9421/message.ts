@@ -4,7 +4,11 @@
  * @packageDocumentation
  */
 import { normalizeHeaders } from '../headers.js';
+import {
+  checkReceivedRequest, normalizedAuthority, originFormOf, parseOutgoingTarget, type RequestTarget,
+} from '../request-target.js';
 import type { HeadersInit } from '../types.js';
+import type { Mode } from './component-id.js';
 import type { ComponentOptions, Rfc9421Message, Rfc9421Request } from './types.js';
 
 /** The parts of a request that derived components read (RFC 9421 §2.2). */
@@ -12,6 +16,9 @@ export interface RequestView {
   method: string;
   scheme: string | undefined;
   authority: string | undefined;
+  /** `@request-target`: the path and query (origin form), `*` (asterisk form) or `host:port` (CONNECT). */
+  target: string;
+  /** The path: `/…`, or `''` for the asterisk and authority forms (whose target URI has no path). */
   path: string;
   query: string | undefined;
   fields: Map<string, string[]>;
@@ -38,61 +45,60 @@ function fieldMap(headers: HeadersInit | undefined): Map<string, string[]> {
   return map;
 }
 
-const ABSOLUTE_URL = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/;
-const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443', ws: '80', wss: '443' };
-
-/** RFC 9421 §2.2.3: lower-case host, no userinfo, no default port. */
-function normalizeAuthority(raw: string, scheme: string | undefined): string {
-  let authority = raw.slice(raw.lastIndexOf('@') + 1).trim().toLowerCase();
-  const colon = authority.lastIndexOf(':');
-  if (colon !== -1 && colon > authority.lastIndexOf(']')) {
-    const port = authority.slice(colon + 1);
-    if (port === '' || (scheme !== undefined && DEFAULT_PORTS[scheme] === port)) authority = authority.slice(0, colon);
-  }
-  return authority;
-}
-
-function requestView(request: Rfc9421Request): RequestView {
-  if (typeof request.method !== 'string' || typeof request.url !== 'string') throw new TypeError('a request needs a method and a url');
+/**
+ * The parts of a request target derived components read. A received request (`verify`) is checked first
+ * (target, one valid `Host`, an absolute or authority form naming the same authority as `Host`); the caller's
+ * own request (`sign`) may carry a fragment (dropped) and userinfo in an absolute URL (dropped: never sent).
+ */
+function requestView(request: Rfc9421Request, mode: Mode): RequestView {
   const fields = fieldMap(request.headers);
-  const absolute = ABSOLUTE_URL.exec(request.url);
-  if (absolute !== null) {
-    const scheme = (absolute[1] as string).toLowerCase();
-    return {
-      method: request.method, scheme, authority: normalizeAuthority(absolute[2] as string, scheme),
-      path: absolute[3] === '' ? '/' : absolute[3] as string, query: absolute[4], fields,
-    };
+  const hosts = fields.get('host') ?? [];
+  let target: RequestTarget;
+  if (mode === 'verify') {
+    target = checkReceivedRequest(request.method, request.url, hosts);
+  } else {
+    if (typeof request.method !== 'string' || typeof request.url !== 'string') throw new TypeError('a request needs a method and a url');
+    target = parseOutgoingTarget(request.url, request.method);
   }
-  if (!request.url.startsWith('/') && request.url !== '*') throw new TypeError('url must be absolute or start with "/"');
-  const hash = request.url.indexOf('#');
-  const target = hash === -1 ? request.url : request.url.slice(0, hash);
-  const mark = target.indexOf('?');
-  const scheme = request.scheme?.toLowerCase();
-  const host = fields.get('host');
+  const targetMode = mode === 'verify' ? 'received' : 'outgoing';
+  const scheme = target.scheme ?? request.scheme?.toLowerCase();
+  let authority: string | undefined;
+  if (target.form === 'absolute') {
+    const written = target.authority as string;
+    authority = normalizedAuthority(mode === 'verify' ? written : written.slice(written.lastIndexOf('@') + 1), scheme, targetMode);
+  } else if (hosts.length === 1) {
+    authority = normalizedAuthority((hosts[0] as string).trim(), scheme, targetMode);
+  } else if (target.form === 'authority') {
+    authority = normalizedAuthority(target.authority as string, scheme, targetMode);
+  }
+  const hasPath = target.form === 'origin' || target.form === 'absolute';
   return {
-    method: request.method, scheme,
-    authority: host === undefined || host.length !== 1 ? undefined : normalizeAuthority(host[0] as string, scheme),
-    path: mark === -1 ? target : target.slice(0, mark),
-    query: mark === -1 ? undefined : target.slice(mark + 1),
+    method: request.method, scheme, authority,
+    target: originFormOf(target),
+    path: hasPath && target.path === '' ? '/' : target.path,
+    query: target.query,
     fields,
   };
 }
 
 /**
  * Prepares a request or response for component derivation.
- * @throws TypeError when the message is not a request or a response.
+ * @param mode - `verify` for a received message: its request target and `Host` are checked first.
+ * @throws TypeError when the message is not a request or a response, or (sign) its URL cannot be signed.
+ * @throws MalformedRequestError (verify) when a request target or `Host` is one an application may read
+ *   differently (see `parseRequestTarget`).
  */
-export function messageView(message: Rfc9421Message, options: ComponentOptions): MessageView {
+export function messageView(message: Rfc9421Message, options: ComponentOptions, mode: Mode = 'sign'): MessageView {
   if (typeof message !== 'object' || message === null) throw new TypeError('the message must be a request or a response');
   const structuredFields = options.structuredFields;
   if ('status' in message && typeof message.status === 'number') {
     if (!Number.isInteger(message.status) || message.status < 100 || message.status > 999) throw new TypeError('status must be a three-digit integer');
     return {
       request: undefined, status: message.status, fields: fieldMap(message.headers),
-      boundRequest: message.request === undefined ? undefined : requestView(message.request), structuredFields,
+      boundRequest: message.request === undefined ? undefined : requestView(message.request, mode), structuredFields,
     };
   }
-  const request = requestView(message as Rfc9421Request);
+  const request = requestView(message as Rfc9421Request, mode);
   return { request, status: undefined, fields: request.fields, boundRequest: undefined, structuredFields };
 }
 

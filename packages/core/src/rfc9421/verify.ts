@@ -99,9 +99,15 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: NonNulla
  * ({@link RESPONSE_TARGET_BINDING}).
  *
  * @param message - the request `{ method, url, headers }` as received (`url` may be `req.url`, with `Host`
- * giving `@authority`), or a response `{ status, headers, request? }`.
+ * giving `@authority`), or a response `{ status, headers, request? }`. An absolute `url` gives `@scheme` and
+ * `@authority` itself: a server passes the origin form and the connection's `scheme` instead.
  * @param options - key lookup, label, required components/parameters, tag, clock, replay store, body, limits.
  * @returns the label, keyId, algorithm, covered components, parameters and signature base that verified.
+ * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` — checked first, for the request and a response's
+ *   bound request: a target or `Host` an application may read differently (a fragment, bytes RFC 3986 does not
+ *   allow, a bare `%`, a leading `//`, a form that does not fit the method, a repeated `Host` or one with
+ *   userinfo, an absolute-form authority other than `Host`; see `parseRequestTarget`); and, for a covered
+ *   `@query-param`, a query name or value that is not UTF-8 once decoded or a bracketed sibling (`pet[]`).
  * @throws {@link MissingSignatureError} `ERR_SIGNATURE_MISSING` — no signature fields, or none with the label.
  * @throws {@link HeaderTooLargeError} `ERR_HEADER_TOO_LARGE` — over a size cap.
  * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable fields, bad component, missing
@@ -133,7 +139,7 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: NonNulla
  */
 export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9421Options): Promise<VerifyRfc9421Result> {
   if (typeof options?.keyLookup !== 'function') throw new TypeError('verifyRfc9421 needs a keyLookup function');
-  const view = messageView(message, options);
+  const view = messageView(message, options, 'verify');
   const limits: DictionaryLimits = {
     maxHeaderLength: options.maxHeaderLength ?? DEFAULT_MAX_HEADER_LENGTH,
     maxSignatures: options.maxSignatures ?? DEFAULT_MAX_SIGNATURES,

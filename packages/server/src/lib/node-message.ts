@@ -2,10 +2,12 @@
  * Verifying a node:http `IncomingMessage` (shared by node:http, Express and the Fastify raw request). Internal.
  * @packageDocumentation
  */
+import { MalformedRequestError, sameAuthority } from '@httpsig/core';
 import type { IncomingMessage } from 'node:http';
 import type { ServerVerifyOptions, SignatureVerification, TrustProxyOptions } from '../types.js';
 import { mayHaveBody, readNodeBody } from './node-body.js';
 import { applyTrustedProxy, type ProxiedTarget } from './proxy.js';
+import { verifiedTarget } from './target.js';
 import { bodyLimitOf, verifyMessageEager, withHooks } from './verify-message.js';
 
 const EMPTY_BODY = new Uint8Array(0);
@@ -26,11 +28,18 @@ export function requestHeaderPairs(req: Pick<IncomingMessage, 'rawHeaders' | 'ht
   const pairs = rawHeaderPairs(req.rawHeaders);
   if (req.httpVersionMajor < 2) return pairs;
   let authority: string | undefined;
+  let host: string | undefined;
   for (const [name, value] of pairs) {
-    if (name === 'host') return pairs;
-    if (name === ':authority') authority = value;
+    if (name === 'host') host = value;
+    else if (name === ':authority') authority = value;
   }
-  if (authority !== undefined) pairs.push(['host', authority]);
+  if (authority === undefined) return pairs;
+  if (host === undefined) {
+    pairs.push(['host', authority]);
+    return pairs;
+  }
+  // RFC 9113 §8.3.1: a Host that differs from :authority makes the request malformed (frameworks read either).
+  if (!sameAuthority(authority, host.trim(), undefined)) throw new MalformedRequestError('The :authority of an HTTP/2 request differs from its Host');
   return pairs;
 }
 
@@ -40,14 +49,17 @@ export function connectionScheme(req: Pick<IncomingMessage, 'socket'>): 'http' |
 }
 
 /**
- * The request target exactly as in the request line, the headers and the connection's scheme, after
- * trusted-proxy handling.
+ * The request target exactly as in the request line (checked, an absolute form turned into its origin form), the
+ * headers and the connection's scheme, after trusted-proxy handling.
  * @param pairs - the header pairs of `req`, when already built.
+ * @throws MalformedRequestError (`ERR_MALFORMED_REQUEST`) for a target or a proxy's original URL that an
+ *   application may read differently (see `verifiedTarget`).
  */
 export function nodeTarget(
   req: IncomingMessage, rawUrl: string, trust: TrustProxyOptions | undefined, pairs: [string, string][] = requestHeaderPairs(req),
 ): ProxiedTarget {
-  return applyTrustedProxy(rawUrl, pairs, connectionScheme(req), trust, () => req.socket?.remoteAddress);
+  const url = verifiedTarget(req.method ?? 'GET', rawUrl, pairs);
+  return applyTrustedProxy(url, pairs, connectionScheme(req), trust, () => req.socket?.remoteAddress);
 }
 
 /**
@@ -82,11 +94,7 @@ function verifyReceived(
 function verifyWithBody(
   req: IncomingMessage, rawUrl: string, pairs: [string, string][], body: Uint8Array, options: ServerVerifyOptions,
 ): SignatureVerification | Promise<SignatureVerification> {
-  if (options.trustProxy !== undefined) {
-    const { url, headers, scheme } = nodeTarget(req, rawUrl, options.trustProxy, pairs);
-    return verifyMessageEager({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
-  }
   // Only RFC 9421 signs the scheme (`@scheme`, `@target-uri`); draft-cavage never reads it.
-  const scheme = options.scheme === 'rfc9421' ? connectionScheme(req) : undefined;
-  return verifyMessageEager({ method: req.method ?? 'GET', url: rawUrl, headers: pairs, body, scheme }, options);
+  const { url, headers, scheme } = nodeTarget(req, rawUrl, options.trustProxy, pairs);
+  return verifyMessageEager({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
 }

@@ -2,6 +2,7 @@
  * Which request target and Host to verify against, with the opt-in reverse-proxy headers. Internal.
  * @packageDocumentation
  */
+import { MalformedRequestError, parseRequestTarget } from '@httpsig/core';
 import type { TrustProxyOptions } from '../types.js';
 
 /** `::ffff:127.0.0.1` and `127.0.0.1` are the same peer. */
@@ -31,6 +32,19 @@ function lastEntry(value: string | undefined): string | undefined {
   return value?.split(',').map((part) => part.trim()).filter((part) => part !== '').pop();
 }
 
+/**
+ * The original request target a trusted proxy passes: it must be a path the application would route on (origin
+ * form, checked like a received target). Anything else, an absolute URL, `//host/x`, a fragment, an empty
+ * value, means the proxy is misconfigured or passes what the client sent: refused rather than guessed at.
+ * @throws MalformedRequestError (`ERR_MALFORMED_REQUEST`).
+ */
+function originalTarget(value: string): string {
+  if (value === '' || parseRequestTarget(value).form !== 'origin') {
+    throw new MalformedRequestError('The original-URL header of the trusted proxy is not a request path');
+  }
+  return value;
+}
+
 /** What to verify against: the request target, the header pairs and the scheme (`http`/`https`). */
 export interface ProxiedTarget {
   url: string;
@@ -48,6 +62,7 @@ export interface ProxiedTarget {
  * @param scheme - the scheme of the connection the request came on.
  * @param remoteAddress - reads the immediate peer's address (only called when a proxy is configured).
  * @returns the request target, headers and scheme to verify.
+ * @throws MalformedRequestError (`ERR_MALFORMED_REQUEST`) when the trusted proxy's original URL is not a path.
  */
 export function applyTrustedProxy(
   url: string, headers: [string, string][], scheme: string, trust: TrustProxyOptions | undefined, remoteAddress: () => string | undefined,
@@ -58,7 +73,7 @@ export function applyTrustedProxy(
   let proto = scheme;
   if (trust.originalUrlHeader !== undefined) {
     const original = lastValue(headers, trust.originalUrlHeader.toLowerCase())?.trim();
-    if (original !== undefined && original.startsWith('/')) target = original;
+    if (original !== undefined) target = originalTarget(original);
   }
   if (trust.forwardedHostHeader !== undefined) {
     const host = lastEntry(lastValue(headers, trust.forwardedHostHeader.toLowerCase()));

@@ -1,0 +1,173 @@
+// The request target and Host of a received request: one parser (parseRequestTarget), and what verify refuses
+// before it verifies (both schemes), so that what an application reads is what the signature covers.
+import {
+  buildSignatureBase, isHttpSignatureError, originFormOf, parseAuthority, parseRequestTarget, requestTarget, sign, verify,
+  type Rfc9421Request, type VerifyOptions, type VerifyRfc9421Options,
+} from '../src/index.js';
+
+const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
+const SECRET = 'request-target-secret-0123456789';
+const codeOf = (p: Promise<unknown>): Promise<string> =>
+  p.then(() => 'resolved', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped ${(e as Error)?.name}: ${String(e)}`));
+const cavageLookup: VerifyOptions['keyLookup'] = (keyId) => (keyId === 'k' ? { key: SECRET, algorithms: ['hmac-sha256'] } : null);
+const rfc9421Options: VerifyRfc9421Options = {
+  keyLookup: (keyId) => (keyId === 'k' ? { key: SECRET, algorithms: ['hmac-sha256'] } : null),
+  requiredComponents: [], now,
+};
+
+interface Received { method: string; url: string; headers: [string, string][]; scheme?: string }
+
+/** Signs `signed` with draft-cavage; returns the request as received: `received` target and Host, same signature. */
+async function cavage(signed: Received, received: Partial<Received>, headers = ['(request-target)', 'host', 'date']): Promise<Received> {
+  const result = await sign({ method: signed.method, url: signed.url, headers: signed.headers }, { keyId: 'k', key: SECRET, algorithm: 'hmac-sha256', headers, now });
+  const base = { ...signed, ...received };
+  return { ...base, headers: [...base.headers, ...Object.entries(result.headers)] };
+}
+
+async function rfc9421(signed: Received, received: Partial<Received>, components = ['@method', '@authority', '@path', '@query']): Promise<Received> {
+  const result = await sign({ method: signed.method, url: signed.url, headers: signed.headers, scheme: signed.scheme ?? 'https' }, {
+    scheme: 'rfc9421', keyId: 'k', key: SECRET, algorithm: 'hmac-sha256', headers: components, now,
+  });
+  const base = { scheme: 'https', ...signed, ...received };
+  return { ...base, headers: [...base.headers, ...Object.entries(result.headers)] };
+}
+
+const verifyCavage = (r: Received): Promise<string> => codeOf(verify(r, { keyLookup: cavageLookup, now, requiredHeaders: [] }));
+const verify9421 = (r: Received): Promise<string> => codeOf(verify(r as Rfc9421Request, { ...rfc9421Options, scheme: 'rfc9421' }));
+const host = (value: string): [string, string][] => [['host', value], ['date', new Date(now).toUTCString()]];
+
+describe('parseRequestTarget', () => {
+  test('the four forms, parts exactly as written', () => {
+    expect(parseRequestTarget('/pay?amount=10&a[]=1')).toEqual({ form: 'origin', scheme: undefined, authority: undefined, path: '/pay', query: 'amount=10&a[]=1' });
+    // What browsers and fetch leave raw in a query is accepted there.
+    expect(parseRequestTarget('/q?f={a}|b^`c`').query).toBe('f={a}|b^`c`');
+    expect(parseRequestTarget('HTTPS://Bank.example:8443?x=%20')).toEqual({ form: 'absolute', scheme: 'https', authority: 'Bank.example:8443', path: '', query: 'x=%20' });
+    expect(parseRequestTarget('[2001:db8::1]:443', 'CONNECT')).toEqual({ form: 'authority', scheme: undefined, authority: '[2001:db8::1]:443', path: '', query: undefined });
+    expect(parseRequestTarget('*', 'OPTIONS')).toMatchObject({ form: 'asterisk', path: '', query: undefined });
+    expect(originFormOf(parseRequestTarget('https://bank.example?x=1'))).toBe('/?x=1');
+    expect(originFormOf(parseRequestTarget('/a;b/../c?'))).toBe('/a;b/../c?');
+  });
+
+  test.each([
+    ['a fragment', '/pay#&amount=1000'],
+    ['a fragment after the query', '/pay?a=1#b'],
+    ['a space', '/a b'],
+    ['a tab', '/a\tb'],
+    ['a control character', '/a\u0001'],
+    ['a CR', '/a\r'],
+    ['a non-ASCII character', '/caf\u00e9'],
+    ['a non-ASCII byte read as Latin-1', '/a\u00ff'],
+    ['a backslash', '/a\\b'],
+    ['a bare %', '/a%'],
+    ['a % with one hex digit', '/a%2'],
+    ['a % not followed by hex', '/a?b=%zz'],
+    ['a double quote', '/a"b'],
+    ['angle brackets', '/a<b>'],
+    ['braces and pipe in the path', '/a{x}|y'],
+    ['a backslash in the query', '/a?b=\\'],
+    ['brackets in the path', '/a[0]'],
+    ['a leading //', '//evil.example/x'],
+    ['a relative path', 'pay'],
+    ['nothing', ''],
+    ['an absolute URL with userinfo', 'http://evil.example:1@bank.example/x'],
+    ['an absolute URL with a fragment', 'http://bank.example/x#y'],
+  ])('refuses %s with ERR_MALFORMED_REQUEST', (_label, target) => {
+    let caught: unknown;
+    try { parseRequestTarget(target, 'GET'); } catch (error) { caught = error; }
+    expect(isHttpSignatureError(caught) && caught.code).toBe('ERR_MALFORMED_REQUEST');
+  });
+
+  test('a form must fit the method: host:port for CONNECT only, * for OPTIONS only', () => {
+    expect(() => parseRequestTarget('example.com:443', 'GET')).toThrow(expect.objectContaining({ code: 'ERR_MALFORMED_REQUEST' }));
+    expect(() => parseRequestTarget('example.com', 'CONNECT')).toThrow(expect.objectContaining({ code: 'ERR_MALFORMED_REQUEST' }));
+    expect(() => parseRequestTarget('/x', 'CONNECT')).toThrow(expect.objectContaining({ code: 'ERR_MALFORMED_REQUEST' }));
+    expect(() => parseRequestTarget('*', 'GET')).toThrow(expect.objectContaining({ code: 'ERR_MALFORMED_REQUEST' }));
+  });
+
+  test('parseAuthority takes uri-host [":" port] and nothing else', () => {
+    expect(parseAuthority('API.example.com:8443')).toEqual({ host: 'api.example.com', port: '8443' });
+    expect(parseAuthority('[::1]:80')).toEqual({ host: '[::1]', port: '80' });
+    expect(parseAuthority('api.example.com.:')).toEqual({ host: 'api.example.com.', port: undefined });
+    for (const bad of ['evil.example:1@api.example.com', 'user@api.example.com', 'a b', 'a,b', 'a:443:1', 'a:123456', 'a:x', '[::1', '[::1]x', '', ':80', 'ex%41mple.com', 'caf\u00e9.example']) {
+      expect(() => parseAuthority(bad)).toThrow(expect.objectContaining({ code: 'ERR_MALFORMED_REQUEST' }));
+    }
+  });
+
+  test('the signing side drops a fragment (a client never sends it) but refuses what a server would refuse, with a TypeError', () => {
+    expect(requestTarget('GET', 'https://bank.example/pay?x=1#frag')).toBe('get /pay?x=1');
+    expect(requestTarget('GET', '/pay#frag')).toBe('get /pay');
+    expect(requestTarget('OPTIONS', '*')).toBe('options *');
+    expect(() => requestTarget('GET', '/a b')).toThrow(TypeError);
+    expect(() => requestTarget('GET', '//evil/x')).toThrow(TypeError);
+  });
+});
+
+describe.each([
+  ['draft-cavage', cavage, verifyCavage],
+  ['RFC 9421', rfc9421, verify9421],
+] as const)('%s verify refuses before verifying', (_scheme, signWith, verifyWith) => {
+  const signed: Received = { method: 'GET', url: '/pay', headers: host('api.example.com') };
+
+  test('the signed request itself verifies', async () => {
+    expect(await verifyWith(await signWith(signed, {}))).toBe('resolved');
+  });
+
+  test('a target signed as /pay and received as /pay#&amount=1000', async () => {
+    expect(await verifyWith(await signWith(signed, { url: '/pay#&amount=1000' }))).toBe('ERR_MALFORMED_REQUEST');
+    expect(await verifyWith(await signWith(signed, { url: '/pay#' }))).toBe('ERR_MALFORMED_REQUEST');
+  });
+
+  test.each(['/pay\\x', '/pay x', '/pay%', '/pay\u00e9', '//pay'])('a received target %j', async (url) => {
+    expect(await verifyWith(await signWith(signed, { url }))).toBe('ERR_MALFORMED_REQUEST');
+  });
+
+  test('a Host with userinfo, signed as it is, is refused (never read as the part after "@")', async () => {
+    const userinfo = { ...signed, headers: host('evil.example:1@api.example.com') };
+    const request = await signWith({ ...signed, headers: host('api.example.com') }, { headers: userinfo.headers });
+    expect(await verifyWith(request)).toBe('ERR_MALFORMED_REQUEST');
+  });
+
+  test('two Host headers are refused', async () => {
+    const request = await signWith(signed, { headers: [['host', 'api.example.com'], ['host', 'evil.example'], ['date', new Date(now).toUTCString()]] });
+    expect(await verifyWith(request)).toBe('ERR_MALFORMED_REQUEST');
+  });
+
+  test('an absolute-form target naming another authority than Host is refused; the same authority verifies', async () => {
+    expect(await verifyWith(await signWith(signed, { url: 'https://bank.example/pay' }))).toBe('ERR_MALFORMED_REQUEST');
+    expect(await verifyWith(await signWith(signed, { url: 'https://api.example.com:443/pay' }))).toBe('resolved');
+  });
+
+  test('an authority-form target without CONNECT, and "*" without OPTIONS, are typed refusals', async () => {
+    expect(await verifyWith(await signWith(signed, { url: 'example.com:443' }))).toBe('ERR_MALFORMED_REQUEST');
+    expect(await verifyWith(await signWith(signed, { url: '*' }))).toBe('ERR_MALFORMED_REQUEST');
+  });
+
+  test('a CONNECT request in authority form verifies; one whose Host differs is refused', async () => {
+    const connect: Received = { method: 'CONNECT', url: 'example.com:443', headers: host('example.com:443') };
+    expect(await verifyWith(await signWith(connect, {}, _scheme === 'RFC 9421' ? ['@method', '@authority', '@request-target', '@path'] : ['(request-target)', 'host']))).toBe('resolved');
+    expect(await verifyWith(await signWith(connect, { headers: host('other.example:443') }, _scheme === 'RFC 9421' ? ['@method', '@request-target'] : ['(request-target)']))).toBe('ERR_MALFORMED_REQUEST');
+  });
+});
+
+describe('RFC 9421 components of the asterisk and authority forms (§2.2.2, §2.2.5, §2.2.6)', () => {
+  const base = (request: Rfc9421Request, components: string[]): string[] =>
+    buildSignatureBase(request, { components, parameters: {} }).split('\n').slice(0, -1);
+
+  test('OPTIONS *: @path is "/", @request-target is "*", @target-uri has no path', () => {
+    expect(base({ method: 'OPTIONS', url: '*', scheme: 'https', headers: { host: 'www.example.com' } }, ['@path', '@request-target', '@target-uri', '@query'])).toEqual([
+      '"@path": /', '"@request-target": *', '"@target-uri": https://www.example.com', '"@query": ?',
+    ]);
+  });
+
+  test('CONNECT host:port: @path is "/", @request-target the authority, @authority from Host', () => {
+    expect(base({ method: 'CONNECT', url: 'www.example.com:80', scheme: 'http', headers: { host: 'www.example.com:80' } }, ['@path', '@request-target', '@authority'])).toEqual([
+      '"@path": /', '"@request-target": www.example.com:80', '"@authority": www.example.com',
+    ]);
+  });
+
+  test('verifying a CONNECT signature with RFC 9421 gives a result, not a TypeError', async () => {
+    const request = await rfc9421({ method: 'CONNECT', url: 'example.com:443', headers: host('example.com:443') }, {}, ['@method', '@request-target', '@path']);
+    expect(await verify9421(request)).toBe('resolved');
+    expect(await verify9421({ ...request, url: 'example.com' })).toBe('ERR_MALFORMED_REQUEST');
+  });
+});

@@ -132,7 +132,7 @@ export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9
   const signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
   if (options.body !== undefined) checkBody(signature, view, options.body);
 
-  if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId))) throw new SignatureMismatchError({ keyId });
+  if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits))) throw new SignatureMismatchError({ keyId });
 
   if (options.replayStore !== undefined) {
     // Last, so that a signature failing any other check never uses up a nonce (RFC 9421 §7.2.2).

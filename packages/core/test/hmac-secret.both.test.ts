@@ -57,6 +57,19 @@ describe('draft-cavage: a public key is never an HMAC key', () => {
   });
 });
 
+test('a JWK object or a key object is never an HMAC secret, on either scheme', async () => {
+  const pair = crypto.generateKeyPairSync('ed25519');
+  for (const key of [pair.publicKey.export({ format: 'jwk' }) as KeyInput, pair.publicKey as unknown as KeyInput, { kty: 'oct', k: 'c2VjcmV0' } as KeyInput]) {
+    const forged = forgedCavage('irrelevant', 'hmac-sha256');
+    expect(await codeOf(verify(forged, { keyLookup: () => ({ key, algorithms: ['hmac-sha256'] }), now }))).toBe('ERR_INVALID_KEY');
+    const forgedHs2019 = forgedCavage('irrelevant', 'hs2019');
+    expect(await codeOf(verify(forgedHs2019, { keyLookup: () => ({ key, algorithms: ['hs2019'], hs2019: 'hmac-sha512' }), now }))).toBe('ERR_INVALID_KEY');
+    expect(await codeOf(sign(request, { keyId: 'k', key, algorithm: 'hs2019', hs2019: 'hmac-sha512', headers: names, now }))).toBe('ERR_INVALID_KEY');
+    expect(await codeOf(signRfc9421(rfcRequest, { key, algorithm: 'hmac-sha256', keyId: 'k', now }))).toBe('ERR_INVALID_KEY');
+    expect(await codeOf(verifyRfc9421(rfcRequest, { keyLookup: () => ({ key, algorithms: ['hmac-sha256'] }), now }))).not.toBe('accepted');
+  }
+});
+
 describe('RFC 9421: a public key is never an hmac-sha256 key', () => {
   test.each(forms)('forging hmac-sha256 keyed by the %s is refused', async (_label, form) => {
     // The attacker builds the signature base (here with any secret) and MACs it with the public key's bytes.

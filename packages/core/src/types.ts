@@ -226,7 +226,11 @@ export interface VerificationKey {
   minRsaBits?: number | undefined;
 }
 
-/** Finds the key for a keyId; returns `null`/`undefined` when the keyId is unknown. */
+/**
+ * Finds the key for a keyId; returns `null`/`undefined` when the keyId is unknown. The entry's `algorithms` (and,
+ * for `hs2019`, its `hs2019` mapping) say whether the key is an HMAC secret or an asymmetric key — the key's form
+ * never does, and public-key material is refused as a secret.
+ */
 export type KeyLookup = (
   keyId: string,
   params: SignatureParameters,

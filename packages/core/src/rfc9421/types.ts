@@ -178,7 +178,10 @@ export interface Rfc9421VerificationKey {
   algorithms: readonly Rfc9421Algorithm[];
 }
 
-/** Finds the key for a signature; `null`/`undefined` when it is unknown. */
+/**
+ * Finds the key for a signature; `null`/`undefined` when it is unknown. The entry's `algorithms` say whether the key
+ * is an HMAC secret (`['hmac-sha256']` alone) or an asymmetric key — never the key's form.
+ */
 export type Rfc9421KeyLookup = (
   keyId: string | undefined,
   params: Rfc9421Parameters,

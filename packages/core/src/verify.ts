@@ -185,7 +185,7 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
  * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
  * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — algorithm unknown, not allowed, or unfit for the key.
  * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used (wrong type, an empty
- *   HMAC secret, PEM text given as an HMAC secret, unreadable key).
+ *   HMAC secret, public-key material given as an HMAC secret, an RSA key under `minRsaBits`, unreadable key).
  * @throws {@link DigestMissingError}, {@link DigestMismatchError} — body integrity.
  * @throws {@link SignatureMismatchError} `ERR_SIGNATURE_MISMATCH` — the signature does not verify.
  * @throws RangeError when `now` is not a finite number or valid Date, or `clockSkew` is not a finite number >= 0.

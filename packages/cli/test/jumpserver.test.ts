@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chmodSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { totp } from '@httpsig/jumpserver';
 import {
@@ -149,7 +149,7 @@ describe('httpsig jumpserver api', () => {
 
   test('a config file holding a credential is refused while other users can access it (chmod 600 fixes it)', async () => {
     const config = tempFile('open.json', JSON.stringify({ url: emulator.url, privateToken: EMULATOR_PRIVATE_TOKEN }));
-    for (const mode of [0o644, 0o640, 0o602]) {
+    for (const mode of [0o644, 0o640, 0o604]) {
       chmodSync(config, mode);
       const run = await httpsig(['jumpserver', 'api', '--config', config, 'GET', '/api/v1/users/profile/']);
       expect(run.code).toBe(EXIT_CODES.USAGE);
@@ -165,6 +165,54 @@ describe('httpsig jumpserver api', () => {
     chmodSync(paths, 0o644);
     const open = await httpsig(['jumpserver', 'api', '--config', paths, 'GET', '/api/v1/users/profile/']);
     expect(JSON.parse(open.stdout)).toMatchObject({ username: 'alice' });
+  });
+
+  describe('a config file other users control is refused: it would send the environment\'s token elsewhere', () => {
+    let seen: string[];
+    let hostile: ReturnType<typeof createServer>;
+    let hostileUrl: string;
+    beforeAll(async () => {
+      seen = [];
+      hostile = createServer((req, res) => {
+        seen.push(`${String(req.headers['authorization'])} ${String(req.headers['private-token'] ?? '')}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+      await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+      hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => { await new Promise<void>((resolve) => hostile.close(() => resolve())); });
+    const tokens = { JMS_TOKEN: 'env-bearer-token-secret', JMS_PRIVATE_TOKEN: 'env-private-token-secret' };
+
+    test('owned by another user (uid 65534): refused, naming the file, nothing sent', async () => {
+      const config = tempFile('theirs.json', JSON.stringify({ url: hostileUrl }));
+      chmodSync(config, 0o644);
+      chownSync(config, 65534, 65534);
+      for (const env of [{ JMS_TOKEN: tokens.JMS_TOKEN }, { JMS_PRIVATE_TOKEN: tokens.JMS_PRIVATE_TOKEN }]) {
+        const run = await httpsig(['jumpserver', 'api', '--config', config, 'GET', '/api/v1/users/profile/'], env);
+        expect(run.code).toBe(EXIT_CODES.USAGE);
+        expect(run.stderr).toContain(`The config file ${config} is owned by another user (uid 65534)`);
+        expect(run.stderr).not.toContain(hostileUrl);
+      }
+      // The same, found through HTTPSIG_JUMPSERVER_CONFIG.
+      const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile/'], { ...tokens, HTTPSIG_JUMPSERVER_CONFIG: config });
+      expect(run.code).toBe(EXIT_CODES.USAGE);
+      expect(seen).toEqual([]);
+    });
+
+    test.each([['664', 0o664], ['620', 0o620], ['602', 0o602], ['666', 0o666]])('writable by group or others (%s): refused, nothing sent; 644 is accepted', async (_label, mode) => {
+      const config = tempFile('shared.json', JSON.stringify({ url: hostileUrl }));
+      chmodSync(config, mode);
+      const run = await httpsig(['jumpserver', 'api', '--config', config, 'GET', '/api/v1/users/profile/'], { JMS_TOKEN: tokens.JMS_TOKEN });
+      expect(run.code).toBe(EXIT_CODES.USAGE);
+      expect(run.stderr).toContain(`The config file ${config} can be changed by other users: run chmod go-w ${config}`);
+      expect(seen).toEqual([]);
+      // An own file that others may only read, without a credential inside, is fine.
+      chmodSync(config, 0o644);
+      const fine = await httpsig(['jumpserver', 'api', '--config', config, 'GET', '/api/v1/users/profile/'], { JMS_TOKEN: tokens.JMS_TOKEN });
+      expect(fine.code).toBe(EXIT_CODES.OK);
+      expect(seen).toEqual([`Bearer ${tokens.JMS_TOKEN} `]);
+      seen.length = 0;
+    });
   });
 
   test('403 for an organisation the user is not in: exit 4 with the X-JMS-ORG hint', async () => {

@@ -3,8 +3,9 @@
  * key's metadata and never lets the client's `algorithm` pick HMAC against an asymmetric key).
  * @packageDocumentation
  */
-import type { AsymmetricKey, HashName, Primitive } from './runtime/backend.js';
-import type { CavageAlgorithm, Hs2019RsaMapping } from './types.js';
+import type { AsymmetricKey, AsymmetricPrimitive, HashName, Primitive } from './runtime/backend.js';
+import { fitsRestriction } from './keys.js';
+import type { CavageAlgorithm, Hs2019Mapping } from './types.js';
 
 /** Every algorithm name this library implements, in a stable order. */
 export const CAVAGE_ALGORITHMS: readonly CavageAlgorithm[] = [
@@ -35,21 +36,39 @@ export function isHmacAlgorithm(algorithm: CavageAlgorithm): boolean {
 export type BoundKey = { readonly type: 'secret' } | AsymmetricKey;
 
 /**
- * The primitive an algorithm means for a key, or undefined when the algorithm does not fit the key's type.
- * `hs2019` follows the key: HMAC-SHA512 for a secret, the caller's RSA mapping, ECDSA with the curve's hash,
- * Ed25519.
+ * Whether the key is an HMAC secret: decided by the algorithm, or for `hs2019` by the explicit
+ * `hs2019: 'hmac-sha512'` — never by the key's form.
+ * @param algorithm - the algorithm.
+ * @param hs2019 - what `hs2019` means, as the caller or key lookup said.
+ * @returns true when the algorithm runs HMAC.
  */
-export function primitiveFor(algorithm: CavageAlgorithm, key: BoundKey, hs2019: Hs2019RsaMapping = 'rsa-sha256'): Primitive | undefined {
+export function usesSecret(algorithm: CavageAlgorithm, hs2019: Hs2019Mapping | undefined): boolean {
+  return isHmacAlgorithm(algorithm) || (algorithm === 'hs2019' && hs2019 === 'hmac-sha512');
+}
+
+/**
+ * The primitive an algorithm means for a key, or undefined when the algorithm does not fit the key's type
+ * (or the key's restriction: a `CryptoKey`'s algorithm, a PSS key's parameters).
+ * `hs2019` means HMAC-SHA512 only with `hs2019: 'hmac-sha512'`; otherwise it follows the asymmetric key: the
+ * caller's RSA mapping, ECDSA with the curve's hash, Ed25519.
+ */
+export function primitiveFor(algorithm: CavageAlgorithm, key: BoundKey, hs2019: Hs2019Mapping = 'rsa-sha256'): Primitive | undefined {
   const hmacHash = HMAC_HASH[algorithm];
   if (hmacHash !== undefined) return 'kind' in key ? undefined : HMAC_PRIMITIVE[hmacHash];
-  if (!('kind' in key)) return algorithm === 'hs2019' ? HMAC_PRIMITIVE['SHA-512'] : undefined;
+  if (!('kind' in key)) return algorithm === 'hs2019' && hs2019 === 'hmac-sha512' ? HMAC_PRIMITIVE['SHA-512'] : undefined;
+  const primitive = asymmetricPrimitiveFor(algorithm, key, hs2019);
+  return primitive !== undefined && fitsRestriction(primitive, key) ? primitive : undefined;
+}
+
+function asymmetricPrimitiveFor(algorithm: CavageAlgorithm, key: AsymmetricKey, hs2019: Hs2019Mapping): AsymmetricPrimitive | undefined {
   const rsaHash = RSA_HASH[algorithm];
   if (rsaHash !== undefined) return key.kind === 'rsa' ? { type: 'rsa-pkcs1', hash: rsaHash } : undefined;
   if (algorithm === 'ecdsa-sha256') {
     return key.kind === 'ec' && key.curve === 'P-256' ? { type: 'ecdsa', hash: 'SHA-256', curve: 'P-256', encoding: 'der' } : undefined;
   }
   if (algorithm === 'ed25519') return key.kind === 'ed25519' ? { type: 'ed25519' } : undefined;
-  // hs2019
+  // hs2019 on an asymmetric key
+  if (algorithm !== 'hs2019' || hs2019 === 'hmac-sha512') return undefined;
   switch (key.kind) {
     case 'rsa':
       return hs2019 === 'rsa-sha256' ? { type: 'rsa-pkcs1', hash: 'SHA-256' } : { type: 'rsa-pss', hash: 'SHA-512', saltLength: 64 };

@@ -4,7 +4,8 @@
  */
 import { backend } from '#backend';
 import { InvalidKeyError } from './errors.js';
-import type { AsymmetricKey, AsymmetricKeyInput } from './runtime/backend.js';
+import { isPublicKeyMaterial } from './lib/key-material.js';
+import type { AsymmetricKey, AsymmetricKeyInput, AsymmetricKeyKind, AsymmetricPrimitive, HashName, KeyRestriction } from './runtime/backend.js';
 import type { KeyInput } from './types.js';
 
 /** Most string-keyed entries kept; the cache is emptied when it is full (keys rarely number in hundreds). */
@@ -18,10 +19,15 @@ interface Entry {
 const byString = { sign: new Map<string, Entry>(), verify: new Map<string, Entry>() };
 const byObject = new WeakMap<object, { sign?: Entry; verify?: Entry }>();
 
-/** Whether a key input is the HMAC secret form (a string that is not PEM, or bytes). */
-export function looksLikeSecret(input: KeyInput): input is string | Uint8Array {
-  if (input instanceof Uint8Array) return true;
-  return typeof input === 'string' && !input.includes('-----BEGIN ');
+/**
+ * Whether a key input is PEM text (the only string form of an asymmetric key). Used to refuse a string that is
+ * not PEM where an asymmetric key is needed; it never decides that a key is an HMAC secret (the algorithm, or
+ * an explicit `hs2019: 'hmac-sha512'`, decides that).
+ * @param input - a key input.
+ * @returns true for a string carrying PEM armour.
+ */
+export function isPemText(input: KeyInput): input is string {
+  return typeof input === 'string' && /-----BEGIN /i.test(input);
 }
 
 /**
@@ -38,23 +44,95 @@ export function assertKeyInput(input: unknown, keyId?: string): asserts input is
 }
 
 /**
- * Refuses an HMAC secret that is empty or that is PEM text (an HMAC keyed with a public key's PEM can be forged
- * by anyone holding that public key).
- * @param secret - the HMAC secret.
+ * The one check of an HMAC secret, for draft-cavage and RFC 9421, signing and verifying: a string or bytes, not
+ * empty, and not public-key material (PEM armour in any letter case, DER as bytes or base64 text, JWK JSON, an
+ * OpenSSH public key line). An HMAC keyed with a public key can be forged by anyone holding that public key.
+ * @param secret - the would-be HMAC secret.
  * @param keyId - the keyId, carried by the error.
- * @throws {@link InvalidKeyError} when the secret is empty or PEM text.
+ * @throws {@link InvalidKeyError} when the secret is not a string or bytes, is empty, or is public-key material.
  */
-export function assertUsableSecret(secret: string | Uint8Array, keyId?: string): void {
-  if (secret.length === 0) throw new InvalidKeyError('An HMAC secret cannot be empty', { keyId });
-  if (typeof secret === 'string' && secret.includes('-----BEGIN ')) {
-    throw new InvalidKeyError('A PEM key cannot be used as an HMAC secret', { keyId });
+export function assertUsableSecret(secret: unknown, keyId?: string): asserts secret is string | Uint8Array {
+  if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
+    throw new InvalidKeyError('An HMAC secret must be a string or bytes', { keyId });
   }
+  if (secret.length === 0) throw new InvalidKeyError('An HMAC secret cannot be empty', { keyId });
+  if (isPublicKeyMaterial(secret)) throw new InvalidKeyError('Public-key material cannot be used as an HMAC secret', { keyId });
+}
+
+/** The shortest RSA modulus accepted unless the caller lowers it with `minRsaBits`. */
+export const DEFAULT_MIN_RSA_BITS = 2048;
+
+/** The WebCrypto algorithms of signing keys (RSA-OAEP, ECDH, AES… are refused). */
+const SIGNING_CRYPTO_KEY = new Set(['RSASSA-PKCS1-v1_5', 'RSA-PSS', 'ECDSA', 'Ed25519']);
+
+/** What a given `CryptoKey` is bound to, read once so that both backends apply it alike. */
+interface CryptoKeyProfile {
+  kind: AsymmetricKeyKind | undefined;
+  restriction: KeyRestriction | undefined;
+}
+
+/**
+ * Reads a `CryptoKey`'s algorithm and usages: it must be a signing algorithm, and carry the usage of its type
+ * (`sign` for a private key, `verify` for a public key). A key imported for encryption or key agreement is refused.
+ * @returns undefined when the input is not a `CryptoKey`.
+ * @throws {@link InvalidKeyError} when the `CryptoKey` is not a signing key or lacks the usage.
+ */
+function cryptoKeyProfile(input: AsymmetricKeyInput, keyId: string | undefined): CryptoKeyProfile | undefined {
+  if (typeof CryptoKey === 'undefined' || !(input instanceof CryptoKey)) return undefined;
+  const algorithm = input.algorithm as RsaHashedKeyAlgorithm;
+  if (!SIGNING_CRYPTO_KEY.has(algorithm.name)) throw new InvalidKeyError('The CryptoKey is not a signing key', { keyId });
+  const usage = input.type === 'private' ? 'sign' : 'verify';
+  if (!input.usages.includes(usage)) throw new InvalidKeyError(`The CryptoKey does not allow "${usage}"`, { keyId });
+  const hash = algorithm.hash?.name as HashName | undefined;
+  if (algorithm.name === 'RSASSA-PKCS1-v1_5') return { kind: 'rsa', restriction: { type: 'rsa-pkcs1', hash } };
+  if (algorithm.name === 'RSA-PSS') return { kind: 'rsa-pss', restriction: { type: 'rsa-pss', hash, mgf1Hash: hash, saltLength: undefined } };
+  return { kind: undefined, restriction: undefined };
+}
+
+/**
+ * Whether a primitive may run on a key given its restriction: a `CryptoKey`'s algorithm and hash, or the
+ * RSASSA-PSS parameters of a PSS key (hash, MGF1 hash, minimum salt length). Both primitive bindings
+ * (draft-cavage and RFC 9421) call it, so both backends refuse the same mismatches.
+ * @param primitive - the primitive the algorithm means.
+ * @param key - the imported key.
+ * @returns false when the key is restricted to something else.
+ */
+export function fitsRestriction(primitive: AsymmetricPrimitive, key: AsymmetricKey): boolean {
+  const r = key.restriction;
+  if (r === undefined) return true;
+  if (r.type !== primitive.type) return false;
+  if (primitive.type !== 'rsa-pkcs1' && primitive.type !== 'rsa-pss') return true;
+  if (r.hash !== undefined && r.hash !== primitive.hash) return false;
+  if (primitive.type === 'rsa-pss') {
+    if (r.mgf1Hash !== undefined && r.mgf1Hash !== primitive.hash) return false;
+    if (r.saltLength !== undefined && primitive.saltLength < r.saltLength) return false;
+  }
+  return true;
+}
+
+/**
+ * Refuses an RSA key shorter than `minRsaBits` (default 2048).
+ * @throws {@link InvalidKeyError} when the modulus is shorter, or unknown.
+ * @throws TypeError when `minRsaBits` is not a positive integer.
+ */
+function assertStrength(key: AsymmetricKey, minRsaBits: number | undefined, keyId: string | undefined): AsymmetricKey {
+  if (key.kind !== 'rsa' && key.kind !== 'rsa-pss') return key;
+  const min = minRsaBits ?? DEFAULT_MIN_RSA_BITS;
+  if (!Number.isSafeInteger(min) || min < 1) throw new TypeError('minRsaBits must be a positive integer');
+  if (key.bits === undefined || key.bits < min) throw new InvalidKeyError(`The RSA key is shorter than ${min} bits`, { keyId });
+  return key;
 }
 
 function load(input: AsymmetricKeyInput, use: 'sign' | 'verify', keyId: string | undefined): Entry {
+  const profile = cryptoKeyProfile(input, keyId);
   const entry: Entry = { value: undefined, promise: undefined as unknown as Promise<AsymmetricKey> };
   entry.promise = backend.importKey(input, use).then(
-    (key) => { entry.value = key; return key; },
+    (imported) => {
+      const key = profile === undefined ? imported
+        : { ...imported, kind: profile.kind ?? imported.kind, restriction: profile.restriction ?? imported.restriction };
+      entry.value = key;
+      return key;
+    },
     (cause: unknown) => { throw new InvalidKeyError(`The ${use === 'sign' ? 'signing' : 'verification'} key cannot be imported`, { keyId, cause: sanitise(cause) }); },
   );
   return entry;
@@ -68,9 +146,15 @@ function sanitise(cause: unknown): Error {
 /**
  * Imports an asymmetric key for signing or verification, from the cache when it was seen before. Returns
  * the key itself when it is ready (no extra microtask on the hot path), else a promise.
- * @throws {@link InvalidKeyError} (through the promise) when the key cannot be read.
+ * @param input - the key.
+ * @param use - whether a private key is needed.
+ * @param keyId - the keyId, carried by errors.
+ * @param minRsaBits - the shortest RSA modulus accepted (default {@link DEFAULT_MIN_RSA_BITS}).
+ * @returns the imported key, or a promise of it.
+ * @throws {@link InvalidKeyError} (through the promise) when the key cannot be read, is a `CryptoKey` that is
+ *   not a signing key or lacks the usage, or is an RSA key shorter than `minRsaBits`.
  */
-export function importAsymmetricKey(input: AsymmetricKeyInput, use: 'sign' | 'verify', keyId?: string): AsymmetricKey | Promise<AsymmetricKey> {
+export function importAsymmetricKey(input: AsymmetricKeyInput, use: 'sign' | 'verify', keyId?: string, minRsaBits?: number): AsymmetricKey | Promise<AsymmetricKey> {
   assertKeyInput(input, keyId);
   let entry: Entry | undefined;
   if (typeof input === 'string' || ('pem' in input && 'passphrase' in input && typeof input.pem === 'string')) {
@@ -94,7 +178,8 @@ export function importAsymmetricKey(input: AsymmetricKeyInput, use: 'sign' | 've
       entry = created;
     }
   }
-  return entry.value ?? entry.promise;
+  if (entry.value !== undefined) return assertStrength(entry.value, minRsaBits, keyId);
+  return entry.promise.then((key) => assertStrength(key, minRsaBits, keyId));
 }
 
 /** Empties the key cache (e.g. after rotating keys held in long-lived strings). */

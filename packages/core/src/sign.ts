@@ -3,13 +3,13 @@
  * @packageDocumentation
  */
 import { backend } from '#backend';
-import { isHmacAlgorithm, primitiveFor, type BoundKey } from './algorithms.js';
+import { primitiveFor, usesSecret, type BoundKey } from './algorithms.js';
 import { createContentDigest } from './content-digest.js';
 import { createDigestHeader } from './digest.js';
 import { AlgorithmNotAllowedError, InvalidKeyError } from './errors.js';
 import { headerTable } from './headers.js';
 import { formatHttpDate } from './http-date.js';
-import { assertKeyInput, assertUsableSecret, importAsymmetricKey, looksLikeSecret } from './keys.js';
+import { assertKeyInput, assertUsableSecret, importAsymmetricKey, isPemText } from './keys.js';
 import type { AsymmetricKey } from './runtime/backend.js';
 import { quoteParameter } from './signature-header.js';
 import { signingPlan } from './signing-plan.js';
@@ -30,8 +30,9 @@ export { DEFAULT_SIGNED_HEADERS } from './signing-plan.js';
  * @returns the headers to add to the request (lower-case names) and the signing string.
  * @throws {@link MissingHeaderError} when a header to sign is absent from the request.
  * @throws {@link AlgorithmNotAllowedError} when the algorithm is unknown or does not fit the key.
- * @throws {@link InvalidKeyError} when the key cannot be imported, is not a string/bytes/key object, or is an
- *   empty HMAC secret.
+ * @throws {@link InvalidKeyError} when the key cannot be imported, is not a string/bytes/key object, is an RSA
+ *   key shorter than `minRsaBits` (default 2048), a `CryptoKey` that is not a signing key, or an HMAC secret that
+ *   is empty or public-key material (PEM, DER, JWK, OpenSSH).
  * @throws TypeError on a malformed option (no keyId, no body for a digest, a control character in keyId) or a
  *   URL that is neither absolute, a path, `*`, nor (for CONNECT) `host:port`.
  * @throws RangeError when `now` is needed and is not a finite number or a valid Date.
@@ -134,17 +135,15 @@ function unixSeconds(name: string, value: number): string {
 function signString(data: string, options: CavageSignOptions): string | Promise<string> {
   const { key, algorithm, keyId } = options;
   assertKeyInput(key, keyId);
-  const secret = isHmacAlgorithm(algorithm) || (algorithm === 'hs2019' && looksLikeSecret(key));
-  if (secret) {
-    if (typeof key !== 'string' && !(key instanceof Uint8Array)) {
-      throw new AlgorithmNotAllowedError('An HMAC algorithm needs a secret (string or bytes)', { keyId });
-    }
+  if (usesSecret(algorithm, options.hs2019)) {
     assertUsableSecret(key, keyId);
-    const primitive = primitiveFor(algorithm, { type: 'secret' }) as { type: 'hmac'; hash: 'SHA-1' | 'SHA-256' | 'SHA-512' };
+    const primitive = primitiveFor(algorithm, { type: 'secret' }, options.hs2019) as { type: 'hmac'; hash: 'SHA-1' | 'SHA-256' | 'SHA-512' };
     return backend.hmacBase64(primitive.hash, key, data);
   }
-  if (key instanceof Uint8Array || (typeof key === 'string' && looksLikeSecret(key))) {
-    throw new AlgorithmNotAllowedError('An asymmetric algorithm needs a private key, not a secret', { keyId });
+  if (key instanceof Uint8Array || (typeof key === 'string' && !isPemText(key))) {
+    throw new AlgorithmNotAllowedError(algorithm === 'hs2019'
+      ? "hs2019 needs a private key, or hs2019: 'hmac-sha512' to sign with a secret"
+      : 'An asymmetric algorithm needs a private key, not a secret', { keyId });
   }
   const withKey = (asymmetric: AsymmetricKey): string | Promise<string> => {
     const primitive = primitiveFor(algorithm, asymmetric as BoundKey, options.hs2019);
@@ -162,6 +161,6 @@ function signString(data: string, options: CavageSignOptions): string | Promise<
     }
     return signature instanceof Promise ? signature.then((bytes) => backend.base64Encode(bytes), failed) : backend.base64Encode(signature);
   };
-  const imported = importAsymmetricKey(key, 'sign', keyId);
+  const imported = importAsymmetricKey(key, 'sign', keyId, options.minRsaBits);
   return imported instanceof Promise ? imported.then(withKey) : withKey(imported);
 }

@@ -48,6 +48,14 @@ export type CavageAlgorithm =
  */
 export type Hs2019RsaMapping = 'rsa-sha256' | 'rsa-pss-sha512';
 
+/**
+ * What `hs2019` means: for an asymmetric key, an {@link Hs2019RsaMapping} (it applies to RSA keys; EC and
+ * Ed25519 keys follow their curve); `'hmac-sha512'` says that the key is an HMAC secret and `hs2019` is
+ * HMAC-SHA512. That is the only way `hs2019` runs HMAC: the family is never inferred from the key's form, so a
+ * public key given as bytes, DER, base64, JWK text or an OpenSSH line is never taken for a secret.
+ */
+export type Hs2019Mapping = Hs2019RsaMapping | 'hmac-sha512';
+
 /** A JSON Web Key, as far as this library reads it. */
 export interface JsonWebKeyInput {
   /** The key type: `RSA`, `EC` or `OKP`. */
@@ -78,8 +86,12 @@ export interface EncryptedPemInput {
 }
 
 /**
- * A key in any accepted form. For HMAC algorithms a string is the secret's UTF-8 bytes (JumpServer
- * secrets are ASCII); for asymmetric algorithms a string is PEM (PKCS#1, PKCS#8, SPKI).
+ * A key in any accepted form. Which one the key must be is decided by the algorithm (and for `hs2019` by an
+ * explicit {@link Hs2019Mapping}), never by the key's form. For HMAC algorithms a string is the secret's UTF-8
+ * bytes (JumpServer secrets are ASCII); public-key material (PEM in any letter case, DER as bytes or base64, JWK
+ * text, an OpenSSH line) is refused as a secret. For asymmetric algorithms a string is PEM (PKCS#1, PKCS#8,
+ * SPKI); a `CryptoKey` must be a signing key (RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA, Ed25519) with the `sign` (private)
+ * or `verify` (public) usage; RSA keys shorter than 2048 bits are refused unless `minRsaBits` is lowered.
  */
 export type KeyInput =
   | string
@@ -120,8 +132,13 @@ export interface CavageSigningOptions {
   digest?: DigestAlgorithm | undefined;
   /** Which digest header to write: RFC 3230 `digest` (default) or RFC 9530 `content-digest`. */
   digestHeader?: 'digest' | 'content-digest' | undefined;
-  /** What `hs2019` means for an RSA key. Default `'rsa-sha256'`. */
-  hs2019?: Hs2019RsaMapping | undefined;
+  /**
+   * What `hs2019` means: `'rsa-sha256'` (default) or `'rsa-pss-sha512'` for an RSA key, or `'hmac-sha512'` to
+   * sign `hs2019` with an HMAC secret (required for that: `hs2019` never runs HMAC otherwise).
+   */
+  hs2019?: Hs2019Mapping | undefined;
+  /** The shortest RSA key accepted, in bits. Default 2048; lower it only for legacy keys you cannot replace. */
+  minRsaBits?: number | undefined;
 }
 
 /**
@@ -182,20 +199,38 @@ export interface SignatureParameters {
   expires?: number | undefined;
 }
 
-/** What a key lookup returns for a keyId: the key and the algorithms it may be used with. */
+/**
+ * What a key lookup returns for a keyId: the key and the algorithms it may be used with.
+ * @example
+ * ```ts
+ * { key: publicKeyPem, algorithms: ['rsa-sha256', 'hs2019'] }           // hs2019 = RSASSA-PKCS1-v1_5 SHA-256
+ * { key: secret, algorithms: ['hmac-sha256'] }                          // HMAC
+ * { key: secret, algorithms: ['hs2019'], hs2019: 'hmac-sha512' }        // hs2019 = HMAC-SHA512, said explicitly
+ * ```
+ */
 export interface VerificationKey {
   /** An HMAC secret, or a public key (a private key is accepted and its public half used). */
   key: KeyInput;
   /**
-   * The algorithms this key may verify. They decide how the key is read (HMAC secret or asymmetric key);
-   * mixing HMAC and asymmetric algorithms for one key is refused.
+   * The algorithms this key may verify. They decide how the key is read (HMAC secret or asymmetric key), never
+   * the key's form: `hmac-*` read it as a secret, the others as an asymmetric key, and `hs2019` as an
+   * asymmetric key unless `hs2019` is `'hmac-sha512'`. Mixing HMAC and asymmetric algorithms for one key is refused.
    */
   algorithms: readonly CavageAlgorithm[];
-  /** What `hs2019` means when the key is RSA. Default `'rsa-sha256'`. */
-  hs2019?: Hs2019RsaMapping | undefined;
+  /**
+   * What `hs2019` means: `'rsa-sha256'` (default) or `'rsa-pss-sha512'` for an RSA key, or `'hmac-sha512'` when
+   * the key is an HMAC secret — the only way `hs2019` is verified as HMAC.
+   */
+  hs2019?: Hs2019Mapping | undefined;
+  /** The shortest RSA key accepted, in bits. Default 2048; lower it only for legacy keys you cannot replace. */
+  minRsaBits?: number | undefined;
 }
 
-/** Finds the key for a keyId; returns `null`/`undefined` when the keyId is unknown. */
+/**
+ * Finds the key for a keyId; returns `null`/`undefined` when the keyId is unknown. The entry's `algorithms` (and,
+ * for `hs2019`, its `hs2019` mapping) say whether the key is an HMAC secret or an asymmetric key — the key's form
+ * never does, and public-key material is refused as a secret.
+ */
 export type KeyLookup = (
   keyId: string,
   params: SignatureParameters,

@@ -15,7 +15,7 @@ import { parseHttpDate } from './http-date.js';
 import { isNameAt } from './lib/char-class.js';
 import { nowMilliseconds } from './lib/clock.js';
 import { isPromiseLike } from './lib/promise-like.js';
-import { assertKeyInput, assertUsableSecret, importAsymmetricKey, looksLikeSecret } from './keys.js';
+import { assertKeyInput, assertUsableSecret, importAsymmetricKey, isPemText } from './keys.js';
 import type { AsymmetricKey } from './runtime/backend.js';
 import { bodyBytes, constantTimeEqualText } from './lib/bytes.js';
 import { checkReceivedRequest } from './request-target.js';
@@ -122,29 +122,30 @@ function chooseAlgorithm(params: SignatureParameters, entry: VerificationKey): C
   return params.algorithm;
 }
 
-/** Whether the key entry describes an HMAC secret (decided by its allowed algorithms, then its form). */
+/**
+ * Whether the key entry describes an HMAC secret: decided by its allowed algorithms and its explicit
+ * `hs2019: 'hmac-sha512'`, never by the key's form.
+ */
 function isSecretEntry(entry: VerificationKey, keyId: string): boolean {
-  let hmac = false;
+  let hmac = entry.hs2019 === 'hmac-sha512';
   let asymmetric = false;
   for (const algorithm of entry.algorithms) {
     if (isHmacAlgorithm(algorithm)) hmac = true;
     else if (algorithm !== 'hs2019') asymmetric = true;
+    else if (entry.hs2019 !== 'hmac-sha512') asymmetric = true;
   }
   if (hmac && asymmetric) throw new InvalidKeyError('A key cannot allow both HMAC and asymmetric algorithms', { keyId });
-  if (hmac) return true;
-  if (asymmetric) return false;
-  return looksLikeSecret(entry.key);
+  return hmac;
 }
 
-/** Verifies the signature bytes over the signing string; false on mismatch (synchronously when it can). */
+/** Verifies the signature bytes with the entry's key: HMAC compared in constant time, or an asymmetric verify. */
 function verifyBytes(params: SignatureParameters, entry: VerificationKey, algorithm: CavageAlgorithm, data: string): boolean | Promise<boolean> {
   const { keyId } = params;
   assertKeyInput(entry.key, keyId);
   if (isSecretEntry(entry, keyId)) {
     const { key } = entry;
-    if (typeof key !== 'string' && !(key instanceof Uint8Array)) throw new InvalidKeyError('An HMAC key must be a string or bytes', { keyId });
     assertUsableSecret(key, keyId);
-    const primitive = primitiveFor(algorithm, { type: 'secret' });
+    const primitive = primitiveFor(algorithm, { type: 'secret' }, entry.hs2019);
     if (primitive?.type !== 'hmac') throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
     // Compared as canonical base64 text, in constant time (measured faster than decoding the signature);
     // a non-canonical encoding of the right MAC is refused, which no conforming signer produces.
@@ -152,7 +153,7 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
   }
   const signature = backend.base64Decode(params.signature);
   const { key } = entry;
-  if (key instanceof Uint8Array || (typeof key === 'string' && looksLikeSecret(key))) {
+  if (key instanceof Uint8Array || (typeof key === 'string' && !isPemText(key))) {
     throw new InvalidKeyError('An asymmetric algorithm needs a public key', { keyId });
   }
   const withKey = (publicKey: AsymmetricKey): boolean | Promise<boolean> => {
@@ -162,7 +163,7 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
     }
     return backend.verify(primitive, publicKey, data, signature);
   };
-  const imported = importAsymmetricKey(key, 'verify', keyId);
+  const imported = importAsymmetricKey(key, 'verify', keyId, entry.minRsaBits);
   return imported instanceof Promise ? imported.then(withKey) : withKey(imported);
 }
 
@@ -193,7 +194,7 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
  * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
  * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — algorithm unknown, not allowed, or unfit for the key.
  * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used (wrong type, an empty
- *   HMAC secret, PEM text given as an HMAC secret, unreadable key).
+ *   HMAC secret, public-key material given as an HMAC secret, an RSA key under `minRsaBits`, unreadable key).
  * @throws {@link DigestMissingError}, {@link DigestMismatchError} — body integrity.
  * @throws {@link SignatureMismatchError} `ERR_SIGNATURE_MISMATCH` — the signature does not verify.
  * @throws RangeError when `now` is not a finite number or valid Date, or `clockSkew` is not a finite number >= 0.

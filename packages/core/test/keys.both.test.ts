@@ -1,7 +1,7 @@
 // Every accepted key form with every algorithm, on both backends (this file runs in the node and the
 // portable jest projects). Signatures are checked independently with node:crypto, not only by core.
 import crypto from 'node:crypto';
-import { clearKeyCache, sign, verify, type CavageAlgorithm, type KeyInput } from '../src/index.js';
+import { buildSigningString, clearKeyCache, formatSignatureHeader, sign, verify, type CavageAlgorithm, type KeyInput } from '../src/index.js';
 
 const request = { method: 'POST', url: 'https://api.example.com:8443/v1/things?x=1&y=%2F', headers: { Date: 'Sun, 22 Nov 2026 10:00:00 GMT', 'Content-Type': 'application/json' } };
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
@@ -102,18 +102,29 @@ describe('hs2019 mapping for RSA is the caller\'s choice', () => {
     await expect(verify(signed, { keyLookup: () => ({ key: rsa.publicKey as never, algorithms: ['hs2019'], hs2019: 'rsa-pss-sha512' }), now })).resolves.toBeDefined();
     await expect(verify(signed, { keyLookup: () => ({ key: rsa.publicKey as never, algorithms: ['hs2019'] }), now })).rejects.toMatchObject({ code: 'ERR_SIGNATURE_MISMATCH' });
   });
-  test('hs2019 with an HMAC secret is HMAC-SHA512', async () => {
-    const { headers, signingString } = await sign(request, { keyId: 'k', key: 'secret', algorithm: 'hs2019', headers: names, now });
+  test('hs2019 is HMAC-SHA512 only when hs2019: \'hmac-sha512\' says so, on sign and on verify', async () => {
+    const { headers, signingString } = await sign(request, { keyId: 'k', key: 'secret', algorithm: 'hs2019', hs2019: 'hmac-sha512', headers: names, now });
     expect(signatureOf(headers['authorization']!).equals(crypto.createHmac('sha512', 'secret').update(signingString).digest())).toBe(true);
+    const signed = { ...request, headers: { ...request.headers, ...headers } };
+    await expect(verify(signed, { keyLookup: () => ({ key: 'secret', algorithms: ['hs2019'], hs2019: 'hmac-sha512' }), now })).resolves.toMatchObject({ algorithm: 'hs2019' });
+    // Without the explicit mapping a secret is not an hs2019 key: the form of a key never picks HMAC.
+    await expect(sign(request, { keyId: 'k', key: 'secret', algorithm: 'hs2019', headers: names, now })).rejects.toMatchObject({ code: 'ERR_ALGORITHM_NOT_ALLOWED' });
+    await expect(verify(signed, { keyLookup: () => ({ key: 'secret', algorithms: ['hs2019'] }), now })).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
+    // An asymmetric key cannot be declared an HMAC key.
+    await expect(verify(signed, { keyLookup: () => ({ key: 'secret', algorithms: ['hs2019', 'rsa-sha256'], hs2019: 'hmac-sha512' }), now })).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
   });
 });
 
 describe('the algorithm is bound to the key', () => {
   const pubPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
   test('an RSA public key (PEM text) is never used as an HMAC secret', async () => {
-    // The classic attack: HMAC-sign with the public key's PEM text and claim hmac-sha256.
-    const { headers } = await sign(request, { keyId: 'rsa', key: new TextEncoder().encode(pubPem), algorithm: 'hmac-sha256', headers: names, now });
-    const signed = { ...request, headers: { ...request.headers, ...headers } };
+    // The classic attack: HMAC-sign with the public key's PEM text and claim hmac-sha256 (sign refuses that key,
+    // so the forger computes the MAC by hand).
+    const withDate = { ...request, headers: { ...request.headers } };
+    const signingString = buildSigningString(withDate, names);
+    const mac = crypto.createHmac('sha256', pubPem).update(signingString).digest('base64');
+    const authorization = formatSignatureHeader({ keyId: 'rsa', algorithm: 'hmac-sha256', headers: names, signature: mac });
+    const signed = { ...request, headers: { ...request.headers, authorization } };
     await expect(verify(signed, { keyLookup: () => ({ key: pubPem, algorithms: ['rsa-sha256'] }), now })).rejects.toMatchObject({ code: 'ERR_ALGORITHM_NOT_ALLOWED' });
     await expect(verify(signed, { keyLookup: () => ({ key: pubPem, algorithms: ['rsa-sha256', 'hmac-sha256'] }), now })).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
   });
@@ -126,7 +137,7 @@ describe('the algorithm is bound to the key', () => {
   test('an algorithm that does not fit the key type is refused on sign and verify', async () => {
     await expect(sign(request, { keyId: 'k', key: ec256.privateKey as never, algorithm: 'rsa-sha256', headers: names, now })).rejects.toMatchObject({ code: 'ERR_ALGORITHM_NOT_ALLOWED' });
     await expect(sign(request, { keyId: 'k', key: 'secret', algorithm: 'rsa-sha256', headers: names, now })).rejects.toMatchObject({ code: 'ERR_ALGORITHM_NOT_ALLOWED' });
-    await expect(sign(request, { keyId: 'k', key: rsa.privateKey as never, algorithm: 'hmac-sha256', headers: names, now })).rejects.toMatchObject({ code: 'ERR_ALGORITHM_NOT_ALLOWED' });
+    await expect(sign(request, { keyId: 'k', key: rsa.privateKey as never, algorithm: 'hmac-sha256', headers: names, now })).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
     await expect(sign(request, { keyId: 'k', key: ec384.privateKey as never, algorithm: 'ecdsa-sha256', headers: names, now })).rejects.toMatchObject({ code: 'ERR_ALGORITHM_NOT_ALLOWED' });
     const { headers } = await sign(request, { keyId: 'k', key: ec256.privateKey as never, algorithm: 'ecdsa-sha256', headers: names, now });
     const signed = { ...request, headers: { ...request.headers, ...headers } };

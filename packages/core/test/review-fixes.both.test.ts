@@ -10,11 +10,11 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 const codeOf = (p: Promise<unknown>): Promise<string> =>
   p.then(() => 'resolved', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped ${(e as Error)?.name}: ${String(e)}`));
 
-const hmacLookup: VerifyOptions['keyLookup'] = (keyId) => (keyId === 'ak' ? { key: 'secret', algorithms: ['hs2019', 'hmac-sha256'] } : null);
+const hmacLookup: VerifyOptions['keyLookup'] = (keyId) => (keyId === 'ak' ? { key: 'secret', algorithms: ['hs2019', 'hmac-sha256'], hs2019: 'hmac-sha512' } : null);
 
 async function signedRequest(headers: string[], extra: Record<string, unknown> = {}): Promise<SignableRequest & { headers: Record<string, string> }> {
   const request = { method: 'GET', url: '/api/v1/x/?q=1', headers: { host: 'h' } as Record<string, string> };
-  const result = await sign(request, { keyId: 'ak', key: 'secret', algorithm: 'hs2019', headers, now, ...extra });
+  const result = await sign(request, { keyId: 'ak', key: 'secret', algorithm: 'hs2019', hs2019: 'hmac-sha512', headers, now, ...extra });
   return { ...request, headers: { ...request.headers, ...result.headers } };
 }
 
@@ -105,13 +105,13 @@ describe('HMAC secrets', () => {
     const request = { method: 'GET', url: '/a', headers: { host: 'h' } };
     for (const key of ['', new Uint8Array(0)]) {
       for (const algorithm of ['hmac-sha256', 'hs2019'] as const) {
-        expect(await codeOf(sign(request, { keyId: 'k', key, algorithm, now }))).toBe('ERR_INVALID_KEY');
+        expect(await codeOf(sign(request, { keyId: 'k', key, algorithm, hs2019: 'hmac-sha512', now }))).toBe('ERR_INVALID_KEY');
       }
     }
     const signed = await signedRequest(['(request-target)', 'host', 'date']);
     const hmacSigned = await signedRequest(['(request-target)', 'host', 'date'], { algorithm: 'hmac-sha256' });
     for (const key of ['', new Uint8Array(0)]) {
-      expect(await codeOf(verify(signed, { keyLookup: () => ({ key, algorithms: ['hs2019'] }), now }))).toBe('ERR_INVALID_KEY');
+      expect(await codeOf(verify(signed, { keyLookup: () => ({ key, algorithms: ['hs2019'], hs2019: 'hmac-sha512' }), now }))).toBe('ERR_INVALID_KEY');
       expect(await codeOf(verify(hmacSigned, { keyLookup: () => ({ key, algorithms: ['hmac-sha256'] }), now }))).toBe('ERR_INVALID_KEY');
     }
   });
@@ -130,8 +130,8 @@ describe('a key of the wrong type is ERR_INVALID_KEY, not a TypeError', () => {
       [rsaReceived, () => ({ key: key as never, algorithms: ['rsa-sha256'] })],
       [rsaReceived, async () => ({ key: key as never, algorithms: ['rsa-sha256'] })],
       [hsReceived, () => ({ key: key as never, algorithms: ['hs2019'] })],
-      [hsReceived, async () => ({ key: key as never, algorithms: ['hs2019'] })],
-      [hsReceived, () => ({ key: key as never, algorithms: ['hmac-sha256', 'hs2019'] })],
+      [hsReceived, async () => ({ key: key as never, algorithms: ['hs2019'], hs2019: 'hmac-sha512' })],
+      [hsReceived, () => ({ key: key as never, algorithms: ['hmac-sha256', 'hs2019'], hs2019: 'hmac-sha512' })],
     ];
     for (const [received, keyLookup] of cases) {
       expect(await codeOf(verify(received, { keyLookup, now }))).toBe('ERR_INVALID_KEY');
@@ -143,6 +143,7 @@ describe('a key of the wrong type is ERR_INVALID_KEY, not a TypeError', () => {
     for (const algorithm of ['rsa-sha256', 'ed25519', 'hs2019', 'hmac-sha256'] as const) {
       expect(await codeOf(sign(request, { keyId: 'k', key: key as never, algorithm, now }))).toBe('ERR_INVALID_KEY');
     }
+    expect(await codeOf(sign(request, { keyId: 'k', key: key as never, algorithm: 'hs2019', hs2019: 'hmac-sha512', now }))).toBe('ERR_INVALID_KEY');
   });
 });
 

@@ -11,7 +11,8 @@ import { lintSignature } from '../lib/lint.js';
 import { printJson } from '../lib/output.js';
 import { parseRawRequest, type RawRequest } from '../lib/raw-request.js';
 import { headerValue } from '../lib/request-input.js';
-import { findSecret, readSecretFile } from '../lib/secrets.js';
+import { assertPrivate } from '../lib/private-file.js';
+import { findSecret, keyFileText, readKeyFile } from '../lib/secrets.js';
 
 /** Help of `httpsig verify`. */
 export const VERIFY_HELP: string = `Usage: httpsig verify [options] [FILE|-]
@@ -21,9 +22,10 @@ read from FILE or stdin. On failure, print the exact signing string the request 
 the likely cause. Exit code 0 when valid, 3 when not, 2 for bad usage.
 
 Key (never on the command line):
-  --secret-file FILE      HMAC secret from a file
+  --secret-file FILE      HMAC secret from a file (mode 600: others must not read it)
   --secret-env NAME       HMAC secret from env NAME (default: env HTTPSIG_SECRET)
-  --key-file FILE         PEM public key (rsa-*, ecdsa-sha256, ed25519, hs2019)
+  --key-file FILE         PEM public key (rsa-*, ecdsa-sha256, ed25519, hs2019); any other
+                          content is refused: an HMAC secret goes in --secret-file
   --key-id ID             only accept this keyId
 Policy:
   --algorithm ALG         the algorithm allowed (default: any HMAC with a secret, the
@@ -84,8 +86,10 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
   const raw = parseRawRequest(bytes);
   let key: string;
   let algorithms: CavageAlgorithm[];
+  // Whether the key was named as an HMAC secret (then hs2019 means HMAC-SHA512); a key file is never one.
+  let isSecret = false;
   if (values['key-file'] !== undefined) {
-    key = readSecretFile(values['key-file'], 'key');
+    key = readPublicKeyFile(values['key-file']);
     algorithms = [];
   } else {
     const secret = await findSecret(io, {
@@ -95,6 +99,7 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     if (secret === undefined) throw new UsageError('No key: use --secret-file, --secret-env, HTTPSIG_SECRET or --key-file');
     key = secret;
     algorithms = [...HMAC];
+    isSecret = true;
   }
   if (values.algorithm !== undefined) algorithms = [values.algorithm.toLowerCase() as CavageAlgorithm];
   const clockSkew = values.jumpserver === true ? 1e12 : values['clock-skew'] === undefined ? 300 : Number(values['clock-skew']);
@@ -115,7 +120,7 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     keyLookup: (keyId, p) => {
       if (values['key-id'] !== undefined && keyId !== values['key-id']) return null;
       const allowed = algorithms.length > 0 ? algorithms : p.algorithm !== undefined && !p.algorithm.startsWith('hmac-') ? [p.algorithm as CavageAlgorithm] : ['hs2019' as const];
-      return { key, algorithms: allowed };
+      return isSecret ? { key, algorithms: allowed, hs2019: 'hmac-sha512' } : { key, algorithms: allowed };
     },
     requiredHeaders: required,
     clockSkew,
@@ -157,6 +162,26 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     }
     return EXIT_CODES.VERIFY_FAILED;
   }
+}
+
+/** PEM armour of a public key (SPKI or PKCS#1), which need not be kept private. */
+const PUBLIC_PEM = /^-----BEGIN (?:RSA )?PUBLIC KEY-----/;
+
+/**
+ * Reads `verify --key-file`: a PEM key. A public key may be world-readable; a private PEM is a secret and must be
+ * private (mode 600). Anything that is not PEM is refused: an HMAC secret is named as one with --secret-file, so that
+ * a public key in another form (DER, JWK, an OpenSSH line) is never taken for a secret.
+ * @throws UsageError when it cannot be read, is not PEM, or is a private key other users can access.
+ */
+function readPublicKeyFile(path: string): string {
+  const read = readKeyFile(path, 'key');
+  const text = keyFileText(path, read, 'key');
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith('-----BEGIN ')) {
+    throw new UsageError(`The key file ${path} is not a PEM key: pass an HMAC secret with --secret-file (or --secret-env)`);
+  }
+  if (!PUBLIC_PEM.test(trimmed) || /PRIVATE KEY/i.test(text)) assertPrivate(path, read, 'key');
+  return text;
 }
 
 /** The path and query of the received target (core's parser), or the target as received when it has none. */
@@ -211,7 +236,7 @@ function likelyCause(code: string, raw: RawRequest, names: readonly string[], ke
     case 'ERR_INVALID_DATE':
       return 'the Date header is not an HTTP date (RFC 1123, GMT).';
     case 'ERR_INVALID_KEY':
-      return 'the key file cannot be read as a key of this algorithm.';
+      return 'the key cannot be used with this algorithm: a key file that is not a key of this algorithm, an RSA key under 2048 bits, or a secret that is public-key material.';
     case 'ERR_MALFORMED_REQUEST':
       return 'the request target or Host is one a server may read differently from the verifier (a fragment, a space or non-ASCII byte, a bare "%", Host with userinfo or repeated, an absolute URL for another host): servers refuse it with 400 before checking the signature.';
     default:

@@ -1,10 +1,10 @@
 /** Internal: JumpServer connection settings from the environment and a config file. */
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { accessKey, bearer, privateToken, type JumpServerAuth } from '@httpsig/jumpserver';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from './io.js';
+import { assertPrivate, assertTrusted, readWithStat, type ReadFile } from './private-file.js';
 import { readSecretFile } from './secrets.js';
 
 /** The config file: every field optional; environment variables win. */
@@ -22,27 +22,10 @@ export interface JumpServerConfigFile {
 /** The fields that hold a credential itself (a file path to one is not a credential). */
 const SECRET_FIELDS = ['accessKeySecret', 'token', 'privateToken'] as const;
 
-/**
- * Refuses a config file that holds a credential while other users may read or write it (as ssh refuses a
- * private key with an open mode). POSIX modes only: on Windows, file modes say nothing about other users.
- * @param mode - the mode of the file that was read (from the same open file, so it cannot be swapped in between).
- */
-function assertPrivate(file: string, mode: number, data: JumpServerConfigFile): void {
-  if (process.platform === 'win32') return;
+/** Refuses a config file holding a credential itself that other users can read. */
+function assertUsable(file: string, read: ReadFile, data: JumpServerConfigFile): void {
   const holdsSecret = SECRET_FIELDS.some((field) => typeof data[field] === 'string' && data[field] !== '');
-  if (holdsSecret && (mode & 0o077) !== 0) {
-    throw new UsageError(`The config file ${file} holds a credential and other users can access it: run chmod 600 ${file}`);
-  }
-}
-
-/** Reads a file and its mode through one open handle. */
-function readWithMode(file: string): { text: string; mode: number } {
-  const fd = openSync(file, 'r');
-  try {
-    return { mode: fstatSync(fd).mode, text: readFileSync(fd, 'utf8') };
-  } finally {
-    closeSync(fd);
-  }
+  if (holdsSecret) assertPrivate(file, read, 'config');
 }
 
 /**
@@ -52,28 +35,30 @@ function readWithMode(file: string): { text: string; mode: number } {
  * @param io - environment.
  * @param path - the `--config` value.
  * @returns the settings (empty when there is no file).
- * @throws UsageError when an explicitly named file cannot be read or is not a JSON object, or when the file holds
- *   `accessKeySecret`, `token` or `privateToken` and its mode lets other users access it (POSIX).
+ * @throws UsageError when an explicitly named file cannot be read or is not a JSON object; when the file is owned by
+ *   another user (not root) or writable by group/others (POSIX: it names the URL the environment's credentials go
+ *   to); or when it holds `accessKeySecret`, `token` or `privateToken` and other users can read it.
  */
 export function readConfig(io: CliIo, path: string | undefined): JumpServerConfigFile {
   const explicit = path ?? io.env['HTTPSIG_JUMPSERVER_CONFIG'];
   const file = explicit ?? join(io.env['HOME'] ?? homedir(), '.config', 'httpsig', 'jumpserver.json');
-  let text: string;
-  let mode: number;
+  let read: ReadFile;
   try {
-    ({ text, mode } = readWithMode(file));
+    read = readWithStat(file);
   } catch {
     if (explicit !== undefined) throw new UsageError(`Cannot read the config file ${file}`);
     return {};
   }
+  // Checked before anything is taken from it: it names the URL the environment's credentials are sent to.
+  assertTrusted(file, read, 'config');
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(read.bytes.toString('utf8'));
   } catch {
     throw new UsageError(`The config file ${file} is not valid JSON`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`The config file ${file} must hold a JSON object`);
-  assertPrivate(file, mode, data as JumpServerConfigFile);
+  assertUsable(file, read, data as JumpServerConfigFile);
   return data as JumpServerConfigFile;
 }
 

@@ -1,27 +1,53 @@
 /** Internal: read secrets from files, the environment or a prompt, never from the command line. */
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from './io.js';
+import { assertPrivate, readWithStat, type ReadFile } from './private-file.js';
 import { prompt } from './prompt.js';
 
 /**
- * Read a file holding a secret, without its final end of line.
+ * Read a file that may hold a secret, with its mode and owner (one handle).
+ *
+ * @param path - the file.
+ * @param what - what it holds, for errors.
+ * @returns the file.
+ * @throws UsageError when it cannot be read.
+ */
+export function readKeyFile(path: string, what: string): ReadFile {
+  try {
+    return readWithStat(path);
+  } catch {
+    throw new UsageError(`Cannot read the ${what} file ${path}`);
+  }
+}
+
+/**
+ * The text of a key or secret file, without its final end of line.
+ *
+ * @param path - the file, for errors.
+ * @param read - the file as read.
+ * @param what - what it holds, for errors.
+ * @returns the content.
+ * @throws UsageError when it is empty.
+ */
+export function keyFileText(path: string, read: ReadFile, what: string): string {
+  const value = read.bytes.toString('utf8').replace(/\r?\n$/, '');
+  if (value === '') throw new UsageError(`The ${what} file ${path} is empty`);
+  return value;
+}
+
+/**
+ * Read a file holding a secret (an HMAC secret, a private key, a password), without its final end of line. It is
+ * refused when group or others may access it (POSIX `mode & 0o077`), checked on the handle that is read.
  *
  * @param path - the file.
  * @param what - what it holds, for errors.
  * @returns the content.
- * @throws UsageError when it cannot be read or is empty.
+ * @throws UsageError when it cannot be read, other users can access it, or it is empty.
  */
 export function readSecretFile(path: string, what: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`Cannot read the ${what} file ${path}`);
-  }
-  const value = text.replace(/\r?\n$/, '');
-  if (value === '') throw new UsageError(`The ${what} file ${path} is empty`);
-  return value;
+  const read = readKeyFile(path, what);
+  assertPrivate(path, read, what);
+  return keyFileText(path, read, what);
 }
 
 /** Where a secret may come from, in order. */

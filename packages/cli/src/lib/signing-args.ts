@@ -34,9 +34,11 @@ export const SIGNING_HELP: string = `Request:
   -d, --data TEXT|@FILE   the body; @- reads stdin
 Signing:
   --key-id ID             the keyId (default env HTTPSIG_KEY_ID)
-  --secret-file FILE      HMAC secret from a file
+  --secret-file FILE      HMAC secret from a file (mode 600: others must not read it)
   --secret-env NAME       HMAC secret from env NAME (default: env HTTPSIG_SECRET)
-  --key-file FILE         PEM private key (rsa-*, ecdsa-sha256, ed25519, hs2019)
+  --key-file FILE         PEM private key (rsa-*, ecdsa-sha256, ed25519, hs2019; mode 600)
+                          A secret (--secret-file/--secret-env) with --algorithm hs2019 is
+                          HMAC-SHA512; a key file never is.
                           With none of these, the secret is asked on the terminal (no echo).
   --algorithm ALG         default hmac-sha256 (${CAVAGE_ALGORITHMS.join(', ')})
   --headers "a b c"       header names to sign (default "(request-target) host date")
@@ -130,9 +132,12 @@ export async function signOptionsFrom(
   if (values.digest !== undefined && values.digest !== 'SHA-256' && values.digest !== 'SHA-512') throw new UsageError('--digest must be SHA-256 or SHA-512');
   if (values.digest !== undefined && !headers.includes('digest')) headers.push('digest');
   let key: KeyInput | undefined;
+  // Whether the key was named as an HMAC secret: only then does hs2019 mean HMAC-SHA512.
+  let isSecret = false;
   if (values['key-file'] !== undefined) {
     key = readSecretFile(values['key-file'], 'key');
   } else {
+    isSecret = true;
     const envNames = values['secret-env'] !== undefined ? [values['secret-env']] : ['HTTPSIG_SECRET'];
     key = await findSecret(io, {
       file: values['secret-file'],
@@ -153,6 +158,7 @@ export async function signOptionsFrom(
     key,
     algorithm: algorithm as CavageAlgorithm,
     headers,
+    ...(isSecret && algorithm === 'hs2019' ? { hs2019: 'hmac-sha512' as const } : {}),
     ...(values.scheme === undefined ? {} : { scheme: values.scheme }),
     ...(values.digest === undefined ? {} : { digest: values.digest as DigestAlgorithm }),
     ...(values.created === true ? { created: now } : {}),

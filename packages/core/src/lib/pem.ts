@@ -3,7 +3,7 @@
  * form is normalised to PKCS#8 (private) or SPKI (public) DER plus the key's kind. Internal.
  */
 import forge from 'node-forge';
-import type { AsymmetricKeyKind } from '../runtime/backend.js';
+import type { AsymmetricKeyKind, HashName, KeyRestriction } from '../runtime/backend.js';
 
 const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
@@ -12,7 +12,16 @@ const OID = {
   p256: '1.2.840.10045.3.1.7',
   p384: '1.3.132.0.34',
   ed25519: '1.3.101.112',
+  mgf1: '1.2.840.113549.1.1.8',
 } as const;
+
+/** Hash OIDs of RSASSA-PSS parameters. */
+const HASH_OID: Readonly<Record<string, HashName>> = {
+  '1.3.14.3.2.26': 'SHA-1',
+  '2.16.840.1.101.3.4.2.1': 'SHA-256',
+  '2.16.840.1.101.3.4.2.2': 'SHA-384',
+  '2.16.840.1.101.3.4.2.3': 'SHA-512',
+};
 
 /** A key normalised to PKCS#8 or SPKI DER. */
 export interface DerKey {
@@ -20,6 +29,8 @@ export interface DerKey {
   der: Uint8Array;
   kind: AsymmetricKeyKind;
   curve: 'P-256' | 'P-384' | undefined;
+  /** The RSASSA-PSS parameters of a PSS key that carries them. */
+  restriction?: KeyRestriction | undefined;
 }
 
 const { asn1 } = forge;
@@ -56,12 +67,43 @@ function oidOf(node: Asn1 | undefined): string {
   return asn1.derToOid(node.value);
 }
 
-/** Kind and curve from an AlgorithmIdentifier. */
-function classify(algorithm: Asn1 | undefined): { kind: AsymmetricKeyKind; curve: 'P-256' | 'P-384' | undefined } {
+function hashOfIdentifier(identifier: Asn1 | undefined): HashName {
+  const hash = HASH_OID[oidOf(children(identifier)[0])];
+  if (hash === undefined) throw new TypeError('unsupported RSASSA-PSS hash');
+  return hash;
+}
+
+/**
+ * RSASSA-PSS-params (RFC 8017 A.2.3) as a restriction: the hash, the MGF1 hash and the minimum salt length,
+ * with the ASN.1 defaults (SHA-1, MGF1-SHA-1, 20) for absent members; undefined when the key has no parameters.
+ */
+function pssParameters(params: Asn1 | undefined): KeyRestriction | undefined {
+  if (params === undefined || params.type === asn1.Type.NULL) return undefined;
+  let hash: HashName = 'SHA-1';
+  let mgf1Hash: HashName = 'SHA-1';
+  let saltLength = 20;
+  for (const member of children(params)) {
+    if (member.tagClass !== asn1.Class.CONTEXT_SPECIFIC) throw new TypeError('unexpected RSASSA-PSS parameters');
+    const inner = children(member)[0];
+    if (member.type === 0) hash = hashOfIdentifier(inner);
+    else if (member.type === 1) {
+      const [mgfOid, mgfHash] = children(inner);
+      if (oidOf(mgfOid) !== OID.mgf1) throw new TypeError('unsupported RSASSA-PSS mask generation');
+      mgf1Hash = hashOfIdentifier(mgfHash);
+    } else if (member.type === 2) {
+      if (inner === undefined || inner.type !== asn1.Type.INTEGER || typeof inner.value !== 'string') throw new TypeError('bad RSASSA-PSS salt length');
+      saltLength = forge.util.createBuffer(inner.value).getInt(inner.value.length * 8);
+    }
+  }
+  return { type: 'rsa-pss', hash, mgf1Hash, saltLength };
+}
+
+/** Kind and curve (and PSS parameters) from an AlgorithmIdentifier. */
+function classify(algorithm: Asn1 | undefined): { kind: AsymmetricKeyKind; curve: 'P-256' | 'P-384' | undefined; restriction?: KeyRestriction | undefined } {
   const [oidNode, params] = children(algorithm);
   const oid = oidOf(oidNode);
   if (oid === OID.rsaEncryption) return { kind: 'rsa', curve: undefined };
-  if (oid === OID.rsassaPss) return { kind: 'rsa-pss', curve: undefined };
+  if (oid === OID.rsassaPss) return { kind: 'rsa-pss', curve: undefined, restriction: pssParameters(params) };
   if (oid === OID.ed25519) return { kind: 'ed25519', curve: undefined };
   if (oid === OID.ecPublicKey) {
     const curve = oidOf(params);
@@ -164,6 +206,11 @@ export function readPem(pem: string, passphrase?: string): DerKey {
     default:
       throw new TypeError('unsupported PEM type');
   }
+}
+
+/** The modulus length in bits of an RSA key (PKCS#8 or SPKI DER). */
+export function rsaModulusBits(key: DerKey): number {
+  return forgeRsaKey(key).n.bitLength();
 }
 
 /** A forge RSA key from PKCS#8 or SPKI DER (the RSA fallback where WebCrypto is absent). */

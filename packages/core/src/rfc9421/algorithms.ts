@@ -5,7 +5,7 @@
  */
 import { backend } from '#backend';
 import { AlgorithmNotAllowedError, InvalidKeyError } from '../errors.js';
-import { importAsymmetricKey, looksLikeSecret } from '../keys.js';
+import { assertUsableSecret, fitsRestriction, importAsymmetricKey, isPemText } from '../keys.js';
 import type { AsymmetricKey, AsymmetricPrimitive } from '../runtime/backend.js';
 import type { KeyInput } from '../types.js';
 import type { Rfc9421Algorithm } from './types.js';
@@ -35,6 +35,11 @@ export function isRfc9421Algorithm(name: unknown): name is Rfc9421Algorithm {
  * (IEEE P1363) encoding, SHA-256 on P-256 and SHA-384 on P-384 (§3.3.4, §3.3.5); Ed25519 (§3.3.6).
  */
 function primitiveFor(algorithm: Rfc9421Algorithm, key: AsymmetricKey): AsymmetricPrimitive | undefined {
+  const primitive = primitiveOfKind(algorithm, key);
+  return primitive !== undefined && fitsRestriction(primitive, key) ? primitive : undefined;
+}
+
+function primitiveOfKind(algorithm: Rfc9421Algorithm, key: AsymmetricKey): AsymmetricPrimitive | undefined {
   switch (algorithm) {
     case 'rsa-pss-sha512':
       return key.kind === 'rsa' || key.kind === 'rsa-pss' ? { type: 'rsa-pss', hash: 'SHA-512', saltLength: 64 } : undefined;
@@ -52,12 +57,12 @@ function primitiveFor(algorithm: Rfc9421Algorithm, key: AsymmetricKey): Asymmetr
 }
 
 /** Imports (from the cache) the asymmetric key and binds the algorithm to it. */
-async function bind(algorithm: Rfc9421Algorithm, key: KeyInput, use: 'sign' | 'verify', keyId: string | undefined): Promise<{ primitive: AsymmetricPrimitive; imported: AsymmetricKey }> {
-  if (key instanceof Uint8Array || (typeof key === 'string' && looksLikeSecret(key))) {
+async function bind(algorithm: Rfc9421Algorithm, key: KeyInput, use: 'sign' | 'verify', keyId: string | undefined, minRsaBits: number | undefined): Promise<{ primitive: AsymmetricPrimitive; imported: AsymmetricKey }> {
+  if (key instanceof Uint8Array || (typeof key === 'string' && !isPemText(key))) {
     if (use === 'sign') throw new AlgorithmNotAllowedError('An asymmetric algorithm needs a private key, not a secret', { keyId });
     throw new InvalidKeyError('An asymmetric algorithm needs a public key', { keyId });
   }
-  const pending = importAsymmetricKey(key, use, keyId);
+  const pending = importAsymmetricKey(key, use, keyId, minRsaBits);
   const imported = 'kind' in pending ? pending : await pending;
   const primitive = primitiveFor(algorithm, imported);
   if (primitive === undefined) throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
@@ -66,22 +71,18 @@ async function bind(algorithm: Rfc9421Algorithm, key: KeyInput, use: 'sign' | 'v
 
 /**
  * Signs a signature base (RFC 9421 §3.1 step 6).
+ * @param minRsaBits - the shortest RSA key accepted (default 2048).
  * @throws AlgorithmNotAllowedError when the algorithm is unknown or does not fit the key.
- * @throws InvalidKeyError when the key cannot be imported or used, or an HMAC secret is empty.
+ * @throws InvalidKeyError when the key cannot be imported or used, is an RSA key under `minRsaBits`, or an HMAC
+ *   secret is empty or public-key material.
  */
-export async function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, keyId: string | undefined): Promise<Uint8Array> {
+export async function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, keyId: string | undefined, minRsaBits?: number): Promise<Uint8Array> {
   if (!isRfc9421Algorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
   if (algorithm === 'hmac-sha256') {
-    if (typeof key !== 'string' && !(key instanceof Uint8Array)) {
-      throw new AlgorithmNotAllowedError('hmac-sha256 needs a secret (string or bytes)', { keyId });
-    }
-    if (typeof key === 'string' && !looksLikeSecret(key)) {
-      throw new AlgorithmNotAllowedError('hmac-sha256 needs a secret, not a PEM key', { keyId });
-    }
-    if (key.length === 0) throw new InvalidKeyError('An HMAC secret must not be empty', { keyId });
+    assertUsableSecret(key, keyId);
     return backend.hmac('SHA-256', key, base);
   }
-  const { primitive, imported } = await bind(algorithm, key, 'sign', keyId);
+  const { primitive, imported } = await bind(algorithm, key, 'sign', keyId, minRsaBits);
   try {
     return await backend.sign(primitive, imported, base);
   } catch (cause) {
@@ -91,18 +92,17 @@ export async function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base:
 
 /**
  * Verifies a signature over a signature base (RFC 9421 §3.2 step 8); HMAC is compared in constant time.
+ * @param minRsaBits - the shortest RSA key accepted (default 2048).
  * @returns whether the signature verifies.
  * @throws AlgorithmNotAllowedError when the algorithm does not fit the key.
- * @throws InvalidKeyError when the key cannot be imported or is of the wrong form, or an HMAC secret is empty.
+ * @throws InvalidKeyError when the key cannot be imported, is of the wrong form or an RSA key under `minRsaBits`,
+ *   or an HMAC secret is empty or public-key material (anyone could forge with it).
  */
-export async function verifyBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: Uint8Array, keyId: string | undefined): Promise<boolean> {
+export async function verifyBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: Uint8Array, keyId: string | undefined, minRsaBits?: number): Promise<boolean> {
   if (algorithm === 'hmac-sha256') {
-    if (typeof key !== 'string' && !(key instanceof Uint8Array)) throw new InvalidKeyError('An HMAC key must be a string or bytes', { keyId });
-    if (typeof key === 'string' && !looksLikeSecret(key)) throw new InvalidKeyError('An HMAC key must be a secret, not a PEM key', { keyId });
-    // An empty secret is public knowledge: anyone could forge the signature.
-    if (key.length === 0) throw new InvalidKeyError('An HMAC secret must not be empty', { keyId });
+    assertUsableSecret(key, keyId);
     return backend.timingSafeEqual(backend.hmac('SHA-256', key, base), signature);
   }
-  const { primitive, imported } = await bind(algorithm, key, 'verify', keyId);
+  const { primitive, imported } = await bind(algorithm, key, 'verify', keyId, minRsaBits);
   return backend.verify(primitive, imported, base, signature);
 }

@@ -35,7 +35,8 @@ export function defaultComponents(view: MessageView): string[] {
  * @returns the headers to set (`signature-input`, `signature`, and `content-digest` when made), the label and
  * the signature base.
  * @throws {@link AlgorithmNotAllowedError} when the algorithm is unknown or does not fit the key.
- * @throws {@link InvalidKeyError} when the key cannot be imported, or an HMAC secret is empty.
+ * @throws {@link InvalidKeyError} when the key cannot be imported, is an RSA key shorter than `minRsaBits` (default
+ * 2048), or an HMAC secret is empty or public-key material (PEM, DER, JWK, OpenSSH).
  * @throws {@link MissingHeaderError} when a covered field, query parameter, dictionary key or bound request is absent.
  * @throws {@link MalformedSignatureError} when the message's existing signature fields do not parse.
  * @throws TypeError on a malformed option (bad component identifier, duplicate or used label, no body for a
@@ -79,7 +80,7 @@ export async function signRfc9421(message: Rfc9421Message, options: SignRfc9421O
   );
   const signatureParams = serializeSignatureParams(components, params);
   const signatureBase = signatureBaseOf(view, components, signatureParams, 'sign', keyId);
-  const signature = await signBase(algorithm, options.key, signatureBase, keyId);
+  const signature = await signBase(algorithm, options.key, signatureBase, keyId, options.minRsaBits);
   const fields = addSignature(view.fields.get('signature-input'), view.fields.get('signature'), options.label, signatureParams, signature);
   added['signature-input'] = fields.input;
   added['signature'] = fields.signature;

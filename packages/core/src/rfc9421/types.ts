@@ -91,8 +91,13 @@ export interface ComponentOptions {
 
 /** Options of {@link signRfc9421}. */
 export interface SignRfc9421Options extends ComponentOptions {
-  /** The signing key: an HMAC secret (string = its UTF-8 bytes, or bytes) or a private key. */
+  /**
+   * The signing key: an HMAC secret (string = its UTF-8 bytes, or bytes) for `hmac-sha256`, else a private key.
+   * The algorithm decides which; public-key material (PEM, DER, JWK, OpenSSH) is refused as a secret.
+   */
   key: KeyInput;
+  /** The shortest RSA key accepted, in bits. Default 2048; lower it only for legacy keys you cannot replace. */
+  minRsaBits?: number | undefined;
   /** The signature algorithm (RFC 9421 §3.3). */
   algorithm: Rfc9421Algorithm;
   /** The `keyid` parameter. */
@@ -159,8 +164,14 @@ export interface SignRfc9421Result {
 
 /** What a key lookup returns: the key and the algorithms it may be used with. */
 export interface Rfc9421VerificationKey {
-  /** An HMAC secret, or a public key (a private key is accepted and its public half used). */
+  /**
+   * An HMAC secret (only with `algorithms: ['hmac-sha256']`), or a public key (a private key is accepted and its
+   * public half used). The algorithms decide which, never the key's form: public-key material (PEM, DER, JWK,
+   * OpenSSH) is refused as a secret.
+   */
   key: KeyInput;
+  /** The shortest RSA key accepted, in bits. Default 2048; lower it only for legacy keys you cannot replace. */
+  minRsaBits?: number | undefined;
   /**
    * The algorithms this key may verify (RFC 9421 §3.2 step 5: the algorithm comes from the key, never from
    * the message alone). An `alg` parameter must be one of them; without one, the first is used.
@@ -168,7 +179,10 @@ export interface Rfc9421VerificationKey {
   algorithms: readonly Rfc9421Algorithm[];
 }
 
-/** Finds the key for a signature; `null`/`undefined` when it is unknown. */
+/**
+ * Finds the key for a signature; `null`/`undefined` when it is unknown. The entry's `algorithms` say whether the key
+ * is an HMAC secret (`['hmac-sha256']` alone) or an asymmetric key — never the key's form.
+ */
 export type Rfc9421KeyLookup = (
   keyId: string | undefined,
   params: Rfc9421Parameters,

@@ -122,7 +122,8 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: NonNulla
  * also for a replayed nonce, or when the replay store refuses to record it (full).
  * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
  * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — `alg` unknown or not allowed, or unfit for the key.
- * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used (e.g. an empty HMAC secret).
+ * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used (e.g. an empty HMAC secret,
+ *   public-key material given as an HMAC secret, an RSA key under `minRsaBits`).
  * @throws RangeError when `now` is neither a finite number nor a valid `Date`, or `clockSkew`/`maxAge` is negative.
  * @throws {@link MissingHeaderError} `ERR_MISSING_HEADER` — a covered component is absent from the message.
  * @throws {@link DigestMissingError}, {@link DigestMismatchError} — body integrity.
@@ -180,7 +181,7 @@ async function verifySelected(view: MessageView, signature: ParsedSignature, opt
   const signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
   if (options.body !== undefined) checkBody(signature, view, options.body);
 
-  if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId))) throw new SignatureMismatchError({ keyId });
+  if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits))) throw new SignatureMismatchError({ keyId });
 
   if (options.replayStore !== undefined) {
     // Last, so that a signature failing any other check never uses up a nonce (RFC 9421 §7.2.2).

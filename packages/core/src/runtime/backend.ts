@@ -11,12 +11,27 @@ export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 /** The type of an asymmetric key. */
 export type AsymmetricKeyKind = 'rsa' | 'rsa-pss' | 'ec' | 'ed25519';
 
+/**
+ * What a key is bound to beyond its type: a `CryptoKey`'s algorithm (and hash), or the RSASSA-PSS parameters
+ * of a PSS key (hash, MGF1 hash, minimum salt length). Undefined members are unrestricted.
+ */
+export interface KeyRestriction {
+  readonly type: 'rsa-pkcs1' | 'rsa-pss';
+  readonly hash: HashName | undefined;
+  readonly mgf1Hash?: HashName | undefined;
+  readonly saltLength?: number | undefined;
+}
+
 /** An imported asymmetric key: what it is, and the backend's own handle. */
 export interface AsymmetricKey {
   readonly kind: AsymmetricKeyKind;
   /** The named curve of an EC key. */
   readonly curve: 'P-256' | 'P-384' | undefined;
   readonly isPrivate: boolean;
+  /** The modulus length of an RSA key, in bits (undefined for other kinds). */
+  readonly bits: number | undefined;
+  /** What the key is restricted to, if anything (see {@link KeyRestriction}). */
+  readonly restriction: KeyRestriction | undefined;
   /** Backend-specific (a KeyObject, or DER bytes and cached CryptoKeys). */
   readonly handle: unknown;
 }

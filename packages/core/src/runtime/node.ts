@@ -9,7 +9,7 @@ import {
   timingSafeEqual as nodeTimingSafeEqual, verify as nodeVerify,
 } from 'node:crypto';
 import { nodeHmac } from './node-hmac.js';
-import type { AsymmetricKey, AsymmetricKeyInput, AsymmetricPrimitive, CryptoBackend, HashName } from './backend.js';
+import type { AsymmetricKey, AsymmetricKeyInput, AsymmetricPrimitive, CryptoBackend, HashName, KeyRestriction } from './backend.js';
 
 const NODE_HASH: Record<HashName, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 
@@ -38,16 +38,34 @@ function toKeyObject(input: AsymmetricKeyInput, use: 'sign' | 'verify'): KeyObje
   throw new TypeError('unsupported key input');
 }
 
+const HASH_OF_NODE: Readonly<Record<string, HashName>> = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
+/** The RSASSA-PSS parameters a `rsa-pss` KeyObject carries, as a restriction (undefined when it has none). */
+function pssRestriction(key: KeyObject): KeyRestriction | undefined {
+  const details = key.asymmetricKeyDetails;
+  if (details?.hashAlgorithm === undefined && details?.mgf1HashAlgorithm === undefined && details?.saltLength === undefined) return undefined;
+  const hashOf = (name: string | undefined): HashName | undefined => {
+    if (name === undefined) return undefined;
+    const hash = HASH_OF_NODE[name];
+    if (hash === undefined) throw new TypeError('unsupported RSASSA-PSS hash');
+    return hash;
+  };
+  return { type: 'rsa-pss', hash: hashOf(details.hashAlgorithm), mgf1Hash: hashOf(details.mgf1HashAlgorithm), saltLength: details.saltLength };
+}
+
 function describe(key: KeyObject): AsymmetricKey {
   const type = key.asymmetricKeyType;
-  if (type === 'rsa' || type === 'rsa-pss' || type === 'ed25519') {
-    return { kind: type, curve: undefined, isPrivate: key.type === 'private', handle: key };
+  const isPrivate = key.type === 'private';
+  if (type === 'rsa' || type === 'rsa-pss') {
+    const restriction = type === 'rsa-pss' ? pssRestriction(key) : undefined;
+    return { kind: type, curve: undefined, isPrivate, bits: key.asymmetricKeyDetails?.modulusLength, restriction, handle: key };
   }
+  if (type === 'ed25519') return { kind: type, curve: undefined, isPrivate, bits: undefined, restriction: undefined, handle: key };
   if (type === 'ec') {
     const named = key.asymmetricKeyDetails?.namedCurve;
     const curve = named === 'prime256v1' ? 'P-256' : named === 'secp384r1' ? 'P-384' : undefined;
     if (curve === undefined) throw new TypeError('unsupported EC curve');
-    return { kind: 'ec', curve, isPrivate: key.type === 'private', handle: key };
+    return { kind: 'ec', curve, isPrivate, bits: undefined, restriction: undefined, handle: key };
   }
   throw new TypeError('unsupported asymmetric key type');
 }

@@ -11,8 +11,8 @@ import { sha256, sha384, sha512 } from '@noble/hashes/sha2';
 import { decodeBase64, encodeBase64 } from '../lib/base64.js';
 import { constantTimeEqual, utf8 } from '../lib/bytes.js';
 import { derToP1363, p1363ToDer } from '../lib/ecdsa-encoding.js';
-import { asRsaEncryption, binaryToBytes, bytesToBinary, forgeRsaKey, fromPkcs8, fromSpki, readPem, type DerKey } from '../lib/pem.js';
-import type { AsymmetricKey, AsymmetricKeyInput, AsymmetricPrimitive, CryptoBackend, HashName } from './backend.js';
+import { asRsaEncryption, binaryToBytes, bytesToBinary, forgeRsaKey, fromPkcs8, fromSpki, readPem, rsaModulusBits, type DerKey } from '../lib/pem.js';
+import type { AsymmetricKey, AsymmetricKeyInput, AsymmetricPrimitive, CryptoBackend, HashName, KeyRestriction } from './backend.js';
 
 type NobleHash = typeof sha256;
 const NOBLE: Record<HashName, NobleHash> = { 'SHA-1': sha1, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 };
@@ -66,6 +66,24 @@ function kindOfCryptoKey(key: CryptoKey): Pick<AsymmetricKey, 'kind' | 'curve'> 
       if (algorithm.namedCurve === 'P-256' || algorithm.namedCurve === 'P-384') return { kind: 'ec', curve: algorithm.namedCurve };
   }
   throw new TypeError('unsupported CryptoKey algorithm');
+}
+
+/** The modulus length of an RSA JWK (the bit length of `n`), undefined for other key types. */
+function jwkBits(jwk: Record<string, unknown>): number | undefined {
+  if (jwk['kty'] !== 'RSA') return undefined;
+  const n = jwk['n'];
+  if (typeof n !== 'string') throw new TypeError('an RSA JWK needs n');
+  const bytes = decodeBase64(n.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(n.length / 4) * 4, '='));
+  let first = 0;
+  while (first < bytes.length && bytes[first] === 0) first++;
+  if (first === bytes.length) return 0;
+  return (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first] as number));
+}
+
+/** The modulus length of an RSA `CryptoKey`, undefined for other key types. */
+function cryptoKeyBits(key: CryptoKey): number | undefined {
+  const modulusLength = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
+  return typeof modulusLength === 'number' ? modulusLength : undefined;
 }
 
 function isKeyObjectLike(input: unknown): input is { type: string; export(options: unknown): Uint8Array } {
@@ -170,21 +188,23 @@ export function createPortableBackend(subtle: SubtleCrypto | undefined): CryptoB
 
     async importKey(input: AsymmetricKeyInput, use): Promise<AsymmetricKey> {
       const make = (der: DerKey | undefined, jwk: Record<string, unknown> | undefined, given: CryptoKey | undefined,
-        kind: Pick<AsymmetricKey, 'kind' | 'curve'>, isPrivate: boolean): AsymmetricKey => ({
-        ...kind, isPrivate, handle: { der, jwk, given, cryptoKeys: new Map(), forgeKey: undefined } satisfies PortableHandle,
+        kind: Pick<AsymmetricKey, 'kind' | 'curve'> & { restriction?: KeyRestriction | undefined }, isPrivate: boolean, bits: number | undefined): AsymmetricKey => ({
+        kind: kind.kind, curve: kind.curve, isPrivate, bits, restriction: kind.restriction,
+        handle: { der, jwk, given, cryptoKeys: new Map(), forgeKey: undefined } satisfies PortableHandle,
       });
+      const derBits = (der: DerKey): number | undefined => (der.kind === 'rsa' || der.kind === 'rsa-pss' ? rsaModulusBits(der) : undefined);
       const fromDer = async (der: DerKey): Promise<AsymmetricKey> => {
         if (use === 'sign') {
           if (der.format !== 'pkcs8') throw new TypeError('a private key is needed to sign');
-          return make(der, undefined, undefined, der, true);
+          return make(der, undefined, undefined, der, true, derBits(der));
         }
-        if (der.format === 'spki') return make(der, undefined, undefined, der, false);
+        if (der.format === 'spki') return make(der, undefined, undefined, der, false, derBits(der));
         if (subtle === undefined && (der.kind === 'rsa' || der.kind === 'rsa-pss')) {
           const privateKey = forgeRsaKey(der) as forge.pki.rsa.PrivateKey;
           const spki = forge.asn1.toDer(forge.pki.publicKeyToAsn1(forge.pki.setRsaPublicKey(privateKey.n, privateKey.e))).getBytes();
-          return make({ ...fromSpki(binaryToBytes(spki)), kind: der.kind }, undefined, undefined, der, false);
+          return make({ ...fromSpki(binaryToBytes(spki)), kind: der.kind }, undefined, undefined, der, false, privateKey.n.bitLength());
         }
-        return make(undefined, await toPublicJwk(der), undefined, der, false);
+        return make(undefined, await toPublicJwk(der), undefined, der, false, derBits(der));
       };
 
       if (typeof input === 'string') return fromDer(readPem(input));
@@ -195,9 +215,9 @@ export function createPortableBackend(subtle: SubtleCrypto | undefined): CryptoB
           if (subtle === undefined || !input.extractable) throw new TypeError('pass the public key to verify');
           const jwk = (await subtle.exportKey('jwk', input)) as Record<string, unknown>;
           for (const member of [...PRIVATE_JWK_MEMBERS, 'alg', 'key_ops', 'ext', 'use']) delete jwk[member];
-          return make(undefined, jwk, undefined, kind, false);
+          return make(undefined, jwk, undefined, kind, false, cryptoKeyBits(input));
         }
-        return make(undefined, undefined, input, kind, input.type === 'private');
+        return make(undefined, undefined, input, kind, input.type === 'private', cryptoKeyBits(input));
       }
       if (isKeyObjectLike(input)) {
         if (input.type === 'private') return fromDer(fromPkcs8(new Uint8Array(input.export({ format: 'der', type: 'pkcs8' }))));
@@ -215,7 +235,7 @@ export function createPortableBackend(subtle: SubtleCrypto | undefined): CryptoB
         const isPrivate = 'd' in jwk;
         if (use === 'sign' && !isPrivate) throw new TypeError('a private key is needed to sign');
         if (use === 'verify') for (const member of PRIVATE_JWK_MEMBERS) delete jwk[member];
-        return make(undefined, jwk, undefined, kind, use === 'sign');
+        return make(undefined, jwk, undefined, kind, use === 'sign', jwkBits(jwk));
       }
       throw new TypeError('unsupported key input');
     },

@@ -1,0 +1,76 @@
+// RSA keys shorter than 2048 bits are refused on sign and verify, both schemes, both backends, whatever the key's
+// form, unless the caller lowers `minRsaBits` for a legacy key.
+import crypto from 'node:crypto';
+import { isHttpSignatureError, sign, verify, formatSignatureHeader, buildSigningString, type KeyInput } from '../src/index.js';
+import { signRfc9421, verifyRfc9421, type Rfc9421Request } from '../src/rfc9421/index.js';
+
+const { subtle } = crypto.webcrypto;
+const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
+const request = { method: 'GET', url: '/a?b=1', headers: { host: 'h', date: 'Sun, 22 Nov 2026 10:00:00 GMT' } };
+const names = ['(request-target)', 'host', 'date'];
+const rfcRequest: Rfc9421Request = { method: 'GET', url: 'https://h/a?b=1', headers: [] };
+const codeOf = (p: Promise<unknown>): Promise<string> =>
+  p.then(() => 'accepted', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped ${(e as Error)?.name}`));
+
+/** Private and public key forms of a pair: PEM, KeyObject, JWK, CryptoKey. */
+async function forms(pair: crypto.KeyPairKeyObjectResult): Promise<Array<[string, KeyInput, KeyInput]>> {
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  return [
+    ['PEM', pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, pair.publicKey.export({ type: 'spki', format: 'pem' }) as string],
+    ['KeyObject', pair.privateKey as never, pair.publicKey as never],
+    ['JWK', pair.privateKey.export({ format: 'jwk' }) as never, pair.publicKey.export({ format: 'jwk' }) as never],
+    ['CryptoKey',
+      await subtle.importKey('pkcs8', pair.privateKey.export({ type: 'pkcs8', format: 'der' }), algorithm, false, ['sign']) as never,
+      await subtle.importKey('spki', pair.publicKey.export({ type: 'spki', format: 'der' }), algorithm, true, ['verify']) as never],
+  ];
+}
+
+const pairs = {
+  512: crypto.generateKeyPairSync('rsa', { modulusLength: 512 }),
+  1024: crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }),
+  2048: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }),
+};
+
+describe.each([512, 1024] as const)('a %i-bit RSA key', (bits) => {
+  const pair = pairs[bits];
+  test('is refused by draft-cavage sign and verify unless minRsaBits allows it', async () => {
+    for (const [form, privateKey, publicKey] of await forms(pair)) {
+      expect([form, await codeOf(sign(request, { keyId: 'k', key: privateKey, algorithm: 'rsa-sha256', headers: names, now }))]).toEqual([form, 'ERR_INVALID_KEY']);
+      const signature = crypto.sign('sha256', Buffer.from(buildSigningString(request, names)), pair.privateKey).toString('base64');
+      const received = { ...request, headers: { ...request.headers, authorization: formatSignatureHeader({ keyId: 'k', algorithm: 'rsa-sha256', headers: names, signature }) } };
+      expect([form, await codeOf(verify(received, { keyLookup: () => ({ key: publicKey, algorithms: ['rsa-sha256'] }), now }))]).toEqual([form, 'ERR_INVALID_KEY']);
+      expect([form, await codeOf(verify(received, { keyLookup: () => ({ key: publicKey, algorithms: ['rsa-sha256', 'hs2019'] }), now }))]).toEqual([form, 'ERR_INVALID_KEY']);
+      // Opted in for a legacy key: it works.
+      await expect(sign(request, { keyId: 'k', key: privateKey, algorithm: 'rsa-sha256', headers: names, now, minRsaBits: bits })).resolves.toBeDefined();
+      await expect(verify(received, { keyLookup: () => ({ key: publicKey, algorithms: ['rsa-sha256'], minRsaBits: bits }), now })).resolves.toMatchObject({ algorithm: 'rsa-sha256' });
+    }
+  });
+
+  test('is refused by RFC 9421 sign and verify unless minRsaBits allows it', async () => {
+    for (const [form, privateKey, publicKey] of await forms(pair)) {
+      expect([form, await codeOf(signRfc9421(rfcRequest, { key: privateKey, algorithm: 'rsa-v1_5-sha256', keyId: 'k', now }))]).toEqual([form, 'ERR_INVALID_KEY']);
+      const signed = await signRfc9421(rfcRequest, { key: privateKey, algorithm: 'rsa-v1_5-sha256', keyId: 'k', now, minRsaBits: bits });
+      const received: Rfc9421Request = { ...rfcRequest, headers: Object.entries(signed.headers) };
+      expect([form, await codeOf(verifyRfc9421(received, { keyLookup: () => ({ key: publicKey, algorithms: ['rsa-v1_5-sha256'] }), now }))]).toEqual([form, 'ERR_INVALID_KEY']);
+      await expect(verifyRfc9421(received, { keyLookup: () => ({ key: publicKey, algorithms: ['rsa-v1_5-sha256'], minRsaBits: bits }), now })).resolves.toBeDefined();
+    }
+  });
+});
+
+test('a 2048-bit key is accepted by default; a higher minRsaBits refuses it', async () => {
+  for (const [form, privateKey, publicKey] of await forms(pairs[2048])) {
+    const { headers } = await sign(request, { keyId: 'k', key: privateKey, algorithm: 'rsa-sha256', headers: names, now });
+    const received = { ...request, headers: { ...request.headers, ...headers } };
+    await expect(verify(received, { keyLookup: () => ({ key: publicKey, algorithms: ['rsa-sha256'] }), now })).resolves.toBeDefined();
+    expect([form, await codeOf(verify(received, { keyLookup: () => ({ key: publicKey, algorithms: ['rsa-sha256'], minRsaBits: 3072 }), now }))]).toEqual([form, 'ERR_INVALID_KEY']);
+  }
+});
+
+test('the refusal names the size, not the key; a nonsensical minRsaBits is a TypeError', async () => {
+  const pem = pairs[1024].privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const error = await sign(request, { keyId: 'k', key: pem, algorithm: 'rsa-sha256', headers: names, now }).catch((e: unknown) => e) as Error;
+  expect(error.message).toBe('The RSA key is shorter than 2048 bits');
+  for (const minRsaBits of [0, -1, 1.5, Number.NaN]) {
+    await expect(sign(request, { keyId: 'k', key: pem, algorithm: 'rsa-sha256', headers: names, now, minRsaBits })).rejects.toBeInstanceOf(TypeError);
+  }
+});

@@ -13,7 +13,7 @@ import { listenOnLoopback } from '../../../../test-support/loopback.mjs';
 import type { FetchGuardOptions } from '../../src/index.js';
 
 /** The host names every test certificate covers (all resolve to 127.0.0.1 through {@link guardFor}). */
-export const TEST_HOSTS = ['actor.test', 'other.test', 'keys.test'];
+export const TEST_HOSTS: readonly string[] = ['actor.test', 'other.test', 'keys.test'];
 
 /**
  * A throw-away self-signed certificate for the test host names and 127.0.0.1, made with `openssl`

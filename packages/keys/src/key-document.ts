@@ -38,6 +38,11 @@ export interface ExtractedKey {
   material: KeyMaterial;
   /** The owner (ActivityPub `owner`, Multikey `controller`), when the document names one. */
   owner: string | undefined;
+  /**
+   * Whether the key came from a document of its own (not from its owner's actor document): the owner's claim is
+   * then to be confirmed with {@link ownerListsKey} against the owner's document.
+   */
+  standalone: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -76,7 +81,7 @@ function fromJwks(keys: unknown[], keyId: string): ExtractedKey | null {
   if (matches.length > 1) throw new KeyFetchBadDocumentError('The key set names the key more than once', { keyId });
   const found = keyFromJwk(matches[0]);
   if (found === undefined) throw new KeyFetchBadDocumentError('The key in the document is not an accepted public key', { keyId });
-  return { material: found, owner: undefined };
+  return { material: found, owner: undefined, standalone: false };
 }
 
 function isKeyNode(node: Json): boolean {
@@ -101,7 +106,7 @@ function fromActivityPub(doc: Json, keyId: string): ExtractedKey | null {
     if (typeof owner !== 'string' || originOf(owner) !== keyOrigin) {
       throw new KeyFetchOwnerMismatchError('The key owner is not on the keyId\'s origin', { keyId });
     }
-    return { material: material(doc, keyId), owner };
+    return { material: material(doc, keyId), owner, standalone: true };
   }
 
   // An actor: the key is one of its `publicKey` or `assertionMethod` entries, owned by the actor itself.
@@ -116,7 +121,7 @@ function fromActivityPub(doc: Json, keyId: string): ExtractedKey | null {
   if (match.length > 1) throw new KeyFetchBadDocumentError('The document names the key more than once', { keyId });
   const entry = match[0] as Json;
   if (ownerOf(entry) !== documentId) throw new KeyFetchOwnerMismatchError('The key owner is not the actor of the document', { keyId });
-  return { material: material(entry, keyId), owner: documentId };
+  return { material: material(entry, keyId), owner: documentId, standalone: false };
 }
 
 function fromResolver(resolved: ResolvedKey, keyId: string): ExtractedKey {
@@ -126,7 +131,7 @@ function fromResolver(resolved: ResolvedKey, keyId: string): ExtractedKey {
   if (owner !== undefined && originOf(owner) !== originOf(keyId)) {
     throw new KeyFetchOwnerMismatchError('The key owner is not on the keyId\'s origin', { keyId });
   }
-  return { material: found, owner };
+  return { material: found, owner, standalone: false };
 }
 
 /**
@@ -158,4 +163,19 @@ export function extractKey(document: unknown, context: KeyDocumentContext, resol
     if (resolved !== undefined) return fromResolver(resolved, keyId);
   }
   throw new KeyFetchBadDocumentError('The document is not a key document this verifier reads', { keyId });
+}
+
+/**
+ * Whether an owner's document (an actor) is the owner and lists the key: its `id` is `owner`, and one of its
+ * `publicKey` or `assertionMethod` entries is the keyId (an object with that `id`, or the id itself).
+ *
+ * @param document - the owner's parsed document.
+ * @param owner - the owner the key document named.
+ * @param keyId - the key.
+ * @returns true when the owner vouches for the key.
+ */
+export function ownerListsKey(document: unknown, owner: string, keyId: string): boolean {
+  if (!isObject(document) || document['id'] !== owner) return false;
+  return [...asList(document['publicKey']), ...asList(document['assertionMethod'])]
+    .some((entry) => entry === keyId || (isObject(entry) && entry['id'] === keyId));
 }

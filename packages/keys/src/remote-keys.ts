@@ -4,10 +4,10 @@
  *
  * @packageDocumentation
  */
-import { KeyFetchError, KeyFetchRefusedUrlError, keyFetchErrorFor, type KeyFetchErrorCode } from './errors.js';
+import { KeyFetchError, KeyFetchOwnerMismatchError, KeyFetchRefusedUrlError, keyFetchErrorFor, type KeyFetchErrorCode } from './errors.js';
 import { fetchKeyDocument, type FetchGuardOptions } from './fetch-guard.js';
 import { MemoryKeyCache, type CachedKey, type KeyCacheEntry, type SharedKeyCache } from './key-cache.js';
-import { extractKey, type KeyDocumentResolver } from './key-document.js';
+import { extractKey, ownerListsKey, type KeyDocumentResolver } from './key-document.js';
 import type { RemoteKeyKind } from './key-material.js';
 
 /** Options of {@link RemoteKeys}: the fetch guard, the caches, refresh and document resolvers. */
@@ -24,6 +24,12 @@ export interface RemoteKeysOptions extends FetchGuardOptions {
   negativeTtl?: number | undefined;
   /** Least time between two fetches of one keyId caused by {@link RemoteKeys.refresh}, seconds. Default 60. */
   refreshInterval?: number | undefined;
+  /**
+   * For a key served as a document of its own (`{ id, owner, publicKeyPem }`), fetch the owner's document too and
+   * require that it lists the key (as Mastodon does). Default true; `false` trusts the key document's `owner`
+   * (still required on the keyId's origin).
+   */
+  confirmOwner?: boolean | undefined;
   /** A cache shared between processes, e.g. {@link RedisKeyCache}, behind the in-memory one. */
   sharedCache?: SharedKeyCache | undefined;
   /** Readers of document formats this package does not know. */
@@ -203,6 +209,13 @@ export class RemoteKeys {
       const document = await fetchKeyDocument(keyId, this.#options, keyId);
       const found = extractKey(document.json, { keyId, url: document.url }, this.#options.resolvers);
       if (found === null) return { entry: this.#failure(keyId, 'ERR_UNKNOWN_KEY'), error: undefined };
+      if (found.standalone && found.owner !== undefined && this.#options.confirmOwner !== false) {
+        // A key document only claims its owner: the owner's own document must list the key.
+        const ownerDocument = await fetchKeyDocument(found.owner, this.#options, keyId);
+        if (!ownerListsKey(ownerDocument.json, found.owner, keyId)) {
+          throw new KeyFetchOwnerMismatchError('The key owner does not list the key', { keyId });
+        }
+      }
       const { maxAge, noStore } = document.cache;
       const ttl = noStore ? this.#minTtl : Math.min(this.#maxTtl, Math.max(this.#minTtl, maxAge === undefined ? this.#defaultTtl : maxAge * 1000));
       const now = this.#now();

@@ -67,10 +67,23 @@ describe('ActivityPub actors and key documents', () => {
     expect(found?.owner).toBe(id);
   });
 
-  test('a standalone key document (id = keyId) with an owner on the same origin', async () => {
+  test('a standalone key document (id = keyId): its owner\'s actor document must list the key', async () => {
     const keyId = `${host.origin()}/keys/1`;
-    host.routes.set('/keys/1', json({ id: keyId, type: 'CryptographicKey', owner: `${host.origin()}/users/alice`, publicKeyPem: rsa.publicPem }));
-    expect((await keys().resolve(keyId))?.owner).toBe(`${host.origin()}/users/alice`);
+    const owner = `${host.origin()}/users/kd-owner`;
+    host.routes.set('/keys/1', json({ id: keyId, type: 'CryptographicKey', owner, publicKeyPem: rsa.publicPem }));
+    host.routes.set('/users/kd-owner', json({ ...actor(owner, rsa), publicKey: keyId }));
+    expect((await keys().resolve(keyId))?.owner).toBe(owner);
+    expect(host.requests.map((r) => r.path)).toEqual(['/keys/1', '/users/kd-owner']);
+  });
+
+  test('a key document whose owner does not list it: ERR_KEY_FETCH_OWNER_MISMATCH (unless confirmOwner is false)', async () => {
+    const keyId = `${host.origin()}/keys/claimed`;
+    const owner = `${host.origin()}/users/victim`;
+    host.routes.set('/keys/claimed', json({ id: keyId, owner, publicKeyPem: rsa.publicPem }));
+    host.routes.set('/users/victim', json(actor(owner, ed25519Key())));
+    await expect(keys().resolve(keyId)).rejects.toMatchObject({ code: 'ERR_KEY_FETCH_OWNER_MISMATCH' });
+    const trusting = new RemoteKeys({ ...guardFor(host, tls.cert), confirmOwner: false });
+    expect((await trusting.resolve(keyId))?.owner).toBe(owner);
   });
 
   test('a keyId the actor does not list is an unknown key (the lookup returns null: ERR_UNKNOWN_KEY)', async () => {

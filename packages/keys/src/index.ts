@@ -19,7 +19,7 @@ export {
   type FetchGuardOptions, type FetchedDocument, type HostLookup, type ResolvedAddress,
 } from './fetch-guard.js';
 export { classifyAddress, type AddressClass } from './address.js';
-export { extractKey, type KeyDocumentResolver, type KeyDocumentContext, type ResolvedKey, type ExtractedKey } from './key-document.js';
+export { extractKey, ownerListsKey, type KeyDocumentResolver, type KeyDocumentContext, type ResolvedKey, type ExtractedKey } from './key-document.js';
 export {
   MemoryKeyCache, checkCacheEntry, DEFAULT_MAX_KEY_ENTRIES,
   type MemoryKeyCacheOptions, type CachedKey, type CachedFailure, type KeyCacheEntry, type SharedKeyCache,

@@ -37,6 +37,11 @@ export interface FetchGuardOptions {
   allowAddress?: ((address: string, hostname: string, port: number) => boolean) | undefined;
   /** Resolves host names (tests map names to loopback with it). Default `dns.lookup` with `all: true`. */
   lookup?: HostLookup | undefined;
+  /**
+   * The ports key URLs (and redirects) may use, e.g. `[443]`; another port is refused (`ERR_KEY_FETCH_REFUSED_URL`).
+   * Default: any port (the address checks apply whatever the port).
+   */
+  ports?: readonly number[] | undefined;
   /** Most redirects followed, each checked like the first URL. Default 3. */
   maxRedirects?: number | undefined;
   /** Largest document read, in bytes; counted while streaming. Default 256 KiB. */
@@ -77,7 +82,13 @@ const ACTIVITYSTREAMS = 'https://www.w3.org/ns/activitystreams';
 const MAX_URL_LENGTH = 2048;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-/** Whether a `Content-Type` is one a key document may have. */
+/**
+ * Whether a `Content-Type` is one a key document may have: `application/activity+json`, `application/json`,
+ * `application/jwk-set+json`, or `application/ld+json` with the ActivityStreams profile.
+ *
+ * @param header - the `Content-Type` value, if any.
+ * @returns true when the type is accepted.
+ */
 export function isKeyDocumentType(header: string | undefined): boolean {
   if (header === undefined) return false;
   const [type = '', ...params] = header.split(';');
@@ -94,7 +105,8 @@ export function isKeyDocumentType(header: string | undefined): boolean {
 }
 
 /**
- * Checks a URL against the URL policy: http(s) only (http when allowed), no credentials, bounded length.
+ * Checks a URL against the URL policy: http(s) only (http when allowed), no credentials, bounded length, an allowed
+ * port when `ports` is given.
  *
  * @param url - the URL to fetch.
  * @param options - the guard options.
@@ -113,6 +125,7 @@ export function checkKeyUrl(url: string, options: FetchGuardOptions, keyId: stri
   }
   if (parsed.username !== '' || parsed.password !== '') throw new KeyFetchRefusedUrlError('Key URLs must not carry credentials', { keyId });
   if (parsed.hostname === '') throw new KeyFetchRefusedUrlError('The key URL has no host', { keyId });
+  if (options.ports !== undefined && !options.ports.includes(portOf(parsed))) throw new KeyFetchRefusedUrlError('The key URL\'s port is not allowed', { keyId });
   parsed.hash = '';
   return parsed;
 }
@@ -125,7 +138,7 @@ const defaultLookup: HostLookup = (hostname) => dnsLookup(hostname, { all: true,
  */
 async function checkedAddress(url: URL, options: FetchGuardOptions, keyId: string, deadline: Deadline): Promise<ResolvedAddress> {
   const hostname = bareHostname(url);
-  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  const port = portOf(url);
   const family = isIP(hostname);
   let addresses: readonly ResolvedAddress[];
   if (family !== 0) {
@@ -149,6 +162,10 @@ async function checkedAddress(url: URL, options: FetchGuardOptions, keyId: strin
   }
   const chosen = addresses[0] as ResolvedAddress;
   return { address: chosen.address, family: isIP(chosen.address) };
+}
+
+function portOf(url: URL): number {
+  return url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
 }
 
 function bareHostname(url: URL): string {

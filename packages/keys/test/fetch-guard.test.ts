@@ -48,6 +48,13 @@ describe('URL policy', () => {
     await expect(fetchKeyDocument(`${plain.origin()}/doc`, options, KEY)).resolves.toMatchObject({ json: { id: 'x' } });
   });
 
+  test('ports: a URL on another port is refused before resolving; a listed port is fetched', async () => {
+    const { result, connects } = await withoutConnecting(() => fetchKeyDocument(`${host.origin()}/doc`, { ...guard(), ports: [443] }, KEY));
+    expect(result).toMatchObject({ code: 'ERR_KEY_FETCH_REFUSED_URL' });
+    expect(connects).toBe(0);
+    await expect(fetchKeyDocument(`${host.origin()}/doc`, { ...guard(), ports: [443, host.port] }, KEY)).resolves.toMatchObject({ json: { id: 'x' } });
+  });
+
   test.each([
     ['credentials', (o: string) => o.replace('https://', 'https://user:pass@')],
     ['another scheme', () => 'ftp://actor.test/doc'],

@@ -1,4 +1,5 @@
 // The address classifier of the fetch guard over IPv4 and IPv6 literals, embedded IPv4 forms included.
+import fc from 'fast-check';
 import { classifyAddress } from '../src/index.js';
 
 const refused: Array<[string, string]> = [
@@ -69,5 +70,18 @@ describe('classifyAddress', () => {
   });
   test.each(allowed)('%s is a public address', (address) => {
     expect(classifyAddress(address)).toBeUndefined();
+  });
+});
+
+describe('embedded IPv4 forms are classified as the IPv4 address inside', () => {
+  const hex = (a: number, b: number): string => ((a << 8) | b).toString(16);
+  test('::ffff:a.b.c.d, ::ffff:XXXX:XXXX and 64:ff9b::a.b.c.d classify like a.b.c.d', () => {
+    fc.assert(fc.property(fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)), ([a, b, c, d]) => {
+      const v4 = `${a}.${b}.${c}.${d}`;
+      const expected = classifyAddress(v4);
+      expect(classifyAddress(`::ffff:${v4}`)).toBe(expected);
+      expect(classifyAddress(`::ffff:${hex(a, b)}:${hex(c, d)}`)).toBe(expected);
+      expect(classifyAddress(`64:ff9b::${v4}`)).toBe(expected);
+    }));
   });
 });

@@ -195,9 +195,14 @@ export class RemoteKeys {
     if (this.#shared !== undefined) await this.#shared.set(entry, this.#now()).catch(() => undefined);
   }
 
+  /** The shared entry, its lifetime clamped to this process' own bounds (`maxTtl`, `negativeTtl`). */
   async #sharedGet(keyId: string, now: number): Promise<KeyCacheEntry | undefined> {
     if (this.#shared === undefined) return undefined;
-    try { return await this.#shared.get(keyId, now); } catch { return undefined; }
+    let entry: KeyCacheEntry | undefined;
+    try { entry = await this.#shared.get(keyId, now); } catch { return undefined; }
+    if (entry === undefined) return undefined;
+    const longest = now + (isKey(entry) ? this.#maxTtl : this.#negativeTtl);
+    return entry.expiresAt > longest ? { ...entry, expiresAt: longest } : entry;
   }
 
   /** Fetches and extracts; every outcome becomes an entry (a failure is a negative entry, with its error). */

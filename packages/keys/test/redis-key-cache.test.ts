@@ -85,6 +85,27 @@ describe('a garbled or poisoned Redis value is ignored: the key is fetched and t
   });
 });
 
+test('an entry read from Redis lives no longer here than this verifier\'s own bounds (maxTtl, negativeTtl)', async () => {
+  let t = Date.now();
+  const now = (): number => t;
+  const keyId = serve('/users/forever');
+  const keys = verifier({ now, maxTtl: 600 });
+  await client.set(`${prefix}${keyId}`, JSON.stringify({ keyId, kind: 'rsa', pem: key.publicPem, fetchedAt: t, expiresAt: t + 365 * 86_400_000 }));
+  await keys.resolve(keyId);
+  expect(host.count('/users/forever')).toBe(0);
+  t += 601_000;
+  await client.del(`${prefix}${keyId}`);
+  await keys.resolve(keyId);
+  expect(host.count('/users/forever')).toBe(1);
+  const failing = `${host.origin()}/users/failing-forever#k`;
+  await client.set(`${prefix}${failing}`, JSON.stringify({ keyId: failing, error: 'ERR_KEY_FETCH_FAILED', fetchedAt: t, expiresAt: t + 365 * 86_400_000 }));
+  await expect(keys.resolve(failing)).rejects.toMatchObject({ code: 'ERR_KEY_FETCH_FAILED' });
+  t += 61_000;
+  await client.del(`${prefix}${failing}`);
+  host.routes.set('/users/failing-forever', json(actor(`${host.origin()}/users/failing-forever`, key)));
+  await expect(keys.resolve(failing)).resolves.toBeNull(); // fetched: the actor has no key #k
+});
+
 test('a rotated key refetched by one verifier is taken from Redis by another on refresh, without fetching', async () => {
   let t = Date.now();
   const now = (): number => t;

@@ -1,7 +1,7 @@
 // remoteKeyLookup in @httpsig/server's Express middleware, against a real https actor host: a fetched key verifies;
 // a key fetch failure is a typed error the server answers 401 with its code; onError can refresh a rotated key.
 import { sign, signRfc9421 } from '@httpsig/core';
-import { expressMiddleware, type ServerVerifyOptions, type VerificationFailedEvent } from '@httpsig/server';
+import { expressMiddleware, sendSignatureError, verifyNodeRequest, type ServerVerifyOptions, type VerificationFailedEvent } from '@httpsig/server';
 import express from 'express';
 import { createServer } from 'node:http';
 import { remoteKeyLookup } from '../src/index.js';
@@ -34,6 +34,17 @@ async function app(options: ServerVerifyOptions): Promise<{ url: string; close: 
   return { url: listening.origin, close: listening.close };
 }
 
+/** A node:http server verifying with verifyNodeRequest. */
+async function nodeApp(options: ServerVerifyOptions): Promise<{ url: string; close: () => Promise<void> }> {
+  const listening = await listenOnLoopback(createServer((req, res) => {
+    verifyNodeRequest(req, options).then((result) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keyId: result.keyId }));
+    }, (error: unknown) => { sendSignatureError(res, error, options); });
+  }));
+  return { url: listening.origin, close: listening.close };
+}
+
 async function cavageHeaders(base: string, keyId: string, signer: TestKey): Promise<Record<string, string>> {
   const headers: Record<string, string> = { host: new URL(base).host };
   const result = await sign({ method: 'GET', url: '/inbox', headers }, { keyId, key: signer.privatePem, algorithm: 'rsa-sha256', headers: ['(request-target)', 'host', 'date'] });
@@ -48,6 +59,19 @@ test('a signature by an actor\'s key fetched over https verifies (draft-cavage)'
     const answer = await send(server.url, { path: '/inbox', headers: await cavageHeaders(server.url, `${id}#main-key`, key) });
     expect(answer.status).toBe(200);
     expect(answer.json.keyId).toBe(`${id}#main-key`);
+  } finally { await server.close(); }
+});
+
+test('verifyNodeRequest takes the same lookup: a fetched key verifies; a refused keyId is 401 with its code', async () => {
+  const id = `${host.origin()}/users/alice`;
+  host.routes.set('/users/alice', json(actor(id, key)));
+  const server = await nodeApp({ keyLookup: remoteKeyLookup(guardFor(host, tls.cert)) });
+  try {
+    const ok = await send(server.url, { path: '/inbox', headers: await cavageHeaders(server.url, `${id}#main-key`, key) });
+    expect(ok.status).toBe(200);
+    const refused = await send(server.url, { path: '/inbox', headers: await cavageHeaders(server.url, 'https://127.0.0.1/users/x#main-key', key) });
+    expect(refused.status).toBe(401);
+    expect(refused.json.code).toBe('ERR_KEY_FETCH_REFUSED_ADDRESS');
   } finally { await server.close(); }
 });
 

@@ -1,0 +1,30 @@
+/**
+ * `@httpsig/keys`: verification keys from the network, safely. A key lookup for `@httpsig/core`'s `verify` and
+ * every `@httpsig/server` entry point that fetches the keyId (ActivityPub actors and key documents, FEP-521a
+ * Multikey, JWK sets) under an SSRF guard, caches keys (in memory and optionally Redis), and refetches a
+ * rotated key at a bounded rate.
+ *
+ * @packageDocumentation
+ */
+export {
+  remoteKeyLookup, DEFAULT_CAVAGE_ALGORITHMS, DEFAULT_RFC9421_ALGORITHMS,
+  type RemoteCavageLookupOptions, type RemoteRfc9421LookupOptions, type RemoteCavageKeyLookup, type RemoteRfc9421KeyLookup,
+  type RemoteLookupMethods,
+} from './remote-key-lookup.js';
+export { RemoteKeys, type RemoteKeysOptions, type RemoteKey } from './remote-keys.js';
+export { verifyWithRotation, type RefreshableKeys } from './rotation.js';
+export {
+  fetchKeyDocument, checkKeyUrl, isKeyDocumentType, KEY_DOCUMENT_ACCEPT, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_REDIRECTS,
+  DEFAULT_CONNECT_TIMEOUT, DEFAULT_FETCH_TIMEOUT,
+  type FetchGuardOptions, type FetchedDocument, type HostLookup, type ResolvedAddress,
+} from './fetch-guard.js';
+export { classifyAddress, type AddressClass } from './address.js';
+export { extractKey, ownerListsKey, type KeyDocumentResolver, type KeyDocumentContext, type ResolvedKey, type ExtractedKey } from './key-document.js';
+export {
+  MemoryKeyCache, checkCacheEntry, DEFAULT_MAX_KEY_ENTRIES,
+  type MemoryKeyCacheOptions, type CachedKey, type CachedFailure, type KeyCacheEntry, type SharedKeyCache,
+} from './key-cache.js';
+export { RedisKeyCache, type RedisKeyCacheOptions, type RedisKeyCacheClient } from './redis-key-cache.js';
+export { keyFromPem, keyFromJwk, keyFromMultibase, RSA_MODULUS_BITS, type KeyMaterial, type RemoteKeyKind } from './key-material.js';
+export type { CacheDirectives } from './cache-control.js';
+export * from './errors.js';

@@ -1,0 +1,143 @@
+// Caching of fetched keys against a real https actor host: TTL from max-age (clamped; no-store), expiry on an
+// injected clock, negative caching, single-flight, the LRU bound.
+import { MemoryKeyCache, RemoteKeys, type RemoteKeysOptions } from '../src/index.js';
+import { actor, certificateForTestHosts, guardFor, json, rsaKey, startActorHost, type ActorHost, type TestKey } from './support/actor-host.js';
+
+const tls = certificateForTestHosts();
+let host: ActorHost;
+let key: TestKey;
+beforeAll(async () => {
+  host = await startActorHost(tls);
+  key = rsaKey();
+});
+afterAll(async () => { await host.close(); });
+beforeEach(() => { host.routes.clear(); host.requests.length = 0; });
+
+/** A clock the test moves. */
+function clock(start = 1_800_000_000_000): { now: () => number; advance: (seconds: number) => void } {
+  let t = start;
+  return { now: () => t, advance: (seconds) => { t += seconds * 1000; } };
+}
+
+function serveActor(path: string, cacheControl?: string): string {
+  const id = `${host.origin()}${path}`;
+  host.routes.set(path, json(actor(id, key), cacheControl === undefined ? {} : { cacheControl }));
+  return `${id}#main-key`;
+}
+
+const remote = (options: RemoteKeysOptions = {}): RemoteKeys => new RemoteKeys({ ...guardFor(host, tls.cert), ...options });
+
+describe('TTL', () => {
+  test('a key is kept for max-age, then fetched again', async () => {
+    const c = clock();
+    const keyId = serveActor('/users/ttl', 'public, max-age=600');
+    const keys = remote({ now: c.now });
+    await keys.resolve(keyId);
+    c.advance(599);
+    await keys.resolve(keyId);
+    expect(host.count('/users/ttl')).toBe(1);
+    c.advance(2);
+    await keys.resolve(keyId);
+    expect(host.count('/users/ttl')).toBe(2);
+  });
+
+  test.each([
+    ['max-age=5 is raised to minTtl (60 s)', 'max-age=5', 60],
+    ['max-age=999999 is lowered to maxTtl (1 h here)', 'max-age=999999', 3600],
+    ['no max-age uses defaultTtl (120 s here)', undefined, 120],
+    ['no-store keeps the key for minTtl only', 'no-store, max-age=3000', 60],
+  ])('%s', async (_name, cacheControl, ttlSeconds) => {
+    const c = clock();
+    const path = `/users/ttl-${ttlSeconds}-${cacheControl ?? 'none'}`.replace(/[^a-z0-9/-]/gi, '');
+    const keyId = serveActor(path, cacheControl);
+    const keys = remote({ now: c.now, maxTtl: 3600, defaultTtl: 120 });
+    await keys.resolve(keyId);
+    c.advance(ttlSeconds - 1);
+    await keys.resolve(keyId);
+    expect(host.count(path)).toBe(1);
+    c.advance(1);
+    await keys.resolve(keyId);
+    expect(host.count(path)).toBe(2);
+  });
+
+  test('time options are checked', () => {
+    expect(() => new RemoteKeys({ minTtl: -1 })).toThrow(RangeError);
+    expect(() => new RemoteKeys({ minTtl: 100, maxTtl: 10 })).toThrow(RangeError);
+    expect(() => new RemoteKeys({ refreshInterval: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('negative caching', () => {
+  test('a failure is answered from the cache for negativeTtl, with the same code, then fetched again', async () => {
+    const c = clock();
+    host.routes.set('/users/gone', json({}, { status: 410 }));
+    const keys = remote({ now: c.now, negativeTtl: 30 });
+    const keyId = `${host.origin()}/users/gone#main-key`;
+    await expect(keys.resolve(keyId)).rejects.toMatchObject({ code: 'ERR_KEY_FETCH_FAILED', status: 410 });
+    c.advance(29);
+    await expect(keys.resolve(keyId)).rejects.toMatchObject({ code: 'ERR_KEY_FETCH_FAILED', keyId });
+    expect(host.count('/users/gone')).toBe(1);
+    c.advance(1);
+    await expect(keys.resolve(keyId)).rejects.toMatchObject({ code: 'ERR_KEY_FETCH_FAILED' });
+    expect(host.count('/users/gone')).toBe(2);
+  });
+
+  test('a document without the key is remembered as unknown (null) for negativeTtl', async () => {
+    const c = clock();
+    const keyId = serveActor('/users/nokey').replace('#main-key', '#absent');
+    const keys = remote({ now: c.now });
+    await expect(keys.resolve(keyId)).resolves.toBeNull();
+    await expect(keys.resolve(keyId)).resolves.toBeNull();
+    expect(host.count('/users/nokey')).toBe(1);
+  });
+
+  test('a bad document is remembered too', async () => {
+    host.routes.set('/users/html', json({}, { type: 'text/html' }));
+    const keys = remote();
+    const keyId = `${host.origin()}/users/html#k`;
+    for (let i = 0; i < 3; i += 1) await expect(keys.resolve(keyId)).rejects.toMatchObject({ code: 'ERR_KEY_FETCH_BAD_DOCUMENT' });
+    expect(host.count('/users/html')).toBe(1);
+  });
+});
+
+describe('single-flight', () => {
+  test('20 concurrent lookups of one keyId make one request', async () => {
+    const id = `${host.origin()}/users/busy`;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let arrived: () => void = () => undefined;
+    const request = new Promise<void>((resolve) => { arrived = resolve; });
+    host.routes.set('/users/busy', (req, res) => { arrived(); void gate.then(() => json(actor(id, key))(req, res)); });
+    const keys = remote();
+    const all = Promise.all(Array.from({ length: 20 }, () => keys.resolve(`${id}#main-key`)));
+    await request; // the host holds the one request until every lookup has started
+    release();
+    const results = await all;
+    expect(new Set(results.map((r) => r?.pem))).toEqual(new Set([key.publicPem]));
+    expect(host.count('/users/busy')).toBe(1);
+  });
+
+  test('concurrent lookups of a failing keyId share the one failure', async () => {
+    host.routes.set('/users/fail', json({}, { status: 500 }));
+    const keys = remote();
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => keys.resolve(`${host.origin()}/users/fail#k`)));
+    expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
+    expect(host.count('/users/fail')).toBe(1);
+  });
+});
+
+describe('MemoryKeyCache', () => {
+  test('holds at most maxEntries, evicting the least recently used', () => {
+    const cache = new MemoryKeyCache({ maxEntries: 2 });
+    const entry = (keyId: string) => ({ keyId, error: 'ERR_UNKNOWN_KEY' as const, fetchedAt: 0, expiresAt: 100 });
+    cache.set(entry('a'));
+    cache.set(entry('b'));
+    expect(cache.get('a', 1)).toBeDefined(); // a is now the most recent
+    cache.set(entry('c'));
+    expect(cache.size).toBe(2);
+    expect(cache.get('b', 1)).toBeUndefined();
+    expect(cache.get('a', 1)).toBeDefined();
+    expect(cache.get('a', 100)).toBeUndefined(); // expired
+    expect(() => new MemoryKeyCache({ maxEntries: 0 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,15 @@
+/** Types of test-support/redis-server.mjs. */
+
+/** A running redis-server. */
+export interface RedisServer {
+  /** Its loopback port. */
+  port: number;
+  /** Stops it (SIGTERM) and resolves when it has exited. */
+  stop(): Promise<void>;
+}
+
+/** A free loopback TCP port. */
+export function freePort(): Promise<number>;
+
+/** Starts redis-server on a free loopback port, without persistence. */
+export function startRedis(): Promise<RedisServer>;

@@ -35,7 +35,7 @@ export function compilePolicy(options: VerifyRfc9421Options, response: boolean):
     required: components.map(parseComponentText),
     parameters: options.requiredParameters ?? DEFAULT_REQUIRED_PARAMETERS,
     tag: options.tag,
-    nonce: options.replayStore !== undefined,
+    nonce: options.replayStore !== undefined && options.requireNonce !== false,
   };
 }
 

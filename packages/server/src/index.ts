@@ -19,7 +19,9 @@ export {
 } from './response.js';
 export { MemoryReplayStore, DEFAULT_MAX_REPLAY_ENTRIES, type MemoryReplayStoreOptions } from './memory-replay-store.js';
 export { DEFAULT_MAX_REPLAY_WINDOW } from './lib/verify-message.js';
-export { RedisReplayStore, type RedisReplayStoreOptions, type RedisSetClient } from './redis-replay-store.js';
+export {
+  RedisReplayStore, DEFAULT_REDIS_MAX_ENTRIES_PER_KEY, type RedisReplayStoreOptions, type RedisReplayClient, type RedisSetClient,
+} from './redis-replay-store.js';
 export {
   ReplayedSignatureError, ReplayStoreUnavailableError, ReplayWindowTooLongError, isServerSignatureError,
   type ServerErrorCode, type ServerSignatureError,

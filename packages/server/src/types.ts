@@ -82,6 +82,12 @@ export interface ServerOptions {
   /** Largest request body read for the digest check, in bytes. Larger bodies get 413. Default 1 MiB. */
   maxBodySize?: number | undefined;
   /**
+   * The most time, in seconds, a request's body may take to arrive once the verifier starts reading it (only for
+   * a request whose signature verified). A slower body gets 408 `ERR_BODY_TIMEOUT` and the connection is closed.
+   * Default 10.
+   */
+  bodyTimeout?: number | undefined;
+  /**
    * Require a signed `Digest`/`Content-Digest` on requests with a non-empty body. Default `true`. When
    * `false`, a body without a digest header is accepted (the body is then not covered by the signature).
    */

@@ -496,8 +496,9 @@ describe('Redis eviction must not resurrect replays', () => {
     const store = new RedisReplayStore({ client, prefix: 'ev:', checkEvictionPolicy: false });
     expect(await store.add('victim', Date.now() + 60_000, Date.now())).toBe(true);
     expect(await store.add('victim', Date.now() + 60_000, Date.now())).toBe(false);
+    // Cache traffic until Redis evicts the record (LRU is sampled: the oldest key goes soon, not at a set point).
     const filler = 'x'.repeat(10_000);
-    for (let i = 0; i < 600; i++) await client.set(`cache:${i}`, filler);
+    for (let i = 0; i < 5000 && await client.exists('ev:victim') === 1; i++) await client.set(`cache:${i}`, filler);
     expect(await client.exists('ev:victim')).toBe(0);
     expect(await store.add('victim', Date.now() + 60_000, Date.now())).toBe(true); // the replay the check prevents
   });

@@ -10,12 +10,15 @@ import type { CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerif
 import { signatureErrorStatus as statusFor } from '../response.js';
 import { replayRecorder, replayStoreOf } from './replay.js';
 
-/** A request as received: raw request target, ordered header pairs (lower-case names), body bytes. */
+/**
+ * A request as received: raw request target, ordered header pairs (lower-case names), and the body: its bytes,
+ * or a function reading them, which core calls only once the signature verified.
+ */
 export interface ReceivedMessage {
   method: string;
   url: string;
   headers: [string, string][];
-  body: Uint8Array;
+  body: Uint8Array | (() => Promise<Uint8Array>);
   /** `http` or `https` (RFC 9421 `@scheme`, `@target-uri`). */
   scheme?: string | undefined;
 }
@@ -44,11 +47,27 @@ export function replayWindowOf(options: ServerVerifyOptions): number {
 /**
  * Checks the server options that core does not check, once when a middleware is set up, so that a mistake fails
  * at start-up rather than on every request.
- * @throws RangeError for a bad `maxBodySize` or `maxReplayWindow` (see {@link replayWindowOf}).
+ * @throws RangeError for a bad `maxBodySize`, `bodyTimeout` or `maxReplayWindow` (see {@link replayWindowOf}).
  */
 export function checkServerOptions(options: ServerVerifyOptions): void {
   bodyLimitOf(options);
+  bodyTimeoutOf(options);
   replayWindowOf(options);
+}
+
+/** Default `bodyTimeout`, in seconds. */
+export const DEFAULT_BODY_TIMEOUT: number = 10;
+
+/**
+ * The body deadline of the options, in milliseconds.
+ * @throws RangeError when `bodyTimeout` is not a positive finite number of seconds.
+ */
+export function bodyTimeoutOf(options: ServerVerifyOptions): number {
+  const seconds = options.bodyTimeout ?? DEFAULT_BODY_TIMEOUT;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || !(seconds > 0)) {
+    throw new RangeError('bodyTimeout must be a positive number of seconds');
+  }
+  return seconds * 1000;
 }
 
 /** Default `maxBodySize`: 1 MiB. */
@@ -81,9 +100,13 @@ export function verifyMessageEager(message: ReceivedMessage, options: ServerVeri
   return options.scheme === 'rfc9421' ? verifyRfc9421Message(message, options) : verifyCavageMessage(message, options);
 }
 
-/** Whether the body goes to core: a digest header is always checked; a non-empty body needs one unless allowed. */
-function bodyToCheck(message: ReceivedMessage, options: ServerVerifyOptions, digestHeaders: readonly string[]): Uint8Array | undefined {
-  if (message.body.length > 0 && options.requireDigest !== false) return message.body;
+/**
+ * Whether the body goes to core: a digest header is always checked; a body (a non-empty one, or one still to be
+ * read) needs one unless allowed. Without either, the verifier never reads the body.
+ */
+function bodyToCheck(message: ReceivedMessage, options: ServerVerifyOptions, digestHeaders: readonly string[]): ReceivedMessage['body'] | undefined {
+  const hasBody = typeof message.body === 'function' || message.body.length > 0;
+  if (hasBody && options.requireDigest !== false) return message.body;
   const { headers } = message;
   for (let index = 0; index < headers.length; index++) if (digestHeaders.includes((headers[index] as [string, string])[0])) return message.body;
   return undefined;
@@ -114,7 +137,7 @@ async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421Se
   const now = nowOf(options.now);
   const {
     maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay, realm: _realm,
-    onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, ...coreOptions
+    onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, bodyTimeout: _bodyTimeout, ...coreOptions
   } = options;
   const body = bodyToCheck(message, options, ['content-digest']);
   const withBody = { ...coreOptions, now, ...(body === undefined ? {} : { body }) };

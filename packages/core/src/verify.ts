@@ -305,19 +305,29 @@ function verifyWithEntry(
   if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
   const algorithm = chooseAlgorithm(params, entry);
   const signingString = receivedSigningString(request, checked.table, params.headers, checked.times, keyId);
-  return andThen(verifyBytes(params, entry, algorithm, signingString), (valid) => {
-    if (!valid) throw new SignatureMismatchError({ keyId });
-    const result = verifiedResult(params, algorithm, signingString, checked);
-    const { body, replayStore } = options;
-    const bodyChecked = body === undefined
-      ? undefined
-      : andThen(typeof body === 'function' ? body() : body, (bytes) => { checkBodyDigest(params, checked.table, bytes); });
-    if (replayStore === undefined) return andThen(bodyChecked, () => result);
-    return andThen(bodyChecked, () => andThen(
-      recordSignature(replayStore, entry, signingString, checked.validUntil as number, keyId),
-      () => result,
-    ));
-  });
+  const valid = verifyBytes(params, entry, algorithm, signingString);
+  if (typeof valid === 'boolean') return afterSignature(valid, options, checked, entry, algorithm, signingString);
+  return valid.then((ok) => afterSignature(ok, options, checked, entry, algorithm, signingString));
+}
+
+/** Once the signature bytes were checked: refuses a mismatch, then checks the body digest and records the replay. */
+function afterSignature(
+  valid: boolean, options: VerifyOptions, checked: Checked, entry: VerificationKey, algorithm: CavageAlgorithm, signingString: string,
+): VerifyResult | Promise<VerifyResult> {
+  const { params } = checked;
+  const { keyId } = params;
+  if (!valid) throw new SignatureMismatchError({ keyId });
+  const result = verifiedResult(params, algorithm, signingString, checked);
+  const { body, replayStore } = options;
+  if (body === undefined && replayStore === undefined) return result;
+  const bodyChecked = body === undefined
+    ? undefined
+    : andThen(typeof body === 'function' ? body() : body, (bytes) => { checkBodyDigest(params, checked.table, bytes); });
+  if (replayStore === undefined) return andThen(bodyChecked, () => result);
+  return andThen(bodyChecked, () => andThen(
+    recordSignature(replayStore, entry, signingString, checked.validUntil as number, keyId),
+    () => result,
+  ));
 }
 
 /** The result of a verification whose signature bytes matched. */

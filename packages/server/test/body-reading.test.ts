@@ -8,6 +8,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { SECRET, keyLookup, signFor } from './helpers.js';
 import { SERVER_KINDS, startServer } from './servers.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyNodeRequest } from '../src/index.js';
 import type { ServerVerifyOptions } from '../src/index.js';
 
 const MIB = 1024 * 1024;
@@ -175,6 +178,31 @@ describe('an aborted upload cannot bring down the guide\'s node:http server', ()
     socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+
+  test('in process: verifyNodeRequest rejects an aborted signed upload with ERR_REQUEST_ABORTED', async () => {
+    let outcome!: Promise<string>;
+    let arrived!: () => void;
+    const reached = new Promise<void>((resolve) => { arrived = resolve; });
+    const server = http.createServer((req) => {
+      outcome = verifyNodeRequest(req, { keyLookup }).then(() => 'verified', (e: unknown) => (e as { code?: string }).code ?? String(e));
+      arrived();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const headers = await signFor(base, { method: 'POST', path: '/upload', body: 'y'.repeat(100) });
+      const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.on('connect', resolve));
+      socket.write(headOf('POST', '/upload', { ...headers, 'content-length': '100' }));
+      socket.write('0123456789');
+      await reached;
+      socket.destroy();
+      expect(await outcome).toBe('ERR_REQUEST_ABORTED');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 
   test('unsigned and signed uploads aborted mid-body: the process keeps serving', async () => {
     const host = new URL(url).host;

@@ -98,6 +98,17 @@ describe('RFC 9421 replay records', () => {
     for (const key of keys.slice(2)) expect(await code(verifyRfc9421(request, options(key)))).toBe('ERR_SIGNATURE_EXPIRED');
   });
 
+  test('requireNonce: false records signatures without a nonce (keyed on the signature base)', async () => {
+    const request = { method: 'GET', url: 'https://example.com/x', headers: { host: 'example.com' } };
+    const { headers } = await signRfc9421(request, { keyId: 'k', key: pair.privateKey, algorithm: 'ed25519', now });
+    const message = { ...request, headers: { ...request.headers, ...headers } };
+    const replayStore = createMemoryReplayStore({ now: () => now });
+    const options: VerifyRfc9421Options = { keyLookup: () => ({ key: publicPem, algorithms: ['ed25519'] }), now, replayStore };
+    expect(await code(verifyRfc9421(message, options))).toBe('ERR_HEADER_NOT_SIGNED');
+    await expect(verifyRfc9421(message, { ...options, requireNonce: false })).resolves.toBeDefined();
+    expect(await code(verifyRfc9421(message, { ...options, requireNonce: false }))).toBe('ERR_SIGNATURE_EXPIRED');
+  });
+
   test('a non-extractable CryptoKey needs an id for replay protection', async () => {
     const key = await crypto.webcrypto.subtle.importKey('spki', pair.publicKey.export({ type: 'spki', format: 'der' }), { name: 'Ed25519' }, false, ['verify']);
     const request = await signed('k');

@@ -5,13 +5,40 @@
  * @packageDocumentation
  */
 import { backend } from '#backend';
-import { DigestMismatchError, DigestMissingError } from './errors.js';
+import { DigestMismatchError, DigestMissingError, HeaderTooLargeError } from './errors.js';
 import { bodyBytes, isBase64 } from './lib/bytes.js';
 import type { HashName } from './runtime/backend.js';
 import type { BodyInput, DigestAlgorithm } from './types.js';
 
 /** Digest algorithm tokens this library computes, lower-cased, with their hash. */
 export const DIGEST_HASHES: ReadonlyMap<string, HashName> = new Map([['sha-256', 'SHA-256'], ['sha-512', 'SHA-512']]);
+
+/**
+ * Most entries a `Digest` or members a `Content-Digest` header may have. A header with more is refused before
+ * the body is hashed: a client cannot make the verifier hash a body once per repeated entry.
+ */
+export const MAX_DIGEST_ENTRIES = 8;
+
+/** The digests of one body, each algorithm hashed at most once however many entries name it. Internal. */
+export type BodyDigests = (hash: HashName) => Uint8Array;
+
+/**
+ * Memoises the digests of a body. Internal.
+ * @param body - the received bytes.
+ * @returns a function giving the body's digest under a hash, computed on first use.
+ */
+export function bodyDigests(body: BodyInput): BodyDigests {
+  const bytes = bodyBytes(body);
+  const computed = new Map<HashName, Uint8Array>();
+  return (hash) => {
+    let digest = computed.get(hash);
+    if (digest === undefined) {
+      digest = backend.digest(hash, bytes);
+      computed.set(hash, digest);
+    }
+    return digest;
+  };
+}
 
 /**
  * Creates a `Digest` header value over the exact body bytes.
@@ -32,11 +59,13 @@ export function createDigestHeader(body: BodyInput, algorithm: DigestAlgorithm =
 
 /**
  * Checks a `Digest` header against the received body. Every SHA-256/SHA-512 entry must match; entries of
- * other algorithms are ignored, and at least one supported entry must be present.
+ * other algorithms are ignored, and at least one supported entry must be present. The header is read whole
+ * before the body is hashed, and each algorithm is hashed once.
  *
  * @param value - the `Digest` header value (several `alg=value` entries may be comma-separated).
  * @param body - the bytes received.
  * @param keyId - attached to the error for logging.
+ * @throws {@link HeaderTooLargeError} when the header has more than {@link MAX_DIGEST_ENTRIES} entries.
  * @throws {@link DigestMissingError} when no supported entry is present.
  * @throws {@link DigestMismatchError} when an entry does not match, or is not base64.
  * @example
@@ -45,19 +74,30 @@ export function createDigestHeader(body: BodyInput, algorithm: DigestAlgorithm =
  * ```
  */
 export function checkDigestHeader(value: string, body: BodyInput, keyId?: string): void {
-  const bytes = bodyBytes(body);
-  let checked = 0;
-  for (const entry of value.split(',')) {
+  checkDigestEntries(value, bodyDigests(body), keyId);
+}
+
+/**
+ * {@link checkDigestHeader} over memoised digests (shared with a `Content-Digest` check of the same body). Internal.
+ * @throws the errors of {@link checkDigestHeader}.
+ */
+export function checkDigestEntries(value: string, digests: BodyDigests, keyId: string | undefined): void {
+  const entries = value.split(',');
+  if (entries.length > MAX_DIGEST_ENTRIES) throw new HeaderTooLargeError('The Digest header has too many entries', { keyId });
+  const expected: [HashName, string][] = [];
+  for (const entry of entries) {
     const eq = entry.indexOf('=');
     if (eq === -1) continue;
     const hash = DIGEST_HASHES.get(entry.slice(0, eq).trim().toLowerCase());
     if (hash === undefined) continue;
-    const expected = entry.slice(eq + 1).trim();
-    if (!isBase64(expected)) throw new DigestMismatchError('The Digest header value is not base64', { keyId });
-    if (!backend.timingSafeEqual(backend.digest(hash, bytes), backend.base64Decode(expected))) {
+    const text = entry.slice(eq + 1).trim();
+    if (!isBase64(text)) throw new DigestMismatchError('The Digest header value is not base64', { keyId });
+    expected.push([hash, text]);
+  }
+  if (expected.length === 0) throw new DigestMissingError('The Digest header has no SHA-256 or SHA-512 entry', { keyId });
+  for (const [hash, text] of expected) {
+    if (!backend.timingSafeEqual(digests(hash), backend.base64Decode(text))) {
       throw new DigestMismatchError('The Digest header does not match the body', { keyId });
     }
-    checked++;
   }
-  if (checked === 0) throw new DigestMissingError('The Digest header has no SHA-256 or SHA-512 entry', { keyId });
 }

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import type { ReplayStore } from './rfc9421/replay.js';
 import type { Rfc9421SigningOptions } from './rfc9421/types.js';
 
 /**
@@ -29,6 +30,12 @@ export interface SignableRequest {
 
 /** A body as bytes or text (text is encoded as UTF-8). */
 export type BodyInput = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/**
+ * A received body for verification: the bytes, or a function giving them (or a promise of them). A function is
+ * called only once the signature bytes verified, so a forged or unsigned request never has its body read.
+ */
+export type ReceivedBody = BodyInput | (() => BodyInput | PromiseLike<BodyInput>);
 
 /** The draft-cavage algorithm names this library implements. */
 export type CavageAlgorithm =
@@ -224,6 +231,11 @@ export interface VerificationKey {
   hs2019?: Hs2019Mapping | undefined;
   /** The shortest RSA key accepted, in bits. Default 2048; lower it only for legacy keys you cannot replace. */
   minRsaBits?: number | undefined;
+  /**
+   * A stable name of the key (e.g. its database id) for replay records. Without it the key itself is fingerprinted;
+   * give one for a non-extractable `CryptoKey`, or when the same key may be returned in different encodings.
+   */
+  id?: string | undefined;
 }
 
 /**
@@ -254,9 +266,16 @@ export interface VerifyOptions extends VerifyLimits {
   clockSkew?: number | undefined;
   /**
    * The received body. When given, a signed `digest`/`content-digest` is recomputed over it, and a
-   * non-empty body without a signed digest is refused.
+   * non-empty body without a signed digest is refused. Read (a function called) only after the signature verified.
    */
-  body?: BodyInput | undefined;
+  body?: ReceivedBody | undefined;
+  /**
+   * Replay protection: once everything else verified, the signature is recorded, keyed on the key that verified
+   * (its `id`, else a fingerprint of the key) and the signing string, until its `validUntil`; a signature seen
+   * before, or one the store cannot record, is refused. A signature must then be bounded in time by a signed
+   * `date`, `(created)` or `(expires)`.
+   */
+  replayStore?: ReplayStore | undefined;
   /** Where to read the signature: `'authorization'`, `'signature'`, or `'any'` (default: Authorization first). */
   scheme?: SignatureScheme | 'any' | undefined;
   /** The current time; default `Date.now()`. */
@@ -277,4 +296,9 @@ export interface VerifyResult {
   expires?: number | undefined;
   /** The signing string that was verified. */
   signingString: string;
+  /**
+   * The last Unix second at which the signature is acceptable (the earliest of a signed `Date` + clock skew,
+   * `expires` + skew, and without `expires` `created` + skew); undefined when nothing signed bounds it in time.
+   */
+  validUntil: number | undefined;
 }

@@ -4,8 +4,9 @@
  */
 import { backend } from '#backend';
 import { isCavageAlgorithm, isHmacAlgorithm, primitiveFor } from './algorithms.js';
-import { checkContentDigest } from './content-digest.js';
-import { checkDigestHeader } from './digest.js';
+import { checkContentDigestMembers } from './content-digest.js';
+import { bodyDigests, checkDigestEntries } from './digest.js';
+import { recordSignature } from './replay-record.js';
 import {
   AlgorithmNotAllowedError, DigestMissingError, ExpiredSignatureError, HeaderNotSignedError, InvalidDateError,
   InvalidKeyError, MalformedSignatureError, MissingHeaderError, MissingSignatureError, NotYetValidSignatureError, SignatureMismatchError, UnknownKeyError,
@@ -14,7 +15,7 @@ import { headerTable, type HeaderTable } from './headers.js';
 import { parseHttpDate } from './http-date.js';
 import { isNameAt } from './lib/char-class.js';
 import { nowMilliseconds } from './lib/clock.js';
-import { isPromiseLike } from './lib/promise-like.js';
+import { andThen, isPromiseLike } from './lib/promise-like.js';
 import { assertKeyInput, assertUsableSecret, importAsymmetricKey, isPemText } from './keys.js';
 import type { AsymmetricKey } from './runtime/backend.js';
 import { bodyBytes, constantTimeEqualText } from './lib/bytes.js';
@@ -24,7 +25,7 @@ import { signingStringFromTable } from './signing-string.js';
 import { assertNoRepeatedSigned } from './singleton-headers.js';
 import { verifyRfc9421 } from './rfc9421/verify.js';
 import type { Rfc9421Message, VerifyRfc9421Options, VerifyRfc9421Result } from './rfc9421/types.js';
-import type { CavageAlgorithm, SignableRequest, SignatureParameters, VerificationKey, VerifyOptions, VerifyResult } from './types.js';
+import type { BodyInput, CavageAlgorithm, SignableRequest, SignatureParameters, VerificationKey, VerifyOptions, VerifyResult } from './types.js';
 
 /** The headers a signature must cover unless the caller says otherwise (what JumpServer requires). */
 export const DEFAULT_REQUIRED_HEADERS: readonly string[] = ['(request-target)', 'date'];
@@ -82,10 +83,13 @@ function clockSkewOf(clockSkew: VerifyOptions['clockSkew']): number {
 /**
  * Applies the clock-skew policy to `Date` and the signed `created`/`expires` (draft-cavage-12 §2.1.4, §2.1.5).
  * Unsigned `created`/`expires` parameters are not passed here: they neither extend nor shorten validity.
+ * @returns the last Unix second at which the signature is acceptable: the earliest of a signed `Date` + skew,
+ *   `expires` + skew, and (without `expires`) `created` + skew; undefined when nothing signed bounds it in time.
  */
-function checkTimes(params: SignatureParameters, times: SignedTimes, table: HeaderTable, nowSeconds: number, skew: number): void {
+function checkTimes(params: SignatureParameters, times: SignedTimes, table: HeaderTable, nowSeconds: number, skew: number): number | undefined {
   const { keyId } = params;
   const { created, expires } = times;
+  let until: number | undefined;
   if (params.headers.includes('date')) {
     const text = table.get('date');
     if (text !== undefined) {
@@ -94,6 +98,7 @@ function checkTimes(params: SignatureParameters, times: SignedTimes, table: Head
       const seconds = ms / 1000;
       if (seconds > nowSeconds + skew) throw new NotYetValidSignatureError('The Date header is in the future', { keyId });
       if (seconds < nowSeconds - skew) throw new ExpiredSignatureError('The Date header is too old', { keyId });
+      until = seconds + skew;
     }
   }
   if (created !== undefined && created > nowSeconds + skew) {
@@ -107,6 +112,9 @@ function checkTimes(params: SignatureParameters, times: SignedTimes, table: Head
   if (expires !== undefined && expires < nowSeconds - skew) {
     throw new ExpiredSignatureError('The signature has expired', { keyId });
   }
+  const signedEnd = expires ?? created;
+  if (signedEnd !== undefined) until = until === undefined ? signedEnd + skew : Math.min(until, signedEnd + skew);
+  return until;
 }
 
 /** Picks the algorithm: the client's, which must be allowed for the key, or the key's own when absent. */
@@ -279,33 +287,68 @@ function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResu
     if (!params.headers.includes(name)) throw new HeaderNotSignedError(name, { keyId });
   }
   const times = signedTimes(params);
-  checkTimes(params, times, table, nowMs / 1000, skew);
+  const validUntil = checkTimes(params, times, table, nowMs / 1000, skew);
+  if (options.replayStore !== undefined && validUntil === undefined) {
+    // Nothing signed bounds the signature in time: a replay record would have to be kept for ever.
+    throw new HeaderNotSignedError('date', { keyId });
+  }
 
   const found = options.keyLookup(keyId, params);
-  if (isPromiseLike(found)) return Promise.resolve(found).then((entry) => verifyWithEntry(request, options, table, params, times, entry));
-  return verifyWithEntry(request, options, table, params, times, found);
+  const checked: Checked = { table, params, times, validUntil };
+  if (isPromiseLike(found)) return Promise.resolve(found).then((entry) => verifyWithEntry(request, options, checked, entry));
+  return verifyWithEntry(request, options, checked, found);
 }
 
-/** The checks after the key lookup: algorithm bound to the key, signing string, body digest, signature bytes. */
+/** What the checks before the key lookup established. */
+interface Checked {
+  table: HeaderTable;
+  params: SignatureParameters;
+  times: SignedTimes;
+  validUntil: number | undefined;
+}
+
+/**
+ * The checks after the key lookup: algorithm bound to the key, signing string, signature bytes; then, only for a
+ * signature that verified, the body digest (the signature covers the digest header, so a forged request never
+ * gets its body read or hashed) and the replay record.
+ */
 function verifyWithEntry(
-  request: SignableRequest, options: VerifyOptions, table: HeaderTable, params: SignatureParameters, times: SignedTimes,
-  entry: VerificationKey | null | undefined,
+  request: SignableRequest, options: VerifyOptions, checked: Checked, entry: VerificationKey | null | undefined,
 ): VerifyResult | Promise<VerifyResult> {
+  const { params } = checked;
   const { keyId } = params;
   if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
   const algorithm = chooseAlgorithm(params, entry);
-  const signingString = receivedSigningString(request, table, params.headers, times, keyId);
-  if (options.body !== undefined) checkBodyDigest(params, table, options.body);
+  const signingString = receivedSigningString(request, checked.table, params.headers, checked.times, keyId);
   const valid = verifyBytes(params, entry, algorithm, signingString);
-  if (typeof valid === 'boolean') return verifiedResult(valid, params, algorithm, signingString, times);
-  return valid.then((ok) => verifiedResult(ok, params, algorithm, signingString, times));
+  if (typeof valid === 'boolean') return afterSignature(valid, options, checked, entry, algorithm, signingString);
+  return valid.then((ok) => afterSignature(ok, options, checked, entry, algorithm, signingString));
 }
 
-/** The result of a verification whose signature bytes were checked; throws when they did not match. */
-function verifiedResult(valid: boolean, params: SignatureParameters, algorithm: CavageAlgorithm, signingString: string, times: SignedTimes): VerifyResult {
+/** Once the signature bytes were checked: refuses a mismatch, then checks the body digest and records the replay. */
+function afterSignature(
+  valid: boolean, options: VerifyOptions, checked: Checked, entry: VerificationKey, algorithm: CavageAlgorithm, signingString: string,
+): VerifyResult | Promise<VerifyResult> {
+  const { params } = checked;
   const { keyId } = params;
   if (!valid) throw new SignatureMismatchError({ keyId });
-  const result: VerifyResult = { keyId, algorithm, headers: params.headers, signingString };
+  const result = verifiedResult(params, algorithm, signingString, checked);
+  const { body, replayStore } = options;
+  if (body === undefined && replayStore === undefined) return result;
+  const bodyChecked = body === undefined
+    ? undefined
+    : andThen(typeof body === 'function' ? body() : body, (bytes) => { checkBodyDigest(params, checked.table, bytes); });
+  if (replayStore === undefined) return andThen(bodyChecked, () => result);
+  return andThen(bodyChecked, () => andThen(
+    recordSignature(replayStore, entry, signingString, checked.validUntil as number, keyId),
+    () => result,
+  ));
+}
+
+/** The result of a verification whose signature bytes matched. */
+function verifiedResult(params: SignatureParameters, algorithm: CavageAlgorithm, signingString: string, checked: Checked): VerifyResult {
+  const { times, validUntil } = checked;
+  const result: VerifyResult = { keyId: params.keyId, algorithm, headers: params.headers, signingString, validUntil };
   if (times.created !== undefined) result.created = times.created;
   if (times.expires !== undefined) result.expires = times.expires;
   return result;
@@ -326,15 +369,17 @@ function receivedSigningString(request: SignableRequest, table: HeaderTable, nam
 }
 
 /** Recomputes every signed digest header over the received body; a non-empty body needs one. */
-function checkBodyDigest(params: SignatureParameters, table: HeaderTable, body: NonNullable<VerifyOptions['body']>): void {
+function checkBodyDigest(params: SignatureParameters, table: HeaderTable, body: BodyInput): void {
   const { keyId } = params;
   let checked = false;
+  // One digest per algorithm, shared by both headers.
+  const digests = bodyDigests(body);
   if (params.headers.includes('digest')) {
-    checkDigestHeader(table.get('digest') as string, body, keyId);
+    checkDigestEntries(table.get('digest') as string, digests, keyId);
     checked = true;
   }
   if (params.headers.includes('content-digest')) {
-    checkContentDigest(table.get('content-digest') as string, body, keyId);
+    checkContentDigestMembers(table.get('content-digest') as string, digests, keyId);
     checked = true;
   }
   if (!checked && bodyBytes(body).length > 0) {

@@ -61,7 +61,7 @@ describe(`signRfc9421 / verifyRfc9421 (${backendName} backend)`, () => {
       const verified = await verifyRfc9421(withHeaders(request, result.headers), options({ keyLookup: lookupFor(algorithm), body }));
       expect(verified).toEqual({
         label: 'sig1', keyId: 'k', algorithm, components: ['"@method"', '"@authority"', '"@path"', '"@query"', '"content-digest"'],
-        parameters: { created: NOW, keyid: 'k', alg: algorithm }, signatureBase: result.signatureBase,
+        parameters: { created: NOW, keyid: 'k', alg: algorithm }, signatureBase: result.signatureBase, validUntil: NOW + 300,
       });
     });
 
@@ -201,8 +201,9 @@ describe(`signRfc9421 / verifyRfc9421 (${backendName} backend)`, () => {
       const plain = await signedMessage('ed25519');
       expect(await refusal(verifyRfc9421(plain, options({ body })))).toBe('ERR_DIGEST_MISSING');
       await expect(verifyRfc9421(plain, options({ body: '' }))).resolves.toBeDefined();
+      // The signature covers the field: a changed one fails the signature, before the body is looked at.
       const unsupported = setHeader(signed, 'content-digest', 'md5=:AAAA:');
-      expect(await refusal(verifyRfc9421(unsupported, options({ body })))).toBe('ERR_DIGEST_MISSING');
+      expect(await refusal(verifyRfc9421(unsupported, options({ body })))).toBe('ERR_SIGNATURE_MISMATCH');
     });
   });
 
@@ -227,15 +228,16 @@ describe(`signRfc9421 / verifyRfc9421 (${backendName} backend)`, () => {
     });
 
     test('the store passes the expiry and an async store works', async () => {
-      const calls: [string, number][] = [];
-      const replayStore = { checkAndStore: async (key: string, until: number) => { calls.push([key, until]); return true; } };
-      await verifyRfc9421(await signedMessage('ed25519', { nonce: 'n', expires: NOW + 60 }), options({ replayStore, maxAge: 30 }));
-      expect(calls).toEqual([[JSON.stringify(['k', 'n']), NOW + 30 + 300]]);
+      const calls: [string, number, string | undefined][] = [];
+      const replayStore = { checkAndStore: async (key: string, until: number, owner?: string) => { calls.push([key, until, owner]); return true; } };
+      const result = await verifyRfc9421(await signedMessage('ed25519', { nonce: 'n', expires: NOW + 60 }), options({ replayStore, maxAge: 30 }));
+      expect(result.validUntil).toBe(NOW + 30 + 300);
+      expect(calls).toEqual([[expect.stringMatching(/^[\w-]{43}$/), NOW + 30 + 300, expect.stringMatching(/^[\w-]{43}$/)]]);
     });
 
     test('createMemoryReplayStore forgets expired entries and stays within its capacity', () => {
       let now = 0;
-      const store = createMemoryReplayStore({ maxEntries: 2, now: () => now });
+      const store = createMemoryReplayStore({ maxEntries: 2, maxEntriesPerKey: 2, now: () => now });
       expect(store.checkAndStore('a', 10)).toBe(true);
       expect(store.checkAndStore('a', 10)).toBe(false);
       expect(store.checkAndStore('b', 10)).toBe(true);

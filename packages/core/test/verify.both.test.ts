@@ -19,6 +19,7 @@ test('accepts a valid signature and reports what was verified', async () => {
     // created= is sent but (created) is not signed, so it is not reported.
     keyId: 'ak', algorithm: 'hmac-sha256', headers: ['(request-target)', 'host', 'date'],
     signingString: `(request-target): post /api/v1/x/?q=1\nhost: h\ndate: Sun, 22 Nov 2026 10:00:00 GMT`,
+    validUntil: Date.parse('Sun, 22 Nov 2026 10:00:00 GMT') / 1000 + 300,
   });
 });
 

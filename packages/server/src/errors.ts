@@ -9,13 +9,15 @@ import type { HttpSignatureErrorCode, HttpSignatureErrorOptions } from '@httpsig
 /**
  * Every stable code a verification in this package can fail with: core's codes (among them
  * `ERR_BODY_TOO_LARGE` for a body over `maxBodySize`) plus `ERR_SIGNATURE_REPLAYED`,
- * `ERR_REPLAY_STORE_UNAVAILABLE` and `ERR_REPLAY_WINDOW_TOO_LONG`.
+ * `ERR_REPLAY_STORE_UNAVAILABLE`, `ERR_REPLAY_WINDOW_TOO_LONG`, `ERR_BODY_TIMEOUT` and `ERR_REQUEST_ABORTED`.
  */
 export type ServerErrorCode =
   | HttpSignatureErrorCode
   | 'ERR_SIGNATURE_REPLAYED'
   | 'ERR_REPLAY_STORE_UNAVAILABLE'
-  | 'ERR_REPLAY_WINDOW_TOO_LONG';
+  | 'ERR_REPLAY_WINDOW_TOO_LONG'
+  | 'ERR_BODY_TIMEOUT'
+  | 'ERR_REQUEST_ABORTED';
 
 /**
  * An {@link HttpSignatureError} seen through this package's wider code union, so that
@@ -65,6 +67,32 @@ export class ReplayWindowTooLongError extends HttpSignatureError<'ERR_REPLAY_WIN
   /** @param options - keyId. */
   constructor(options?: HttpSignatureErrorOptions) {
     super('ERR_REPLAY_WINDOW_TOO_LONG', 'The signature stays valid for longer than the server keeps replay records', options);
+  }
+}
+
+/**
+ * The body of a request whose signature verified did not arrive within `bodyTimeout` (answered 408, and the
+ * connection is closed): a slow sender cannot hold the verifier open.
+ */
+export class BodyTimeoutError extends HttpSignatureError<'ERR_BODY_TIMEOUT'> {
+  /** `'BodyTimeoutError'`. */
+  override name = 'BodyTimeoutError';
+  /** @param options - keyId. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super('ERR_BODY_TIMEOUT', 'The request body did not arrive in time', options);
+  }
+}
+
+/**
+ * The client aborted the request (closed the connection or reset the stream) before its body was complete
+ * (answered 400 when the connection is still there to answer on).
+ */
+export class RequestAbortedError extends HttpSignatureError<'ERR_REQUEST_ABORTED'> {
+  /** `'RequestAbortedError'`. */
+  override name = 'RequestAbortedError';
+  /** @param options - keyId and the stream's error as cause. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super('ERR_REQUEST_ABORTED', 'The request was aborted before its body was complete', options);
   }
 }
 

@@ -6,7 +6,8 @@
 import { BodyTooLargeError, bufferBody } from '@httpsig/core';
 import type { VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import { fetchTarget } from './lib/fetch-message.js';
-import { bodyLimitOf, verifyMessage, withHooks } from './lib/verify-message.js';
+import { bodyLimitOf, bodyTimeoutOf, verifyMessage, withHooks, type ReceivedMessage } from './lib/verify-message.js';
+import { BodyTimeoutError, RequestAbortedError, isServerSignatureError } from './errors.js';
 import type {
   CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
 } from './types.js';
@@ -20,21 +21,33 @@ export interface PeerAddress {
   remoteAddress?: string | undefined;
 }
 
-/** Reads a clone of the request body, refusing more than `limit` bytes. */
-async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  if (request.body === null) return new Uint8Array(0);
-  if (request.bodyUsed) throw new Error('The request body was read before signature verification');
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) throw new BodyTooLargeError(limit);
-  return bufferBody(request.clone().body as ReadableStream<Uint8Array>, limit);
+/**
+ * Reads a clone of the request body, refusing more than `limit` bytes or taking longer than `timeout` ms (the
+ * clone is cancelled then); a failing stream (the client aborted) is {@link RequestAbortedError}.
+ */
+async function readBody(request: Request, limit: number, timeout: number): Promise<Uint8Array> {
+  const stream = request.clone().body as ReadableStream<Uint8Array>;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => { reject(new BodyTimeoutError()); stream.cancel().catch(() => undefined); }, timeout);
+  });
+  try {
+    return await Promise.race([bufferBody(stream, limit), late]);
+  } catch (error) {
+    if (isServerSignatureError(error)) throw error;
+    throw new RequestAbortedError({ cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
- * Verifies the HTTP signature of a web-standard `Request`. The body is read from a clone (up to
- * `maxBodySize`), so the handler can still read the original. The request target is the path and query of
- * `request.url` as the runtime built it, and its scheme RFC 9421 `@scheme` (the handler reads the same URL);
- * `host` falls back to the URL's authority when the header is absent. A URL with a fragment or userinfo, or
- * whose authority differs from `Host`, is refused with `ERR_MALFORMED_REQUEST` (answered 400).
+ * Verifies the HTTP signature of a web-standard `Request`. Once the signature verified, the body is read from a
+ * clone (up to `maxBodySize`, within `bodyTimeout`), so the handler can still read the original. The request
+ * target is the path and query of `request.url` as the runtime built it, and its scheme RFC 9421 `@scheme` (the
+ * handler reads the same URL); `host` falls back to the URL's authority when the header is absent. A URL with a
+ * fragment or userinfo, or whose authority differs from `Host`, is refused with `ERR_MALFORMED_REQUEST`
+ * (answered 400).
  *
  * @param request - the incoming request.
  * @param options - key lookup and server options, plus `remoteAddress` for `trustProxy` lists.
@@ -68,7 +81,16 @@ export function verifyFetchRequest(request: Request, options: Rfc9421ServerVerif
 export function verifyFetchRequest(request: Request, options: FetchVerifyOptions): Promise<SignatureVerification>;
 export function verifyFetchRequest(request: Request, options: FetchVerifyOptions): Promise<SignatureVerification> {
   return withHooks(options, async () => {
-    const body = await readBody(request, bodyLimitOf(options));
+    let body: ReceivedMessage['body'] = new Uint8Array(0);
+    if (request.body !== null) {
+      if (request.bodyUsed) throw new Error('The request body was read before signature verification');
+      const limit = bodyLimitOf(options);
+      const declared = request.headers.get('content-length');
+      if (declared !== null && Number(declared) > limit) throw new BodyTooLargeError(limit);
+      const timeout = bodyTimeoutOf(options);
+      // Read (from a clone) only once core has verified the signature.
+      body = () => readBody(request, limit, timeout);
+    }
     const { url, headers, scheme } = fetchTarget(request, options.trustProxy, options.remoteAddress);
     return verifyMessage({ method: request.method, url, headers, body, scheme }, options);
   });

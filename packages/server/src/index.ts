@@ -18,10 +18,13 @@ export {
   type SignatureFailure, type ChallengeOptions,
 } from './response.js';
 export { MemoryReplayStore, DEFAULT_MAX_REPLAY_ENTRIES, type MemoryReplayStoreOptions } from './memory-replay-store.js';
-export { DEFAULT_MAX_REPLAY_WINDOW } from './lib/verify-message.js';
-export { RedisReplayStore, type RedisReplayStoreOptions, type RedisSetClient } from './redis-replay-store.js';
+export { DEFAULT_MAX_REPLAY_WINDOW, DEFAULT_BODY_TIMEOUT } from './lib/verify-message.js';
 export {
-  ReplayedSignatureError, ReplayStoreUnavailableError, ReplayWindowTooLongError, isServerSignatureError,
+  RedisReplayStore, DEFAULT_REDIS_MAX_ENTRIES_PER_KEY, type RedisReplayStoreOptions, type RedisReplayClient, type RedisSetClient,
+} from './redis-replay-store.js';
+export {
+  ReplayedSignatureError, ReplayStoreUnavailableError, ReplayWindowTooLongError, BodyTimeoutError, RequestAbortedError,
+  isServerSignatureError,
   type ServerErrorCode, type ServerSignatureError,
 } from './errors.js';
 export type {

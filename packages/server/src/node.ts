@@ -15,15 +15,18 @@ import type {
  * (`req.url`) exactly as received; an absolute-form target must name the `Host` and is verified as its path and
  * query, RFC 9421 `@scheme` coming from the connection. A target or `Host` an application may read differently
  * (a fragment, bytes RFC 3986 does not allow, `Host` with userinfo, over HTTP/2 a `Host` other than
- * `:authority`) is refused with `ERR_MALFORMED_REQUEST` (answered 400) before any signature is checked. A body is read (up to `maxBodySize`) for the digest check and then put
- * back, so the handler can still read `req` as a stream afterwards.
+ * `:authority`) is refused with `ERR_MALFORMED_REQUEST` (answered 400) before any signature is checked.
+ * Everything the headers carry is checked first; only when the signature verified is the body read (up to
+ * `maxBodySize`, within `bodyTimeout`) for the digest check and then put back, so the handler can still read
+ * `req` as a stream afterwards.
  *
  * @param req - the incoming request, body not yet read.
  * @param options - key lookup and server options.
  * @returns what was verified (keyId, algorithm, signed headers, signing string).
  * @throws `HttpSignatureError` (from `@httpsig/core`) with a stable code (see {@link ServerErrorCode}) when the request is
- *   refused; answer it with {@link sendSignatureError}. Other errors (a failing key lookup, an aborted
- *   request) are rethrown as they are.
+ *   refused, whatever the client does (an aborted upload is `ERR_REQUEST_ABORTED`, a stalled one
+ *   `ERR_BODY_TIMEOUT`); answer it with {@link sendSignatureError}. Other errors (a failing key lookup, a body
+ *   already consumed by a parser) are the server's own and are rethrown as they are.
  * @example
  * ```ts
  * http.createServer(async (req, res) => {

@@ -9,7 +9,10 @@ import { isServerSignatureError, type ServerErrorCode, type ServerSignatureError
 
 /** What an error answer consists of. */
 export interface SignatureFailure {
-  /** 401, or 400 (`ERR_MALFORMED_REQUEST`), 413 (`ERR_BODY_TOO_LARGE`), 500 (`ERR_INVALID_KEY`: the server's own key is unusable), 503 (`ERR_REPLAY_STORE_UNAVAILABLE`). */
+  /**
+   * 401, or 400 (`ERR_MALFORMED_REQUEST`, `ERR_REQUEST_ABORTED`), 408 (`ERR_BODY_TIMEOUT`), 413 (`ERR_BODY_TOO_LARGE`),
+   * 500 (`ERR_INVALID_KEY`: the server's own key is unusable), 503 (`ERR_REPLAY_STORE_UNAVAILABLE`).
+   */
   status: number;
   /** Response headers, lower-case names: `content-type`, `cache-control`, and `www-authenticate` on 401. */
   headers: Record<string, string>;
@@ -33,12 +36,15 @@ export interface ChallengeOptions {
  * The HTTP status answered for a stable code.
  *
  * @param code - a stable error code.
- * @returns 400 for `ERR_MALFORMED_REQUEST`, 413 for `ERR_BODY_TOO_LARGE`, 503 for `ERR_REPLAY_STORE_UNAVAILABLE`, 500 for `ERR_INVALID_KEY`, else 401.
+ * @returns 400 for `ERR_MALFORMED_REQUEST` and `ERR_REQUEST_ABORTED`, 408 for `ERR_BODY_TIMEOUT`, 413 for
+ *   `ERR_BODY_TOO_LARGE`, 503 for `ERR_REPLAY_STORE_UNAVAILABLE`, 500 for `ERR_INVALID_KEY`, else 401.
  */
 export function signatureErrorStatus(code: ServerErrorCode): number {
   switch (code) {
     case 'ERR_BODY_TOO_LARGE': return 413;
+    case 'ERR_BODY_TIMEOUT': return 408;
     case 'ERR_MALFORMED_REQUEST': return 400;
+    case 'ERR_REQUEST_ABORTED': return 400;
     case 'ERR_REPLAY_STORE_UNAVAILABLE': return 503;
     case 'ERR_INVALID_KEY': return 500;
     default: return 401;
@@ -74,8 +80,8 @@ export function describeSignatureError(error: ServerSignatureError, options: Cha
       headers: options.requiredHeaders ?? DEFAULT_REQUIRED_HEADERS,
     });
   }
-  // The rest of an oversized body is not read: close the connection instead of draining it.
-  if (status === 413) headers['connection'] = 'close';
+  // The rest of an oversized, late or aborted body is not read: close the connection instead of draining it.
+  if (status === 413 || status === 408 || code === 'ERR_REQUEST_ABORTED') headers['connection'] = 'close';
   return { status, headers, body: JSON.stringify({ code, message: error.message }) };
 }
 

@@ -14,12 +14,17 @@ export interface ReplayStore {
   /**
    * Records `key` until `expiresAt`, unless it is already recorded and not yet expired.
    *
-   * @param key - the replay key of a verified signature (a hash; never a secret).
+   * @param key - the record of a verified signature: a one-way hash of the identity of the key that verified it
+   *   and of the signed content (never a secret).
    * @param expiresAt - when the signature stops being acceptable, Unix milliseconds.
    * @param now - the verifier's current time, Unix milliseconds.
+   * @param owner - the identity of the key that verified (a one-way fingerprint), so that the store can give each
+   *   key a share of its capacity.
    * @returns true when the key was new (accept), false when it was already present (a replay).
+   * @throws anything when it cannot record the key (full, or the key's share is full, or unreachable): the
+   *   request is refused with `ERR_REPLAY_STORE_UNAVAILABLE`.
    */
-  add(key: string, expiresAt: number, now: number): boolean | Promise<boolean>;
+  add(key: string, expiresAt: number, now: number, owner?: string): boolean | Promise<boolean>;
 }
 
 /**
@@ -78,6 +83,12 @@ export interface VerificationFailedEvent {
 export interface ServerOptions {
   /** Largest request body read for the digest check, in bytes. Larger bodies get 413. Default 1 MiB. */
   maxBodySize?: number | undefined;
+  /**
+   * The most time, in seconds, a request's body may take to arrive once the verifier starts reading it (only for
+   * a request whose signature verified). A slower body gets 408 `ERR_BODY_TIMEOUT` and the connection is closed.
+   * Default 10.
+   */
+  bodyTimeout?: number | undefined;
   /**
    * Require a signed `Digest`/`Content-Digest` on requests with a non-empty body. Default `true`. When
    * `false`, a body without a digest header is accepted (the body is then not covered by the signature).

@@ -218,10 +218,10 @@ export interface RedisServer {
 }
 
 /** Starts Debian's redis-server on a free loopback port, without persistence. */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(extraArgs: readonly string[] = []): Promise<RedisServer> {
   const port = await freePort();
   const child = spawn(process.env.HTTPSIG_REDIS_SERVER ?? '/usr/bin/redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes',
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', ...extraArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let output = '';

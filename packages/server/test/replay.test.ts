@@ -219,6 +219,64 @@ describe('replay window cap (maxReplayWindow)', () => {
   });
 });
 
+/** The same request with another keyId text (draft-cavage does not sign the keyId). */
+function withKeyId(headers: Record<string, string>, keyId: string): Record<string, string> {
+  const name = headers.authorization !== undefined ? 'authorization' : 'signature';
+  return { ...headers, [name]: (headers[name] as string).replace(/keyId="[^"]*"/, `keyId="${keyId}"`) };
+}
+
+describe.each(SERVER_KINDS)('replay records are keyed on the key that verified, %s server', (kind) => {
+  test('a lookup that normalises the keyId: another spelling of it is still a replay', async () => {
+    const normalising: typeof keyLookup = (id, params) => keyLookup(id.trim().toLowerCase(), params);
+    const server = await startServer(kind, { keyLookup: normalising, replay: new MemoryReplayStore() });
+    try {
+      const headers = await signFor(server.url, { path: '/pay' });
+      expect((await send(server.url, { path: '/pay', headers })).status).toBe(200);
+      for (const variant of [HMAC_KEY_ID.toUpperCase(), ` ${HMAC_KEY_ID}`, `${HMAC_KEY_ID} `]) {
+        const replay = await send(server.url, { path: '/pay', headers: withKeyId(headers, variant) });
+        expect(replay.json.code).toBe('ERR_SIGNATURE_REPLAYED');
+      }
+    } finally { await server.close(); }
+  });
+
+  test('a single-key server: a replay under any keyId is refused', async () => {
+    const server = await startServer(kind, { keyLookup: () => ({ key: SECRET, algorithms: ['hmac-sha256'] }), replay: new MemoryReplayStore() });
+    try {
+      const headers = await signFor(server.url, { path: '/pay' });
+      expect((await send(server.url, { path: '/pay', headers })).status).toBe(200);
+      expect((await send(server.url, { path: '/pay', headers: withKeyId(headers, 'someone-else') })).json.code).toBe('ERR_SIGNATURE_REPLAYED');
+    } finally { await server.close(); }
+  });
+});
+
+describe('a key holder cannot fill the replay store for everyone', () => {
+  const OTHER_SECRET = 'another-client-secret-0123456789abcdef';
+  const twoKeys: typeof keyLookup = (id, params) => (id === 'other' ? { key: OTHER_SECRET, algorithms: ['hmac-sha256'] } : keyLookup(id, params));
+
+  test.each(SERVER_KINDS)('memory store, %s server: over its share one key gets 503, another key still gets through', async (kind) => {
+    const server = await startServer(kind, { keyLookup: twoKeys, replay: new MemoryReplayStore({ maxEntries: 8, maxEntriesPerKey: 3 }) });
+    try {
+      const flood = [];
+      for (let i = 0; i < 4; i++) flood.push((await signedSend(server.url, { path: `/flood/${i}` })).status);
+      expect(flood).toEqual([200, 200, 200, 503]);
+      const other = await signedSend(server.url, { path: '/other' }, { keyId: 'other', key: OTHER_SECRET });
+      expect(other.status).toBe(200);
+    } finally { await server.close(); }
+  });
+
+  test('MemoryReplayStore: default share is a quarter; expired entries give it back', () => {
+    const store = new MemoryReplayStore({ maxEntries: 8 });
+    expect(store.maxEntriesPerKey).toBe(2);
+    expect(store.add('a1', 100, 0, 'A')).toBe(true);
+    expect(store.add('a2', 200, 0, 'A')).toBe(true);
+    expect(() => store.add('a3', 100, 0, 'A')).toThrow(expect.objectContaining({ code: 'ERR_REPLAY_STORE_UNAVAILABLE' }) as Error);
+    expect(store.add('b1', 100, 0, 'B')).toBe(true);
+    expect(store.add('a3', 300, 150, 'A')).toBe(true); // a1 expired at 100
+    expect(store.rejections).toBe(1);
+    expect(() => new MemoryReplayStore({ maxEntriesPerKey: 0 })).toThrow(RangeError);
+  });
+});
+
 describe('MemoryReplayStore', () => {
   test('refuses a key until it expires, then accepts it again', () => {
     const store = new MemoryReplayStore({ maxEntries: 4 });
@@ -260,7 +318,7 @@ describe('MemoryReplayStore', () => {
   });
 
   test('through a server: a flood of fresh signatures cannot flush a victim\'s entry; it is refused with 503', async () => {
-    const store = new MemoryReplayStore({ maxEntries: 2 });
+    const store = new MemoryReplayStore({ maxEntries: 2, maxEntriesPerKey: 2 });
     const events: VerificationFailedEvent[] = [];
     const server = await startServer('express', { keyLookup, replay: store, onError: (e) => { events.push(e); } });
     try {
@@ -316,8 +374,12 @@ describe('Redis replay store (real redis-server)', () => {
       expect((await send(server.url, { path: '/r', headers })).status).toBe(200);
       const again = await send(server.url, { path: '/r', headers });
       expect(again.json.code).toBe('ERR_SIGNATURE_REPLAYED');
-      const keys = await client.keys(`t:${kind}:*`);
+      const keys = (await client.keys(`t:${kind}:*`)).filter((k) => !k.startsWith(`t:${kind}:owner:`));
       expect(keys).toHaveLength(1);
+      // The key's counter of records (its share) expires with its last record.
+      const [owner] = await client.keys(`t:${kind}:owner:*`);
+      expect(await client.zcard(owner as string)).toBe(1);
+      expect(await client.pttl(owner as string)).toBeLessThanOrEqual(30_000);
       const ttl = await client.pttl(keys[0] as string);
       expect(ttl).toBeGreaterThan(25_000); // Date (≤ 1 s old) + 30 s skew
       expect(ttl).toBeLessThanOrEqual(30_000);
@@ -391,8 +453,80 @@ describe('Redis replay store (real redis-server)', () => {
     }
   });
 
-  test('the store refuses a client without set() and a bad timeout', () => {
+  test('the store refuses a client without eval() and bad numbers', () => {
     expect(() => new RedisReplayStore({ client: {} as never })).toThrow(TypeError);
     expect(() => new RedisReplayStore({ client, timeout: 0 })).toThrow(RangeError);
+    expect(() => new RedisReplayStore({ client, maxEntriesPerKey: 0 })).toThrow(RangeError);
+  });
+
+  test('a key over its share is refused (503) while another key is recorded; its share frees as records expire', async () => {
+    const store = new RedisReplayStore({ client, prefix: 'share:', maxEntriesPerKey: 2 });
+    expect(await store.add('a1', 1_000, 0, 'A')).toBe(true);
+    expect(await store.add('a2', 60_000, 0, 'A')).toBe(true);
+    await expect(store.add('a3', 60_000, 0, 'A')).rejects.toThrow(/share/);
+    expect(await store.add('b1', 60_000, 0, 'B')).toBe(true);
+    expect(await store.add('a1', 60_000, 0, 'A')).toBe(false);
+    // At 1 s a1 has expired (by the verifier's clock): A may record one more.
+    expect(await store.add('a3', 61_000, 1_000, 'A')).toBe(true);
+    const server = await startServer('express', {
+      keyLookup, replay: new RedisReplayStore({ client, prefix: 'share-http:', maxEntriesPerKey: 1 }),
+    });
+    try {
+      expect((await signedSend(server.url, { path: '/one' })).status).toBe(200);
+      const over = await signedSend(server.url, { path: '/two' });
+      expect(over.status).toBe(503);
+      expect(over.json.code).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    } finally { await server.close(); }
+  });
+});
+
+describe('Redis eviction must not resurrect replays', () => {
+  let redis: RedisServer;
+  let client: Redis;
+  beforeAll(async () => {
+    redis = await startRedis(['--maxmemory', '2mb', '--maxmemory-policy', 'allkeys-lru']);
+    client = new Redis({ host: '127.0.0.1', port: redis.port });
+  });
+  afterAll(async () => {
+    client.disconnect();
+    await redis.stop();
+  });
+
+  test('under allkeys-lru, cache traffic evicts a record: without the check a refused replay is accepted again', async () => {
+    const store = new RedisReplayStore({ client, prefix: 'ev:', checkEvictionPolicy: false });
+    expect(await store.add('victim', Date.now() + 60_000, Date.now())).toBe(true);
+    expect(await store.add('victim', Date.now() + 60_000, Date.now())).toBe(false);
+    // Cache traffic until Redis evicts the record (LRU is sampled: the oldest key goes soon, not at a set point).
+    const filler = 'x'.repeat(10_000);
+    for (let i = 0; i < 5000 && await client.exists('ev:victim') === 1; i++) await client.set(`cache:${i}`, filler);
+    expect(await client.exists('ev:victim')).toBe(0);
+    expect(await store.add('victim', Date.now() + 60_000, Date.now())).toBe(true); // the replay the check prevents
+  });
+
+  test('the store refuses to record under an evicting policy: ready() throws, a request gets 503', async () => {
+    const store = new RedisReplayStore({ client, prefix: 'ev2:' });
+    await expect(store.ready()).rejects.toThrow(/allkeys-lru/);
+    await expect(store.add('k', Date.now() + 60_000, Date.now())).rejects.toThrow(/maxmemory-policy/);
+    const server = await startServer('node', { keyLookup, replay: store });
+    try {
+      const answer = await signedSend(server.url, { path: '/x' });
+      expect(answer.status).toBe(503);
+      expect(answer.json.code).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+      // Fixed at run time: the next request passes the check.
+      await client.config('SET', 'maxmemory-policy', 'noeviction');
+      expect((await signedSend(server.url, { path: '/y' })).status).toBe(200);
+      await store.ready();
+    } finally {
+      await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      await server.close();
+    }
+  });
+
+  test('CONFIG disabled (as on managed Redis): the check fails closed unless turned off', async () => {
+    const noConfig = { eval: client.eval.bind(client), config: () => Promise.reject(new Error("ERR unknown command 'CONFIG'")) } as never;
+    await expect(new RedisReplayStore({ client: noConfig }).ready()).rejects.toThrow(/CONFIG GET/);
+    const unchecked = new RedisReplayStore({ client: noConfig, prefix: 'ev3:', checkEvictionPolicy: false });
+    await expect(unchecked.ready()).resolves.toBeUndefined();
+    expect(await unchecked.add('k', Date.now() + 60_000, Date.now())).toBe(true);
   });
 });

@@ -65,7 +65,7 @@ export function compilePolicy(options: VerifyRfc9421Options, view: MessageView):
     required: components.map(parseComponentText),
     parameters: options.requiredParameters ?? DEFAULT_REQUIRED_PARAMETERS,
     tag: options.tag,
-    nonce: options.replayStore !== undefined,
+    nonce: options.replayStore !== undefined && options.requireNonce !== false,
   };
 }
 

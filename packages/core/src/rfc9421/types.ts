@@ -2,7 +2,7 @@
  * Public types of RFC 9421 HTTP Message Signatures: messages, options, results.
  * @packageDocumentation
  */
-import type { BodyInput, DigestAlgorithm, HeadersInit, KeyInput } from '../types.js';
+import type { BodyInput, DigestAlgorithm, HeadersInit, KeyInput, ReceivedBody } from '../types.js';
 import type { ReplayStore } from './replay.js';
 
 /**
@@ -177,6 +177,11 @@ export interface Rfc9421VerificationKey {
    * the message alone). An `alg` parameter must be one of them; without one, the first is used.
    */
   algorithms: readonly Rfc9421Algorithm[];
+  /**
+   * A stable name of the key (e.g. its database id) for replay records. Without it the key itself is fingerprinted;
+   * give one for a non-extractable `CryptoKey`, or when the same key may be returned in different encodings.
+   */
+  id?: string | undefined;
 }
 
 /**
@@ -222,15 +227,20 @@ export interface VerifyRfc9421Options extends ComponentOptions {
   /** The current time (a finite number of Unix milliseconds or a valid `Date`, else RangeError); default `Date.now()`. */
   now?: Date | number | undefined;
   /**
-   * Replay protection: a signature must carry a `nonce`, and `keyid` + nonce is recorded once the signature
-   * has verified; a nonce seen before, or one the store cannot record (a full store), is refused.
+   * Replay protection: a signature must carry a `nonce` (unless `requireNonce` is false), and once it has
+   * verified it is recorded, keyed on the key that verified (its `id`, else a fingerprint of the key) and the
+   * signature base (which carries the nonce), until its `validUntil`; a signature seen before, or one the store
+   * cannot record (a full store), is refused.
    */
   replayStore?: ReplayStore | undefined;
+  /** With a `replayStore`: whether a signature must carry a `nonce`. Default `true`. */
+  requireNonce?: boolean | undefined;
   /**
    * The received body. When given, a covered `content-digest` is recomputed over it (RFC 9530), and a
-   * non-empty body without a covered `content-digest` is refused.
+   * non-empty body without a covered `content-digest` is refused. Read (a function called) only after the
+   * signature verified.
    */
-  body?: BodyInput | undefined;
+  body?: ReceivedBody | undefined;
   /** Longest accepted `Signature-Input` or `Signature` value, characters. Default 8192. */
   maxHeaderLength?: number | undefined;
   /** Most signatures in one message. Default 16. */
@@ -253,6 +263,8 @@ export interface VerifyRfc9421Result {
   parameters: Rfc9421Parameters;
   /** The signature base that was verified. */
   signatureBase: string;
+  /** The last Unix second at which the signature is acceptable (`expires`, `maxAge` or `created`, plus skew). */
+  validUntil: number;
 }
 
 /** One signature a server asks for in `Accept-Signature` (RFC 9421 §5.1). */

@@ -4,11 +4,13 @@
  */
 import { checkContentDigest } from '../content-digest.js';
 import {
-  AlgorithmNotAllowedError, DigestMissingError, ExpiredSignatureError, InvalidKeyError,
+  AlgorithmNotAllowedError, DigestMissingError, InvalidKeyError,
   MissingSignatureError, SignatureMismatchError, UnknownKeyError, isHttpSignatureError,
 } from '../errors.js';
 import { assertSingleLine } from '../singleton-headers.js';
 import { bodyBytes } from '../lib/bytes.js';
+import { recordSignature } from '../replay-record.js';
+import type { BodyInput } from '../types.js';
 import { isRfc9421Algorithm, verifyBase } from './algorithms.js';
 import { messageView, type MessageView } from './message.js';
 import {
@@ -74,7 +76,7 @@ function chooseAlgorithm(signature: ParsedSignature, entry: Rfc9421VerificationK
 }
 
 /** Recomputes a covered `content-digest` over the body; a non-empty body needs one (RFC 9530 §2, RFC 9421 §7.2.8). */
-function checkBody(signature: ParsedSignature, view: MessageView, body: NonNullable<VerifyRfc9421Options['body']>): void {
+function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInput): void {
   const keyId = signature.parameters.keyid;
   const covered = signature.components.some((c) => c.name === 'content-digest' && !c.params.has('req') && !c.params.has('key') && !c.params.has('bs'));
   if (covered) {
@@ -89,10 +91,11 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: NonNulla
  * `Signature-Input`/`Signature`; selection (by `label`, else every signature that covers the required components
  * and carries the required parameters and `tag`, in `Signature-Input` order, at most `maxSignatures`); then, for
  * each selected signature until one verifies: `created`/`expires`/`maxAge` against the clock with skew; the key
- * lookup; the algorithm bound to the key; the signature base; the body's `Content-Digest`; the signature itself
- * (HMAC compared in constant time); last, the nonce in the replay store. When none verifies, the error of the
- * first selected signature is thrown (when none is selected, the first signature's policy failure); an error that
- * is not an {@link HttpSignatureError} (a failing key lookup or replay store) is thrown at once.
+ * lookup; the algorithm bound to the key; the signature base; the signature itself (HMAC compared in constant
+ * time); then, for a signature that verified, the body's `Content-Digest` (a lazy `body` is read only then); last,
+ * the replay record (key identity + signature base). When none verifies, the error of the first selected signature
+ * is thrown (when none is selected, the first signature's policy failure); an error that is not an
+ * {@link HttpSignatureError} (a failing key lookup or replay store) is thrown at once.
  *
  * A response verified under the default policy (no `requiredComponents`) must also bind its request's target:
  * `"@target-uri";req`, or `"@path";req` with `"@query";req` when the bound request has a query
@@ -102,7 +105,8 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: NonNulla
  * giving `@authority`), or a response `{ status, headers, request? }`. An absolute `url` gives `@scheme` and
  * `@authority` itself: a server passes the origin form and the connection's `scheme` instead.
  * @param options - key lookup, label, required components/parameters, tag, clock, replay store, body, limits.
- * @returns the label, keyId, algorithm, covered components, parameters and signature base that verified.
+ * @returns the label, keyId, algorithm, covered components, parameters and signature base that verified, and
+ * `validUntil`, the last Unix second the signature is acceptable.
  * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` — checked first, for the request and a response's
  *   bound request: a target or `Host` an application may read differently (a fragment, bytes RFC 3986 does not
  *   allow, a bare `%`, a leading `//`, a form that does not fit the method, a repeated `Host` or one with
@@ -119,7 +123,7 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: NonNulla
  * (`content-type`, `user-agent`, ... {@link SINGLETON_HEADERS}) appears more than once.
  * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks
  * (without `expires` and `maxAge`, a signature expires at `created` + `clockSkew`); {@link ExpiredSignatureError}
- * also for a replayed nonce, or when the replay store refuses to record it (full).
+ * also for a replayed signature, or when the replay store refuses to record it (full).
  * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
  * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — `alg` unknown or not allowed, or unfit for the key.
  * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used (e.g. an empty HMAC secret,
@@ -179,15 +183,21 @@ async function verifySelected(view: MessageView, signature: ParsedSignature, opt
   const algorithm = chooseAlgorithm(signature, entry);
 
   const signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
-  if (options.body !== undefined) checkBody(signature, view, options.body);
-
   if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits))) throw new SignatureMismatchError({ keyId });
 
+  // Only a signature that verified gets its body read and hashed: it covers `content-digest`, so a forged
+  // message costs no body work.
+  const { body } = options;
+  if (body !== undefined) checkBody(signature, view, typeof body === 'function' ? await body() : body);
+
   if (options.replayStore !== undefined) {
-    // Last, so that a signature failing any other check never uses up a nonce (RFC 9421 §7.2.2).
-    // A store that cannot record the nonce (a full one) refuses too: accepting would allow a replay later.
-    const fresh = await options.replayStore.checkAndStore(JSON.stringify([keyId ?? null, parameters.nonce]), Math.ceil(acceptableUntil));
-    if (fresh !== true) throw new ExpiredSignatureError('The nonce was already used, or the replay store is full', { keyId });
+    // Last, so that a signature failing any other check never uses up a record (RFC 9421 §7.2.2). Keyed on the
+    // key that verified and the signature base (which carries the nonce); a store that cannot record it (a full
+    // one) refuses too: accepting would allow a replay later.
+    await recordSignature(options.replayStore, entry, signatureBase, acceptableUntil, keyId);
   }
-  return { label: signature.label, keyId, algorithm, components: signature.components.map((c) => c.id), parameters, signatureBase };
+  return {
+    label: signature.label, keyId, algorithm, components: signature.components.map((c) => c.id), parameters, signatureBase,
+    validUntil: acceptableUntil,
+  };
 }

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { BodyTooLargeError } from '@httpsig/core';
+import { BodyTimeoutError, RequestAbortedError } from '../errors.js';
 
 /**
  * Whether an HTTP/1.x request has a body at all (RFC 9112 §6.3: Transfer-Encoding, or a non-zero
@@ -62,8 +63,15 @@ export function checkDeclaredLength(headers: IncomingMessage['headers'], limit: 
  * the end of the data is the `'end'` of the underlying HTTP/2 stream instead: by then every byte has been
  * pushed into `req`, which is drained and put back the same way. A stream that ends without data resolves with
  * no bytes. Call it only for a request that may have a body ({@link mayHaveBody}).
+ *
+ * @param req - the request.
+ * @param limit - the most bytes read.
+ * @param timeout - the most milliseconds the whole body may take to arrive.
+ * @returns the body bytes.
+ * @throws {@link BodyTooLargeError} over `limit`; {@link BodyTimeoutError} after `timeout`;
+ *   {@link RequestAbortedError} when the client aborts (closed connection, reset stream, stream error).
  */
-export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+export function readNodeBody(req: IncomingMessage, limit: number, timeout: number): Promise<Uint8Array> {
   const saved = (req as { rawBody?: unknown }).rawBody;
   if (req.readableDidRead || req.readableEnded) {
     // Something read the body before verification; accept the bytes it kept (a body parser's `verify` hook).
@@ -90,22 +98,24 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8
     let checked = false;
     let settled = false;
     const finished = (): boolean => (h2 === undefined ? req.complete : sourceEnded);
+    const timer = setTimeout(() => { cleanup(); reject(new BodyTimeoutError()); }, timeout);
     const cleanup = (): void => {
       settled = true;
+      clearTimeout(timer);
       req.removeListener('readable', onReadable);
       req.removeListener('error', onError);
       req.removeListener('close', onClose);
       h2?.removeListener('end', onSourceEnd);
     };
-    const onError = (error: Error): void => { cleanup(); reject(error); };
+    const onError = (error: Error): void => { cleanup(); reject(new RequestAbortedError({ cause: error })); };
     const onClose = (): void => {
-      if (!finished()) { cleanup(); reject(new Error('The request was aborted')); }
+      if (!finished()) { cleanup(); reject(new RequestAbortedError()); }
     };
     const onReadable = (): void => {
       // Until the deferred check below, nothing is read: reading the ended `req` dry would let it emit 'end'.
       if (settled || (sourceEnded && !checked)) return;
       // A reset HTTP/2 stream also ends its readable side: that is an aborted request, not the end of the body.
-      if (h2 !== undefined && sourceEnded && wasReset(h2)) { cleanup(); reject(new Error('The request was aborted')); return; }
+      if (h2 !== undefined && sourceEnded && wasReset(h2)) { cleanup(); reject(new RequestAbortedError()); return; }
       // Exactly what is buffered, never a read past it: a read that comes back empty on an ended stream
       // schedules its 'end', and the body could then no longer be put back.
       while (req.readableLength > 0) {

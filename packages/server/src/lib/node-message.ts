@@ -5,10 +5,10 @@
 import { MalformedRequestError, sameAuthority } from '@httpsig/core';
 import type { IncomingMessage } from 'node:http';
 import type { ServerVerifyOptions, SignatureVerification, TrustProxyOptions } from '../types.js';
-import { mayHaveBody, readNodeBody } from './node-body.js';
+import { checkDeclaredLength, mayHaveBody, readNodeBody } from './node-body.js';
 import { applyTrustedProxy, type ProxiedTarget } from './proxy.js';
 import { verifiedTarget } from './target.js';
-import { bodyLimitOf, verifyMessageEager, withHooks } from './verify-message.js';
+import { bodyLimitOf, bodyTimeoutOf, verifyMessageEager, withHooks, type ReceivedMessage } from './verify-message.js';
 
 const EMPTY_BODY = new Uint8Array(0);
 
@@ -82,17 +82,25 @@ export function verifyIncomingEager(req: IncomingMessage, rawUrl: string, option
   return withHooks(options, () => verifyReceived(req, rawUrl, pairs, hasBody, options));
 }
 
-/** Verifies the request, reading its body first when it has one (a request without a body is verified right here). */
+/**
+ * Verifies the request. Its body, when it may have one, is read only once core has checked everything the
+ * headers carry and the signature bytes verified: an unsigned or forged request is refused without reading a
+ * body byte, and a request without a body is verified right here.
+ */
 function verifyReceived(
   req: IncomingMessage, rawUrl: string, pairs: [string, string][], hasBody: boolean, options: ServerVerifyOptions,
 ): SignatureVerification | Promise<SignatureVerification> {
   if (!hasBody) return verifyWithBody(req, rawUrl, pairs, EMPTY_BODY, options);
-  return readNodeBody(req, bodyLimitOf(options)).then((body) => verifyWithBody(req, rawUrl, pairs, body, options));
+  // A declared length over the limit is refused from the headers (nothing is read).
+  const limit = bodyLimitOf(options);
+  checkDeclaredLength(req.headers, limit);
+  const timeout = bodyTimeoutOf(options);
+  return verifyWithBody(req, rawUrl, pairs, () => readNodeBody(req, limit, timeout), options);
 }
 
-/** Verifies the request with its body already read. */
+/** Verifies the request with its body, or the function that reads it. */
 function verifyWithBody(
-  req: IncomingMessage, rawUrl: string, pairs: [string, string][], body: Uint8Array, options: ServerVerifyOptions,
+  req: IncomingMessage, rawUrl: string, pairs: [string, string][], body: ReceivedMessage['body'], options: ServerVerifyOptions,
 ): SignatureVerification | Promise<SignatureVerification> {
   // Only RFC 9421 signs the scheme (`@scheme`, `@target-uri`); draft-cavage never reads it.
   const { url, headers, scheme } = nodeTarget(req, rawUrl, options.trustProxy, pairs);

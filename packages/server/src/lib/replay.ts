@@ -1,8 +1,9 @@
 /**
- * Replay keys and validity windows. Internal.
+ * The server's replay store behind core's replay records. Internal.
  * @packageDocumentation
  */
-import type { VerifyResult } from '@httpsig/core';
+import type { ReplayStore as CoreReplayStore } from '@httpsig/core';
+import { ReplayStoreUnavailableError, ReplayWindowTooLongError, ReplayedSignatureError } from '../errors.js';
 import { MemoryReplayStore } from '../memory-replay-store.js';
 import type { ReplayStore } from '../types.js';
 
@@ -22,29 +23,47 @@ export function replayStoreOf(option: boolean | ReplayStore | undefined): Replay
   return option;
 }
 
-/**
- * The replay key: SHA-256 over the keyId and the exact signing string, base64url. For the deterministic
- * algorithms (HMAC, RSA PKCS#1 v1.5, Ed25519) this identifies the signature value one-to-one; unlike a
- * hash of the base64 text it cannot be dodged by re-encoding the signature (non-canonical base64) or,
- * for ECDSA, by the (r, n − s) twin of a signature.
- */
-export async function replayKey(result: Pick<VerifyResult, 'keyId' | 'signingString'>): Promise<string> {
-  const data = new TextEncoder().encode(`${result.keyId}\n${result.signingString}`);
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', data));
-  let binary = '';
-  for (const byte of digest) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/** What {@link replayRecorder} gives core: its key lookup (to learn the keyId) and its replay store. */
+export interface ReplayRecorder {
+  /** Wraps the key lookup so that the store's errors carry the keyId. */
+  lookup<F extends (keyId: never, params: never) => unknown>(keyLookup: F): F;
+  /** Core's replay store, backed by the server's. */
+  store: CoreReplayStore;
 }
 
 /**
- * The last moment (Unix ms) at which core still accepts the signature: the earliest of `expires` + skew,
- * signed `Date` + skew, and (without `expires`) `created` + skew. Undefined when nothing signed bounds it in time.
+ * Backs core's replay store (Unix seconds, a boolean) with the server's (Unix ms, errors of their own), for one
+ * request. Core decides the record key (key identity + signed content) and `validUntil`; here a signature
+ * acceptable for more than `window` ms from `now` is refused before anything is stored, an unavailable store
+ * fails closed, and a replay is {@link ReplayedSignatureError}.
+ *
+ * @param store - the server's store.
+ * @param now - the verifier's clock, Unix ms.
+ * @param window - the longest validity accepted, ms (see `maxReplayWindow`).
+ * @returns the lookup wrapper and core store.
  */
-export function validUntil(result: VerifyResult, signedDate: number | undefined, clockSkewSeconds: number): number | undefined {
-  const skew = clockSkewSeconds * 1000;
-  const ends: number[] = [];
-  if (result.expires !== undefined) ends.push(result.expires * 1000 + skew);
-  else if (result.created !== undefined) ends.push(result.created * 1000 + skew);
-  if (signedDate !== undefined) ends.push(signedDate + skew);
-  return ends.length === 0 ? undefined : Math.min(...ends);
+export function replayRecorder(store: ReplayStore, now: number, window: number): ReplayRecorder {
+  let keyId: string | undefined;
+  return {
+    lookup: <F extends (keyId: never, params: never) => unknown>(keyLookup: F): F =>
+      ((id: string | undefined, params: unknown) => {
+        keyId = id;
+        return (keyLookup as unknown as (id: string | undefined, params: unknown) => unknown)(id, params);
+      }) as unknown as F,
+    store: {
+      async checkAndStore(key: string, expiresAtSeconds: number, owner?: string): Promise<boolean> {
+        // Core accepts through the whole second `expiresAtSeconds`: the record lives until just after it.
+        const end = expiresAtSeconds * 1000;
+        if (end - now > window) throw new ReplayWindowTooLongError({ keyId });
+        let fresh: boolean;
+        try {
+          fresh = await store.add(key, end + 1, now, owner);
+        } catch (cause) {
+          throw new ReplayStoreUnavailableError({ keyId, cause });
+        }
+        if (!fresh) throw new ReplayedSignatureError({ keyId });
+        return true;
+      },
+    },
+  };
 }

@@ -3,22 +3,22 @@
  * Internal.
  * @packageDocumentation
  */
-import { DEFAULT_CLOCK_SKEW, HeaderNotSignedError, isHttpSignatureError, parseHttpDate, verify, verifyEager } from '@httpsig/core';
+import { DEFAULT_CLOCK_SKEW, isHttpSignatureError, verify, verifyEager } from '@httpsig/core';
 import type { VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
-import { ReplayStoreUnavailableError, ReplayWindowTooLongError, ReplayedSignatureError } from '../errors.js';
 import type { ServerErrorCode } from '../errors.js';
-import type {
-  CavageServerVerifyOptions, ReplayStore, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
-} from '../types.js';
+import type { CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification } from '../types.js';
 import { signatureErrorStatus as statusFor } from '../response.js';
-import { replayKey, replayStoreOf, validUntil } from './replay.js';
+import { replayRecorder, replayStoreOf } from './replay.js';
 
-/** A request as received: raw request target, ordered header pairs (lower-case names), body bytes. */
+/**
+ * A request as received: raw request target, ordered header pairs (lower-case names), and the body: its bytes,
+ * or a function reading them, which core calls only once the signature verified.
+ */
 export interface ReceivedMessage {
   method: string;
   url: string;
   headers: [string, string][];
-  body: Uint8Array;
+  body: Uint8Array | (() => Promise<Uint8Array>);
   /** `http` or `https` (RFC 9421 `@scheme`, `@target-uri`). */
   scheme?: string | undefined;
 }
@@ -47,11 +47,27 @@ export function replayWindowOf(options: ServerVerifyOptions): number {
 /**
  * Checks the server options that core does not check, once when a middleware is set up, so that a mistake fails
  * at start-up rather than on every request.
- * @throws RangeError for a bad `maxBodySize` or `maxReplayWindow` (see {@link replayWindowOf}).
+ * @throws RangeError for a bad `maxBodySize`, `bodyTimeout` or `maxReplayWindow` (see {@link replayWindowOf}).
  */
 export function checkServerOptions(options: ServerVerifyOptions): void {
   bodyLimitOf(options);
+  bodyTimeoutOf(options);
   replayWindowOf(options);
+}
+
+/** Default `bodyTimeout`, in seconds. */
+export const DEFAULT_BODY_TIMEOUT: number = 10;
+
+/**
+ * The body deadline of the options, in milliseconds.
+ * @throws RangeError when `bodyTimeout` is not a positive finite number of seconds.
+ */
+export function bodyTimeoutOf(options: ServerVerifyOptions): number {
+  const seconds = options.bodyTimeout ?? DEFAULT_BODY_TIMEOUT;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || !(seconds > 0)) {
+    throw new RangeError('bodyTimeout must be a positive number of seconds');
+  }
+  return seconds * 1000;
 }
 
 /** Default `maxBodySize`: 1 MiB. */
@@ -64,20 +80,13 @@ export function bodyLimitOf(options: ServerVerifyOptions): number {
   return limit;
 }
 
-/** The joined value of a header, like core's header table (values trimmed, joined with ", "). */
-function headerValue(headers: readonly (readonly [string, string])[], name: string): string | undefined {
-  let value: string | undefined;
-  for (const [n, v] of headers) if (n === name) value = value === undefined ? v.trim() : `${value}, ${v.trim()}`;
-  return value;
-}
-
 function nowOf(now: VerifyOptions['now']): number {
   return now === undefined ? Date.now() : typeof now === 'number' ? now : now.getTime();
 }
 
 /**
- * Verifies a received message with core (draft-cavage, or RFC 9421 with `scheme: 'rfc9421'`), bounds its
- * validity window, and applies replay protection.
+ * Verifies a received message with core (draft-cavage, or RFC 9421 with `scheme: 'rfc9421'`); with replay
+ * protection core records the signature in the server's store, within the server's validity window.
  */
 export async function verifyMessage(message: ReceivedMessage, options: ServerVerifyOptions): Promise<SignatureVerification> {
   return verifyMessageEager(message, options);
@@ -91,9 +100,13 @@ export function verifyMessageEager(message: ReceivedMessage, options: ServerVeri
   return options.scheme === 'rfc9421' ? verifyRfc9421Message(message, options) : verifyCavageMessage(message, options);
 }
 
-/** Whether the body goes to core: a digest header is always checked; a non-empty body needs one unless allowed. */
-function bodyToCheck(message: ReceivedMessage, options: ServerVerifyOptions, digestHeaders: readonly string[]): Uint8Array | undefined {
-  if (message.body.length > 0 && options.requireDigest !== false) return message.body;
+/**
+ * Whether the body goes to core: a digest header is always checked; a body (a non-empty one, or one still to be
+ * read) needs one unless allowed. Without either, the verifier never reads the body.
+ */
+function bodyToCheck(message: ReceivedMessage, options: ServerVerifyOptions, digestHeaders: readonly string[]): ReceivedMessage['body'] | undefined {
+  const hasBody = typeof message.body === 'function' || message.body.length > 0;
+  if (hasBody && options.requireDigest !== false) return message.body;
   const { headers } = message;
   for (let index = 0; index < headers.length; index++) if (digestHeaders.includes((headers[index] as [string, string])[0])) return message.body;
   return undefined;
@@ -116,66 +129,24 @@ function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVeri
   const store = replayStoreOf(options.replay);
   // Without replay protection core's answer is the answer, synchronous when the key lookup is.
   if (store === undefined) return verifyEager(message, coreOptions);
-  return verify(message, coreOptions).then((result) => withReplayCheck(message, options, store, result, now));
-}
-
-async function withReplayCheck(
-  message: ReceivedMessage, options: CavageServerVerifyOptions, store: ReplayStore, result: VerifyResult, now: number,
-): Promise<VerifyResult> {
-  const dateText = result.headers.includes('date') ? headerValue(message.headers, 'date') : undefined;
-  const signedDate = dateText === undefined ? undefined : parseHttpDate(dateText);
-  const end = validUntil(result, signedDate, options.clockSkew ?? DEFAULT_CLOCK_SKEW);
-  if (end === undefined) throw new HeaderNotSignedError('date', { keyId: result.keyId });
-  await refuseReplay(store, result.keyId, result.signingString, end, now, replayWindowOf(options));
-  return result;
+  const replay = replayRecorder(store, now, replayWindowOf(options));
+  return verify(message, { ...coreOptions, keyLookup: replay.lookup(options.keyLookup), replayStore: replay.store });
 }
 
 async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421ServerVerifyOptions): Promise<VerifyRfc9421Result> {
   const now = nowOf(options.now);
   const {
     maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay, realm: _realm,
-    onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, ...coreOptions
+    onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, bodyTimeout: _bodyTimeout, ...coreOptions
   } = options;
   const body = bodyToCheck(message, options, ['content-digest']);
-  const result = await verify(message, { ...coreOptions, now, ...(body === undefined ? {} : { body }) });
+  const withBody = { ...coreOptions, now, ...(body === undefined ? {} : { body }) };
   const store = replayStoreOf(replay);
-  if (store === undefined) return result;
-  const end = rfc9421AcceptableUntil(result.parameters, options.maxAge, options.clockSkew ?? DEFAULT_CLOCK_SKEW);
-  if (end === undefined) throw new HeaderNotSignedError('created', { keyId: result.keyId });
-  await refuseReplay(store, result.keyId ?? '', result.signatureBase, end, now, replayWindowOf(options));
-  return result;
-}
-
-/**
- * The last moment (Unix ms) at which core still accepts an RFC 9421 signature, mirroring its clock checks:
- * `expires + skew`; with `maxAge`, also `created + maxAge + skew` (the earlier wins); with neither, and a
- * `created`, `created + skew`. Undefined when nothing bounds the signature in time.
- */
-export function rfc9421AcceptableUntil(
-  parameters: { created?: number | undefined; expires?: number | undefined }, maxAge: number | undefined, skew: number,
-): number | undefined {
-  const { created, expires } = parameters;
-  const ends: number[] = [];
-  if (expires !== undefined) ends.push(expires + skew);
-  if (created !== undefined && (maxAge !== undefined || expires === undefined)) ends.push(created + (maxAge ?? 0) + skew);
-  return ends.length === 0 ? undefined : Math.min(...ends) * 1000;
-}
-
-/**
- * Records a verified signature; throws when it was seen before within its window, or the store fails.
- * `end` is the last acceptable moment (core accepts at exactly `end`), so the entry lives until `end + 1` ms;
- * a signature acceptable for more than `window` ms from now is refused before anything is stored.
- */
-async function refuseReplay(store: ReplayStore, keyId: string, signed: string, end: number, now: number, window: number): Promise<void> {
-  if (end - now > window) throw new ReplayWindowTooLongError({ keyId });
-  const key = await replayKey({ keyId, signingString: signed });
-  let fresh: boolean;
-  try {
-    fresh = await store.add(key, end + 1, now);
-  } catch (cause) {
-    throw new ReplayStoreUnavailableError({ keyId, cause });
-  }
-  if (!fresh) throw new ReplayedSignatureError({ keyId });
+  if (store === undefined) return verify(message, withBody);
+  // Core records the signature (keyed on the key that verified and the signature base, until its validUntil);
+  // the server's store does not require a nonce.
+  const recorder = replayRecorder(store, now, replayWindowOf(options));
+  return verify(message, { ...withBody, keyLookup: recorder.lookup(options.keyLookup), replayStore: recorder.store, requireNonce: false });
 }
 
 /**

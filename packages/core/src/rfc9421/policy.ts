@@ -17,7 +17,7 @@ export const DEFAULT_REQUIRED_PARAMETERS: readonly Rfc9421ParameterName[] = ['cr
 /** Default allowed clock difference, seconds. */
 export const DEFAULT_CLOCK_SKEW = 300;
 
-/** The policy with its identifiers parsed once per verification. */
+/** The policy with its identifiers parsed once per verification. Internal: not in the published types. @internal */
 export interface CompiledPolicy {
   required: ComponentId[];
   parameters: readonly Rfc9421ParameterName[];
@@ -28,6 +28,7 @@ export interface CompiledPolicy {
 /**
  * Compiles the static part of the policy.
  * @throws TypeError when a required component identifier is invalid.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function compilePolicy(options: VerifyRfc9421Options, response: boolean): CompiledPolicy {
   const components = options.requiredComponents ?? (response ? DEFAULT_REQUIRED_RESPONSE_COMPONENTS : DEFAULT_REQUIRED_REQUEST_COMPONENTS);
@@ -42,6 +43,7 @@ export function compilePolicy(options: VerifyRfc9421Options, response: boolean):
 /**
  * Checks what a signature covers and carries (RFC 9421 §3.2 step 6, §7.2.1).
  * @throws HeaderNotSignedError naming the first required component or parameter that is missing, or `tag`.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function checkCoverage(signature: ParsedSignature, policy: CompiledPolicy): void {
   const keyId = signature.parameters.keyid;
@@ -68,6 +70,7 @@ export function checkCoverage(signature: ParsedSignature, policy: CompiledPolicy
  * or, with neither `expires` nor `maxAge`, `created` is before now − skew.
  * @throws HeaderNotSignedError naming `created` when `maxAge` is set and the signature has no `created`, or when
  * the signature has neither `created` nor `expires`.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function checkTimes(signature: ParsedSignature, options: VerifyRfc9421Options, nowSeconds: number): number {
   const { created, expires, keyid: keyId } = signature.parameters;

@@ -185,6 +185,21 @@ export class InvalidKeyError extends HttpSignatureError {
   }
 }
 
+/**
+ * The key needs WebCrypto and the runtime has none: `crypto.subtle` is undefined outside a secure context (a
+ * page served over plain http from another host than localhost). Without it only RSA keys (PEM or DER) sign
+ * and verify, on node-forge; EC and Ed25519 keys, JWKs and `CryptoKey`s need WebCrypto. Code `ERR_INVALID_KEY`.
+ */
+export class WebCryptoUnavailableError extends InvalidKeyError {
+  /** `'WebCryptoUnavailableError'`, for logs and `instanceof`-free checks. */
+  override name = 'WebCryptoUnavailableError';
+  /** @param options - keyId and cause. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super('WebCrypto is not available (crypto.subtle is undefined outside a secure context, e.g. a page served over plain http): '
+      + 'without it only RSA keys in PEM or DER work; serve the page over https (or from localhost), or use an RSA or HMAC key', options);
+  }
+}
+
 /** The signed `Date` header, or a `created`/`expires` parameter, is not a valid date. */
 export class InvalidDateError extends HttpSignatureError {
   /** `'InvalidDateError'`, for logs and `instanceof`-free checks. */

@@ -22,10 +22,12 @@ run('-p', 'tsconfig.build.json', '--outDir', 'dist/cjs', '--module', 'CommonJS',
 copyDeclarations('dist/esm', 'dist/cjs');
 // Each output folder is its own package scope: it says its module type and carries the package's
 // subpath imports (e.g. `#backend`), rewritten from the sources to the built files beside it.
-const { imports } = JSON.parse(readFileSync('package.json', 'utf8'));
+// Bundlers read `sideEffects` from the nearest package.json too: it is repeated there, or they could not drop the
+// modules an application does not use (e.g. RFC 9421 from a browser bundle that only signs draft-cavage).
+const { imports, sideEffects } = JSON.parse(readFileSync('package.json', 'utf8'));
 const builtImports = imports && JSON.parse(JSON.stringify(imports).replace(/"\.\/src\/([^"]+)\.ts"/g, '"./$1.js"'));
-writeFileSync('dist/esm/package.json', `${JSON.stringify({ type: 'module', imports: builtImports }, null, 2)}\n`);
-writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs', imports: builtImports }, null, 2)}\n`);
+writeFileSync('dist/esm/package.json', `${JSON.stringify({ type: 'module', sideEffects, imports: builtImports }, null, 2)}\n`);
+writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs', sideEffects, imports: builtImports }, null, 2)}\n`);
 
 function copyDeclarations(from, to) {
   for (const entry of readdirSync(from, { withFileTypes: true })) {

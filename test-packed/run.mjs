@@ -3,7 +3,8 @@
 // outside the workspace, the way a user installs them, and checks what a user relies on: the tarball
 // contents and metadata, no engine warnings on this Node, no optional peers pulled in, every entry point
 // from ESM and CommonJS, the public types under node16, bundler and node10 resolution without DOM types,
-// a signed request against @httpsig/server, the two bins through `npx -p <tarball>`, and `npm publish --dry-run`.
+// a signed request against @httpsig/server, the core under Node, Bun and Deno, the two bins through
+// `npx -p <tarball>`, and `npm publish --dry-run`.
 // One `npm install`, reused by every check. Exits non-zero on the first failure.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,11 @@ const tarball = (name) => packages.find((p) => p.name === name).tarball;
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const license = readFileSync(join(root, 'LICENSE'), 'utf8');
 const REPOSITORY = 'https://github.com/httpsig/httpsig';
+// The runtimes the guides claim besides Node, run from their npm packages (binaries inside the registry package).
+const RUNTIMES = [
+  { name: 'Bun', command: ['--yes', 'bun@1.3.5'], args: [] },
+  { name: 'Deno', command: ['--yes', 'deno@2.6.8', 'run'], args: ['--allow-read', '--allow-env'] },
+];
 
 let step = 0;
 function check(ok, message) {
@@ -95,7 +101,20 @@ try {
   console.log(`  ${run(process.execPath, ['server.mjs'], { cwd: project }).trim()}`);
   pass('a signed request is accepted by @httpsig/server and a tampered one answered 401');
 
-  // 7. The bins, the documented way: `npx -p <tarball> <bin>`, from a directory that has none of them.
+  // 7. Node, Bun and Deno load the installed core (each picks the node:crypto backend through the `node`
+  // import condition) and reproduce a published draft-cavage RSA vector.
+  const vectors = join(root, 'test-vectors');
+  const vector = JSON.parse(readFileSync(join(vectors, 'cavage', 'positive', 'draft-cavage-12.json'), 'utf8')).vectors.find((v) => v.id === 'cavage-12-c2-basic');
+  writeFileSync(join(project, 'vector.json'), JSON.stringify({ ...vector, privateKey: readFileSync(join(vectors, vector.key.privateKey), 'utf8'), publicKey: readFileSync(join(vectors, vector.key.publicKey), 'utf8') }));
+  const runtimes = [{ name: 'Node', run: () => run(process.execPath, ['runtime.mjs'], { cwd: project }) },
+    ...RUNTIMES.map((r) => ({ name: r.name, run: () => run(npx, [...r.command, ...r.args, 'runtime.mjs'], { cwd: project }) }))];
+  for (const runtime of runtimes) {
+    const line = runtime.run().trim().split('\n').pop();
+    check(line === JSON.stringify({ backend: 'node', signatureMatches: true, keyId: 'Test' }), `${runtime.name} with the installed core printed: ${line}`);
+    pass(`${runtime.name}: the installed core loads the node backend, signs and verifies the draft-cavage-12 C.2 vector`);
+  }
+
+  // 8. The bins, the documented way: `npx -p <tarball> <bin>`, from a directory that has none of them.
   const elsewhere = join(project, 'npx');
   mkdirSync(elsewhere);
   const from = (...names) => names.flatMap((name) => ['-p', tarball(name)]);
@@ -105,7 +124,7 @@ try {
   await emulatorStarts(['--yes', ...from('@httpsig/core', '@httpsig/jumpserver'), 'httpsig-jumpserver-emulator', '--port', '0'], elsewhere);
   pass('npx -p <tarball> httpsig-jumpserver-emulator listens on loopback');
 
-  // 8. Each tarball publishes (dry run: nothing leaves this machine).
+  // 9. Each tarball publishes (dry run: nothing leaves this machine).
   for (const p of packages) {
     const out = run(npm, ['publish', '--dry-run', '--access', 'public', p.tarball], { cwd: elsewhere });
     check(out.includes(`${p.name}@${p.version}`), `npm publish --dry-run ${p.name}:\n${out}`);

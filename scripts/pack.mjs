@@ -11,14 +11,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const destination = join(root, 'dist', 'tarballs');
 const pnpm = join(root, 'scripts', 'pnpm.mjs');
 
-/** The publishable packages of the workspace, in directory order: `{ dir, name, version }`. */
+/** The publishable packages of the workspace, in directory order: `{ dir, name, version, dependencies }`. */
 export function publishablePackages() {
   return readdirSync(join(root, 'packages'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(root, 'packages', entry.name, 'package.json')))
     .map((entry) => {
       const dir = join(root, 'packages', entry.name);
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      return { dir, name: manifest.name, version: manifest.version, private: manifest.private === true };
+      return { dir, name: manifest.name, version: manifest.version, private: manifest.private === true, dependencies: manifest.dependencies ?? {} };
     })
     .filter((p) => !p.private);
 }

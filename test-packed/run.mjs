@@ -52,6 +52,7 @@ for (const p of packages) {
   const files = run('tar', ['-tzf', p.tarball]).split('\n').filter(Boolean);
   check(files.includes('package/LICENSE'), `${p.name}: no LICENSE in the tarball`);
   check(files.includes('package/README.md'), `${p.name}: no README.md in the tarball`);
+  check(files.includes('package/CHANGELOG.md'), `${p.name}: no CHANGELOG.md in the tarball`);
   check(!files.some((f) => f.endsWith('.map')), `${p.name}: source maps in the tarball without their sources`);
   check(!files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/')), `${p.name}: sources or tests in the tarball`);
   check(run('tar', ['-xzOf', p.tarball, 'package/LICENSE']) === license, `${p.name}: LICENSE differs from the repository's`);
@@ -70,7 +71,7 @@ for (const p of packages) {
   const relative = [...readme.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]).filter((href) => !/^(https?:|#|mailto:)/.test(href));
   check(relative.length === 0, `${p.name}: README links that break on the registry: ${relative.join(', ')}`);
 }
-pass('tarballs: LICENSE, README with absolute links, no maps or sources, real caret ranges, registry metadata');
+pass('tarballs: LICENSE, CHANGELOG, README with absolute links, no maps or sources, real caret ranges, registry metadata');
 
 // 2. One install with plain npm, outside the workspace.
 const project = mkdtempSync(join(tmpdir(), 'httpsig-packed-'));
@@ -124,12 +125,10 @@ try {
   await emulatorStarts(['--yes', ...from('@httpsig/core', '@httpsig/jumpserver'), 'httpsig-jumpserver-emulator', '--port', '0'], elsewhere);
   pass('npx -p <tarball> httpsig-jumpserver-emulator listens on loopback');
 
-  // 9. Each tarball publishes (dry run: nothing leaves this machine).
-  for (const p of packages) {
-    const out = run(npm, ['publish', '--dry-run', '--access', 'public', p.tarball], { cwd: elsewhere });
-    check(out.includes(`${p.name}@${p.version}`), `npm publish --dry-run ${p.name}:\n${out}`);
-  }
-  pass(`npm publish --dry-run of every tarball`);
+  // 9. Each tarball publishes (dry run, in dependency order, through the release script: nothing leaves this machine).
+  const published = run(process.execPath, [join(root, 'scripts', 'publish.mjs'), '--dry-run'], { cwd: elsewhere });
+  check(packages.every((p) => published.includes(`dry run: published ${p.name}@${p.version}`)), `publish.mjs --dry-run:\n${published}`);
+  pass('npm publish --dry-run of every tarball, dependencies first (scripts/publish.mjs --dry-run)');
 } finally {
   rmSync(project, { recursive: true, force: true });
 }

@@ -38,8 +38,10 @@ function pass(message) {
   step += 1;
   console.log(`  ok ${step} - ${message}`);
 }
+// A user's environment: without the npm_config_* / pnpm settings of the script runner that started this test.
+const userEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm|pnpm)_/i.test(key)));
 function run(command, args, options = {}) {
-  const r = spawnSync(command, args, { encoding: 'utf8', ...options });
+  const r = spawnSync(command, args, { encoding: 'utf8', env: userEnv, ...options });
   check(r.status === 0, `${command} ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
   return `${r.stdout}${r.stderr}`;
 }
@@ -79,7 +81,7 @@ try {
   cpSync(join(root, 'test-packed', 'consumer'), project, { recursive: true });
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'httpsig-packed-consumer', version: '0.0.0', private: true }, null, 2)}\n`);
   const installed = run(npm, ['install', '--no-audit', '--no-fund', ...packages.map((p) => p.tarball),
-    `typescript@${rootManifest.devDependencies.typescript}`, '@types/node@^20'], { cwd: project });
+    `typescript@${rootManifest.dependencies.typescript}`, '@types/node@^20'], { cwd: project });
   check(!installed.includes('EBADENGINE'), `npm install warned about engines on Node ${process.version}:\n${installed}`);
   pass(`npm install of ${packages.length} tarballs on Node ${process.version}: no EBADENGINE warning`);
 
@@ -137,7 +139,7 @@ console.log(`test:packed: ${step} checks passed`);
 /** Starts the emulator through npx, waits for its ready line, then stops it. */
 function emulatorStarts(args, cwd) {
   return new Promise((resolve) => {
-    const child = spawn(npx, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    const child = spawn(npx, args, { cwd, env: userEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
     let output = '';
     const stop = () => {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { child.kill('SIGTERM'); }

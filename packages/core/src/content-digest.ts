@@ -2,7 +2,7 @@
  * RFC 9530 `Content-Digest` headers (`sha-256=:<base64>:`), a Structured Field dictionary.
  * @packageDocumentation
  */
-import { parseDictionary, serializeDictionary } from 'structured-headers';
+import { parseDictionary } from 'structured-headers';
 import { backend } from '#backend';
 import { bodyDigests, DIGEST_HASHES, MAX_DIGEST_ENTRIES, type BodyDigests } from './digest.js';
 import { DigestMismatchError, DigestMissingError, HeaderTooLargeError } from './errors.js';
@@ -24,8 +24,9 @@ import type { BodyInput, DigestAlgorithm } from './types.js';
  */
 export function createContentDigest(body: BodyInput, algorithm: DigestAlgorithm = 'SHA-256'): string {
   if (algorithm !== 'SHA-256' && algorithm !== 'SHA-512') throw new TypeError('digest must be SHA-256 or SHA-512');
-  const digest = backend.digest(algorithm, bodyBytes(body));
-  return serializeDictionary(new Map([[algorithm.toLowerCase(), [digest as BufferSource, new Map()]]]));
+  // A one-member dictionary whose value is a byte sequence (RFC 8941 §3.3.5), written without the
+  // structured-field serialiser so that signing carries no parser.
+  return `${algorithm.toLowerCase()}=:${backend.base64Encode(backend.digest(algorithm, bodyBytes(body)))}:`;
 }
 
 /**

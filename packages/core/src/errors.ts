@@ -27,6 +27,19 @@ export type HttpSignatureErrorCode =
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_MALFORMED_REQUEST';
 
+/**
+ * The registry symbol every copy of this package brands its error classes with: the base class holds its own
+ * name under it, and `instanceof` matches by that brand plus the class name, so that an error thrown by one
+ * copy (e.g. the CommonJS build) is an instance of the same class of another (e.g. the ESM build).
+ */
+const ERROR_BRAND: symbol = Symbol.for('@httpsig/core.error');
+
+/** The brand of a constructor: the class name of a class derived from a branded base, else undefined. */
+function brandOf(constructor: unknown): string | undefined {
+  if (typeof constructor !== 'function' || !(ERROR_BRAND in constructor)) return undefined;
+  return Object.hasOwn(constructor, ERROR_BRAND) ? String((constructor as unknown as Record<symbol, unknown>)[ERROR_BRAND]) : constructor.name;
+}
+
 /** Options shared by every {@link HttpSignatureError} constructor. */
 export interface HttpSignatureErrorOptions {
   /** The `keyId` of the signature being verified, when it is known. */
@@ -56,6 +69,22 @@ export class HttpSignatureError<Code extends string = HttpSignatureErrorCode> ex
   override name = 'HttpSignatureError';
 
   /**
+   * `instanceof` that survives the dual-package hazard: true for an instance of this class, and for an error
+   * of another copy of this package whose class chain has a class of the same name.
+   * @param value - the left operand of `instanceof`.
+   * @returns whether `value` is an instance of this class or of its counterpart in another copy.
+   */
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const wanted = brandOf(this);
+    if (wanted === undefined || typeof value !== 'object' || value === null) return false;
+    for (let proto: unknown = Object.getPrototypeOf(value); proto !== null && typeof proto === 'object'; proto = Object.getPrototypeOf(proto)) {
+      if (brandOf((proto as { constructor?: unknown }).constructor) === wanted) return true;
+    }
+    return false;
+  }
+
+  /**
    * @param code - the stable code.
    * @param message - a fixed description; never include secrets, keys or signatures.
    * @param options - the keyId and cause, when known.
@@ -66,6 +95,9 @@ export class HttpSignatureError<Code extends string = HttpSignatureErrorCode> ex
     this.keyId = options.keyId;
   }
 }
+
+// The base class's brand (not enumerable, so it stays out of logs and serialisations).
+Object.defineProperty(HttpSignatureError, ERROR_BRAND, { value: 'HttpSignatureError' });
 
 /** The request carries no signature at all (no `Authorization: Signature …` and no `Signature` header). */
 export class MissingSignatureError extends HttpSignatureError {
@@ -150,6 +182,21 @@ export class InvalidKeyError extends HttpSignatureError {
   /** @param message - what is wrong with the key, without its content. @param options - keyId and cause. */
   constructor(message: string, options?: HttpSignatureErrorOptions) {
     super('ERR_INVALID_KEY', message, options);
+  }
+}
+
+/**
+ * The key needs WebCrypto and the runtime has none: `crypto.subtle` is undefined outside a secure context (a
+ * page served over plain http from another host than localhost). Without it only RSA keys (PEM or DER) sign
+ * and verify, on node-forge; EC and Ed25519 keys, JWKs and `CryptoKey`s need WebCrypto. Code `ERR_INVALID_KEY`.
+ */
+export class WebCryptoUnavailableError extends InvalidKeyError {
+  /** `'WebCryptoUnavailableError'`, for logs and `instanceof`-free checks. */
+  override name = 'WebCryptoUnavailableError';
+  /** @param options - keyId and cause. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super('WebCrypto is not available (crypto.subtle is undefined outside a secure context, e.g. a page served over plain http): '
+      + 'without it only RSA keys in PEM or DER work; serve the page over https (or from localhost), or use an RSA or HMAC key', options);
   }
 }
 

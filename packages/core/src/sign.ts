@@ -6,7 +6,7 @@ import { backend } from '#backend';
 import { primitiveFor, usesSecret, type BoundKey } from './algorithms.js';
 import { createContentDigest } from './content-digest.js';
 import { createDigestHeader } from './digest.js';
-import { AlgorithmNotAllowedError, InvalidKeyError } from './errors.js';
+import { AlgorithmNotAllowedError, InvalidKeyError, WebCryptoUnavailableError } from './errors.js';
 import { headerTable } from './headers.js';
 import { formatHttpDate } from './http-date.js';
 import { assertKeyInput, assertUsableSecret, importAsymmetricKey, isPemText } from './keys.js';
@@ -151,6 +151,7 @@ function signString(data: string, options: CavageSignOptions): string | Promise<
       throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
     }
     const failed = (cause: unknown): never => {
+      if (cause instanceof WebCryptoUnavailableError) throw new WebCryptoUnavailableError({ keyId });
       throw new InvalidKeyError('The key cannot sign with this algorithm', { keyId, cause: new Error(cause instanceof Error ? cause.name : 'Error') });
     };
     let signature: Uint8Array | Promise<Uint8Array>;

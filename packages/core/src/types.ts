@@ -84,6 +84,21 @@ export interface KeyObjectLike {
   export(options?: unknown): unknown;
 }
 
+/**
+ * A WebCrypto `CryptoKey`, accepted by shape so that public types need no DOM library. The key itself is
+ * recognised with `instanceof CryptoKey` of the runtime.
+ */
+export interface CryptoKeyLike {
+  /** `'private'`, `'public'` or `'secret'`. */
+  readonly type: string;
+  /** The WebCrypto algorithm the key was imported for, e.g. `{ name: 'ECDSA', namedCurve: 'P-256' }`. */
+  readonly algorithm: { readonly name: string };
+  /** Whether the key material can be exported. */
+  readonly extractable: boolean;
+  /** What the key may be used for, e.g. `['sign']`. */
+  readonly usages: readonly string[];
+}
+
 /** A PEM string with the passphrase of its encrypted PKCS#8 body. */
 export interface EncryptedPemInput {
   /** An `ENCRYPTED PRIVATE KEY` (or legacy encrypted PKCS#1) PEM. */
@@ -106,7 +121,7 @@ export type KeyInput =
   | EncryptedPemInput
   | JsonWebKeyInput
   | KeyObjectLike
-  | CryptoKey;
+  | CryptoKeyLike;
 
 /** Which digest to make over the body. */
 export type DigestAlgorithm = 'SHA-256' | 'SHA-512';

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import { createPortableBackend } from '../src/runtime/portable.js';
 import { readPem } from '../src/lib/pem.js';
+import { WebCryptoUnavailableError } from '../src/errors.js';
 
 const noWebCrypto = createPortableBackend(undefined);
 const withWebCrypto = createPortableBackend(crypto.webcrypto.subtle as SubtleCrypto);
@@ -42,7 +43,7 @@ test('RSA-PSS SHA-512 salt 64 on node-forge interoperates with node:crypto', asy
 test('without WebCrypto, EC and Ed25519 keys are refused (by a thrown error, never a wrong signature)', async () => {
   const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const key = await noWebCrypto.importKey(ec.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'sign');
-  await expect(Promise.resolve().then(() => noWebCrypto.sign({ type: 'ecdsa', hash: 'SHA-256', curve: 'P-256', encoding: 'der' }, key, data))).rejects.toThrow(TypeError);
+  await expect(Promise.resolve().then(() => noWebCrypto.sign({ type: 'ecdsa', hash: 'SHA-256', curve: 'P-256', encoding: 'der' }, key, data))).rejects.toThrow(WebCryptoUnavailableError);
 });
 
 test('HMAC, digests and base64 are identical with and without WebCrypto, and equal node:crypto', () => {
@@ -60,17 +61,28 @@ test('HMAC, digests and base64 are identical with and without WebCrypto, and equ
 
 test('the RSASSA-PSS OID key form is re-wrapped for WebCrypto and keeps its kind', async () => {
   const pss = crypto.generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
-  const der = readPem(pss.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+  const der = await readPem(pss.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
   expect(der.kind).toBe('rsa-pss');
   const key = await withWebCrypto.importKey(pss.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'sign');
   const sig = await withWebCrypto.sign({ type: 'rsa-pss', hash: 'SHA-512', saltLength: 64 }, key, data);
   expect(crypto.verify('sha512', Buffer.from(data), { key: pss.publicKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 64 }, sig)).toBe(true);
 });
 
-test('malformed PEM input is refused', () => {
-  expect(() => readPem('not a key')).toThrow(TypeError);
-  expect(() => readPem('-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----')).toThrow(TypeError);
-  expect(() => readPem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).toThrow(TypeError);
+test('malformed PEM input is refused', async () => {
+  await expect(readPem('not a key')).rejects.toThrow(TypeError);
+  await expect(readPem('-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----')).rejects.toThrow(TypeError);
+  await expect(readPem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).rejects.toThrow(TypeError);
   const enc = rsa.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'p' }) as string;
-  expect(() => readPem(enc)).toThrow(/passphrase/);
+  await expect(readPem(enc)).rejects.toThrow(/passphrase/);
+});
+
+test('the DER reader refuses truncated keys, trailing bytes, indefinite and non-minimal lengths', async () => {
+  const der = rsa.privateKey.export({ type: 'pkcs8', format: 'der' });
+  const pem = (bytes: Uint8Array): string => `-----BEGIN PRIVATE KEY-----\n${Buffer.from(bytes).toString('base64')}\n-----END PRIVATE KEY-----`;
+  expect((await readPem(pem(der))).kind).toBe('rsa');
+  await expect(readPem(pem(der.subarray(0, der.length - 1)))).rejects.toThrow(TypeError);
+  await expect(readPem(pem(Buffer.concat([der, Buffer.from([0])])))).rejects.toThrow(TypeError);
+  await expect(readPem(pem(Buffer.from([0x30, 0x80, 0x02, 0x01, 0x00, 0x00, 0x00])))).rejects.toThrow(TypeError);
+  await expect(readPem(pem(Buffer.from([0x30, 0x81, 0x03, 0x02, 0x01, 0x00])))).rejects.toThrow(TypeError);
+  await expect(readPem(pem(Buffer.from([0x30, 0x84, 0xff, 0xff, 0xff, 0xff])))).rejects.toThrow(TypeError);
 });

@@ -21,8 +21,8 @@ export interface FetchLimits extends ClientOptions {
   maxRedirects?: number | undefined;
 }
 
-/** A function with the signature of `fetch`. */
-export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+/** A function with the signature of `fetch` (`RequestInfo` spelled out, so that the types need no DOM library). */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /**
  * Splits adapter limits from the options passed on to core `sign`. Internal.

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Starts the JumpServer emulator in the foreground: `npx httpsig-jumpserver-emulator [--port 8080] [...]`.
+// Starts the JumpServer emulator in the foreground: `npx -p @httpsig/jumpserver httpsig-jumpserver-emulator [--port 8080] [...]`.
 // All arguments are passed to emulator/jumpserver_emulator.py (see --help). The interpreter is env
 // HTTPSIG_PYTHON, else /usr/bin/python3 (Debian's, which has python3-httpsig).
 import { spawn } from 'node:child_process';

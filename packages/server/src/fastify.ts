@@ -1,5 +1,6 @@
 /**
- * Fastify plugin.
+ * Fastify plugin, with Fastify's own types and the typed `request.signature`: the `@httpsig/server/fastify` entry
+ * (fastify is an optional peer, so the main entry exports the same plugin typed by shape).
  *
  * @packageDocumentation
  */

@@ -7,7 +7,7 @@
  */
 export { verifyNodeRequest } from './node.js';
 export { expressMiddleware, type ExpressMiddleware } from './express.js';
-export { fastifyPlugin } from './fastify.js';
+export { fastifyPlugin, type FastifyPluginLike, type FastifyInstanceLike } from './fastify-like.js';
 export { verifyFetchRequest, type FetchVerifyOptions, type PeerAddress } from './fetch.js';
 export {
   signNodeResponse, signFetchResponse, DEFAULT_RESPONSE_COMPONENTS, type ResponseSigningOptions, type NodeResponseSigningOptions,

@@ -1,9 +1,15 @@
 /**
- * PEM and DER key containers for the portable backend, read with node-forge's ASN.1 parser: every accepted
- * form is normalised to PKCS#8 (private) or SPKI (public) DER plus the key's kind. Internal.
+ * PEM and DER key containers for the portable backend, read with the small DER reader of `der.ts`: every
+ * accepted form is normalised to PKCS#8 (private) or SPKI (public) DER plus the key's kind. node-forge is
+ * loaded only for what needs it (encrypted PEM, and RSA where WebCrypto is absent), so that a browser bundle
+ * that has WebCrypto never downloads it. Internal.
  */
-import forge from 'node-forge';
+import type forgeModule from 'node-forge';
 import type { AsymmetricKeyKind, HashName, KeyRestriction } from '../runtime/backend.js';
+import { decodeBase64 } from './base64.js';
+import { TAG, bytesOf, childrenOf, encodeElement, oidOf, readTop, type DerElement } from './der.js';
+
+type Forge = typeof forgeModule;
 
 const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
@@ -23,6 +29,13 @@ const HASH_OID: Readonly<Record<string, HashName>> = {
   '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
 
+/** AlgorithmIdentifier { rsaEncryption, NULL }. */
+const RSA_ENCRYPTION_IDENTIFIER = new Uint8Array([0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00]);
+/** The OID element of id-ecPublicKey. */
+const EC_PUBLIC_KEY_OID = new Uint8Array([0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]);
+/** INTEGER 0, the version of PKCS#8 and of RSAPrivateKey. */
+const VERSION_0 = new Uint8Array([0x02, 0x01, 0x00]);
+
 /** A key normalised to PKCS#8 or SPKI DER. */
 export interface DerKey {
   format: 'pkcs8' | 'spki';
@@ -33,80 +46,92 @@ export interface DerKey {
   restriction?: KeyRestriction | undefined;
 }
 
-const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
+let forgeLoading: Promise<Forge> | undefined;
 
+/**
+ * node-forge, imported on first use.
+ * @returns the forge module.
+ */
+export function loadForge(): Promise<Forge> {
+  forgeLoading ??= import('node-forge').then((m) => ((m as { default?: Forge }).default ?? m) as Forge);
+  return forgeLoading;
+}
+
+/** Bytes as a binary string (one char per byte), node-forge's buffer form. */
 export function bytesToBinary(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return out;
 }
 
+/** A binary string (one char per byte) as bytes. */
 export function binaryToBytes(binary: string): Uint8Array {
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
 }
 
-function toAsn1(der: Uint8Array): Asn1 {
-  // node-forge accepts an options object here; its type declarations only know the older boolean form.
-  return asn1.fromDer(forge.util.createBuffer(bytesToBinary(der)), { strict: true, parseAllBytes: true } as unknown as boolean);
+function sequenceChildren(der: Uint8Array, element: DerElement | undefined): DerElement[] {
+  if (element === undefined || element.tag !== TAG.SEQUENCE) throw new TypeError('unexpected key structure');
+  return childrenOf(der, element);
 }
 
-function toDer(node: Asn1): Uint8Array {
-  return binaryToBytes(asn1.toDer(node).getBytes());
-}
-
-function children(node: Asn1 | undefined): Asn1[] {
-  if (node === undefined || !Array.isArray(node.value)) throw new TypeError('unexpected key structure');
-  return node.value as Asn1[];
-}
-
-function oidOf(node: Asn1 | undefined): string {
-  if (node === undefined || node.type !== asn1.Type.OID || typeof node.value !== 'string') throw new TypeError('expected an OID');
-  return asn1.derToOid(node.value);
-}
-
-function hashOfIdentifier(identifier: Asn1 | undefined): HashName {
-  const hash = HASH_OID[oidOf(children(identifier)[0])];
+/** The hash an AlgorithmIdentifier names (RSASSA-PSS parameters). */
+function hashOfIdentifier(der: Uint8Array, identifier: DerElement | undefined): HashName {
+  const hash = HASH_OID[oidOf(der, sequenceChildren(der, identifier)[0])];
   if (hash === undefined) throw new TypeError('unsupported RSASSA-PSS hash');
   return hash;
+}
+
+/** The one element inside an explicit context-specific tag `[n]`. */
+function explicitInner(der: Uint8Array, member: DerElement): DerElement | undefined {
+  const inner = childrenOf(der, member);
+  if (inner.length !== 1) throw new TypeError('unexpected RSASSA-PSS parameters');
+  return inner[0];
+}
+
+/** A small non-negative DER INTEGER (a salt length). */
+function smallInteger(der: Uint8Array, element: DerElement | undefined): number {
+  if (element === undefined || element.tag !== TAG.INTEGER || element.end === element.contentStart) throw new TypeError('bad RSASSA-PSS salt length');
+  if (element.end - element.contentStart > 4 || ((der[element.contentStart] as number) & 0x80) !== 0) throw new TypeError('bad RSASSA-PSS salt length');
+  let value = 0;
+  for (let i = element.contentStart; i < element.end; i++) value = value * 256 + (der[i] as number);
+  return value;
 }
 
 /**
  * RSASSA-PSS-params (RFC 8017 A.2.3) as a restriction: the hash, the MGF1 hash and the minimum salt length,
  * with the ASN.1 defaults (SHA-1, MGF1-SHA-1, 20) for absent members; undefined when the key has no parameters.
  */
-function pssParameters(params: Asn1 | undefined): KeyRestriction | undefined {
-  if (params === undefined || params.type === asn1.Type.NULL) return undefined;
+function pssParameters(der: Uint8Array, params: DerElement | undefined): KeyRestriction | undefined {
+  if (params === undefined || params.tag === TAG.NULL) return undefined;
   let hash: HashName = 'SHA-1';
   let mgf1Hash: HashName = 'SHA-1';
   let saltLength = 20;
-  for (const member of children(params)) {
-    if (member.tagClass !== asn1.Class.CONTEXT_SPECIFIC) throw new TypeError('unexpected RSASSA-PSS parameters');
-    const inner = children(member)[0];
-    if (member.type === 0) hash = hashOfIdentifier(inner);
-    else if (member.type === 1) {
-      const [mgfOid, mgfHash] = children(inner);
-      if (oidOf(mgfOid) !== OID.mgf1) throw new TypeError('unsupported RSASSA-PSS mask generation');
-      mgf1Hash = hashOfIdentifier(mgfHash);
-    } else if (member.type === 2) {
-      if (inner === undefined || inner.type !== asn1.Type.INTEGER || typeof inner.value !== 'string') throw new TypeError('bad RSASSA-PSS salt length');
-      saltLength = forge.util.createBuffer(inner.value).getInt(inner.value.length * 8);
-    }
+  for (const member of sequenceChildren(der, params)) {
+    // [0] hashAlgorithm, [1] maskGenAlgorithm, [2] saltLength, [3] trailerField: constructed, context-specific.
+    if ((member.tag & 0xe0) !== 0xa0) throw new TypeError('unexpected RSASSA-PSS parameters');
+    const number = member.tag & 0x1f;
+    const inner = explicitInner(der, member);
+    if (number === 0) hash = hashOfIdentifier(der, inner);
+    else if (number === 1) {
+      const [mgfOid, mgfHash] = sequenceChildren(der, inner);
+      if (oidOf(der, mgfOid) !== OID.mgf1) throw new TypeError('unsupported RSASSA-PSS mask generation');
+      mgf1Hash = hashOfIdentifier(der, mgfHash);
+    } else if (number === 2) saltLength = smallInteger(der, inner);
   }
   return { type: 'rsa-pss', hash, mgf1Hash, saltLength };
 }
 
 /** Kind and curve (and PSS parameters) from an AlgorithmIdentifier. */
-function classify(algorithm: Asn1 | undefined): { kind: AsymmetricKeyKind; curve: 'P-256' | 'P-384' | undefined; restriction?: KeyRestriction | undefined } {
-  const [oidNode, params] = children(algorithm);
-  const oid = oidOf(oidNode);
+function classify(der: Uint8Array, algorithm: DerElement | undefined): { kind: AsymmetricKeyKind; curve: 'P-256' | 'P-384' | undefined; restriction?: KeyRestriction | undefined } {
+  const [oidNode, params] = sequenceChildren(der, algorithm);
+  const oid = oidOf(der, oidNode);
   if (oid === OID.rsaEncryption) return { kind: 'rsa', curve: undefined };
-  if (oid === OID.rsassaPss) return { kind: 'rsa-pss', curve: undefined, restriction: pssParameters(params) };
+  if (oid === OID.rsassaPss) return { kind: 'rsa-pss', curve: undefined, restriction: pssParameters(der, params) };
   if (oid === OID.ed25519) return { kind: 'ed25519', curve: undefined };
   if (oid === OID.ecPublicKey) {
-    const curve = oidOf(params);
+    const curve = oidOf(der, params);
     if (curve === OID.p256) return { kind: 'ec', curve: 'P-256' };
     if (curve === OID.p384) return { kind: 'ec', curve: 'P-384' };
     throw new TypeError('unsupported EC curve');
@@ -114,23 +139,24 @@ function classify(algorithm: Asn1 | undefined): { kind: AsymmetricKeyKind; curve
   throw new TypeError('unsupported key algorithm');
 }
 
-function rsaEncryptionIdentifier(): Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID.rsaEncryption).getBytes()),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
-  ]);
-}
-
-/** Reads PKCS#8 DER. */
+/**
+ * Reads PKCS#8 DER.
+ * @throws TypeError when it is not a PKCS#8 key of a supported kind.
+ */
 export function fromPkcs8(der: Uint8Array): DerKey {
-  const [, algorithm] = children(toAsn1(der));
-  return { format: 'pkcs8', der, ...classify(algorithm) };
+  const [version, algorithm, key] = sequenceChildren(der, readTop(der, TAG.SEQUENCE));
+  if (version?.tag !== TAG.INTEGER || key?.tag !== TAG.OCTET_STRING) throw new TypeError('unexpected key structure');
+  return { format: 'pkcs8', der, ...classify(der, algorithm) };
 }
 
-/** Reads SPKI DER. */
+/**
+ * Reads SPKI DER.
+ * @throws TypeError when it is not an SPKI key of a supported kind.
+ */
 export function fromSpki(der: Uint8Array): DerKey {
-  const [algorithm] = children(toAsn1(der));
-  return { format: 'spki', der, ...classify(algorithm) };
+  const [algorithm, key] = sequenceChildren(der, readTop(der, TAG.SEQUENCE));
+  if (key?.tag !== TAG.BIT_STRING) throw new TypeError('unexpected key structure');
+  return { format: 'spki', der, ...classify(der, algorithm) };
 }
 
 /**
@@ -138,10 +164,36 @@ export function fromSpki(der: Uint8Array): DerKey {
  * RSASSA-PSS OID (RFC 9421's test key is one), while the key material is identical.
  */
 export function asRsaEncryption(key: DerKey): DerKey {
-  const node = toAsn1(key.der);
-  const parts = children(node);
-  parts[key.format === 'pkcs8' ? 1 : 0] = rsaEncryptionIdentifier();
-  return { ...key, der: toDer(node) };
+  const parts = sequenceChildren(key.der, readTop(key.der, TAG.SEQUENCE)).map((p) => bytesOf(key.der, p));
+  parts[key.format === 'pkcs8' ? 1 : 0] = RSA_ENCRYPTION_IDENTIFIER;
+  return { ...key, der: encodeElement(TAG.SEQUENCE, ...parts) };
+}
+
+/** PKCS#1 RSAPrivateKey DER wrapped into PKCS#8. */
+function pkcs1PrivateToPkcs8(der: Uint8Array): DerKey {
+  const fields = sequenceChildren(der, readTop(der, TAG.SEQUENCE));
+  if (fields.length < 9 || fields.some((f) => f.tag !== TAG.INTEGER)) throw new TypeError('unexpected key structure');
+  return fromPkcs8(encodeElement(TAG.SEQUENCE, VERSION_0, RSA_ENCRYPTION_IDENTIFIER, encodeElement(TAG.OCTET_STRING, der)));
+}
+
+/** PKCS#1 RSAPublicKey DER wrapped into SPKI. */
+function pkcs1PublicToSpki(der: Uint8Array): DerKey {
+  const fields = sequenceChildren(der, readTop(der, TAG.SEQUENCE));
+  if (fields.length !== 2 || fields.some((f) => f.tag !== TAG.INTEGER)) throw new TypeError('unexpected key structure');
+  return fromSpki(encodeElement(TAG.SEQUENCE, RSA_ENCRYPTION_IDENTIFIER, encodeElement(TAG.BIT_STRING, new Uint8Array([0]), der)));
+}
+
+/**
+ * The SPKI public key of a PKCS#8 RSA private key (its modulus and exponent), without any crypto library.
+ * @throws TypeError when the key is not a well-formed RSA private key.
+ */
+export function rsaPublicFromPrivate(key: DerKey): DerKey {
+  const [, , octets] = sequenceChildren(key.der, readTop(key.der, TAG.SEQUENCE));
+  const inner = key.der.subarray((octets as DerElement).contentStart, (octets as DerElement).end);
+  const [, modulus, exponent] = sequenceChildren(inner, readTop(inner, TAG.SEQUENCE));
+  if (modulus?.tag !== TAG.INTEGER || exponent?.tag !== TAG.INTEGER) throw new TypeError('unexpected key structure');
+  const spki = pkcs1PublicToSpki(encodeElement(TAG.SEQUENCE, bytesOf(inner, modulus), bytesOf(inner, exponent)));
+  return { ...spki, kind: key.kind };
 }
 
 /** Splits PEM armour into its label and DER body. */
@@ -152,32 +204,33 @@ function unarmor(pem: string): { label: string; der: Uint8Array; headers: boolea
   // RFC 1421 encapsulated headers (Proc-Type, DEK-Info) mark a legacy encrypted key: forge reads those whole.
   if (body.includes(':')) return { label: m[1] as string, der: new Uint8Array(0), headers: true };
   const base64 = body.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw new TypeError('the PEM body is not base64');
-  return { label: m[1] as string, der: binaryToBytes(forge.util.decode64(base64)), headers: false };
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0) throw new TypeError('the PEM body is not base64');
+  return { label: m[1] as string, der: decodeBase64(base64), headers: false };
 }
 
 /** Wraps a SEC1 `EC PRIVATE KEY` into PKCS#8, taking the curve from its parameters. */
 function sec1ToPkcs8(der: Uint8Array): DerKey {
-  const parts = children(toAsn1(der));
-  const params = parts.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && p.type === 0);
-  const curveOid = oidOf(children(params)[0]);
-  const wrapped = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, '\x00'),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID.ecPublicKey).getBytes()),
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(curveOid).getBytes()),
-    ]),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytesToBinary(der)),
-  ]);
-  return fromPkcs8(toDer(wrapped));
+  const parts = sequenceChildren(der, readTop(der, TAG.SEQUENCE));
+  const params = parts.find((p) => p.tag === 0xa0);
+  if (params === undefined) throw new TypeError('unexpected key structure');
+  const [curve] = childrenOf(der, params);
+  oidOf(der, curve);
+  const algorithm = encodeElement(TAG.SEQUENCE, EC_PUBLIC_KEY_OID, bytesOf(der, curve as DerElement));
+  return fromPkcs8(encodeElement(TAG.SEQUENCE, VERSION_0, algorithm, encodeElement(TAG.OCTET_STRING, der)));
+}
+
+/** Parses DER with node-forge's strict ASN.1 reader. */
+function forgeAsn1(forge: Forge, der: Uint8Array): forgeModule.asn1.Asn1 {
+  // node-forge accepts an options object here; its type declarations only know the older boolean form.
+  return forge.asn1.fromDer(forge.util.createBuffer(bytesToBinary(der)), { strict: true, parseAllBytes: true } as unknown as boolean);
 }
 
 /**
  * Reads a PEM key of any supported container: PKCS#8, encrypted PKCS#8 (with `passphrase`), PKCS#1 RSA
- * private or public, legacy-encrypted PKCS#1, SEC1 EC, SPKI.
+ * private or public, legacy-encrypted PKCS#1, SEC1 EC, SPKI. Only the encrypted forms load node-forge.
  * @throws TypeError when the PEM is unsupported, malformed, or the passphrase is wrong.
  */
-export function readPem(pem: string, passphrase?: string): DerKey {
+export async function readPem(pem: string, passphrase?: string): Promise<DerKey> {
   const { label, der, headers } = unarmor(pem);
   switch (label) {
     case 'PRIVATE KEY':
@@ -186,21 +239,21 @@ export function readPem(pem: string, passphrase?: string): DerKey {
       return fromSpki(der);
     case 'ENCRYPTED PRIVATE KEY': {
       if (passphrase === undefined) throw new TypeError('this key is encrypted: a passphrase is needed');
-      const info = forge.pki.decryptPrivateKeyInfo(toAsn1(der), passphrase) as Asn1 | null;
+      const forge = await loadForge();
+      const info = forge.pki.decryptPrivateKeyInfo(forgeAsn1(forge, der), passphrase) as forgeModule.asn1.Asn1 | null;
       if (info === null) throw new TypeError('wrong passphrase or unsupported encryption');
-      return fromPkcs8(toDer(info));
+      return fromPkcs8(binaryToBytes(forge.asn1.toDer(info).getBytes()));
     }
     case 'RSA PRIVATE KEY': {
-      if (headers) {
-        if (passphrase === undefined) throw new TypeError('this key is encrypted: a passphrase is needed');
-        const key = forge.pki.decryptRsaPrivateKey(pem, passphrase) as forge.pki.rsa.PrivateKey | null;
-        if (key === null) throw new TypeError('wrong passphrase or unsupported encryption');
-        return fromPkcs8(toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key))));
-      }
-      return fromPkcs8(toDer(forge.pki.wrapRsaPrivateKey(toAsn1(der))));
+      if (!headers) return pkcs1PrivateToPkcs8(der);
+      if (passphrase === undefined) throw new TypeError('this key is encrypted: a passphrase is needed');
+      const forge = await loadForge();
+      const key = forge.pki.decryptRsaPrivateKey(pem, passphrase) as forgeModule.pki.rsa.PrivateKey | null;
+      if (key === null) throw new TypeError('wrong passphrase or unsupported encryption');
+      return pkcs1PrivateToPkcs8(binaryToBytes(forge.asn1.toDer(forge.pki.privateKeyToAsn1(key)).getBytes()));
     }
     case 'RSA PUBLIC KEY':
-      return fromSpki(toDer(forge.pki.publicKeyToAsn1(forge.pki.publicKeyFromAsn1(toAsn1(der)))));
+      return pkcs1PublicToSpki(der);
     case 'EC PRIVATE KEY':
       return sec1ToPkcs8(der);
     default:
@@ -208,15 +261,38 @@ export function readPem(pem: string, passphrase?: string): DerKey {
   }
 }
 
-/** The modulus length in bits of an RSA key (PKCS#8 or SPKI DER). */
+/** The bit length of a DER INTEGER's value (a positive modulus). */
+function integerBits(der: Uint8Array, element: DerElement | undefined): number {
+  if (element === undefined || element.tag !== TAG.INTEGER) throw new TypeError('unexpected key structure');
+  let first = element.contentStart;
+  while (first < element.end && der[first] === 0) first++;
+  if (first === element.end) return 0;
+  return (element.end - first - 1) * 8 + (32 - Math.clz32(der[first] as number));
+}
+
+/**
+ * The modulus length in bits of an RSA key (PKCS#8 or SPKI DER), read from its RSAPrivateKey or RSAPublicKey.
+ * @throws TypeError when the key is not a well-formed RSA container.
+ */
 export function rsaModulusBits(key: DerKey): number {
-  return forgeRsaKey(key).n.bitLength();
+  const outer = sequenceChildren(key.der, readTop(key.der, TAG.SEQUENCE));
+  if (key.format === 'pkcs8') {
+    const octets = outer[2];
+    if (octets?.tag !== TAG.OCTET_STRING) throw new TypeError('unexpected key structure');
+    const inner = key.der.subarray(octets.contentStart, octets.end);
+    return integerBits(inner, sequenceChildren(inner, readTop(inner, TAG.SEQUENCE))[1]);
+  }
+  const bits = outer[1];
+  if (bits?.tag !== TAG.BIT_STRING || bits.end - bits.contentStart < 2 || key.der[bits.contentStart] !== 0) throw new TypeError('unexpected key structure');
+  const inner = key.der.subarray(bits.contentStart + 1, bits.end);
+  return integerBits(inner, sequenceChildren(inner, readTop(inner, TAG.SEQUENCE))[0]);
 }
 
 /** A forge RSA key from PKCS#8 or SPKI DER (the RSA fallback where WebCrypto is absent). */
-export function forgeRsaKey(key: DerKey): forge.pki.rsa.PrivateKey | forge.pki.rsa.PublicKey {
+export async function forgeRsaKey(key: DerKey): Promise<forgeModule.pki.rsa.PrivateKey | forgeModule.pki.rsa.PublicKey> {
+  const forge = await loadForge();
   const normal = key.kind === 'rsa-pss' ? asRsaEncryption(key) : key;
-  const node = toAsn1(normal.der);
+  const node = forgeAsn1(forge, normal.der);
   if (key.format === 'spki') return forge.pki.publicKeyFromAsn1(node);
   return forge.pki.privateKeyFromAsn1(node);
 }

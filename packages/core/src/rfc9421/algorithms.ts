@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { backend } from '#backend';
-import { AlgorithmNotAllowedError, InvalidKeyError } from '../errors.js';
+import { AlgorithmNotAllowedError, InvalidKeyError, WebCryptoUnavailableError } from '../errors.js';
 import { assertUsableSecret, fitsRestriction, importAsymmetricKey, isPemText } from '../keys.js';
 import type { AsymmetricKey, AsymmetricPrimitive } from '../runtime/backend.js';
 import type { KeyInput } from '../types.js';
@@ -86,6 +86,7 @@ export async function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base:
   try {
     return await backend.sign(primitive, imported, base);
   } catch (cause) {
+    if (cause instanceof WebCryptoUnavailableError) throw new WebCryptoUnavailableError({ keyId });
     throw new InvalidKeyError('The key cannot sign with this algorithm', { keyId, cause: new Error(cause instanceof Error ? cause.name : 'Error') });
   }
 }

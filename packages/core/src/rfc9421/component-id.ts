@@ -7,7 +7,7 @@ import { parseItem, type BareItem, type Parameters } from 'structured-headers';
 import { MalformedSignatureError } from '../errors.js';
 import { serializeStringItem } from './sf.js';
 
-/** A parsed component identifier: its name, its parameters, and its canonical serialisation. */
+/** A parsed component identifier: its name, its parameters, and its canonical serialisation. Internal: not in the published types. @internal */
 export interface ComponentId {
   readonly name: string;
   readonly params: Parameters;
@@ -77,6 +77,7 @@ const MAX_PARSED_TEXTS = 1024;
  * Reads a component identifier a caller wrote: `'@method'`, `'content-digest'`, `'"@query-param";name="Pet"'`
  * or the unquoted form `'signature;key="sig1";req'`. The name is lower-cased.
  * @throws TypeError when it is not a valid identifier.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function parseComponentText(text: string): ComponentId {
   if (typeof text !== 'string' || text === '') throw new TypeError('A component identifier must be a non-empty string');
@@ -105,6 +106,7 @@ export function parseComponentText(text: string): ComponentId {
  * Reads a component identifier item of a received `Signature-Input` member (RFC 9421 §4.1): an sf-string
  * that is already lower case.
  * @throws MalformedSignatureError when it is not.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function componentFromItem(item: readonly [BareItem, Parameters], keyId: string | undefined): ComponentId {
   const [name, params] = item;

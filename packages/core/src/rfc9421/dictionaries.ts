@@ -20,13 +20,13 @@ export const DEFAULT_MAX_COMPONENTS = 64;
 /** A signature label: a Structured Field dictionary key (RFC 8941 §3.2). */
 export const LABEL: RegExp = /^[a-z*][a-z0-9_\-.*]{0,63}$/;
 
-/** The two fields of a message, parsed. */
+/** The two fields of a message, parsed. Internal: not in the published types. @internal */
 export interface SignatureFields {
   inputs: Dictionary;
   signatures: Dictionary;
 }
 
-/** One signature, read from its `Signature-Input` member and `Signature` member. */
+/** One signature, read from its `Signature-Input` member and `Signature` member. Internal: not in the published types. @internal */
 export interface ParsedSignature {
   label: string;
   components: ComponentId[];
@@ -62,6 +62,7 @@ function parseField(lines: readonly string[] | undefined, name: string, limits: 
  * Parses the signature fields of a received message.
  * @throws MissingSignatureError when there is no `Signature-Input` or no `Signature` field.
  * @throws HeaderTooLargeError, MalformedSignatureError.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function parseSignatureFields(inputLines: readonly string[] | undefined, signatureLines: readonly string[] | undefined, limits: DictionaryLimits): SignatureFields {
   if (inputLines === undefined && signatureLines === undefined) throw new MissingSignatureError('The message has no Signature-Input and Signature headers');
@@ -76,6 +77,7 @@ export function parseSignatureFields(inputLines: readonly string[] | undefined, 
  * `Signature` member is missing or not a byte sequence.
  * @throws HeaderTooLargeError when it covers too many components.
  * @throws InvalidDateError when `created`/`expires` is not an integer.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function readSignature(fields: SignatureFields, label: string, limits: DictionaryLimits): ParsedSignature {
   const input = fields.inputs.get(label);

@@ -23,6 +23,7 @@ const STRING_PARAMS = new Set(['nonce', 'alg', 'keyid', 'tag']);
  * the others strings; unknown parameters are kept in the serialisation and otherwise ignored.
  * @throws InvalidDateError when `created`/`expires` is not a non-negative integer.
  * @throws MalformedSignatureError when `nonce`/`alg`/`keyid`/`tag` is not a string.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function readParameters(params: Parameters): Rfc9421Parameters {
   const keyidValue = params.get('keyid');
@@ -45,6 +46,7 @@ export function readParameters(params: Parameters): Rfc9421Parameters {
 /**
  * Builds the parameter map in the given order, skipping absent values.
  * @throws TypeError when a value has the wrong type (non-integer time, non-ASCII string).
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function buildParameters(values: Rfc9421Parameters, order: readonly Rfc9421ParameterName[] = DEFAULT_PARAMETER_ORDER): Parameters {
   const params: Parameters = new Map();
@@ -63,7 +65,7 @@ export function buildParameters(values: Rfc9421Parameters, order: readonly Rfc94
   return params;
 }
 
-/** Serialises `@signature-params`: the inner list of component identifiers with the parameters (RFC 9421 §2.3). */
+/** Serialises `@signature-params`: the inner list of component identifiers with the parameters (RFC 9421 §2.3). Internal: not in the published types. @internal */
 export function serializeSignatureParams(components: readonly ComponentId[], params: Parameters): string {
   let list = '(';
   for (let i = 0; i < components.length; i++) list += (i === 0 ? '' : ' ') + (components[i] as ComponentId).id;

@@ -35,7 +35,7 @@ export const DEFAULT_REQUIRED_PARAMETERS: readonly Rfc9421ParameterName[] = ['cr
 /** Default allowed clock difference, seconds. */
 export const DEFAULT_CLOCK_SKEW = 300;
 
-/** The policy with its identifiers parsed once per verification. */
+/** The policy with its identifiers parsed once per verification. Internal: not in the published types. @internal */
 export interface CompiledPolicy {
   required: ComponentId[];
   parameters: readonly Rfc9421ParameterName[];
@@ -55,6 +55,7 @@ const QUERY_KEY = parseComponentText(RESPONSE_TARGET_BINDING.query).key;
  * @param view - the message (a response's default policy depends on whether its bound request has a query).
  * @returns the policy.
  * @throws TypeError when a required component identifier is invalid.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function compilePolicy(options: VerifyRfc9421Options, view: MessageView): CompiledPolicy {
   const response = view.status !== undefined;
@@ -73,6 +74,7 @@ export function compilePolicy(options: VerifyRfc9421Options, view: MessageView):
  * Checks what a signature covers and carries (RFC 9421 §3.2 step 6, §7.2.1).
  * @throws HeaderNotSignedError naming the first required component or parameter that is missing, `"@target-uri";req`
  * when a response under the default policy does not bind its request's target, or `tag`.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function checkCoverage(signature: ParsedSignature, policy: CompiledPolicy): void {
   const keyId = signature.parameters.keyid;
@@ -100,6 +102,7 @@ export function checkCoverage(signature: ParsedSignature, policy: CompiledPolicy
  * or, with neither `expires` nor `maxAge`, `created` is before now − skew.
  * @throws HeaderNotSignedError naming `created` when `maxAge` is set and the signature has no `created`, or when
  * the signature has neither `created` nor `expires`.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function checkTimes(signature: ParsedSignature, options: VerifyRfc9421Options, nowSeconds: number): number {
   const { created, expires, keyid: keyId } = signature.parameters;

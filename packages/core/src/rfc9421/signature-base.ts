@@ -16,6 +16,7 @@ import type { ComponentOptions, Rfc9421Message, Rfc9421Parameters, SignaturePara
  * The signature base of covered components over a prepared message (RFC 9421 §2.5). Internal.
  * @throws TypeError (sign) / MalformedSignatureError (verify) on a duplicate or inapplicable component.
  * @throws MissingHeaderError when a covered field, query parameter or dictionary key is absent.
+ * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function signatureBaseOf(view: MessageView, components: readonly ComponentId[], signatureParams: string, mode: Mode, keyId: string | undefined): string {
   const seen = new Set<string>();

@@ -13,6 +13,6 @@ window.runHttpsig = async ({ rsaPrivatePem, rsaPublicPem, ecPrivatePem, nodeRsaS
   const nodeSigned = { ...request, headers: { ...request.headers, authorization: `Signature keyId="rsa",algorithm="rsa-sha256",headers="(request-target) accept date",signature="${nodeRsaSignature}"` } };
   out.verifiesNodeSignature = (await verify(nodeSigned, lookup)).keyId === 'rsa';
   out.tamperedCode = await verify({ ...nodeSigned, url: '/api/v1/users/users/?limit=11' }, lookup).then(() => 'accepted', (e) => e.code);
-  out.ecdsa = await sign(request, { keyId: 'ec', key: ecPrivatePem, algorithm: 'ecdsa-sha256', headers: ['date'] }).then((r) => r.headers.authorization, (e) => `error ${e.code}`);
+  out.ecdsa = await sign(request, { keyId: 'ec', key: ecPrivatePem, algorithm: 'ecdsa-sha256', headers: ['date'] }).then((r) => r.headers.authorization, (e) => `error ${e.code} ${e.name}: ${e.message}`);
   return out;
 };

@@ -1,6 +1,7 @@
 // The Redis key cache against a real redis-server: verifiers share fetched keys; a garbled or poisoned value is
 // ignored and the key fetched; Redis being down only costs fetches.
 import Redis from 'ioredis';
+import { Redis as Redis6 } from 'ioredis6';
 import { createServer, type Socket } from 'node:net';
 import { listenOnLoopback } from '../../../test-support/loopback.mjs';
 import { RedisKeyCache, RemoteKeys, type RemoteKeysOptions } from '../src/index.js';
@@ -51,6 +52,20 @@ test('a key fetched by one verifier is used by another without fetching; Redis h
   const ttl = await client.pttl(`${prefix}${keyId}`);
   expect(ttl).toBeGreaterThan(590_000);
   expect(ttl).toBeLessThanOrEqual(600_000);
+});
+
+test('ioredis 6 (the other supported major) shares a fetched key the same way', async () => {
+  const client6 = new Redis6({ host: '127.0.0.1', port: redis.port });
+  try {
+    const keyId = serve('/users/shared-6');
+    const viaSix = (): RemoteKeys => new RemoteKeys({ ...guardFor(host, tls.cert), sharedCache: new RedisKeyCache({ client: client6, prefix }) });
+    expect((await viaSix().resolve(keyId))?.pem).toBe(key.publicPem);
+    expect((await viaSix().resolve(keyId))?.pem).toBe(key.publicPem);
+    expect((await verifier().resolve(keyId))?.pem).toBe(key.publicPem);
+    expect(host.count('/users/shared-6')).toBe(1);
+  } finally {
+    await client6.quit();
+  }
 });
 
 test('a failure is shared too (negative caching across verifiers)', async () => {

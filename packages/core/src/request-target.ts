@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { MalformedRequestError } from './errors.js';
+import { trimOws } from './lib/char-class.js';
 
 /** The four forms of a request target (RFC 9112 §3.2). */
 export type RequestTargetForm = 'origin' | 'absolute' | 'authority' | 'asterisk';
@@ -133,7 +134,8 @@ export function normalizedAuthority(value: string, scheme: string | undefined, m
 
 /**
  * Whether two received authorities (e.g. an absolute-form target's and `Host`, or HTTP/2 `:authority` and `Host`)
- * name the same host and port, the scheme's default port filled in.
+ * name the same host and port, the scheme's default port filled in. Spaces and tabs around a value (header
+ * whitespace, RFC 9110 §5.5) are ignored; any other character outside `uri-host [ ":" port ]` is refused.
  *
  * @param a - one authority, `host[:port]`.
  * @param b - the other.
@@ -142,7 +144,7 @@ export function normalizedAuthority(value: string, scheme: string | undefined, m
  * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` when either is not a valid authority.
  */
 export function sameAuthority(a: string, b: string, scheme: string | undefined): boolean {
-  return normalizedAuthority(a, scheme) === normalizedAuthority(b, scheme);
+  return normalizedAuthority(trimOws(a), scheme) === normalizedAuthority(trimOws(b), scheme);
 }
 
 function splitPathQuery(text: string, start: number, mode: Mode): { path: string; query: string | undefined } {
@@ -306,7 +308,9 @@ export function checkReceivedRequest(method: unknown, target: unknown, hosts: re
   if (typeof target !== 'string') throw new MalformedRequestError('The request target is missing');
   const parsed = parseRequestTarget(target, method);
   if (hosts.length > 1) throw new MalformedRequestError('The request has more than one Host');
-  const host = hosts[0]?.trim();
+  // Only spaces and tabs are header whitespace: a non-breaking space (which `trim()` drops) is refused by the
+  // authority check, as frameworks would keep it in the host name the application reads.
+  const host = hosts[0] === undefined ? undefined : trimOws(hosts[0]);
   if (host !== undefined) parseAuthority(host);
   if (host !== undefined && parsed.authority !== undefined && !sameAuthority(parsed.authority, host, parsed.scheme)) {
     throw new MalformedRequestError('The authority of the request target differs from Host');

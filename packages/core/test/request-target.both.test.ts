@@ -127,6 +127,13 @@ describe.each([
     expect(await verifyWith(request)).toBe('ERR_MALFORMED_REQUEST');
   });
 
+  test('a Host with a non-breaking space or U+FEFF around it is refused (only spaces and tabs are header whitespace)', async () => {
+    for (const value of ['api.example.com\u00a0', '\ufeffapi.example.com', 'api.example.com\u2003']) {
+      expect(await verifyWith(await signWith(signed, { headers: host(value) }))).toBe('ERR_MALFORMED_REQUEST');
+    }
+    expect(await verifyWith(await signWith(signed, { headers: host(' api.example.com\t') }))).toBe('resolved');
+  });
+
   test('two Host headers are refused', async () => {
     const request = await signWith(signed, { headers: [['host', 'api.example.com'], ['host', 'evil.example'], ['date', new Date(now).toUTCString()]] });
     expect(await verifyWith(request)).toBe('ERR_MALFORMED_REQUEST');

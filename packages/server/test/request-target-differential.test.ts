@@ -39,6 +39,8 @@ const CASES: Case[] = [
   { name: 'an empty port', signed: { target: '/pay', host: 'api.example.com:' }, sent: { hosts: ['api.example.com:'] } },
   { name: 'two Host headers', signed: { target: '/pay', host: '{host}' }, sent: { hosts: ['{host}', 'evil.example'] }, expect: 'refused' },
   { name: 'a Host with a space', signed: { target: '/pay', host: 'evil.example {host}' }, expect: 'refused' },
+  { name: 'a non-breaking space after the Host', signed: { target: '/pay', host: '{host}' }, sent: { hosts: ['{host}\u00a0'] }, expect: 'refused' },
+  { name: 'a non-breaking space after the Host, signed as sent', signed: { target: '/pay', host: '{host}\u00a0' }, expect: 'refused' },
   { name: 'a Host with a comma', signed: { target: '/pay', host: 'evil.example,{host}' }, expect: 'refused' },
   { name: 'a tab in the target', signed: { target: '/pay\t?amount=1000', host: '{host}' }, expect: 'refused' },
   { name: 'a space-separated extra in the target', signed: { target: '/pay', host: '{host}' }, sent: { target: '/pay ?amount=1000' }, expect: 'refused' },

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { normalizeHeaders } from '../headers.js';
+import { trimOws } from '../lib/char-class.js';
 import {
   checkReceivedRequest, normalizedAuthority, originFormOf, parseOutgoingTarget, type RequestTarget,
 } from '../request-target.js';
@@ -67,7 +68,7 @@ function requestView(request: Rfc9421Request, mode: Mode): RequestView {
     const written = target.authority as string;
     authority = normalizedAuthority(mode === 'verify' ? written : written.slice(written.lastIndexOf('@') + 1), scheme, targetMode);
   } else if (hosts.length === 1) {
-    authority = normalizedAuthority((hosts[0] as string).trim(), scheme, targetMode);
+    authority = normalizedAuthority(trimOws(hosts[0] as string), scheme, targetMode);
   } else if (target.form === 'authority') {
     authority = normalizedAuthority(target.authority as string, scheme, targetMode);
   }

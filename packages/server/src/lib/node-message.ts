@@ -39,7 +39,7 @@ export function requestHeaderPairs(req: Pick<IncomingMessage, 'rawHeaders' | 'ht
     return pairs;
   }
   // RFC 9113 §8.3.1: a Host that differs from :authority makes the request malformed (frameworks read either).
-  if (!sameAuthority(authority, host.trim(), undefined)) throw new MalformedRequestError('The :authority of an HTTP/2 request differs from its Host');
+  if (!sameAuthority(authority, host, undefined)) throw new MalformedRequestError('The :authority of an HTTP/2 request differs from its Host');
   return pairs;
 }
 

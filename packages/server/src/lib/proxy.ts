@@ -29,7 +29,7 @@ function lastValue(headers: readonly (readonly [string, string])[], name: string
 
 /** The last non-empty entry of a comma-separated header value (the one the nearest proxy appended). */
 function lastEntry(value: string | undefined): string | undefined {
-  return value?.split(',').map((part) => part.trim()).filter((part) => part !== '').pop();
+  return value?.split(',').map((part) => part.replace(/^[ \t]+|[ \t]+$/g, '')).filter((part) => part !== '').pop();
 }
 
 /**
@@ -72,7 +72,7 @@ export function applyTrustedProxy(
   let pairs = headers;
   let proto = scheme;
   if (trust.originalUrlHeader !== undefined) {
-    const original = lastValue(headers, trust.originalUrlHeader.toLowerCase())?.trim();
+    const original = lastValue(headers, trust.originalUrlHeader.toLowerCase())?.replace(/^[ \t]+|[ \t]+$/g, '');
     if (original !== undefined) target = originalTarget(original);
   }
   if (trust.forwardedHostHeader !== undefined) {

@@ -29,7 +29,7 @@ export function verifiedTarget(method: string, target: string, headers: readonly
   const parsed = parseRequestTarget(target, method);
   if (parsed.form !== 'absolute') return target;
   const host = onlyValue(headers, 'host');
-  if (host === undefined || !sameAuthority(parsed.authority as string, host.trim(), parsed.scheme)) {
+  if (host === undefined || !sameAuthority(parsed.authority as string, host, parsed.scheme)) {
     throw new MalformedRequestError('The authority of an absolute-form request target differs from Host');
   }
   return originFormOf(parsed);

@@ -281,11 +281,22 @@ describe('@query-param refuses what an application may read differently (§2.2.8
     expect(await verifyWith('token', '/?token=abc', '/?token=abc&%FF=1')).toBe('ERR_MALFORMED_REQUEST');
   });
 
-  test('a bracketed sibling of the covered name (pet[], pet[x]) is refused; other names are not', async () => {
-    expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&pets[]=cat')).toBe('resolved');
+  test('a bracketed name beside a covered parameter (pet[], pet[x], [pet], or any other) is refused', async () => {
+    // qs (Express' extended parser) reads `[pet]` as `pet` too; any bracket is refused rather than guessing each
+    // parser's rules.
+    expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&pets=cat')).toBe('resolved');
+    expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&[pet]=cat')).toBe('ERR_MALFORMED_REQUEST');
+    expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&%5Bpet%5D=cat')).toBe('ERR_MALFORMED_REQUEST');
+    expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&pets[]=cat')).toBe('ERR_MALFORMED_REQUEST');
     expect(await verifyWith('pet', '/?pet=dog', '/?pet[]=cat&pet=dog')).toBe('ERR_MALFORMED_REQUEST');
     expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&pet[x]=cat')).toBe('ERR_MALFORMED_REQUEST');
     expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&pet%5B%5D=cat')).toBe('ERR_MALFORMED_REQUEST');
     expect(await verifyWith('pet', '/?pet=dog', '/?pet=dog&pet[]')).toBe('ERR_MALFORMED_REQUEST');
+  });
+
+  test('a query with a covered parameter may have at most 999 parameters (parsers drop those past 1000)', async () => {
+    const filler = (n: number): string => Array.from({ length: n }, (_, i) => `j${i}`).join('&');
+    expect(await verifyWith('dryRun', '/?dryRun=true', `/?${filler(998)}&dryRun=true`)).toBe('resolved');
+    expect(await verifyWith('dryRun', '/?dryRun=true', `/?${filler(999)}&dryRun=true`)).toBe('ERR_MALFORMED_REQUEST');
   });
 });

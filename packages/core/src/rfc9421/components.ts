@@ -48,27 +48,35 @@ function decodeFormComponent(value: string, mode: Mode, keyId: string | undefine
   }
 }
 
-/** The name a bracketed query name (`pet[]`, `pet[x]`) stands for in parsers that nest (`pet`); else the name. */
-function baseName(name: string): string {
-  const bracket = name.indexOf('[');
-  return bracket > 0 ? name.slice(0, bracket) : name;
+/**
+ * Most query parameters a query may have when a `@query-param` is covered. Express' parsers (node's querystring,
+ * `qs`) keep only the first 1000 and silently drop the rest, so a covered parameter placed after them would be
+ * verified while the application never sees it.
+ */
+const MAX_QUERY_PARAMETERS = 999;
+
+/** Whether a decoded query name contains `[` or `]`, which parsers that nest (`qs`) read as a path into an object. */
+function hasBracket(name: string): boolean {
+  return name.includes('[') || name.includes(']');
 }
 
 /**
  * The values of the query parameter `wanted` (§2.2.8), each re-encoded. Every name and value of the query must
- * decode as UTF-8, and no other name may share its base name (`pet[]`, `pet[x]` beside `pet`): parsers that
- * nest, such as Express' extended parser, would merge them into what the application reads.
+ * decode as UTF-8; no other name may carry a bracket (`pet[]`, `pet[x]`, `[pet]` beside `pet`: parsers that nest,
+ * such as Express' extended parser, would merge them into what the application reads); and the query may have
+ * at most 999 parameters (parsers drop the ones after their limit).
  */
 function queryParamValues(query: string, wanted: string, mode: Mode, keyId: string | undefined): string[] {
-  const base = baseName(wanted);
   const values: string[] = [];
+  let count = 0;
   for (const part of query.split('&')) {
     if (part === '') continue;
+    if (++count > MAX_QUERY_PARAMETERS) throw malformedQuery(mode, 'A query with a covered parameter has more parameters than applications parse', keyId);
     const equals = part.indexOf('=');
     const name = decodeFormComponent(equals === -1 ? part : part.slice(0, equals), mode, keyId);
     const value = decodeFormComponent(equals === -1 ? '' : part.slice(equals + 1), mode, keyId);
     if (name === wanted) values.push(encodeFormComponent(value));
-    else if (baseName(name) === base) throw malformedQuery(mode, 'A covered query parameter has a bracketed sibling a parser may merge it with', keyId);
+    else if (hasBracket(name)) throw malformedQuery(mode, 'A query with a covered parameter has a bracketed name a parser may merge with it', keyId);
   }
   return values;
 }

@@ -112,9 +112,28 @@ describe(`signature selection (${backendName} backend)`, () => {
     };
     const replayStore = createMemoryReplayStore({ now: () => NOW * 1000 });
     await expect(verifyRfc9421(message, options([], { replayStore }))).resolves.toMatchObject({ label: 'good' });
-    // Replayed: the valid one's nonce is used up; the first candidate's error is reported.
-    expect(await refusal(verifyRfc9421(message, options([], { replayStore })))).toBe('ERR_UNKNOWN_KEY');
+    // Replayed: the valid one's record is used up, and that ends the verification (reported as the replay).
+    expect(await refusal(verifyRfc9421(message, options([], { replayStore })))).toBe('ERR_SIGNATURE_EXPIRED');
     expect(await refusal(verifyRfc9421(message, options([], { replayStore, label: 'good' })))).toBe('ERR_SIGNATURE_EXPIRED');
     expect(await replayStore.checkAndStore(JSON.stringify(['evil-key', 'n-evil']), NOW + 300)).toBe(true);
+  });
+
+  test('a message carrying several valid signatures is accepted once, not once per signature', async () => {
+    const first = await signRfc9421(request, { key: ed25519.sign, algorithm: 'ed25519', keyId: 'good-key', label: 'one', nonce: 'n-1', now: NOW * 1000 });
+    const second = await signRfc9421(request, { key: p256.sign, algorithm: 'ecdsa-p256-sha256', keyId: 'p256-key', label: 'two', nonce: 'n-2', now: NOW * 1000 });
+    const third = await signRfc9421(request, { key: ed25519.sign, algorithm: 'ed25519', keyId: 'good-key', label: 'three', nonce: 'n-3', now: NOW * 1000 });
+    const message = {
+      ...request,
+      headers: {
+        host: 'example.com',
+        'signature-input': [first, second, third].map((s) => s.headers['signature-input']).join(', '),
+        signature: [first, second, third].map((s) => s.headers['signature']).join(', '),
+      },
+    };
+    const replayStore = createMemoryReplayStore({ now: () => NOW * 1000 });
+    await expect(verifyRfc9421(message, options([], { replayStore }))).resolves.toMatchObject({ label: 'one' });
+    for (let replay = 0; replay < 3; replay++) {
+      expect(await refusal(verifyRfc9421(message, options([], { replayStore })))).toBe('ERR_SIGNATURE_EXPIRED');
+    }
   });
 });

@@ -155,16 +155,25 @@ export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9
   const candidates = select(fields, view, options, policy, limits);
   // Without a label, every signature that meets the policy is tried in order, so that one prepended by
   // someone else (an unknown key, a wrong signature) cannot hide a valid one. The first failure is reported.
+  // A signature that verified but cannot be recorded (a replay, a full store) ends it: trying the next one would
+  // accept a replayed message once per signature it carries.
   let first: unknown;
   for (const signature of candidates) {
     try {
       return await verifySelected(view, signature, options);
     } catch (error) {
+      if (error instanceof Decisive) throw error.error;
       if (!isHttpSignatureError(error)) throw error;
       first ??= error;
     }
   }
   throw first;
+}
+
+/** A failure that ends the verification whatever other signatures the message carries. */
+class Decisive {
+  /** @param error - the failure to report. */
+  constructor(readonly error: unknown) {}
 }
 
 /** Verifies one selected signature: times, key, algorithm, base, body digest, signature bytes, nonce. */
@@ -194,7 +203,11 @@ async function verifySelected(view: MessageView, signature: ParsedSignature, opt
     // Last, so that a signature failing any other check never uses up a record (RFC 9421 §7.2.2). Keyed on the
     // key that verified and the signature base (which carries the nonce); a store that cannot record it (a full
     // one) refuses too: accepting would allow a replay later.
-    await recordSignature(options.replayStore, entry, signatureBase, acceptableUntil, keyId);
+    try {
+      await recordSignature(options.replayStore, entry, signatureBase, acceptableUntil, keyId);
+    } catch (error) {
+      throw new Decisive(error);
+    }
   }
   return {
     label: signature.label, keyId, algorithm, components: signature.components.map((c) => c.id), parameters, signatureBase,

@@ -1,14 +1,15 @@
 // Signs and verifies a published draft-cavage vector (./vector.json, written by run.mjs) with the installed
-// @httpsig/core, and prints the backend the runtime loaded. Run under Node, Bun and Deno.
+// @httpsig/core, and prints the backend the runtime loaded. Run under Node, Bun and Deno. The draft's published
+// test key is 1024-bit RSA, so this legacy key is allowed explicitly (minRsaBits), as a user with such a key would.
 import { backendName, sign, verify } from '@httpsig/core';
 import vector from './vector.json' with { type: 'json' };
 
 const request = { method: vector.request.method, url: vector.request.target, headers: vector.request.headers, body: vector.request.body };
-const signed = await sign(request, { keyId: vector.keyId, key: vector.privateKey, ...vector.options });
+const signed = await sign(request, { keyId: vector.keyId, key: vector.privateKey, minRsaBits: 1024, ...vector.options });
 const header = vector.expected.signatureHeader;
 const received = { ...request, headers: [...vector.request.headers, [header.name, header.value]] };
 const result = await verify(received, {
-  keyLookup: () => ({ key: vector.publicKey, algorithms: vector.verify.algorithms }),
+  keyLookup: () => ({ key: vector.publicKey, algorithms: vector.verify.algorithms, minRsaBits: 1024 }),
   now: vector.verify.now * 1000,
   requiredHeaders: vector.verify.requiredHeaders,
 });

@@ -111,8 +111,19 @@ export function fitsRestriction(primitive: AsymmetricPrimitive, key: AsymmetricK
 }
 
 /**
- * Refuses an RSA key shorter than `minRsaBits` (default 2048).
- * @throws {@link InvalidKeyError} when the modulus is shorter, or unknown.
+ * The longest RSA public exponent accepted, in bits. Every deployed key uses 65537 (17 bits); a verifier facing a
+ * key with a huge exponent (OpenSSL accepts any exponent below the modulus for moduli up to 3072 bits) pays up to
+ * sixty times the usual cost per signature, which a key published by an attacker turns into work before
+ * authentication.
+ */
+const MAX_RSA_EXPONENT_BITS = 32;
+/** The longest RSA modulus accepted, in bits: a verification's cost grows with it, and no deployed key is longer. */
+const MAX_RSA_BITS = 16384;
+
+/**
+ * Refuses an RSA key shorter than `minRsaBits` (default 2048), longer than 16384 bits, or with a public exponent
+ * over 32 bits.
+ * @throws {@link InvalidKeyError} when the modulus is shorter or longer, or unknown, or the exponent too long.
  * @throws TypeError when `minRsaBits` is not a positive integer.
  */
 function assertStrength(key: AsymmetricKey, minRsaBits: number | undefined, keyId: string | undefined): AsymmetricKey {
@@ -120,6 +131,10 @@ function assertStrength(key: AsymmetricKey, minRsaBits: number | undefined, keyI
   const min = minRsaBits ?? DEFAULT_MIN_RSA_BITS;
   if (!Number.isSafeInteger(min) || min < 1) throw new TypeError('minRsaBits must be a positive integer');
   if (key.bits === undefined || key.bits < min) throw new InvalidKeyError(`The RSA key is shorter than ${min} bits`, { keyId });
+  if (key.bits > MAX_RSA_BITS) throw new InvalidKeyError(`The RSA key is longer than ${MAX_RSA_BITS} bits`, { keyId });
+  if (key.exponentBits !== undefined && (key.exponentBits > MAX_RSA_EXPONENT_BITS || key.exponentBits < 2)) {
+    throw new InvalidKeyError('The RSA public exponent is not one signatures use (at most 32 bits)', { keyId });
+  }
   return key;
 }
 

@@ -74,3 +74,35 @@ test('the refusal names the size, not the key; a nonsensical minRsaBits is a Typ
     await expect(sign(request, { keyId: 'k', key: pem, algorithm: 'rsa-sha256', headers: names, now, minRsaBits })).rejects.toBeInstanceOf(TypeError);
   }
 });
+
+describe('an RSA public key whose exponent is over 32 bits (costly to verify: work an attacker-published key buys)', () => {
+  // A 2048-bit modulus with a 2047-bit odd exponent: not a key anyone signs with, but one OpenSSL imports.
+  const jwk = pairs[2048].publicKey.export({ format: 'jwk' }) as { kty: string; n: string; e: string };
+  const exponent = Buffer.from(jwk.n, 'base64url');
+  exponent[0] = 0x7f;
+  exponent[exponent.length - 1] |= 1;
+  const huge = { ...jwk, e: exponent.toString('base64url') };
+  const hugeKey = crypto.createPublicKey({ key: huge, format: 'jwk' });
+  const signature = Buffer.alloc(256, 1).toString('base64');
+  const received = { ...request, headers: { ...request.headers, authorization: formatSignatureHeader({ keyId: 'k', algorithm: 'rsa-sha256', headers: names, signature }) } };
+  const keyForms: Array<[string, KeyInput]> = [
+    ['JWK', huge as never],
+    ['PEM', hugeKey.export({ type: 'spki', format: 'pem' }) as string],
+    ['KeyObject', hugeKey as never],
+  ];
+
+  test.each(keyForms)('is refused as %s by draft-cavage and RFC 9421 verify', async (_form, key) => {
+    expect(await codeOf(verify(received, { keyLookup: () => ({ key, algorithms: ['rsa-sha256'] }), now }))).toBe('ERR_INVALID_KEY');
+    const message = { ...rfcRequest, headers: [['signature-input', `sig1=("@method");created=${now / 1000};keyid="k"`], ['signature', `sig1=:${signature}:`]] as [string, string][] };
+    expect(await codeOf(verifyRfc9421(message, { keyLookup: () => ({ key, algorithms: ['rsa-v1_5-sha256'] }), now, requiredComponents: [] }))).toBe('ERR_INVALID_KEY');
+  });
+
+  test('while the usual exponent 65537 (and 3) still verify', async () => {
+    const three = crypto.generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 });
+    for (const pair of [pairs[2048], three]) {
+      const valid = crypto.sign('sha256', Buffer.from(buildSigningString(request, names)), pair.privateKey).toString('base64');
+      const ok = { ...request, headers: { ...request.headers, authorization: formatSignatureHeader({ keyId: 'k', algorithm: 'rsa-sha256', headers: names, signature: valid }) } };
+      await expect(verify(ok, { keyLookup: () => ({ key: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string, algorithms: ['rsa-sha256'] }), now })).resolves.toMatchObject({ keyId: 'k' });
+    }
+  });
+});

@@ -270,22 +270,34 @@ function integerBits(der: Uint8Array, element: DerElement | undefined): number {
   return (element.end - first - 1) * 8 + (32 - Math.clz32(der[first] as number));
 }
 
+/** The sizes of an RSA key: modulus and public exponent, in bits. */
+export interface RsaSize {
+  bits: number;
+  exponentBits: number;
+}
+
 /**
- * The modulus length in bits of an RSA key (PKCS#8 or SPKI DER), read from its RSAPrivateKey or RSAPublicKey.
+ * The modulus and public exponent lengths in bits of an RSA key (PKCS#8 or SPKI DER), read from its
+ * RSAPrivateKey (version, n, e, ...) or RSAPublicKey (n, e).
  * @throws TypeError when the key is not a well-formed RSA container.
  */
-export function rsaModulusBits(key: DerKey): number {
+export function rsaSize(key: DerKey): RsaSize {
   const outer = sequenceChildren(key.der, readTop(key.der, TAG.SEQUENCE));
+  let inner: Uint8Array;
+  let first: number;
   if (key.format === 'pkcs8') {
     const octets = outer[2];
     if (octets?.tag !== TAG.OCTET_STRING) throw new TypeError('unexpected key structure');
-    const inner = key.der.subarray(octets.contentStart, octets.end);
-    return integerBits(inner, sequenceChildren(inner, readTop(inner, TAG.SEQUENCE))[1]);
+    inner = key.der.subarray(octets.contentStart, octets.end);
+    first = 1;
+  } else {
+    const bits = outer[1];
+    if (bits?.tag !== TAG.BIT_STRING || bits.end - bits.contentStart < 2 || key.der[bits.contentStart] !== 0) throw new TypeError('unexpected key structure');
+    inner = key.der.subarray(bits.contentStart + 1, bits.end);
+    first = 0;
   }
-  const bits = outer[1];
-  if (bits?.tag !== TAG.BIT_STRING || bits.end - bits.contentStart < 2 || key.der[bits.contentStart] !== 0) throw new TypeError('unexpected key structure');
-  const inner = key.der.subarray(bits.contentStart + 1, bits.end);
-  return integerBits(inner, sequenceChildren(inner, readTop(inner, TAG.SEQUENCE))[0]);
+  const members = sequenceChildren(inner, readTop(inner, TAG.SEQUENCE));
+  return { bits: integerBits(inner, members[first]), exponentBits: integerBits(inner, members[first + 1]) };
 }
 
 /** A forge RSA key from PKCS#8 or SPKI DER (the RSA fallback where WebCrypto is absent). */

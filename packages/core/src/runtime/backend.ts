@@ -30,6 +30,8 @@ export interface AsymmetricKey {
   readonly isPrivate: boolean;
   /** The modulus length of an RSA key, in bits (undefined for other kinds). */
   readonly bits: number | undefined;
+  /** The length of an RSA key's public exponent, in bits (undefined for other kinds, or when not known). */
+  readonly exponentBits?: number | undefined;
   /** What the key is restricted to, if anything (see {@link KeyRestriction}). */
   readonly restriction: KeyRestriction | undefined;
   /** Backend-specific (a KeyObject, or DER bytes and cached CryptoKeys). */

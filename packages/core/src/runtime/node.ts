@@ -58,7 +58,9 @@ function describe(key: KeyObject): AsymmetricKey {
   const isPrivate = key.type === 'private';
   if (type === 'rsa' || type === 'rsa-pss') {
     const restriction = type === 'rsa-pss' ? pssRestriction(key) : undefined;
-    return { kind: type, curve: undefined, isPrivate, bits: key.asymmetricKeyDetails?.modulusLength, restriction, handle: key };
+    const exponent = key.asymmetricKeyDetails?.publicExponent;
+    const exponentBits = typeof exponent === 'bigint' ? exponent.toString(2).length : undefined;
+    return { kind: type, curve: undefined, isPrivate, bits: key.asymmetricKeyDetails?.modulusLength, exponentBits, restriction, handle: key };
   }
   if (type === 'ed25519') return { kind: type, curve: undefined, isPrivate, bits: undefined, restriction: undefined, handle: key };
   if (type === 'ec') {

@@ -10,7 +10,7 @@ import { decodeBase64 } from '../lib/base64.js';
 import { utf8 } from '../lib/bytes.js';
 import { WebCryptoUnavailableError } from '../errors.js';
 import {
-  asRsaEncryption, binaryToBytes, bytesToBinary, forgeRsaKey, fromPkcs8, fromSpki, loadForge, readPem, rsaModulusBits, rsaPublicFromPrivate,
+  asRsaEncryption, binaryToBytes, bytesToBinary, forgeRsaKey, fromPkcs8, fromSpki, loadForge, readPem, rsaPublicFromPrivate, rsaSize, type RsaSize,
   type DerKey,
 } from '../lib/pem.js';
 import type { AsymmetricKey, AsymmetricKeyInput, AsymmetricPrimitive, CryptoBackend, KeyRestriction } from './backend.js';
@@ -62,22 +62,31 @@ function kindOfCryptoKey(key: CryptoKey): Pick<AsymmetricKey, 'kind' | 'curve'> 
   throw new TypeError('unsupported CryptoKey algorithm');
 }
 
-/** The modulus length of an RSA JWK (the bit length of `n`), undefined for other key types. */
-function jwkBits(jwk: Record<string, unknown>): number | undefined {
-  if (jwk['kty'] !== 'RSA') return undefined;
-  const n = jwk['n'];
-  if (typeof n !== 'string') throw new TypeError('an RSA JWK needs n');
-  const bytes = decodeBase64(n.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(n.length / 4) * 4, '='));
+/** The bit length of a big-endian unsigned integer. */
+function bitLength(bytes: Uint8Array): number {
   let first = 0;
   while (first < bytes.length && bytes[first] === 0) first++;
   if (first === bytes.length) return 0;
   return (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first] as number));
 }
 
-/** The modulus length of an RSA `CryptoKey`, undefined for other key types. */
-function cryptoKeyBits(key: CryptoKey): number | undefined {
-  const modulusLength = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
-  return typeof modulusLength === 'number' ? modulusLength : undefined;
+/** A base64url JWK member as bytes. */
+function jwkNumber(value: unknown, member: string): Uint8Array {
+  if (typeof value !== 'string') throw new TypeError(`an RSA JWK needs ${member}`);
+  return decodeBase64(value.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(value.length / 4) * 4, '='));
+}
+
+/** The modulus and exponent lengths of an RSA JWK, undefined for other key types. */
+function jwkSize(jwk: Record<string, unknown>): RsaSize | undefined {
+  if (jwk['kty'] !== 'RSA') return undefined;
+  return { bits: bitLength(jwkNumber(jwk['n'], 'n')), exponentBits: bitLength(jwkNumber(jwk['e'], 'e')) };
+}
+
+/** The modulus and exponent lengths of an RSA `CryptoKey`, undefined for other key types. */
+function cryptoKeySize(key: CryptoKey): RsaSize | undefined {
+  const { modulusLength, publicExponent } = key.algorithm as RsaHashedKeyAlgorithm;
+  if (typeof modulusLength !== 'number') return undefined;
+  return { bits: modulusLength, exponentBits: publicExponent instanceof Uint8Array ? bitLength(publicExponent) : 0 };
 }
 
 function isKeyObjectLike(input: unknown): input is { type: string; export(options: unknown): Uint8Array } {
@@ -163,21 +172,21 @@ export function createPortableKeys(subtle: SubtleCrypto | undefined): Pick<Crypt
   return {
     async importKey(input: AsymmetricKeyInput, use): Promise<AsymmetricKey> {
       const make = (der: DerKey | undefined, jwk: Record<string, unknown> | undefined, given: CryptoKey | undefined,
-        kind: Pick<AsymmetricKey, 'kind' | 'curve'> & { restriction?: KeyRestriction | undefined }, isPrivate: boolean, bits: number | undefined): AsymmetricKey => ({
-        kind: kind.kind, curve: kind.curve, isPrivate, bits, restriction: kind.restriction,
+        kind: Pick<AsymmetricKey, 'kind' | 'curve'> & { restriction?: KeyRestriction | undefined }, isPrivate: boolean, size: RsaSize | undefined): AsymmetricKey => ({
+        kind: kind.kind, curve: kind.curve, isPrivate, bits: size?.bits, exponentBits: size?.exponentBits, restriction: kind.restriction,
         handle: { der, jwk, given, cryptoKeys: new Map(), forgeKey: undefined } satisfies PortableHandle,
       });
-      const derBits = (der: DerKey): number | undefined => (der.kind === 'rsa' || der.kind === 'rsa-pss' ? rsaModulusBits(der) : undefined);
+      const derSize = (der: DerKey): RsaSize | undefined => (der.kind === 'rsa' || der.kind === 'rsa-pss' ? rsaSize(der) : undefined);
       const fromDer = async (der: DerKey): Promise<AsymmetricKey> => {
         if (use === 'sign') {
           if (der.format !== 'pkcs8') throw new TypeError('a private key is needed to sign');
-          return make(der, undefined, undefined, der, true, derBits(der));
+          return make(der, undefined, undefined, der, true, derSize(der));
         }
-        if (der.format === 'spki') return make(der, undefined, undefined, der, false, derBits(der));
+        if (der.format === 'spki') return make(der, undefined, undefined, der, false, derSize(der));
         if (subtle === undefined && (der.kind === 'rsa' || der.kind === 'rsa-pss')) {
-          return make(rsaPublicFromPrivate(der), undefined, undefined, der, false, derBits(der));
+          return make(rsaPublicFromPrivate(der), undefined, undefined, der, false, derSize(der));
         }
-        return make(undefined, await toPublicJwk(der), undefined, der, false, derBits(der));
+        return make(undefined, await toPublicJwk(der), undefined, der, false, derSize(der));
       };
 
       if (typeof input === 'string') return fromDer(await readPem(input));
@@ -188,9 +197,9 @@ export function createPortableKeys(subtle: SubtleCrypto | undefined): Pick<Crypt
           if (subtle === undefined || !input.extractable) throw new TypeError('pass the public key to verify');
           const jwk = (await subtle.exportKey('jwk', input)) as Record<string, unknown>;
           for (const member of [...PRIVATE_JWK_MEMBERS, 'alg', 'key_ops', 'ext', 'use']) delete jwk[member];
-          return make(undefined, jwk, undefined, kind, false, cryptoKeyBits(input));
+          return make(undefined, jwk, undefined, kind, false, cryptoKeySize(input));
         }
-        return make(undefined, undefined, input, kind, input.type === 'private', cryptoKeyBits(input));
+        return make(undefined, undefined, input, kind, input.type === 'private', cryptoKeySize(input));
       }
       if (isKeyObjectLike(input)) {
         if (input.type === 'private') return fromDer(fromPkcs8(new Uint8Array(input.export({ format: 'der', type: 'pkcs8' }))));
@@ -208,7 +217,7 @@ export function createPortableKeys(subtle: SubtleCrypto | undefined): Pick<Crypt
         const isPrivate = 'd' in jwk;
         if (use === 'sign' && !isPrivate) throw new TypeError('a private key is needed to sign');
         if (use === 'verify') for (const member of PRIVATE_JWK_MEMBERS) delete jwk[member];
-        return make(undefined, jwk, undefined, kind, use === 'sign', jwkBits(jwk));
+        return make(undefined, jwk, undefined, kind, use === 'sign', jwkSize(jwk));
       }
       throw new TypeError('unsupported key input');
     },

@@ -80,13 +80,33 @@ function decodeBase64Text(text: string): Uint8Array | undefined {
   return decodeBase64(standard);
 }
 
-/** Whether text is a JSON object with a string `kty` member (a JSON Web Key). */
+/** Hexadecimal text (whitespace and `:` separators allowed, as openssl prints DER). */
+const HEX = /^(?:[0-9A-Fa-f]{2}[\s:]*)+$/;
+
+/** Decodes hexadecimal text that starts like DER (`30`), or undefined when it is not that. */
+function decodeHexText(text: string): Uint8Array | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('30') || trimmed.length < MIN_DER_BYTES * 2 || !HEX.test(trimmed)) return undefined;
+  const digits = trimmed.replace(/[\s:]/g, '');
+  const out = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Whether a parsed JSON value is a JSON Web Key (a string `kty`) or a JWK set (`keys`, an array of them). */
+function isJwkValue(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (typeof (value as { kty?: unknown }).kty === 'string') return true;
+  const keys = (value as { keys?: unknown }).keys;
+  return Array.isArray(keys) && keys.some((key) => typeof key === 'object' && key !== null && typeof (key as { kty?: unknown }).kty === 'string');
+}
+
+/** Whether text is a JSON object that is a JSON Web Key or a JWK set. */
 function isJwkText(text: string): boolean {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return false;
   try {
-    const parsed: unknown = JSON.parse(trimmed);
-    return typeof parsed === 'object' && parsed !== null && typeof (parsed as { kty?: unknown }).kty === 'string';
+    return isJwkValue(JSON.parse(trimmed));
   } catch {
     return false;
   }
@@ -100,8 +120,9 @@ function latin1(bytes: Uint8Array): string {
 }
 
 /**
- * Whether a would-be HMAC secret is in fact public-key material: PEM armour in any letter case, DER (as bytes or
- * as base64 text without armour), JWK JSON text, or an OpenSSH public key line — as a string or as bytes.
+ * Whether a would-be HMAC secret is in fact public-key material: PEM armour in any letter case, DER (as bytes, or
+ * as base64 or hexadecimal text without armour), JWK or JWK-set JSON text, or an OpenSSH public key line — as a
+ * string or as bytes. (A raw 32-byte Ed25519 key in base64 cannot be told from a random secret, and is not.)
  * @param secret - the candidate secret.
  * @returns true when the secret has the form of a key container.
  */
@@ -116,6 +137,6 @@ export function isPublicKeyMaterial(secret: string | Uint8Array): boolean {
 
 function isPublicKeyText(text: string): boolean {
   if (ARMOUR.test(text) || OPENSSH.test(text) || isJwkText(text)) return true;
-  const der = decodeBase64Text(text);
+  const der = decodeBase64Text(text) ?? decodeHexText(text);
   return der !== undefined && isDerKeyContainer(der);
 }

@@ -55,6 +55,9 @@ export function publicKeyForms(label: string, publicKey: crypto.KeyObject): Arra
     [`${label} SPKI PEM body without armour`, spkiPem.replace(/-----[A-Z ]+-----/g, '').trim()],
     [`${label} JWK JSON text`, jwk],
     [`${label} JWK JSON as bytes`, Buffer.from(jwk)],
+    [`${label} JWK set JSON text`, JSON.stringify({ keys: [JSON.parse(jwk)] })],
+    [`${label} SPKI DER as hexadecimal text`, spkiDer.toString('hex')],
+    [`${label} SPKI DER as openssl-style hex with colons`, (spkiDer.toString('hex').match(/../g) as string[]).join(':')],
     [`${label} OpenSSH line`, openSshLine(publicKey)],
     [`${label} OpenSSH line as bytes`, Buffer.from(`${openSshLine(publicKey)}\n`)],
   ];

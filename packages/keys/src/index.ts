@@ -25,6 +25,6 @@ export {
   type MemoryKeyCacheOptions, type CachedKey, type CachedFailure, type KeyCacheEntry, type SharedKeyCache,
 } from './key-cache.js';
 export { RedisKeyCache, type RedisKeyCacheOptions, type RedisKeyCacheClient } from './redis-key-cache.js';
-export { keyFromPem, keyFromJwk, keyFromMultibase, RSA_MODULUS_BITS, type KeyMaterial, type RemoteKeyKind } from './key-material.js';
+export { keyFromPem, keyFromJwk, keyFromMultibase, RSA_MODULUS_BITS, RSA_PUBLIC_EXPONENT, type KeyMaterial, type RemoteKeyKind } from './key-material.js';
 export type { CacheDirectives } from './cache-control.js';
 export * from './errors.js';

@@ -109,6 +109,15 @@ describe('one document per URL', () => {
     expect(host.count('/users/fragments')).toBe(1);
   });
 
+  test('a failed document is remembered by its URL too: other fragments get the same code without a fetch', async () => {
+    host.routes.set('/users/gone-doc', json({}, { status: 410 }));
+    const keys = remote();
+    for (let i = 0; i < 10; i += 1) {
+      await expect(keys.resolve(`${host.origin()}/users/gone-doc#k${i}`)).rejects.toMatchObject({ code: 'ERR_KEY_FETCH_FAILED' });
+    }
+    expect(host.count('/users/gone-doc')).toBe(1);
+  });
+
   test('the document is kept for its TTL and a refresh fetches it again', async () => {
     const c = clock();
     const keyId = serveActor('/users/doc-ttl', 'max-age=600');

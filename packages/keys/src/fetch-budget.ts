@@ -7,7 +7,7 @@
  */
 import { KeyFetchRateLimitedError } from './errors.js';
 
-/** Options of {@link FetchBudget}. */
+/** The fetch budget of a lookup: part of `RemoteKeysOptions` (and of `remoteKeyLookup` options). */
 export interface FetchBudgetOptions {
   /** Most fetches from one origin per `fetchWindow` (a token bucket of that size). Default 120. */
   fetchesPerOrigin?: number | undefined;

@@ -7,7 +7,7 @@
 import { KeyFetchError, KeyFetchOwnerMismatchError, KeyFetchRefusedUrlError, keyFetchErrorFor, type KeyFetchErrorCode } from './errors.js';
 import { FetchBudget, type FetchBudgetOptions } from './fetch-budget.js';
 import { checkKeyUrl, fetchKeyDocument, type FetchedDocument, type FetchGuardOptions } from './fetch-guard.js';
-import { MemoryKeyCache, type CachedKey, type KeyCacheEntry, type SharedKeyCache } from './key-cache.js';
+import { DEFAULT_MAX_FAILURES_PER_ORIGIN, MemoryKeyCache, type CachedKey, type KeyCacheEntry, type SharedKeyCache } from './key-cache.js';
 import { documentIdOf, extractKey, ownerListsKey, type KeyDocumentResolver } from './key-document.js';
 import type { RemoteKeyKind } from './key-material.js';
 import { BoundedLru } from './lru.js';
@@ -109,8 +109,10 @@ const isKey = (entry: KeyCacheEntry): entry is CachedKey => !('error' in entry);
 /**
  * Resolves keyIds (URLs) to public keys: fetched under the guard of {@link fetchKeyDocument}, read by
  * {@link extractKey}, kept in a bounded in-memory LRU (TTL from `Cache-Control: max-age`, clamped to
- * `minTtl`…`maxTtl`) and optionally a shared cache. Failures are remembered for `negativeTtl`. Concurrent
- * resolutions of one keyId share one fetch.
+ * `minTtl`…`maxTtl`) and optionally a shared cache. Fetched documents are cached by URL without fragment, so
+ * keyIds that differ only in their fragment share one fetch. Failures are remembered for `negativeTtl` (a bounded
+ * number per origin). Concurrent resolutions of one keyId (and fetches of one URL) share one fetch. Fetches are
+ * bounded per origin per window and in number at once (`fetchesPerOrigin`, `fetchWindow`, `maxConcurrentFetches`).
  *
  * One instance can back both schemes' lookups ({@link remoteKeyLookup} with `keys`).
  *
@@ -152,7 +154,7 @@ export class RemoteKeys {
     this.#documents = new BoundedLru<DocumentEntry>({
       maxEntries: maxDocuments,
       maxBytes: maxDocumentBytes,
-      maxFailuresPerOrigin: options.maxFailuresPerOrigin ?? 100,
+      maxFailuresPerOrigin: options.maxFailuresPerOrigin ?? DEFAULT_MAX_FAILURES_PER_ORIGIN,
       sizeOf: (entry) => ('document' in entry ? entry.document.bytes : 0),
       isFailure: (entry) => 'error' in entry,
       expiresAt: (entry) => entry.expiresAt,

@@ -64,6 +64,8 @@ export interface FetchedDocument {
   url: string;
   /** The response's `Cache-Control` directives that matter to a cache. */
   cache: CacheDirectives;
+  /** The length of the document, bytes. */
+  bytes: number;
 }
 
 /** Default size limit of a key document: 256 KiB. */
@@ -315,7 +317,7 @@ function fetchHop(url: URL, address: ResolvedAddress, options: FetchGuardOptions
           finish(new KeyFetchBadDocumentError('The key document is not JSON', { keyId }));
           return;
         }
-        finish(undefined, { json, url: url.href, cache: parseCacheControl(response.headers['cache-control']) });
+        finish(undefined, { json, url: url.href, cache: parseCacheControl(response.headers['cache-control']), bytes: length });
       });
     });
     request.end();

@@ -18,13 +18,16 @@ export {
   DEFAULT_CONNECT_TIMEOUT, DEFAULT_FETCH_TIMEOUT,
   type FetchGuardOptions, type FetchedDocument, type HostLookup, type ResolvedAddress,
 } from './fetch-guard.js';
-export { classifyAddress, type AddressClass } from './address.js';
-export { extractKey, ownerListsKey, type KeyDocumentResolver, type KeyDocumentContext, type ResolvedKey, type ExtractedKey } from './key-document.js';
 export {
-  MemoryKeyCache, checkCacheEntry, DEFAULT_MAX_KEY_ENTRIES,
+  DEFAULT_FETCHES_PER_ORIGIN, DEFAULT_FETCH_WINDOW, DEFAULT_MAX_CONCURRENT_FETCHES, type FetchBudgetOptions,
+} from './fetch-budget.js';
+export { classifyAddress, type AddressClass } from './address.js';
+export { extractKey, ownerListsKey, documentIdOf, type KeyDocumentResolver, type KeyDocumentContext, type ResolvedKey, type ExtractedKey } from './key-document.js';
+export {
+  MemoryKeyCache, checkCacheEntry, DEFAULT_MAX_KEY_ENTRIES, DEFAULT_MAX_FAILURES_PER_ORIGIN,
   type MemoryKeyCacheOptions, type CachedKey, type CachedFailure, type KeyCacheEntry, type SharedKeyCache,
 } from './key-cache.js';
 export { RedisKeyCache, type RedisKeyCacheOptions, type RedisKeyCacheClient } from './redis-key-cache.js';
-export { keyFromPem, keyFromJwk, keyFromMultibase, RSA_MODULUS_BITS, type KeyMaterial, type RemoteKeyKind } from './key-material.js';
+export { keyFromPem, keyFromJwk, keyFromMultibase, RSA_MODULUS_BITS, RSA_PUBLIC_EXPONENT, type KeyMaterial, type RemoteKeyKind } from './key-material.js';
 export type { CacheDirectives } from './cache-control.js';
 export * from './errors.js';

@@ -5,6 +5,7 @@
  */
 import { KEY_FETCH_ERROR_CODES, type KeyFetchErrorCode } from './errors.js';
 import { checkStoredMaterial, type RemoteKeyKind } from './key-material.js';
+import { BoundedLru } from './lru.js';
 
 /** A key fetched for a keyId: its extracted material, never the raw document. */
 export interface CachedKey {
@@ -88,13 +89,21 @@ export function checkCacheEntry(value: unknown, keyId: string, now: number): Key
 export interface MemoryKeyCacheOptions {
   /** Most entries kept; the least recently used goes first. Default 10,000. */
   maxEntries?: number | undefined;
+  /**
+   * Most failures (negative entries) kept per origin of the keyId; the oldest of that origin goes first, so that
+   * keyIds made up on one host cannot push the working keys of other hosts out. Default 100.
+   */
+  maxFailuresPerOrigin?: number | undefined;
 }
 
 /** Default size of the in-memory key cache. */
 export const DEFAULT_MAX_KEY_ENTRIES = 10_000;
+/** Default bound on the failures remembered per origin. */
+export const DEFAULT_MAX_FAILURES_PER_ORIGIN = 100;
 
 /**
- * A bounded least-recently-used cache of key entries in this process, with per-entry expiry.
+ * A bounded least-recently-used cache of key entries in this process, with per-entry expiry and a bound on the
+ * failures kept per origin.
  *
  * @example
  * ```ts
@@ -102,17 +111,20 @@ export const DEFAULT_MAX_KEY_ENTRIES = 10_000;
  * ```
  */
 export class MemoryKeyCache {
-  readonly #entries = new Map<string, KeyCacheEntry>();
-  readonly #max: number;
+  readonly #entries: BoundedLru<KeyCacheEntry>;
 
   /**
-   * @param options - the size bound.
-   * @throws RangeError when `maxEntries` is not a positive integer.
+   * @param options - the size bounds.
+   * @throws RangeError when `maxEntries` or `maxFailuresPerOrigin` is not a positive integer.
    */
   constructor(options: MemoryKeyCacheOptions = {}) {
     const max = options.maxEntries ?? DEFAULT_MAX_KEY_ENTRIES;
     if (!Number.isInteger(max) || max < 1) throw new RangeError('maxEntries must be a positive integer');
-    this.#max = max;
+    const failures = options.maxFailuresPerOrigin ?? DEFAULT_MAX_FAILURES_PER_ORIGIN;
+    if (!Number.isInteger(failures) || failures < 1) throw new RangeError('maxFailuresPerOrigin must be a positive integer');
+    this.#entries = new BoundedLru<KeyCacheEntry>({
+      maxEntries: max, maxFailuresPerOrigin: failures, isFailure: (entry) => 'error' in entry, expiresAt: (entry) => entry.expiresAt,
+    });
   }
 
   /** How many entries are held (expired ones included until touched or evicted). */
@@ -125,24 +137,15 @@ export class MemoryKeyCache {
    * @returns the entry, or undefined.
    */
   get(keyId: string, now: number): KeyCacheEntry | undefined {
-    const entry = this.#entries.get(keyId);
-    if (entry === undefined) return undefined;
-    this.#entries.delete(keyId);
-    if (entry.expiresAt <= now) return undefined;
-    this.#entries.set(keyId, entry);
-    return entry;
+    return this.#entries.get(keyId, now);
   }
 
   /**
-   * Stores an entry, evicting the least recently used when full.
+   * Stores an entry, evicting the least recently used when full (and the oldest failure of the keyId's origin
+   * when that origin has too many).
    * @param entry - the entry.
    */
   set(entry: KeyCacheEntry): void {
-    this.#entries.delete(entry.keyId);
     this.#entries.set(entry.keyId, entry);
-    while (this.#entries.size > this.#max) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
   }
 }

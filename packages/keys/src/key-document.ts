@@ -1,7 +1,9 @@
 /**
  * Finding the key a keyId names in a fetched document: ActivityPub actors and key documents (`publicKey` with
  * `publicKeyPem` and `owner`), FEP-521a Multikey entries of `assertionMethod`, JWK sets, and resolver hooks for
- * other formats. The document must vouch for the key: its `id` on the keyId's origin, the key's owner the actor.
+ * other formats. The document must vouch for the key: read from the keyId's origin, its `id` the URL it was read
+ * from, the key's `id` the keyId, the key's owner the actor (or, for a key served on its own, confirmed by its
+ * owner's document listing it).
  *
  * @packageDocumentation
  */
@@ -58,6 +60,30 @@ function originOf(url: unknown): string | undefined {
   } catch { return undefined; }
 }
 
+/** The URL without its fragment, normalised; undefined when it is not an http(s) URL. */
+function withoutFragment(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+    parsed.hash = '';
+    return parsed.href;
+  } catch { return undefined; }
+}
+
+/**
+ * The `id` a document claims, without fragment and normalised, for a document that has one (an ActivityPub object;
+ * a JWK set has none). When it is not the URL the document was read from, the document is only a claim: it is to be
+ * fetched again by that id (see {@link extractKey}, which refuses a document whose id is not its URL).
+ *
+ * @param document - the parsed JSON.
+ * @returns the id as a URL without fragment, or undefined when the document has no usable id.
+ */
+export function documentIdOf(document: unknown): string | undefined {
+  if (!isObject(document) || (Array.isArray(document['keys']) && document['id'] === undefined)) return undefined;
+  return withoutFragment(document['id']);
+}
+
 function material(entry: Json, keyId: string): KeyMaterial {
   let found: KeyMaterial | undefined;
   if (entry['publicKeyPem'] !== undefined) found = keyFromPem(entry['publicKeyPem']);
@@ -93,11 +119,14 @@ function ownerOf(node: Json): unknown {
   return node['owner'] ?? node['controller'];
 }
 
-function fromActivityPub(doc: Json, keyId: string): ExtractedKey | null {
+function fromActivityPub(doc: Json, keyId: string, url: string): ExtractedKey | null {
   const documentId = doc['id'];
   if (typeof documentId !== 'string') throw new KeyFetchBadDocumentError('The document has no id', { keyId });
   const keyOrigin = originOf(keyId);
   if (originOf(documentId) !== keyOrigin) throw new KeyFetchOwnerMismatchError('The document id is on another origin than the keyId', { keyId });
+  // A document only speaks for the URL it was read from: one whose id is another URL (an open redirect, an
+  // uploaded file on the same host) is a claim, to be fetched again by its id.
+  if (withoutFragment(documentId) !== url) throw new KeyFetchOwnerMismatchError('The document id is not the URL it was read from', { keyId });
 
   // A key document of its own: it is the key, and names its owner.
   if (isKeyNode(doc)) {
@@ -131,30 +160,33 @@ function fromResolver(resolved: ResolvedKey, keyId: string): ExtractedKey {
   if (owner !== undefined && originOf(owner) !== originOf(keyId)) {
     throw new KeyFetchOwnerMismatchError('The key owner is not on the keyId\'s origin', { keyId });
   }
-  return { material: found, owner, standalone: false };
+  // The format only claims the owner: like a key document of its own, the owner's document must list the key.
+  return { material: found, owner, standalone: owner !== undefined };
 }
 
 /**
  * Finds the key named by `keyId` in a fetched document.
  *
+ * Every kind of document must have been read (after redirects) from the keyId's origin; an ActivityPub document's
+ * `id` must be the URL it was read from ({@link documentIdOf}: fetch it again by its id otherwise).
+ *
  * @param document - the parsed JSON.
- * @param context - the keyId and the URL the document came from.
+ * @param context - the keyId and the URL the document came from (without fragment).
  * @param resolvers - hooks for other formats, asked when the document is none of the built-in ones.
  * @returns the key, or `null` when the document is readable but holds no key with that id.
  * @throws {@link KeyFetchBadDocumentError} — unknown format, unreadable key, a key named twice.
- * @throws {@link KeyFetchOwnerMismatchError} — document id or owner on another origin, or an owner that is not
- *   the actor.
+ * @throws {@link KeyFetchOwnerMismatchError} — document read from another origin, a document id that is not its
+ *   URL, an owner on another origin, or an owner that is not the actor.
  */
 export function extractKey(document: unknown, context: KeyDocumentContext, resolvers: readonly KeyDocumentResolver[] = []): ExtractedKey | null {
   const { keyId } = context;
+  const url = withoutFragment(context.url);
+  // Whatever the format, a document read from another origin (after redirects) says nothing about the keyId.
+  if (url === undefined || originOf(url) !== originOf(keyId)) throw new KeyFetchOwnerMismatchError('The document was read from another origin than the keyId', { keyId });
   if (isObject(document)) {
-    if (Array.isArray(document['keys']) && document['id'] === undefined) {
-      // A JWK set has no id: the document must come from the keyId's origin (after redirects).
-      if (originOf(context.url) !== originOf(keyId)) throw new KeyFetchOwnerMismatchError('The key set is on another origin than the keyId', { keyId });
-      return fromJwks(document['keys'], keyId);
-    }
+    if (Array.isArray(document['keys']) && document['id'] === undefined) return fromJwks(document['keys'], keyId);
     if (isKeyNode(document) || document['publicKey'] !== undefined || document['assertionMethod'] !== undefined) {
-      return fromActivityPub(document, keyId);
+      return fromActivityPub(document, keyId, url);
     }
   }
   for (const resolver of resolvers) {
@@ -167,15 +199,21 @@ export function extractKey(document: unknown, context: KeyDocumentContext, resol
 
 /**
  * Whether an owner's document (an actor) is the owner and lists the key: its `id` is `owner`, and one of its
- * `publicKey` or `assertionMethod` entries is the keyId (an object with that `id`, or the id itself).
+ * `publicKey` or `assertionMethod` entries is the keyId (an object with that `id`, or the id itself); an entry
+ * that carries key material must carry the same key. The caller makes sure the document was read from `owner`.
  *
  * @param document - the owner's parsed document.
  * @param owner - the owner the key document named.
  * @param keyId - the key.
+ * @param expected - the key found in the key document: an owner entry with other material does not list it.
  * @returns true when the owner vouches for the key.
  */
-export function ownerListsKey(document: unknown, owner: string, keyId: string): boolean {
+export function ownerListsKey(document: unknown, owner: string, keyId: string, expected?: KeyMaterial): boolean {
   if (!isObject(document) || document['id'] !== owner) return false;
-  return [...asList(document['publicKey']), ...asList(document['assertionMethod'])]
-    .some((entry) => entry === keyId || (isObject(entry) && entry['id'] === keyId));
+  return [...asList(document['publicKey']), ...asList(document['assertionMethod'])].some((entry) => {
+    if (entry === keyId) return true;
+    if (!isObject(entry) || entry['id'] !== keyId) return false;
+    if (expected === undefined || !isKeyNode(entry)) return true;
+    try { return material(entry, keyId).pem === expected.pem; } catch { return false; }
+  });
 }

@@ -19,9 +19,16 @@ export interface KeyMaterial {
 /** RSA moduli accepted from the network, in bits: weaker keys are refused, and huge ones would cost CPU. */
 export const RSA_MODULUS_BITS = { min: 2048, max: 8192 } as const;
 
+/**
+ * The only RSA public exponent accepted from the network: 65537 (F4), what every key generator uses. A verify
+ * costs a modular exponentiation by the exponent, so a key with a huge one (OpenSSL accepts any `e < n`) would
+ * turn each signature check into milliseconds of CPU for whoever names that key.
+ */
+export const RSA_PUBLIC_EXPONENT: bigint = 65537n;
+
 const ED25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
 
-/** Normalises a public KeyObject; undefined when its type or size is not accepted. */
+/** Normalises a public KeyObject; undefined when its type, size or (RSA) exponent is not accepted. */
 function describe(key: KeyObject): KeyMaterial | undefined {
   if (key.type !== 'public') return undefined;
   let kind: RemoteKeyKind;
@@ -30,6 +37,7 @@ function describe(key: KeyObject): KeyMaterial | undefined {
     case 'rsa': {
       const bits = details.modulusLength ?? 0;
       if (bits < RSA_MODULUS_BITS.min || bits > RSA_MODULUS_BITS.max) return undefined;
+      if (details.publicExponent !== RSA_PUBLIC_EXPONENT) return undefined;
       kind = 'rsa';
       break;
     }

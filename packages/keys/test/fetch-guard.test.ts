@@ -212,7 +212,7 @@ describe('size and time limits', () => {
     try {
       const options: FetchGuardOptions = { ...guard(), allowAddress: (a, _h, port) => a === '127.0.0.1' && port === listening.port, connectTimeout: 200 };
       const error = await fetchKeyDocument(`https://actor.test:${listening.port}/doc`, options, KEY).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'ERR_KEY_FETCH_TIMEOUT', message: 'Connecting to the key host took too long' });
+      expect(error).toMatchObject({ code: 'ERR_KEY_FETCH_TIMEOUT', detail: 'Connecting to the key host took too long' });
     } finally {
       for (const s of sockets) s.destroy();
       tarpit.close();

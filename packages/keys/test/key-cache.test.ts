@@ -100,6 +100,48 @@ describe('negative caching', () => {
   });
 });
 
+describe('one document per URL', () => {
+  test('keyIds that differ only in their fragment share one fetch of the document; the fragment selects the key', async () => {
+    const keyId = serveActor('/users/fragments');
+    const keys = remote();
+    await expect(keys.resolve(keyId)).resolves.toMatchObject({ pem: key.publicPem });
+    for (let i = 0; i < 20; i += 1) await expect(keys.resolve(keyId.replace('#main-key', `#a${i}`))).resolves.toBeNull();
+    expect(host.count('/users/fragments')).toBe(1);
+  });
+
+  test('a failed document is remembered by its URL too: other fragments get the same code without a fetch', async () => {
+    host.routes.set('/users/gone-doc', json({}, { status: 410 }));
+    const keys = remote();
+    for (let i = 0; i < 10; i += 1) {
+      await expect(keys.resolve(`${host.origin()}/users/gone-doc#k${i}`)).rejects.toMatchObject({ code: 'ERR_KEY_FETCH_FAILED' });
+    }
+    expect(host.count('/users/gone-doc')).toBe(1);
+  });
+
+  test('the document is kept for its TTL and a refresh fetches it again', async () => {
+    const c = clock();
+    const keyId = serveActor('/users/doc-ttl', 'max-age=600');
+    const keys = remote({ now: c.now, refreshInterval: 60 });
+    await keys.resolve(keyId);
+    c.advance(599);
+    await keys.resolve(keyId.replace('#main-key', '#other'));
+    expect(host.count('/users/doc-ttl')).toBe(1);
+    await keys.refresh(keyId);
+    expect(host.count('/users/doc-ttl')).toBe(2);
+  });
+
+  test('the owner document of key documents is fetched once for all its keys', async () => {
+    const owner = `${host.origin()}/users/many-keys`;
+    host.routes.set('/users/many-keys', json({ ...actor(owner, key), publicKey: [`${host.origin()}/keys/m1`, `${host.origin()}/keys/m2`] }));
+    host.routes.set('/keys/m1', json({ id: `${host.origin()}/keys/m1`, owner, publicKeyPem: key.publicPem }));
+    host.routes.set('/keys/m2', json({ id: `${host.origin()}/keys/m2`, owner, publicKeyPem: key.publicPem }));
+    const keys = remote();
+    await keys.resolve(`${host.origin()}/keys/m1`);
+    await keys.resolve(`${host.origin()}/keys/m2`);
+    expect(host.count('/users/many-keys')).toBe(1);
+  });
+});
+
 describe('single-flight', () => {
   test('20 concurrent lookups of one keyId make one request', async () => {
     const id = `${host.origin()}/users/busy`;
@@ -139,5 +181,19 @@ describe('MemoryKeyCache', () => {
     expect(cache.get('a', 1)).toBeDefined();
     expect(cache.get('a', 100)).toBeUndefined(); // expired
     expect(() => new MemoryKeyCache({ maxEntries: 0 })).toThrow(RangeError);
+  });
+
+  test('keeps at most maxFailuresPerOrigin failures per origin: one host\'s made-up keyIds cannot push other keys out', () => {
+    const cache = new MemoryKeyCache({ maxEntries: 10, maxFailuresPerOrigin: 3 });
+    const failure = (keyId: string) => ({ keyId, error: 'ERR_UNKNOWN_KEY' as const, fetchedAt: 0, expiresAt: 100 });
+    cache.set({ keyId: 'https://good.example/users/a#main-key', kind: 'rsa', pem: key.publicPem, fetchedAt: 0, expiresAt: 100 });
+    cache.set(failure('https://other.example/x'));
+    for (let i = 0; i < 50; i += 1) cache.set(failure(`https://noisy.example/users/a#k${i}`));
+    expect(cache.size).toBe(5); // the key, other.example's failure, the last 3 of noisy.example
+    expect(cache.get('https://good.example/users/a#main-key', 1)).toMatchObject({ pem: key.publicPem });
+    expect(cache.get('https://other.example/x', 1)).toBeDefined();
+    expect(cache.get('https://noisy.example/users/a#k46', 1)).toBeUndefined();
+    expect(cache.get('https://noisy.example/users/a#k49', 1)).toBeDefined();
+    expect(() => new MemoryKeyCache({ maxFailuresPerOrigin: 0 })).toThrow(RangeError);
   });
 });

@@ -76,14 +76,16 @@ describe('ActivityPub actors and key documents', () => {
     expect(host.requests.map((r) => r.path)).toEqual(['/keys/1', '/users/kd-owner']);
   });
 
-  test('a key document whose owner does not list it: ERR_KEY_FETCH_OWNER_MISMATCH (unless confirmOwner is false)', async () => {
+  test('a key document whose owner does not list it: ERR_KEY_FETCH_OWNER_MISMATCH (confirmOwner: false resolves it without an owner)', async () => {
     const keyId = `${host.origin()}/keys/claimed`;
     const owner = `${host.origin()}/users/victim`;
     host.routes.set('/keys/claimed', json({ id: keyId, owner, publicKeyPem: rsa.publicPem }));
     host.routes.set('/users/victim', json(actor(owner, ed25519Key())));
     await expect(keys().resolve(keyId)).rejects.toMatchObject({ code: 'ERR_KEY_FETCH_OWNER_MISMATCH' });
     const trusting = new RemoteKeys({ ...guardFor(host, tls.cert), confirmOwner: false });
-    expect((await trusting.resolve(keyId))?.owner).toBe(owner);
+    const unconfirmed = await trusting.resolve(keyId);
+    expect(unconfirmed?.pem).toBe(rsa.publicPem);
+    expect(unconfirmed?.owner).toBeUndefined();
   });
 
   test('a keyId the actor does not list is an unknown key (the lookup returns null: ERR_UNKNOWN_KEY)', async () => {
@@ -186,8 +188,9 @@ describe('FEP-521a Multikey and JWK sets', () => {
     await expect(keys().resolve(`${host.origin('keys.test')}/jwks.json#absent`)).resolves.toBeNull();
   });
 
-  test('a resolver hook reads another format; its owner must be on the keyId\'s origin', async () => {
+  test('a resolver hook reads another format; its owner must be on the keyId\'s origin and list the key', async () => {
     host.routes.set('/custom', json({ format: 'custom', pem: rsa.publicPem, account: `${host.origin()}/users/dave` }, { type: 'application/json' }));
+    host.routes.set('/users/dave', json({ ...actor(`${host.origin()}/users/dave`, rsa), publicKey: `${host.origin()}/custom` }));
     host.routes.set('/custom-foreign', json({ format: 'custom', pem: rsa.publicPem, account: `${host.origin('other.test')}/users/dave` }, { type: 'application/json' }));
     const resolvers = [(doc: unknown) => {
       const d = doc as { format?: string; pem?: string; account?: string };

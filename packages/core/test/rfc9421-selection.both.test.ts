@@ -136,4 +136,16 @@ describe(`signature selection (${backendName} backend)`, () => {
       expect(await refusal(verifyRfc9421(message, options([], { replayStore })))).toBe('ERR_SIGNATURE_EXPIRED');
     }
   });
+
+  test('at most maxKeyLookups signatures (default 4) are tried, so junk signatures cannot buy many key lookups', async () => {
+    const junk = Array.from({ length: 15 }, (_, i): [string, string, string] => [`j${i}`, `${COMPONENTS};created=${NOW};keyid="junk-${i}"`, BAD_BYTES]);
+    const message = await withPrepended(...junk);
+    const lookups: (string | undefined)[] = [];
+    expect(await refusal(verifyRfc9421(message, options(lookups)))).toBe('ERR_UNKNOWN_KEY');
+    expect(lookups).toEqual(['junk-0', 'junk-1', 'junk-2', 'junk-3']);
+    const more: (string | undefined)[] = [];
+    await expect(verifyRfc9421(message, options(more, { maxKeyLookups: 16 }))).resolves.toMatchObject({ label: 'good' });
+    expect(more).toHaveLength(16);
+    expect(await refusal(verifyRfc9421(message, options([], { maxKeyLookups: 0 })))).toBe('maxKeyLookups must be a positive integer');
+  });
 });

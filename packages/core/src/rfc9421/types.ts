@@ -245,6 +245,11 @@ export interface VerifyRfc9421Options extends ComponentOptions {
   maxHeaderLength?: number | undefined;
   /** Most signatures in one message. Default 16. */
   maxSignatures?: number | undefined;
+  /**
+   * Most signatures tried (each a key lookup, and with remote keys possibly a fetch) for one message when no
+   * `label` is given: the first ones that meet the policy, in order. Default 4.
+   */
+  maxKeyLookups?: number | undefined;
   /** Most covered components in one signature. Default 64. */
   maxComponents?: number | undefined;
 }

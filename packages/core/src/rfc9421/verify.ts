@@ -157,8 +157,10 @@ export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9
   // someone else (an unknown key, a wrong signature) cannot hide a valid one. The first failure is reported.
   // A signature that verified but cannot be recorded (a replay, a full store) ends it: trying the next one would
   // accept a replayed message once per signature it carries.
+  const maxKeyLookups = options.maxKeyLookups ?? DEFAULT_MAX_KEY_LOOKUPS;
+  if (!Number.isSafeInteger(maxKeyLookups) || maxKeyLookups < 1) throw new RangeError('maxKeyLookups must be a positive integer');
   let first: unknown;
-  for (const signature of candidates) {
+  for (const signature of candidates.slice(0, maxKeyLookups)) {
     try {
       return await verifySelected(view, signature, options);
     } catch (error) {
@@ -169,6 +171,9 @@ export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9
   }
   throw first;
 }
+
+/** Default `maxKeyLookups`: signatures tried per message without a label. */
+const DEFAULT_MAX_KEY_LOOKUPS = 4;
 
 /** A failure that ends the verification whatever other signatures the message carries. */
 class Decisive {

@@ -80,7 +80,7 @@ describe('an RSA public key whose exponent is over 32 bits (costly to verify: wo
   const jwk = pairs[2048].publicKey.export({ format: 'jwk' }) as { kty: string; n: string; e: string };
   const exponent = Buffer.from(jwk.n, 'base64url');
   exponent[0] = 0x7f;
-  exponent[exponent.length - 1] |= 1;
+  exponent[exponent.length - 1] = (exponent[exponent.length - 1] as number) | 1;
   const huge = { ...jwk, e: exponent.toString('base64url') };
   const hugeKey = crypto.createPublicKey({ key: huge, format: 'jwk' });
   const signature = Buffer.alloc(256, 1).toString('base64');

@@ -1,22 +1,42 @@
 #!/usr/bin/python3
 """A local JumpServer API emulator for tests.
 
-It reproduces the authentication behaviour described in docs/guides/jumpserver.md:
+It reproduces what JumpServer's own source does (read from the public ``jumpserver/jumpserver`` repository,
+tags v2.1 to v4.9, and the ``jumpserver/pam-clients`` SDKs), as described in docs/guides/jumpserver.md:
 
-* Access keys: ``Authorization: Signature keyId=…,algorithm=…,headers=…,signature=…`` verified with the
-  Python ``httpsig`` package (Debian ``python3-httpsig``) the way JumpServer does it: a ``HeaderVerifier``
-  with ``required_headers=["(request-target)", "date"]``, the lower-cased method and the full path with
-  its query, over headers rebuilt from a Django-style ``META`` dict with the ``key[5:]`` quirk (so a signed
-  ``content-type`` or ``content-length`` is "missing" and the request fails with 500).
+* Access keys (``apps/common/auth/signature.py``, ``apps/authentication/backends/drf.py``):
+  ``Authorization: Signature keyId=…,algorithm=…,headers=…,signature=…`` verified with the Python ``httpsig``
+  package (Debian ``python3-httpsig``) the way JumpServer does it: a ``HeaderVerifier`` with
+  ``required_headers=["(request-target)", "date"]``, the lower-cased method and the full path with its query,
+  over headers rebuilt from a Django-style ``META`` dict with the ``key[5:]`` quirk (so a signed
+  ``content-type`` or ``content-length`` is "missing" and the request fails with 500). Any other signed
+  header (the pam-clients profile signs ``digest`` and ``x-jms-request-id``) is only checked for being
+  signed: the public server neither recomputes the digest nor remembers request ids. An access key's IP
+  allow-list (v3.9+) is checked before the signature: ``401 Ip is not in access ip list.``
 * Django's ``APPEND_SLASH``: an API path without its trailing slash is answered with a 301 to the path
   plus ``/`` (query kept), before any authentication.
-* Token login, v2+ (``/api/v1/authentication/auth/`` with the ``jms_sessionid`` cookie MFA flow) and
-  v1 (``/api/v1/users/auth/`` answering HTTP 300 with a seed, then ``/api/v1/users/otp/auth/``).
+* Token login (``apps/authentication/api/token.py``, ``mfa.py``, ``login_confirm.py``, ``mixins.py``), v2+:
+  ``auth/`` and ``tokens/`` (the same view) always open a ``jms_sessionid`` session; MFA answers 200
+  ``mfa_required`` with the user's active MFA types as ``choices`` (``[]`` when MFA is enforced but nothing
+  is bound); ``mfa/select/`` (= ``mfa/send-code/``) sends an SMS/e-mail code (readable through a test hook);
+  ``mfa/challenge/`` answers 401 ``mfa_failed`` for a wrong code; a login-review ACL answers 200
+  ``login_confirm_wait`` with a ticket id, polled on ``login-confirm-ticket/status/``; a password that has
+  expired or must be changed gives a 500 from v2.24 on (``str()`` of a ``NeedRedirectError`` without
+  ``detail`` fails inside the view's own ``except``) and 400 ``{"error": "<message>"}`` before
+  (``--jms-version 2.23``). ``date_expired`` is ``%Y/%m/%d %H:%M:%S %z`` in the server's ``TIME_ZONE``
+  (default Asia/Shanghai, ``+0800``). v1 (``/api/v1/users/auth/`` answering HTTP 300 with a seed, then
+  ``/api/v1/users/otp/auth/``).
 * ``Authorization: Bearer <token>`` (expiring) and ``Authorization: Token <private token>``.
-* Organisations through ``X-JMS-ORG`` (or ``?oid=``), 403 when unknown or not allowed.
-* A paginated asset list (``limit``/``offset`` with absolute ``next``/``previous`` links).
+* Organisations (``apps/orgs/utils.py get_org_from_request``): ``?oid=``, else ``X-JMS-ORG``, else an
+  ``X-JMS-ORG`` cookie; an org id, an org name, or ``default``/``root``/``system`` (any case); a missing or
+  unknown org runs in the Default org (API clients are not yet authenticated when the middleware runs);
+  403 when the user has no role in the org. ``GET /api/v1/orgs/orgs/current/`` names the org a request ran in.
+* DRF ``LimitOffsetPagination`` (``MaxLimitOffsetPagination``, ``MAX_PAGE_SIZE`` 1000): a bare list when no
+  valid ``limit`` is given, else ``{count, next, previous, results}`` with absolute links built from the
+  ``Host`` header (``--link-host`` writes another host, as an upstream behind a proxy would).
+* DRF throttling (``common/drf/throttling.py``): 429 with ``Retry-After`` once a rate set by a test hook is used.
 * ``ANY /api/v1/echo/<anything>/`` answering what it received, for signature tests.
-* Test hooks under ``/__emulator__/``: inject failures, read the request log, reset.
+* Test hooks under ``/__emulator__/``: inject failures, read the request log, reset, tickets, outbox, …
 
 Run it with ``/usr/bin/python3 jumpserver_emulator.py --port 0``; when ready it prints exactly one line
 ``JUMPSERVER_EMULATOR_LISTENING http://127.0.0.1:<port>`` on stdout. Only the standard library and
@@ -28,7 +48,9 @@ import argparse
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
+import math
 import secrets
 import struct
 import sys
@@ -82,6 +104,20 @@ INVALID_TOKEN = {"detail": "Invalid token header. Sign string should not contain
                  "code": "authentication_failed"}
 EXPIRED_TOKEN = {"detail": "Token is invalid or expired.", "code": "authentication_failed"}
 PERMISSION_DENIED = {"detail": "You do not have permission to perform this action.", "code": "permission_denied"}
+IP_NOT_ALLOWED = {"detail": "Ip is not in access ip list.", "code": "authentication_failed"}
+SESSION_EMPTY = "No session found, check your cookie"
+INVALID_LOGIN = ("The username or password you entered is incorrect, please enter it again. You can also try %d times "
+                 "(The account will be temporarily locked for 30 minutes)")
+MFA_ERROR = "%s, You can also try %d times (The account will be temporarily locked for 30 minutes)"
+LOGIN_CONFIRM_WAIT = "Wait login confirm ticket for accept"
+LOGIN_CONFIRM_ERROR = "Login confirm ticket was %s"
+# users/models: the messages of PasswordRequireResetError, PasswordNeedUpdate and PasswordTooSimple.
+PASSWORD_MESSAGES = {
+    "expired": "Your password has expired, please reset before logging in",
+    "need_update": "You should to change your password before login",
+    "too_simple": "Your password is too simple, please change it for security",
+}
+MAX_PAGE_SIZE = 1000
 
 
 # --------------------------------------------------------------------------------------------------
@@ -116,12 +152,18 @@ def totp_check(secret, code, algorithm="sha1", digits=6, period=30, now=None):
 # --------------------------------------------------------------------------------------------------
 
 class User:
-    def __init__(self, username, password, mfa=None, orgs=None, superuser=False, mfa_enabled=None):
+    def __init__(self, username, password, mfa=None, orgs=None, superuser=False, mfa_enabled=None, mfa_types=None,
+                 login_confirm=False, password_state=None):
         self.id = str(uuid.uuid5(uuid.NAMESPACE_URL, "jumpserver-emulator:" + username))
         self.username = username
         self.password = password
         self.mfa = mfa  # None or {"secret", "algorithm", "digits"}
-        self.mfa_enabled = mfa is not None if mfa_enabled is None else mfa_enabled
+        # The active MFA backends (user.active_mfa_backends_mapper): "otp" with a TOTP secret; "sms"/"email"
+        # send a code through mfa/select/.
+        self.mfa_types = list(mfa_types) if mfa_types is not None else (["otp"] if mfa is not None else [])
+        self.mfa_enabled = bool(self.mfa_types) if mfa_enabled is None else mfa_enabled
+        self.login_confirm = login_confirm  # a login ACL with the "review" action
+        self.password_state = password_state  # None, "expired", "need_update" or "too_simple"
         self.orgs = set(orgs or [ORG_DEFAULT])
         self.superuser = superuser
 
@@ -149,6 +191,15 @@ class State:
         self.seeds = {}  # seed -> (username, expires_at)
         self.failures = []  # [{"status", "count", "prefix", "method"}]
         self.log = []
+        self.tickets = {}  # ticket id -> {"username", "state"}: open, approved, rejected, closed
+        self.outbox = {}  # username -> {"type", "code", "expires"}: the last SMS/e-mail MFA code sent
+        self.throttle = None  # {"rate", "period"} once set by a test hook
+        self.throttle_history = {}  # ident -> [timestamps], newest first (DRF SimpleRateThrottle)
+        self.key_ips = {}  # access key id -> allowed IPs/CIDRs (AccessKey.ip_group)
+        self.jms_version = (4, 9)
+        self.tz_offset = 8 * 3600  # TIME_ZONE Asia/Shanghai
+        self.link_host = None
+        self.mfa_failures = {}
         self.assets = {}
         for org, count, prefix in ((ORG_DEFAULT, 7, "web"), (ORG_ENGINEERING, 3, "build")):
             self.assets[org] = [
@@ -203,13 +254,64 @@ class State:
             return None
 
 
-def format_expiry(ts):
-    return time.strftime("%Y/%m/%d %H:%M:%S +0000", time.gmtime(ts))
+def format_expiry(ts, offset=0):
+    """DRF's DATETIME_FORMAT ``%Y/%m/%d %H:%M:%S %z`` in the server's time zone (a fixed offset here)."""
+    sign = "-" if offset < 0 else "+"
+    minutes = abs(offset) // 60
+    return time.strftime("%Y/%m/%d %H:%M:%S ", time.gmtime(ts + offset)) + "%s%02d%02d" % (sign, minutes // 60, minutes % 60)
+
+
+def parse_version(text):
+    parts = [int(p) for p in text.lstrip("v").split(".")[:2] if p.isdigit()]
+    return tuple(parts + [0] * (2 - len(parts)))
+
+
+def parse_offset(text):
+    text = text.strip()
+    if text.upper() in ("Z", "UTC", "+0000", "+00:00"):
+        return 0
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-").replace(":", "")
+    if len(digits) != 4 or not digits.isdigit():
+        raise SystemExit("--time-zone must look like +0800 or -05:00")
+    return sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
+
+
+def ip_allowed(ip, allowed):
+    """common.utils.contains_ip: '*' or an address or a CIDR (a range a-b is not needed by the tests)."""
+    for item in allowed:
+        item = item.strip()
+        if item == "*":
+            return True
+        try:
+            if "/" in item:
+                if ipaddress.ip_address(ip) in ipaddress.ip_network(item, strict=False):
+                    return True
+            elif ipaddress.ip_address(ip) == ipaddress.ip_address(item):
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 # --------------------------------------------------------------------------------------------------
 # HTTP
 # --------------------------------------------------------------------------------------------------
+
+def resolve_org(oid):
+    """Organization.get_instance: an alias (any case), an id or a name (GLOBAL is the root org); else None."""
+    if not oid:
+        return None
+    aliases = {"default": ORG_DEFAULT, "root": ORG_ROOT, "system": ORG_SYSTEM}
+    if oid.lower() in aliases:
+        return aliases[oid.lower()]
+    if oid in ORGS:
+        return oid
+    for org_id, name in ORGS.items():
+        if name == oid:
+            return org_id
+    return None
+
 
 class Reply(Exception):
     """Raised by route code to answer immediately."""
@@ -298,6 +400,8 @@ class Handler(BaseHTTPRequestHandler):
                     "status": status,
                     "authorization": (self.headers.get("Authorization") or "").split(" ", 1)[0],
                     "org": self.headers.get("X-JMS-ORG"),
+                    "effectiveOrg": getattr(self, "effective_org", None),
+                    "cookie": bool(self.headers.get("Cookie")),
                 })
         self.send_response(status)
         for name, value in headers.items():
@@ -322,6 +426,7 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(400, {"detail": "Malformed request body."})
             return
         full_path = self.path
+        self.effective_org = None
         split = urlsplit(full_path)
         path = split.path
         query = parse_qs(split.query, keep_blank_values=True)
@@ -363,11 +468,21 @@ class Handler(BaseHTTPRequestHandler):
     def route(self, path, full_path, query, body):
         method = self.command
         if path in ("/api/v1/authentication/auth/", "/api/v1/authentication/tokens/"):
+            self.throttle(self.client_ip())
             self.require_method(method, "POST")
             self.login_v2(self.json_body(body))
-        if path == "/api/v1/authentication/mfa/challenge/":
+        if path in ("/api/v1/authentication/mfa/challenge/", "/api/v1/authentication/mfa/verify/"):
+            self.throttle(self.client_ip())
             self.require_method(method, "POST")
             self.mfa_challenge(self.json_body(body))
+        if path in ("/api/v1/authentication/mfa/select/", "/api/v1/authentication/mfa/send-code/"):
+            self.throttle(self.client_ip())
+            self.require_method(method, "POST")
+            self.mfa_select(self.json_body(body))
+        if path == "/api/v1/authentication/login-confirm-ticket/status/":
+            self.throttle(self.client_ip())
+            self.require_method(method, "GET", "DELETE")
+            self.ticket_status()
         if path == "/api/v1/users/auth/":
             self.require_method(method, "POST")
             self.login_v1(self.json_body(body))
@@ -376,6 +491,7 @@ class Handler(BaseHTTPRequestHandler):
             self.otp_v1(self.json_body(body))
 
         user = self.authenticate(full_path)
+        self.throttle(user.id)
         if path.startswith("/api/v1/echo/"):
             raise Reply(200, {
                 "method": method,
@@ -389,10 +505,14 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/api/v1/users/profile/":
             self.require_method(method, "GET")
             raise Reply(200, user.public())
+        if path == "/api/v1/orgs/orgs/current/":
+            self.require_method(method, "GET")
+            raise Reply(200, {"id": org, "name": ORGS[org], "is_default": org == ORG_DEFAULT,
+                              "is_root": org == ORG_ROOT, "is_system": org == ORG_SYSTEM, "comment": ""})
         if path == "/api/v1/orgs/orgs/":
             self.require_method(method, "GET")
             visible = sorted(ORGS) if user.superuser else sorted(user.orgs)
-            raise Reply(200, [{"id": o, "name": ORGS[o]} for o in visible])
+            self.paginate([{"id": o, "name": ORGS[o]} for o in visible], query, path)
         if path == "/api/v1/assets/assets/":
             if method == "POST":
                 data = self.json_body(body)
@@ -411,6 +531,33 @@ class Handler(BaseHTTPRequestHandler):
             self.require_method(method, "GET")
             self.asset_list(org, query)
         raise Reply(404, {"detail": "Not found."})
+
+    def client_ip(self):
+        """common.utils.get_request_ip: the first X-Forwarded-For address, else the peer address."""
+        forwarded = (self.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+        return forwarded or self.client_address[0]
+
+    def throttle(self, ident):
+        """DRF SimpleRateThrottle: at most `rate` requests per `period` seconds per user (or per IP)."""
+        state = self.server.state
+        with state.lock:
+            rule = state.throttle
+            if rule is None:
+                return
+            now = time.time()
+            history = [t for t in state.throttle_history.get(ident, []) if t > now - rule["period"]]
+            if len(history) >= rule["rate"]:
+                remaining = rule["period"] - (now - history[-1])
+                available = rule["rate"] - len(history) + 1
+                wait = math.ceil(remaining / available) if available > 0 else None
+                state.throttle_history[ident] = history
+            else:
+                history.insert(0, now)
+                state.throttle_history[ident] = history
+                return
+        detail = "Request was throttled." + ("" if wait is None else " Expected available in %d seconds." % wait)
+        raise Reply(429, {"detail": detail, "code": "throttled"},
+                    None if wait is None else {"Retry-After": "%d" % wait})
 
     @staticmethod
     def require_method(method, *allowed):
@@ -459,6 +606,9 @@ class Handler(BaseHTTPRequestHandler):
         if entry is None:
             raise Reply(401, INVALID_SIGNATURE, self.challenge())
         secret, username = entry
+        allowed = state.key_ips.get(params["keyId"])
+        if allowed is not None and not ip_allowed(self.client_ip(), allowed):
+            raise Reply(401, IP_NOT_ALLOWED, self.challenge())
         if not params["algorithm"].lower().startswith("hmac-"):
             # The secret is a string, not an RSA key: JumpServer cannot verify rsa-* signatures.
             raise Reply(401, INVALID_SIGNATURE, self.challenge())
@@ -480,25 +630,29 @@ class Handler(BaseHTTPRequestHandler):
         return {"WWW-Authenticate": 'Signature realm="api",headers="(request-target) date"'}
 
     def current_org(self, user, query):
-        org = self.headers.get("X-JMS-ORG") or (query.get("oid") or [None])[-1] or ORG_DEFAULT
-        if org not in ORGS:
-            raise Reply(403, PERMISSION_DENIED)
+        """orgs.utils.get_org_from_request, then RBAC: 403 when the user has no role in the org."""
+        oid = (query.get("oid") or [None])[-1] or self.headers.get("X-JMS-ORG") or self.cookie("X-JMS-ORG")
+        org = resolve_org(oid) or ORG_DEFAULT
+        self.effective_org = org
         if user.superuser:
             return org
-        if org not in user.orgs:
+        if org == ORG_ROOT or org not in user.orgs:
             raise Reply(403, PERMISSION_DENIED)
         return org
 
-    # ---- login, v2+ ------------------------------------------------------------------------------
-
-    def session_id(self):
+    def cookie(self, name):
         cookie = SimpleCookie()
         try:
             cookie.load(self.headers.get("Cookie") or "")
         except Exception:
             return None
-        morsel = cookie.get(SESSION_COOKIE)
+        morsel = cookie.get(name)
         return morsel.value if morsel is not None else None
+
+    # ---- login, v2+ ------------------------------------------------------------------------------
+
+    def session_id(self):
+        return self.cookie(SESSION_COOKIE)
 
     def check_password(self, data):
         user = self.server.state.users.get(data.get("username")) if isinstance(data.get("username"), str) else None
@@ -508,55 +662,170 @@ class Handler(BaseHTTPRequestHandler):
             return None
         return user
 
-    def token_reply(self, user, status):
-        token, expires = self.server.state.issue_token(user.username)
+    def token_reply(self, user, status, headers=None):
+        state = self.server.state
+        token, expires = state.issue_token(user.username)
         raise Reply(status, {
             "token": token,
             "keyword": "Bearer",
-            "date_expired": format_expiry(expires),
+            "date_expired": format_expiry(expires, state.tz_offset),
             "user": user.public(),
-        })
+        }, headers)
 
     def login_v2(self, data):
+        """TokenCreateApi.create: the session is created first, so every answer may carry its cookie."""
         state = self.server.state
-        user = self.check_password(data)
-        if user is None:
-            raise Reply(400, {"error": "password_failed",
-                              "msg": "The username or password you entered is incorrect, please enter it again."})
-        if not user.mfa_enabled:
-            self.token_reply(user, 201)
-        if user.mfa is None:
-            raise Reply(400, {"error": "mfa_unset", "msg": "MFA unset, please set first"})
         sid = self.session_id()
         session = state.session(sid)
-        if session is not None and session.get("username") == user.username and session.get("mfa_ok"):
+        headers = {}
+        if session is None:
+            sid = state.new_session({})
+            session = state.session(sid)
+            headers["Set-Cookie"] = "%s=%s; HttpOnly; Max-Age=%d; Path=/; SameSite=Lax" % (SESSION_COOKIE, sid, SESSION_TTL)
+        try:
+            self.login_steps(session, data, headers)
+        except Reply as r:
+            r.headers.update(headers)
+            raise
+
+    def login_steps(self, session, data, headers):
+        state = self.server.state
+        # get_user_or_auth: a session whose password step is done is used as is.
+        if session.get("auth_password") and session.get("auth_password_expires", 0) > time.time():
+            user = state.users[session["username"]]
+        else:
+            user = self.check_password(data)
+            if user is None:
+                raise Reply(400, {"error": "password_failed", "msg": INVALID_LOGIN % 6})
+            if user.login_confirm:
+                session["auth_confirm_required"] = True  # _check_login_acl with a review ACL
+            if user.password_state:
+                self.password_reset_required(user)
+            session.update({"auth_password": True, "username": user.username,
+                            "auth_password_expires": time.time() + 300})
+        # check_user_mfa_if_need
+        if user.mfa_enabled and not (session.get("auth_mfa") and session.get("auth_mfa_username") == user.username):
+            raise Reply(200, {
+                "error": "mfa_required",
+                "msg": "MFA required",
+                "data": {"choices": list(user.mfa_types), "url": "/api/v1/authentication/mfa/challenge/"},
+            })
+        # check_user_login_confirm_if_need
+        if session.get("auth_confirm_required"):
+            ticket_id = session.get("auth_ticket_id")
             with state.lock:
-                state.sessions.pop(sid, None)
-            self.token_reply(user, 201)
-        sid = self.new_session_for(user)
-        raise Reply(200, {
-            "error": "mfa_required",
-            "msg": "MFA required",
-            "data": {"choices": ["otp"], "url": "/api/v1/authentication/mfa/challenge/"},
-        }, {"Set-Cookie": "%s=%s; HttpOnly; Max-Age=%d; Path=/; SameSite=Lax" % (SESSION_COOKIE, sid, SESSION_TTL)})
+                ticket = state.tickets.get(ticket_id)
+                if ticket is None or ticket["state"] == "closed":
+                    ticket_id = str(uuid.uuid4())
+                    ticket = {"username": user.username, "state": "open"}
+                    state.tickets[ticket_id] = ticket
+                    session["auth_ticket_id"] = ticket_id
+            self.check_ticket(session, ticket_id, ticket)
+        # clear_auth_mark
+        for key in ("auth_password", "auth_confirm_required", "auth_ticket_id"):
+            session.pop(key, None)
+        self.token_reply(user, 201)
 
-    def new_session_for(self, user):
-        return self.server.state.new_session({"username": user.username, "mfa_ok": False})
+    def check_ticket(self, session, ticket_id, ticket):
+        """AuthMixin.check_user_login_confirm."""
+        if ticket is None:
+            raise Reply(200, {"error": "login_confirm_error", "msg": LOGIN_CONFIRM_ERROR % "Not found",
+                              "data": {"ticket_id": "", "username": ""}})
+        if ticket["state"] == "approved":
+            session["auth_confirm_required"] = False
+            return
+        if ticket["state"] == "open":
+            raise Reply(200, {"error": "login_confirm_wait", "msg": LOGIN_CONFIRM_WAIT, "data": {"ticket_id": ticket_id}})
+        raise Reply(200, {"error": "login_confirm_error", "msg": LOGIN_CONFIRM_ERROR % ticket["state"].capitalize(),
+                          "data": {"ticket_id": ticket_id, "username": ticket["username"]}})
 
-    def mfa_challenge(self, data):
+    def password_reset_required(self, user):
+        """PasswordRequireResetError & co. reach TokenCreateApi's ``except Exception: {"error": str(e)}``. Up to
+        v2.23 str(e) is the message (400); from v2.24 NeedRedirectError skips APIException.__init__, str(e)
+        raises AttributeError inside the handler, and Django answers 500."""
+        if self.server.state.jms_version < (2, 24):
+            raise Reply(400, {"error": PASSWORD_MESSAGES[user.password_state]})
+        raise Reply(500, "<h1>Server Error (500)</h1>")
+
+    def ticket_status(self):
+        """TicketStatusApi: GET polls the ticket of the session, DELETE closes it."""
+        state = self.server.state
+        session = state.session(self.session_id()) or {}
+        ticket_id = session.get("auth_ticket_id")
+        with state.lock:
+            ticket = state.tickets.get(ticket_id) if ticket_id else None
+        if self.command == "DELETE":
+            if ticket is not None:
+                session.pop("auth_ticket_id", None)
+                ticket["state"] = "closed"
+            raise Reply(200, "")
+        self.check_ticket(session, ticket_id, ticket)
+        raise Reply(200, {"msg": "ok"})
+
+    def session_user(self):
+        """AuthMixin.get_user_from_session; None without a session whose password step is done."""
         state = self.server.state
         session = state.session(self.session_id())
+        if session is None or not session.get("auth_password") or session.get("auth_password_expires", 0) < time.time():
+            return None, None
+        return session, state.users[session["username"]]
+
+    def mfa_challenge(self, data):
+        """MFAChallengeVerifyApi: 401 without a session; 401 mfa_failed for a wrong code; 200 {"msg": "ok"}."""
+        state = self.server.state
+        session, user = self.session_user()
         if session is None:
             raise Reply(401, NOT_AUTHENTICATED)
-        user = state.users[session["username"]]
-        if data.get("type", "otp") != "otp":
-            raise Reply(400, {"error": "mfa_failed", "msg": "MFA type not supported"})
-        mfa = user.mfa or {}
         code = data.get("code")
-        if not totp_check(mfa.get("secret", ""), code, mfa.get("algorithm", "sha1"), mfa.get("digits", 6)):
-            raise Reply(400, {"error": "mfa_failed", "msg": "MFA code invalid, or ntp sync server time"})
-        session["mfa_ok"] = True
+        if not isinstance(code, str) or not code:
+            raise Reply(400, {"code": ["This field is required."]})
+        mfa_type = data.get("type") or ""
+        if user.mfa_enabled:
+            if mfa_type not in user.mfa_types:
+                ok, error = False, "The MFA type (%s) is not enabled" % mfa_type
+            elif mfa_type == "otp":
+                mfa = user.mfa or {}
+                ok = totp_check(mfa.get("secret", ""), code, mfa.get("algorithm", "sha1"), mfa.get("digits", 6))
+                error = "OTP code invalid, or server time error"
+            else:
+                with state.lock:
+                    sent = state.outbox.get(user.username)
+                ok = (sent is not None and sent["type"] == mfa_type and sent["expires"] > time.time()
+                      and hmac.compare_digest(sent["code"], code))
+                if ok:
+                    with state.lock:
+                        state.outbox.pop(user.username, None)
+                error = "Code is invalid or has expired"
+            if not ok:
+                with state.lock:
+                    failures = state.mfa_failures.get(user.username, 0) + 1
+                    state.mfa_failures[user.username] = failures
+                raise Reply(401, {"error": "mfa_failed", "msg": MFA_ERROR % (error, max(0, 7 - failures))})
+        session["auth_mfa"] = True
+        session["auth_mfa_username"] = user.username
         raise Reply(200, {"msg": "ok"})
+
+    def mfa_select(self, data):
+        """MFASendCodeApi (mfa/select/, mfa/send-code/): sends the code of an SMS or e-mail MFA backend."""
+        state = self.server.state
+        mfa_type = data.get("type")
+        if not isinstance(mfa_type, str) or not mfa_type:
+            raise Reply(400, {"type": ["This field is required."]})
+        username = data.get("username") or ""
+        if username:
+            user = state.users.get(username)
+            if user is None:
+                raise Reply(404, {"detail": "User object does not exist.", "code": "object_does_not_exist"})
+        else:
+            _, user = self.session_user()
+            if user is None:
+                raise Reply(400, {"error": [SESSION_EMPTY]})
+        if mfa_type not in user.mfa_types or mfa_type == "otp":
+            raise Reply(400, {"error": ["Current user not support mfa type: %s" % mfa_type]})
+        code = "%06d" % secrets.randbelow(10 ** 6)
+        with state.lock:
+            state.outbox[user.username] = {"type": mfa_type, "code": code, "expires": time.time() + 300}
+        raise Reply(201, {"type": mfa_type, "username": username})
 
     # ---- login, v1 -------------------------------------------------------------------------------
 
@@ -603,23 +872,37 @@ class Handler(BaseHTTPRequestHandler):
         search = (query.get("search") or [""])[-1]
         if search:
             items = [a for a in items if search in a["name"]]
-        if "limit" not in query:
-            raise Reply(200, items)  # JumpServer answers a plain list when no limit is asked
+        self.paginate(items, query, "/api/v1/assets/assets/")
+
+    def paginate(self, items, query, path):
+        """DRF LimitOffsetPagination with JumpServer's MaxLimitOffsetPagination (PAGE_SIZE None, max 1000): no
+        valid positive ``limit`` means no pagination (a bare list); links are absolute, from the Host header."""
         try:
-            limit = max(1, min(int(query["limit"][-1]), 100))
+            limit = int(query["limit"][-1])
+            if limit <= 0:
+                raise ValueError
+            limit = min(limit, MAX_PAGE_SIZE)
+        except (KeyError, ValueError):
+            raise Reply(200, items)
+        try:
             offset = max(0, int((query.get("offset") or ["0"])[-1]))
         except ValueError:
-            raise Reply(400, {"detail": "Invalid limit or offset."})
-        base = "http://%s%s" % (self.headers.get("Host") or "127.0.0.1", "/api/v1/assets/assets/")
-        extra = {k: v[-1] for k, v in query.items() if k not in ("limit", "offset")}
+            offset = 0
+        host = self.server.state.link_host or self.headers.get("Host") or "127.0.0.1"
+        base = "http://%s%s" % (host, path)
+        extra = [(k, v[-1]) for k, v in query.items() if k not in ("limit", "offset")]
 
         def link(off):
-            return base + "?" + urlencode(dict(extra, limit=limit, offset=off))
+            pairs = extra + [("limit", limit)] + ([("offset", off)] if off is not None else [])
+            return base + "?" + urlencode(pairs)
 
+        previous = None
+        if offset > 0:
+            previous = link(None) if offset - limit <= 0 else link(offset - limit)
         raise Reply(200, {
             "count": len(items),
             "next": link(offset + limit) if offset + limit < len(items) else None,
-            "previous": (link(max(0, offset - limit)) if offset > 0 else None),
+            "previous": previous,
             "results": items[offset:offset + limit],
         })
 
@@ -644,6 +927,39 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 state.failures.clear()
                 state.log.clear()
+                state.throttle = None
+                state.throttle_history.clear()
+                state.key_ips.clear()
+                state.mfa_failures.clear()
+            raise Reply(200, {"ok": True})
+        if path == "/__emulator__/tickets" and self.command == "GET":
+            with state.lock:
+                raise Reply(200, [dict(t, id=i) for i, t in state.tickets.items()])
+        if path == "/__emulator__/tickets" and self.command == "POST":
+            data = json.loads(body.decode("utf-8") or "{}")
+            with state.lock:
+                ticket = state.tickets.get(data.get("id"))
+                if ticket is None or data.get("state") not in ("approved", "rejected", "closed"):
+                    raise Reply(404, {"detail": "No such ticket or state."})
+                ticket["state"] = data["state"]
+            raise Reply(200, {"ok": True})
+        if path == "/__emulator__/outbox" and self.command == "GET":
+            with state.lock:
+                raise Reply(200, {u: {"type": m["type"], "code": m["code"]} for u, m in state.outbox.items()})
+        if path == "/__emulator__/throttle" and self.command == "POST":
+            data = json.loads(body.decode("utf-8") or "{}")
+            with state.lock:
+                state.throttle = None if data.get("rate") is None else {
+                    "rate": int(data["rate"]), "period": float(data.get("period", 60))}
+                state.throttle_history.clear()
+            raise Reply(200, {"ok": True})
+        if path == "/__emulator__/access-key-ips" and self.command == "POST":
+            data = json.loads(body.decode("utf-8") or "{}")
+            with state.lock:
+                if data.get("ips") is None:
+                    state.key_ips.pop(data.get("keyId"), None)
+                else:
+                    state.key_ips[str(data.get("keyId"))] = [str(i) for i in data["ips"]]
             raise Reply(200, {"ok": True})
         if path == "/__emulator__/expire-tokens" and self.command == "POST":
             with state.lock:
@@ -676,6 +992,12 @@ def parse_args(argv):
                    help="read more credentials from stdin until EOF, one per line: 'access-key ID:SECRET[:USER]', "
                         "'user NAME:PASSWORD[:...]' or 'private-token TOKEN[:USER]' (keeps secrets out of the "
                         "process list, which any local user can read)")
+    p.add_argument("--jms-version", default="4.9",
+                   help="the JumpServer version to mirror where answers differ (default 4.9; e.g. 2.23)")
+    p.add_argument("--time-zone", default="+0800",
+                   help="the server's TIME_ZONE offset for date_expired (default +0800, Asia/Shanghai)")
+    p.add_argument("--link-host", default=None,
+                   help="the host written in pagination links (as an upstream behind a proxy sees it)")
     p.add_argument("--verbose", action="store_true", help="log requests to stderr")
     args = p.parse_args(argv)
     if args.credentials_stdin:
@@ -701,12 +1023,18 @@ def read_credentials(stream, args):
 
 def build_state(args):
     state = State(args.token_ttl)
+    state.jms_version = parse_version(args.jms_version)
+    state.tz_offset = parse_offset(args.time_zone)
+    state.link_host = args.link_host
     state.add_user(User("admin", "admin-password", orgs=[ORG_DEFAULT, ORG_ENGINEERING], superuser=True))
     state.add_user(User("alice", "alice-password", orgs=[ORG_DEFAULT]))
     state.add_user(User("mfa-user", "mfa-password", mfa={"secret": DEFAULT_TOTP_SECRET}, orgs=[ORG_DEFAULT]))
     state.add_user(User("mfa-sha256", "mfa-password",
                         mfa={"secret": DEFAULT_TOTP_SECRET, "algorithm": "sha256"}, orgs=[ORG_DEFAULT]))
     state.add_user(User("mfa-unset", "mfa-password", mfa=None, mfa_enabled=True))
+    state.add_user(User("mfa-sms", "mfa-password", mfa_types=["sms"], orgs=[ORG_DEFAULT]))
+    state.add_user(User("confirm-user", "confirm-password", login_confirm=True, orgs=[ORG_DEFAULT]))
+    state.add_user(User("expired-user", "expired-password", password_state="expired", orgs=[ORG_DEFAULT]))
     for spec in args.user:
         parts = spec.split(":")
         if len(parts) < 2:

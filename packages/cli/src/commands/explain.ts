@@ -1,7 +1,7 @@
 /** `httpsig explain`: show the signing string and header of a request, and what a server will think of it. */
-import { parseArgs } from 'node:util';
 import { buildSigningString, formatHttpDate, formatSignatureHeader, sign } from '@httpsig/core';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { parseOptions } from '../lib/args.js';
 import type { CliIo } from '../lib/io.js';
 import { lintSignature } from '../lib/lint.js';
 import { printJson } from '../lib/output.js';
@@ -33,7 +33,7 @@ Example:
  * @returns the exit code.
  */
 export async function explainCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseArgs({ args, options: SIGNING_OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseOptions(args, SIGNING_OPTIONS, true);
   if (values.help === true) {
     io.stdout.write(EXPLAIN_HELP);
     return EXIT_CODES.OK;

@@ -1,11 +1,11 @@
 /** `httpsig verify`: check the signature of a raw HTTP request and explain a failure. */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   buildSigningString, isHttpSignatureError, originFormOf, parseHttpDate, parseRequestTarget, parseSignatureHeader, verify,
   type CavageAlgorithm, type SignatureParameters, type VerifyOptions,
 } from '@httpsig/core';
 import { EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.js';
+import { parseOptions } from '../lib/args.js';
 import { readAll, type CliIo } from '../lib/io.js';
 import { lintSignature } from '../lib/lint.js';
 import { printJson } from '../lib/output.js';
@@ -50,24 +50,19 @@ const HMAC: readonly CavageAlgorithm[] = ['hmac-sha256', 'hmac-sha1', 'hmac-sha5
  * @returns the exit code.
  */
 export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      'secret-file': { type: 'string' },
-      'secret-env': { type: 'string' },
-      'key-file': { type: 'string' },
-      'key-id': { type: 'string' },
-      algorithm: { type: 'string' },
-      'required-headers': { type: 'string' },
-      'clock-skew': { type: 'string' },
-      now: { type: 'string' },
-      jumpserver: { type: 'boolean' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseOptions(args, {
+    'secret-file': { type: 'string' },
+    'secret-env': { type: 'string' },
+    'key-file': { type: 'string' },
+    'key-id': { type: 'string' },
+    algorithm: { type: 'string' },
+    'required-headers': { type: 'string' },
+    'clock-skew': { type: 'string' },
+    now: { type: 'string' },
+    jumpserver: { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  } as const, true);
   if (values.help === true) {
     io.stdout.write(VERIFY_HELP);
     return EXIT_CODES.OK;

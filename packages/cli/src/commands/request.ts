@@ -41,12 +41,12 @@ export async function requestCommand(args: string[], io: CliIo): Promise<ExitCod
     return EXIT_CODES.OK;
   }
   const request = await requestFromOptions(io, values, positionals[0], false);
-  const { options, headers: names } = await signOptionsFrom(io, values, request.body);
+  const { options, headers: names, scheme } = await signOptionsFrom(io, values, request.body);
   if (options === undefined) throw new Error('unreachable: a key is required');
   const result = await sign({ method: request.method, url: request.url, headers: request.headers }, options);
   if (values.verbose === true) {
     io.stderr.write(`> ${request.method} ${targetOf(request.url)}\n> signing string:\n${result.signingString.replace(/^/gm, '>   ')}\n`);
-    for (const warning of lintSignature(targetOf(request.url), names, request.headers, request.url)) io.stderr.write(`! ${warning}\n`);
+    if (scheme === 'cavage') for (const warning of lintSignature(targetOf(request.url), names, request.headers, request.url)) io.stderr.write(`! ${warning}\n`);
   }
   const headers = new Headers();
   for (const [name, value] of request.headers) headers.append(name, value);

@@ -13,6 +13,7 @@ import { parseRawRequest, type RawRequest } from '../lib/raw-request.js';
 import { headerValue } from '../lib/request-input.js';
 import { assertPrivate } from '../lib/private-file.js';
 import { findSecret, keyFileText, readKeyFile } from '../lib/secrets.js';
+import { verifyRfc9421Request } from './verify-rfc9421.js';
 
 /** Help of `httpsig verify`. */
 export const VERIFY_HELP: string = `Usage: httpsig verify [options] [FILE|-]
@@ -35,6 +36,14 @@ Policy:
   --now TIME              check as of TIME (Unix seconds or an HTTP date), for old captures
   --jumpserver            as JumpServer: Date not checked, (request-target) and date required
   --json                  {"ok", "keyId", "algorithm", "headers", "signingString", "code", "cause"}
+RFC 9421 (chosen by --scheme rfc9421, or when the request has Signature-Input and no
+Authorization: Signature):
+  --label NAME            verify this signature (default: the first that meets the policy)
+  --required-components "…"  components that must be covered (default "@method @authority @path")
+  --tag TEXT              require this tag parameter
+  --max-age SECONDS       refuse a signature created longer ago
+  --https                 the request came over https (for @scheme and @target-uri)
+  --algorithm ALG         with --key-file: the key's algorithm (required); a secret is hmac-sha256
 
 Example:
   HTTPSIG_SECRET=… httpsig verify --jumpserver captured-request.txt
@@ -61,6 +70,12 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     now: { type: 'string' },
     jumpserver: { type: 'boolean' },
     json: { type: 'boolean' },
+    scheme: { type: 'string' },
+    label: { type: 'string' },
+    'required-components': { type: 'string' },
+    tag: { type: 'string' },
+    'max-age': { type: 'string' },
+    https: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const, true);
   if (values.help === true) {
@@ -96,7 +111,6 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     algorithms = [...HMAC];
     isSecret = true;
   }
-  if (values.algorithm !== undefined) algorithms = [values.algorithm.toLowerCase() as CavageAlgorithm];
   const clockSkew = values.jumpserver === true ? 1e12 : values['clock-skew'] === undefined ? 300 : Number(values['clock-skew']);
   if (!Number.isFinite(clockSkew) || clockSkew < 0) throw new UsageError('--clock-skew needs a number of seconds');
   let now: number | undefined;
@@ -104,6 +118,19 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     now = /^\d+$/.test(values.now) ? Number(values.now) * 1000 : parseHttpDate(values.now);
     if (now === undefined) throw new UsageError('--now needs Unix seconds or an HTTP date');
   }
+  if (values.scheme !== undefined && !['rfc9421', 'cavage', 'authorization', 'signature'].includes(values.scheme)) {
+    throw new UsageError('--scheme must be cavage or rfc9421');
+  }
+  const rfc9421 = values.scheme === 'rfc9421' ||
+    (values.scheme === undefined && headerValue(raw.headers, 'signature-input') !== undefined && signatureParams(raw) === undefined);
+  if (rfc9421) {
+    if (values.jumpserver === true) throw new UsageError('JumpServer reads only draft-cavage signatures: drop --jumpserver');
+    return verifyRfc9421Request(io, values, raw, key, isSecret, clockSkew, now === undefined ? undefined : now);
+  }
+  for (const name of ['label', 'required-components', 'tag', 'max-age', 'https'] as const) {
+    if (values[name] !== undefined) throw new UsageError(`--${name} is an RFC 9421 option: add --scheme rfc9421`);
+  }
+  if (values.algorithm !== undefined) algorithms = [values.algorithm.toLowerCase() as CavageAlgorithm];
   const required = values['required-headers'] !== undefined
     ? values['required-headers'].split(/[\s,]+/).filter((h) => h !== '').map((h) => h.toLowerCase())
     : ['(request-target)', 'date'];

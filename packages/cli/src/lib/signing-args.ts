@@ -12,6 +12,8 @@ export const SIGNING_OPTIONS = {
   'secret-file': { type: 'string' },
   'secret-env': { type: 'string' },
   'key-file': { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  'passphrase-env': { type: 'string' },
   algorithm: { type: 'string' },
   headers: { type: 'string' },
   scheme: { type: 'string' },
@@ -41,6 +43,9 @@ Signing:
   --secret-file FILE      HMAC secret from a file (mode 600: others must not read it)
   --secret-env NAME       HMAC secret from env NAME (default: env HTTPSIG_SECRET)
   --key-file FILE         PEM private key (rsa-*, ecdsa-sha256, ed25519, hs2019; mode 600)
+                          An encrypted key's passphrase: --passphrase-file FILE (mode 600),
+                          --passphrase-env NAME (default env HTTPSIG_KEY_PASSPHRASE), else
+                          asked on the terminal (no echo)
                           A secret (--secret-file/--secret-env) with --algorithm hs2019 is
                           HMAC-SHA512; a key file never is.
                           With none of these, the secret is asked on the terminal (no echo).
@@ -66,6 +71,8 @@ export interface SigningValues {
   'secret-file'?: string | undefined;
   'secret-env'?: string | undefined;
   'key-file'?: string | undefined;
+  'passphrase-file'?: string | undefined;
+  'passphrase-env'?: string | undefined;
   algorithm?: string | undefined;
   headers?: string | undefined;
   scheme?: string | undefined;
@@ -184,9 +191,25 @@ export interface SigningChoice {
   headers: string[];
 }
 
-/** The key: `--key-file` (PEM), else an HMAC secret from `--secret-file`, the environment or a prompt. */
+/** An encrypted PKCS#8 PEM, or a traditional OpenSSL one (`Proc-Type: 4,ENCRYPTED`). */
+const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type:\s*4,ENCRYPTED/m;
+
+/** The key: `--key-file` (PEM; an encrypted one with its passphrase), else an HMAC secret from `--secret-file`, the environment or a prompt. */
 async function keyFrom(io: CliIo, values: SigningValues, keyOptional: boolean, keyId: string): Promise<{ key: KeyInput | undefined; isSecret: boolean }> {
-  if (values['key-file'] !== undefined) return { key: readSecretFile(values['key-file'], 'key'), isSecret: false };
+  if (values['key-file'] === undefined && (values['passphrase-file'] !== undefined || values['passphrase-env'] !== undefined)) {
+    throw new UsageError('A passphrase goes with an encrypted --key-file');
+  }
+  if (values['key-file'] !== undefined) {
+    const pem = readSecretFile(values['key-file'], 'key');
+    if (!ENCRYPTED_PEM.test(pem)) return { key: pem, isSecret: false };
+    const passphrase = await findSecret(io, {
+      file: values['passphrase-file'],
+      envNames: [values['passphrase-env'] ?? 'HTTPSIG_KEY_PASSPHRASE'],
+      promptText: `Passphrase for ${values['key-file']}: `,
+    }, 'passphrase');
+    if (passphrase === undefined) throw new UsageError('No passphrase for the encrypted key');
+    return { key: { pem, passphrase }, isSecret: false };
+  }
   const envNames = values['secret-env'] !== undefined ? [values['secret-env']] : ['HTTPSIG_SECRET'];
   const key = await findSecret(io, {
     file: values['secret-file'],

@@ -80,6 +80,39 @@ Example:
     httpsig jumpserver api GET /api/v1/assets/assets --paginate
 `;
 
+/** The options of `httpsig jumpserver login`. */
+export const LOGIN_OPTIONS = {
+  url: { type: 'string' },
+  username: { type: 'string' },
+  'password-file': { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'totp-secret-file': { type: 'string' },
+  'totp-algorithm': { type: 'string' },
+  'mfa-type': { type: 'string' },
+  'api-version': { type: 'string' },
+  'login-path': { type: 'string' },
+  'wait-confirm': { type: 'boolean' },
+  'confirm-timeout': { type: 'string' },
+  'token-only': { type: 'boolean' },
+  save: { type: 'boolean' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The options of `httpsig jumpserver api`. */
+export const API_OPTIONS = {
+  data: { type: 'string', short: 'd' },
+  query: { type: 'string', short: 'q', multiple: true },
+  org: { type: 'string' },
+  'confirm-org': { type: 'boolean' },
+  paginate: { type: 'boolean' },
+  limit: { type: 'string' },
+  'max-items': { type: 'string' },
+  url: { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /**
  * Run `httpsig jumpserver …`.
  *
@@ -119,23 +152,7 @@ function reportJumpServerError(error: JumpServerError, io: CliIo): ExitCode {
 }
 
 async function loginCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values } = parseOptions(args, {
-    url: { type: 'string' },
-    username: { type: 'string' },
-    'password-file': { type: 'string' },
-    'password-stdin': { type: 'boolean' },
-    'totp-secret-file': { type: 'string' },
-    'totp-algorithm': { type: 'string' },
-    'mfa-type': { type: 'string' },
-    'api-version': { type: 'string' },
-    'login-path': { type: 'string' },
-    'wait-confirm': { type: 'boolean' },
-    'confirm-timeout': { type: 'string' },
-    'token-only': { type: 'boolean' },
-    save: { type: 'boolean' },
-    config: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  } as const);
+  const { values } = parseOptions(args, LOGIN_OPTIONS);
   if (values.help === true) {
     io.stdout.write(LOGIN_HELP);
     return EXIT_CODES.OK;
@@ -192,18 +209,7 @@ async function loginCommand(args: string[], io: CliIo): Promise<ExitCode> {
 }
 
 async function apiCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, {
-    data: { type: 'string', short: 'd' },
-    query: { type: 'string', short: 'q', multiple: true },
-    org: { type: 'string' },
-    'confirm-org': { type: 'boolean' },
-    paginate: { type: 'boolean' },
-    limit: { type: 'string' },
-    'max-items': { type: 'string' },
-    url: { type: 'string' },
-    config: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  } as const, true);
+  const { values, positionals } = parseOptions(args, API_OPTIONS, true);
   if (values.help === true) {
     io.stdout.write(API_HELP);
     return EXIT_CODES.OK;

@@ -27,6 +27,9 @@ Example:
   httpsig request --jumpserver --key-id AK https://jms.example.com/api/v1/assets/assets/?limit=10
 `;
 
+/** The options of `httpsig request`. */
+const REQUEST_OPTIONS = { ...SIGNING_OPTIONS, include: { type: 'boolean', short: 'i' }, verbose: { type: 'boolean', short: 'v' } } as const;
+
 /**
  * Run `httpsig request`.
  *
@@ -35,7 +38,7 @@ Example:
  * @returns the exit code.
  */
 export async function requestCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, { ...SIGNING_OPTIONS, include: { type: 'boolean', short: 'i' }, verbose: { type: 'boolean', short: 'v' } } as const, true);
+  const { values, positionals } = parseOptions(args, REQUEST_OPTIONS, true);
   if (values.help === true) {
     io.stdout.write(REQUEST_HELP);
     return EXIT_CODES.OK;

@@ -26,6 +26,9 @@ Example:
   HTTPSIG_SECRET=… httpsig sign --jumpserver --key-id AK https://jms.example.com/api/v1/users/users/
 `;
 
+/** The options of `httpsig sign` (the completion script lists the same). */
+const SIGN_OPTIONS = { ...SIGNING_OPTIONS, curl: { type: 'boolean' } } as const;
+
 /**
  * Run `httpsig sign`.
  *
@@ -34,7 +37,7 @@ Example:
  * @returns the exit code.
  */
 export async function signCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, { ...SIGNING_OPTIONS, curl: { type: 'boolean' } } as const, true);
+  const { values, positionals } = parseOptions(args, SIGN_OPTIONS, true);
   if (values.help === true) {
     io.stdout.write(SIGN_HELP);
     return EXIT_CODES.OK;

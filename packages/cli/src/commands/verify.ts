@@ -49,6 +49,27 @@ Example:
   HTTPSIG_SECRET=… httpsig verify --jumpserver captured-request.txt
 `;
 
+/** The options of `httpsig verify`. */
+export const VERIFY_OPTIONS = {
+  'secret-file': { type: 'string' },
+  'secret-env': { type: 'string' },
+  'key-file': { type: 'string' },
+  'key-id': { type: 'string' },
+  algorithm: { type: 'string' },
+  'required-headers': { type: 'string' },
+  'clock-skew': { type: 'string' },
+  now: { type: 'string' },
+  jumpserver: { type: 'boolean' },
+  json: { type: 'boolean' },
+  scheme: { type: 'string' },
+  label: { type: 'string' },
+  'required-components': { type: 'string' },
+  tag: { type: 'string' },
+  'max-age': { type: 'string' },
+  https: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 const HMAC: readonly CavageAlgorithm[] = ['hmac-sha256', 'hmac-sha1', 'hmac-sha512'];
 
 /**
@@ -59,25 +80,7 @@ const HMAC: readonly CavageAlgorithm[] = ['hmac-sha256', 'hmac-sha1', 'hmac-sha5
  * @returns the exit code.
  */
 export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, {
-    'secret-file': { type: 'string' },
-    'secret-env': { type: 'string' },
-    'key-file': { type: 'string' },
-    'key-id': { type: 'string' },
-    algorithm: { type: 'string' },
-    'required-headers': { type: 'string' },
-    'clock-skew': { type: 'string' },
-    now: { type: 'string' },
-    jumpserver: { type: 'boolean' },
-    json: { type: 'boolean' },
-    scheme: { type: 'string' },
-    label: { type: 'string' },
-    'required-components': { type: 'string' },
-    tag: { type: 'string' },
-    'max-age': { type: 'string' },
-    https: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  } as const, true);
+  const { values, positionals } = parseOptions(args, VERIFY_OPTIONS, true);
   if (values.help === true) {
     io.stdout.write(VERIFY_HELP);
     return EXIT_CODES.OK;

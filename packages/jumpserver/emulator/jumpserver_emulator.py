@@ -208,12 +208,40 @@ class State:
                     "name": "%s-%02d" % (prefix, i),
                     "address": "10.0.%d.%d" % (0 if org == ORG_DEFAULT else 1, i),
                     "platform": {"id": 1, "name": "Linux"},
+                    "category": {"value": "host", "label": "Host"},
+                    "type": {"value": "linux", "label": "Linux"},
+                    "protocols": [{"name": "ssh", "port": 22}],
+                    "nodes": [],
                     "org_id": org,
                     "org_name": ORGS[org],
                     "is_active": True,
                 }
                 for i in range(1, count + 1)
             ]
+        # Other resources, one list each (org-scoped ones carry org_id), for the typed helpers.
+        self.store = {kind: [] for kind in RESOURCES.values()}
+        self.store["platforms"] = [dict(p) for p in PLATFORMS]
+        self.store["nodes"] = [
+            {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, "node:%s" % org)), "key": "1" if org == ORG_DEFAULT else "2",
+             "value": ORGS[org], "full_value": "/" + ORGS[org], "org_id": org, "org_name": ORGS[org]}
+            for org in (ORG_DEFAULT, ORG_ENGINEERING)
+        ]
+        web01 = self.assets[ORG_DEFAULT][0]
+        session_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "session:1"))
+        self.store["sessions"] = [{
+            "id": session_id, "user": "Admin(admin)", "asset": "%s(%s)" % (web01["name"], web01["address"]),
+            "asset_id": web01["id"], "account": "root(root)", "protocol": "ssh", "login_from": "WT",
+            "remote_addr": "192.0.2.10", "is_finished": True, "has_replay": True, "has_command": True,
+            "date_start": "2026/11/20 10:00:00 +0800", "date_end": "2026/11/20 10:05:00 +0800",
+            "org_id": ORG_DEFAULT, "org_name": ORGS[ORG_DEFAULT],
+        }]
+        self.store["commands"] = [
+            {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, "command:%d" % i)), "user": "Admin(admin)",
+             "asset": "%s(%s)" % (web01["name"], web01["address"]),
+             "account": "root(root)", "input": text, "output": "", "risk_level": {"value": risk, "label": label},
+             "session": session_id, "timestamp": 1795600800 + i, "org_id": ORG_DEFAULT}
+            for i, (text, risk, label) in enumerate((("ls -la", 0, "Accept"), ("rm -rf /tmp/x", 5, "Warning")))
+        ]
 
     def add_user(self, user):
         self.users[user.username] = user
@@ -297,6 +325,36 @@ def ip_allowed(ip, allowed):
 # --------------------------------------------------------------------------------------------------
 # HTTP
 # --------------------------------------------------------------------------------------------------
+
+# Path prefix -> store kind: the resources the typed helpers use (apps/*/urls/api_urls.py of JumpServer v3/v4).
+RESOURCES = {
+    "/api/v1/users/groups/": "user_groups",
+    "/api/v1/assets/nodes/": "nodes",
+    "/api/v1/accounts/accounts/": "accounts",
+    "/api/v1/assets/platforms/": "platforms",
+    "/api/v1/perms/asset-permissions/": "asset_permissions",
+    "/api/v1/terminal/sessions/": "sessions",
+    "/api/v1/terminal/commands/": "commands",
+    "/api/v1/audits/login-logs/": "login_logs",
+    "/api/v1/authentication/connection-token/": "connection_tokens",
+}
+GLOBAL_KINDS = ("platforms", "login_logs")  # not scoped to an organisation
+READ_ONLY_KINDS = ("sessions", "commands", "login_logs")
+REQUIRED_FIELDS = {
+    "user_groups": ["name"], "nodes": [], "accounts": ["asset", "username"], "platforms": ["name", "type"],
+    "asset_permissions": ["name"], "connection_tokens": ["asset", "protocol"],
+}
+# The asset category endpoints (AssetViewSet subclasses): path word -> category value.
+ASSET_CATEGORIES = {"hosts": "host", "devices": "device", "databases": "database", "webs": "web",
+                    "clouds": "cloud", "customs": "custom", "gpts": "gpt", "directories": "ds"}
+PLATFORMS = [
+    {"id": 1, "name": "Linux", "category": {"value": "host", "label": "Host"}, "type": {"value": "linux", "label": "Linux"}},
+    {"id": 5, "name": "Windows", "category": {"value": "host", "label": "Host"}, "type": {"value": "windows", "label": "Windows"}},
+    {"id": 17, "name": "MySQL", "category": {"value": "database", "label": "Database"}, "type": {"value": "mysql", "label": "MySQL"}},
+]
+# ConnectMethodUtil: the methods a desktop client (jms:// URL) handles; web methods have no client URL.
+CLIENT_CONNECT_METHODS = ("ssh_client", "sftp_client", "db_client", "mstsc", "vnc_client", "telnet_client")
+
 
 def resolve_org(oid):
     """Organization.get_instance: an alias (any case), an id or a name (GLOBAL is the root org); else None."""
@@ -513,23 +571,7 @@ class Handler(BaseHTTPRequestHandler):
             self.require_method(method, "GET")
             visible = sorted(ORGS) if user.superuser else sorted(user.orgs)
             self.paginate([{"id": o, "name": ORGS[o]} for o in visible], query, path)
-        if path == "/api/v1/assets/assets/":
-            if method == "POST":
-                data = self.json_body(body)
-                name = data.get("name")
-                if not isinstance(name, str) or not name:
-                    raise Reply(400, {"name": ["This field is required."]})
-                target = ORG_DEFAULT if org == ORG_ROOT else org
-                asset = {
-                    "id": str(uuid.uuid4()), "name": name, "address": str(data.get("address", "")),
-                    "platform": {"id": 1, "name": "Linux"}, "org_id": target, "org_name": ORGS[target],
-                    "is_active": True,
-                }
-                with self.server.state.lock:
-                    self.server.state.assets.setdefault(target, []).append(asset)
-                raise Reply(201, asset)
-            self.require_method(method, "GET")
-            self.asset_list(org, query)
+        self.resource_routes(method, path, query, body, user, org)
         raise Reply(404, {"detail": "Not found."})
 
     def client_ip(self):
@@ -696,6 +738,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             user = self.check_password(data)
             if user is None:
+                self.login_log(data.get("username"), False, "Username/password check failed")
                 raise Reply(400, {"error": "password_failed", "msg": INVALID_LOGIN % 6})
             if user.login_confirm:
                 session["auth_confirm_required"] = True  # _check_login_acl with a review ACL
@@ -724,7 +767,19 @@ class Handler(BaseHTTPRequestHandler):
         # clear_auth_mark
         for key in ("auth_password", "auth_confirm_required", "auth_ticket_id"):
             session.pop(key, None)
+        self.login_log(user.username, True, "")
         self.token_reply(user, 201)
+
+    def login_log(self, username, ok, reason):
+        """audits UserLoginLog, written by the post_auth_success / post_auth_failed signals."""
+        state = self.server.state
+        entry = {"id": str(uuid.uuid4()), "username": str(username or ""), "type": {"value": "W", "label": "Web"},
+                 "ip": self.client_ip(), "city": "LAN", "user_agent": (self.headers.get("User-Agent") or "")[:254],
+                 "mfa": {"value": 0, "label": "-"}, "reason": reason, "status": {"value": ok, "label": "Success" if ok else "Failed"},
+                 "backend": "Password", "datetime": format_expiry(time.time(), state.tz_offset)}
+        with state.lock:
+            state.store["login_logs"].append(entry)
+            del state.store["login_logs"][:-500]
 
     def check_ticket(self, session, ticket_id, ticket):
         """AuthMixin.check_user_login_confirm."""
@@ -860,6 +915,194 @@ class Handler(BaseHTTPRequestHandler):
         token, _ = state.issue_token(user.username)
         raise Reply(200, {"token": token, "user": user.public()})
 
+    # ---- resources -------------------------------------------------------------------------------
+
+    def resource_routes(self, method, path, query, body, user, org):
+        state = self.server.state
+        parts = path.strip("/").split("/")
+        # /api/v1/assets/<category>/ and /api/v1/assets/assets/<id>/
+        if len(parts) >= 4 and parts[2] == "assets" and (parts[3] in ASSET_CATEGORIES or parts[3] == "assets"):
+            category = ASSET_CATEGORIES.get(parts[3])
+            if len(parts) == 4:
+                if method == "POST":
+                    self.create_asset(org, self.json_body(body), category or "host")
+                self.require_method(method, "GET")
+                if category is not None:
+                    query = dict(query, category=[category])
+                self.asset_list(org, query)
+            if len(parts) == 5:
+                self.asset_detail(method, parts[4], org, body, category)
+        if path == "/api/v1/users/users/":
+            if method == "POST":
+                data = self.json_body(body)
+                missing = [f for f in ("name", "username") if not data.get(f)]
+                if missing:
+                    raise Reply(400, {f: ["This field is required."] for f in missing})
+                if data["username"] in state.users:
+                    raise Reply(400, {"username": ["user with this username already exists."]})
+                created = User(data["username"], data.get("password") or secrets.token_hex(8), orgs=[org if org != ORG_ROOT else ORG_DEFAULT])
+                with state.lock:
+                    state.add_user(created)
+                raise Reply(201, dict(created.public(), name=data["name"], email=data.get("email", created.public()["email"])))
+            self.require_method(method, "GET")
+            users = [u.public() for u in state.users.values() if org == ORG_ROOT or org in u.orgs]
+            users = self.filtered(users, query, ("username", "name", "email"))
+            self.paginate(users, query, path)
+        if path.startswith("/api/v1/users/users/") and len(parts) == 5:
+            found = next((u for u in state.users.values() if u.id == parts[4]), None)
+            if found is None:
+                raise Reply(404, {"detail": "User object does not exist.", "code": "object_does_not_exist"})
+            self.require_method(method, "GET")
+            raise Reply(200, found.public())
+        for prefix, kind in RESOURCES.items():
+            if path == prefix or (path.startswith(prefix) and len(parts) in (5, 6)):
+                self.resource(method, prefix, kind, path[len(prefix):].strip("/").split("/") if path != prefix else [],
+                              query, body, user, org)
+
+    @staticmethod
+    def filtered(items, query, fields):
+        """DRF filterset_fields (exact) and SearchFilter (``search``, contains) over the given fields."""
+        for field in fields:
+            if field in query:
+                wanted = query[field][-1]
+                items = [i for i in items if str(i.get(field, "")) == wanted]
+        term = (query.get("search") or [""])[-1]
+        if term:
+            items = [i for i in items if any(term in str(i.get(f, "")) for f in fields)]
+        return items
+
+    def resource(self, method, prefix, kind, rest, query, body, user, org):
+        state = self.server.state
+        scoped = kind not in GLOBAL_KINDS
+        with state.lock:
+            items = [i for i in state.store[kind] if not scoped or org == ORG_ROOT or i.get("org_id") == org]
+        if kind == "login_logs" and not user.superuser:
+            items = [i for i in items if i.get("username") == user.username]
+        if not rest:
+            if method == "POST":
+                if kind in READ_ONLY_KINDS:
+                    raise Reply(405, {"detail": 'Method "POST" not allowed.'})
+                self.create_resource(kind, self.json_body(body), user, org)
+            self.require_method(method, "GET")
+            fields = {"user_groups": ("name",), "nodes": ("value", "key"), "accounts": ("username", "name", "asset"),
+                      "platforms": ("name",), "asset_permissions": ("name",), "sessions": ("asset_id", "protocol", "user"),
+                      "commands": ("session", "input"), "login_logs": ("username", "ip"),
+                      "connection_tokens": ("asset", "protocol")}[kind]
+            self.paginate(self.filtered(items, query, fields), query, prefix)
+        found = next((i for i in items if str(i["id"]) == rest[0]), None)
+        if found is None:
+            raise Reply(404, {"detail": "Object does not exist.", "code": "object_does_not_exist"})
+        if kind == "connection_tokens" and len(rest) == 2 and rest[1] == "client-url":
+            self.require_method(method, "GET", "POST")
+            self.client_url(found)
+        if len(rest) != 1:
+            raise Reply(404, {"detail": "Not found."})
+        if method == "GET":
+            raise Reply(200, found)
+        if kind in READ_ONLY_KINDS:
+            raise Reply(405, {"detail": 'Method "%s" not allowed.' % method})
+        if method in ("PATCH", "PUT"):
+            data = self.json_body(body)
+            with state.lock:
+                found.update({k: v for k, v in data.items() if k not in ("id", "org_id", "org_name")})
+            raise Reply(200, found)
+        if method == "DELETE":
+            with state.lock:
+                state.store[kind].remove(found)
+            raise Reply(204, b"")
+        raise Reply(405, {"detail": 'Method "%s" not allowed.' % method})
+
+    def create_resource(self, kind, data, user, org):
+        state = self.server.state
+        missing = [f for f in REQUIRED_FIELDS[kind] if data.get(f) in (None, "", [])]
+        if missing:
+            raise Reply(400, {f: ["This field is required."] for f in missing})
+        target = ORG_DEFAULT if org == ORG_ROOT else org
+        item = dict(data)
+        item["id"] = (max([p["id"] for p in state.store["platforms"]] + [0]) + 1) if kind == "platforms" else str(uuid.uuid4())
+        if kind not in GLOBAL_KINDS:
+            item.update({"org_id": target, "org_name": ORGS[target]})
+        if kind == "nodes":
+            item.setdefault("value", "New node")
+            item["full_value"] = "/" + item["value"]
+        if kind == "accounts":
+            asset = self.find_asset(data["asset"])
+            if asset is None:
+                raise Reply(400, {"asset": ['Invalid pk "%s" - object does not exist.' % data["asset"]]})
+            item["asset"] = {"id": asset["id"], "name": asset["name"], "address": asset["address"]}
+            item.setdefault("name", data["username"])
+            item["secret_type"] = {"value": data.get("secret_type", "password"), "label": "Password"}
+            item.pop("secret", None)  # write-only: never answered
+        if kind == "asset_permissions":
+            for field, default in (("users", []), ("user_groups", []), ("assets", []), ("nodes", []),
+                                   ("accounts", ["@ALL"]), ("protocols", ["all"]), ("actions", ["connect"])):
+                item.setdefault(field, default)
+            item.setdefault("is_active", True)
+        if kind == "connection_tokens":
+            asset = self.find_asset(data["asset"])
+            if asset is None:
+                raise Reply(400, {"asset": ['Invalid pk "%s" - object does not exist.' % data["asset"]]})
+            item.update({"value": secrets.token_urlsafe(24), "user": user.id, "account": data.get("account", ""),
+                         "connect_method": data.get("connect_method", "web_cli"), "expire_time": 300,
+                         "date_expired": format_expiry(time.time() + 300, state.tz_offset), "is_active": True,
+                         "is_reusable": False})
+            item.pop("input_secret", None)
+        with state.lock:
+            state.store[kind].append(item)
+        raise Reply(201, item)
+
+    def client_url(self, token):
+        """ConnectionTokenViewSet.get_client_protocol_url: jms:// and base64 of the client's JSON."""
+        if token["connect_method"] not in CLIENT_CONNECT_METHODS:
+            raise Reply(400, {"error": "Connect method not support: %s" % token["connect_method"]})
+        asset = self.find_asset(token["asset"]) or {"name": "?"}
+        data = {"version": 2, "id": token["id"], "value": token["value"],
+                "name": "%s@%s" % (token["account"] or "-", asset["name"]), "protocol": token["protocol"],
+                "token": {"id": token["id"], "value": token["value"]}}
+        raise Reply(200, {"url": "jms://" + base64.b64encode(json.dumps(data).encode()).decode()})
+
+    def find_asset(self, asset_id):
+        with self.server.state.lock:
+            for assets in self.server.state.assets.values():
+                for asset in assets:
+                    if asset["id"] == asset_id:
+                        return asset
+        return None
+
+    def create_asset(self, org, data, category):
+        if not isinstance(data.get("name"), str) or not data.get("name"):
+            raise Reply(400, {"name": ["This field is required."]})
+        target = ORG_DEFAULT if org == ORG_ROOT else org
+        platform = next((p for p in PLATFORMS if p["id"] == data.get("platform") or p["name"] == data.get("platform")), PLATFORMS[0])
+        asset = {
+            "id": str(uuid.uuid4()), "name": data["name"], "address": str(data.get("address", "")),
+            "platform": {"id": platform["id"], "name": platform["name"]},
+            "category": {"value": category, "label": category.capitalize()},
+            "type": platform["type"], "protocols": data.get("protocols") or [{"name": "ssh", "port": 22}],
+            "nodes": data.get("nodes") or [], "org_id": target, "org_name": ORGS[target], "is_active": True,
+            "comment": data.get("comment", ""),
+        }
+        with self.server.state.lock:
+            self.server.state.assets.setdefault(target, []).append(asset)
+        raise Reply(201, asset)
+
+    def asset_detail(self, method, asset_id, org, body, category):
+        asset = self.find_asset(asset_id)
+        if asset is None or (org != ORG_ROOT and asset["org_id"] != org) or (category and asset["category"]["value"] != category):
+            raise Reply(404, {"detail": "Asset object does not exist.", "code": "object_does_not_exist"})
+        if method == "GET":
+            raise Reply(200, asset)
+        if method in ("PATCH", "PUT"):
+            data = self.json_body(body)
+            with self.server.state.lock:
+                asset.update({k: v for k, v in data.items() if k in ("name", "address", "comment", "is_active", "nodes", "protocols")})
+            raise Reply(200, asset)
+        if method == "DELETE":
+            with self.server.state.lock:
+                self.server.state.assets[asset["org_id"]].remove(asset)
+            raise Reply(204, b"")
+        raise Reply(405, {"detail": 'Method "%s" not allowed.' % method})
+
     # ---- assets ----------------------------------------------------------------------------------
 
     def asset_list(self, org, query):
@@ -872,7 +1115,14 @@ class Handler(BaseHTTPRequestHandler):
         search = (query.get("search") or [""])[-1]
         if search:
             items = [a for a in items if search in a["name"]]
-        self.paginate(items, query, "/api/v1/assets/assets/")
+        for field in ("category", "type"):
+            wanted = (query.get(field) or [""])[-1]
+            if wanted:
+                items = [a for a in items if a.get(field, {}).get("value") == wanted]
+        if "node" in query:
+            items = [a for a in items if any(n.get("id") == query["node"][-1] for n in a.get("nodes", []) if isinstance(n, dict))
+                     or query["node"][-1] in a.get("nodes", [])]
+        self.paginate(items, query, self.path.split("?", 1)[0])
 
     def paginate(self, items, query, path):
         """DRF LimitOffsetPagination with JumpServer's MaxLimitOffsetPagination (PAGE_SIZE None, max 1000): no

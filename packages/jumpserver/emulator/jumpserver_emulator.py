@@ -199,6 +199,9 @@ class State:
         self.jms_version = (4, 9)
         self.tz_offset = 8 * 3600  # TIME_ZONE Asia/Shanghai
         self.link_host = None
+        # settings/base.py: SESSION_COOKIE_NAME = SESSION_COOKIE_NAME_PREFIX + "sessionid", the prefix "jms_" unless
+        # configured (or taken from SESSION_COOKIE_DOMAIN).
+        self.session_cookie = SESSION_COOKIE
         self.mfa_failures = {}
         self.assets = {}
         for org, count, prefix in ((ORG_DEFAULT, 7, "web"), (ORG_ENGINEERING, 3, "build")):
@@ -694,7 +697,7 @@ class Handler(BaseHTTPRequestHandler):
     # ---- login, v2+ ------------------------------------------------------------------------------
 
     def session_id(self):
-        return self.cookie(SESSION_COOKIE)
+        return self.cookie(self.server.state.session_cookie)
 
     def check_password(self, data):
         user = self.server.state.users.get(data.get("username")) if isinstance(data.get("username"), str) else None
@@ -723,7 +726,7 @@ class Handler(BaseHTTPRequestHandler):
         if session is None:
             sid = state.new_session({})
             session = state.session(sid)
-            headers["Set-Cookie"] = "%s=%s; HttpOnly; Max-Age=%d; Path=/; SameSite=Lax" % (SESSION_COOKIE, sid, SESSION_TTL)
+            headers["Set-Cookie"] = "%s=%s; HttpOnly; Max-Age=%d; Path=/; SameSite=Lax" % (state.session_cookie, sid, SESSION_TTL)
         try:
             self.login_steps(session, data, headers)
         except Reply as r:
@@ -1246,6 +1249,8 @@ def parse_args(argv):
                    help="the JumpServer version to mirror where answers differ (default 4.9; e.g. 2.23)")
     p.add_argument("--time-zone", default="+0800",
                    help="the server's TIME_ZONE offset for date_expired (default +0800, Asia/Shanghai)")
+    p.add_argument("--session-cookie-prefix", default="jms_",
+                   help="SESSION_COOKIE_NAME_PREFIX: the session cookie is PREFIX + 'sessionid' (default jms_)")
     p.add_argument("--link-host", default=None,
                    help="the host written in pagination links (as an upstream behind a proxy sees it)")
     p.add_argument("--verbose", action="store_true", help="log requests to stderr")
@@ -1276,6 +1281,7 @@ def build_state(args):
     state.jms_version = parse_version(args.jms_version)
     state.tz_offset = parse_offset(args.time_zone)
     state.link_host = args.link_host
+    state.session_cookie = args.session_cookie_prefix + "sessionid"
     state.add_user(User("admin", "admin-password", orgs=[ORG_DEFAULT, ORG_ENGINEERING], superuser=True))
     state.add_user(User("alice", "alice-password", orgs=[ORG_DEFAULT]))
     state.add_user(User("mfa-user", "mfa-password", mfa={"secret": DEFAULT_TOTP_SECRET}, orgs=[ORG_DEFAULT]))

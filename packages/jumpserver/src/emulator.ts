@@ -82,6 +82,8 @@ export interface EmulatorOptions {
   timeZone?: string | undefined;
   /** The host written into pagination links, as an upstream behind a proxy would (default: the Host header). */
   linkHost?: string | undefined;
+  /** `SESSION_COOKIE_NAME_PREFIX`: the session cookie is this plus `sessionid`; default `jms_`. */
+  sessionCookiePrefix?: string | undefined;
 }
 
 /** A running emulator. */
@@ -209,6 +211,7 @@ export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmu
   if (options.jmsVersion !== undefined) args.push('--jms-version', options.jmsVersion);
   if (options.timeZone !== undefined) args.push('--time-zone', options.timeZone);
   if (options.linkHost !== undefined) args.push('--link-host', options.linkHost);
+  if (options.sessionCookiePrefix !== undefined) args.push('--session-cookie-prefix', options.sessionCookiePrefix);
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.on('error', () => undefined); // an emulator that failed to start closes stdin; the exit is reported below
   child.stdin.end(credentials);

@@ -93,7 +93,7 @@ const V1_LIFETIME_MS = 3600_000;
 
 /**
  * Log in with a user name and password and get a bearer token, completing the steps JumpServer may ask for:
- * MFA (v2+: `mfa_required` and a `jms_sessionid` cookie; for SMS/e-mail the code is requested on
+ * MFA (v2+: `mfa_required` and a session cookie, `jms_sessionid` by default; for SMS/e-mail the code is requested on
  * `mfa/select/`; the code is posted to `mfa/challenge/` with that cookie, then `auth/` again), and a
  * login-review ticket (`login_confirm_wait`, polled when `waitForConfirm` is set). JumpServer 1.x answers
  * HTTP 300 with a seed; the code is posted with the seed to `users/otp/auth/`.
@@ -258,8 +258,9 @@ async function mfaStep(answer: ReadResponse, authPath: string, options: LoginOpt
       { status: answer.status, detail: serverDetail(answer.json), path: authPath });
   }
   const type = pickType(choices, options);
-  if (!jar.has('jms_sessionid')) {
-    throw new JumpServerResponseError('JumpServer asked for MFA without setting the jms_sessionid cookie; a proxy may strip Set-Cookie.',
+  // SESSION_COOKIE_NAME is SESSION_COOKIE_NAME_PREFIX + "sessionid": "jms_sessionid" unless the server renames it.
+  if (!jar.names().some((name) => name.endsWith('sessionid'))) {
+    throw new JumpServerResponseError('JumpServer asked for MFA without setting its session cookie (jms_sessionid or <prefix>sessionid); a proxy may strip Set-Cookie.',
       { status: answer.status, path: authPath });
   }
   if (SENT_TYPES.includes(type)) {
@@ -289,7 +290,7 @@ async function mfaStep(answer: ReadResponse, authPath: string, options: LoginOpt
       { status: challenge.status, detail, path: challengePath });
   }
   throw new JumpServerLoginError('ERR_JMS_MFA_FAILED', 'JumpServer did not accept the MFA step',
-    'The MFA session was not found: the jms_sessionid cookie from the first answer must be sent with the challenge (within about 300 s).',
+    'The MFA session was not found: the session cookie (jms_sessionid) from the first answer must be sent with the challenge (within about 300 s).',
     { status: challenge.status, detail, path: challengePath });
 }
 

@@ -1,5 +1,5 @@
 import { login, type JumpServerError } from '../src/index.js';
-import { startEmulator, type RunningEmulator } from '../src/emulator.js';
+import { startEmulator, EMULATOR_TOTP_SECRET, type RunningEmulator } from '../src/emulator.js';
 
 async function failure(promise: Promise<unknown>): Promise<JumpServerError> {
   try {
@@ -58,5 +58,20 @@ describe('login answers of JumpServer 2.23', () => {
     expect(error.detail).toMatch(/password has expired/);
     expect(error.hint).toMatch(/web UI/);
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain('expired-password');
+  });
+});
+
+describe('a server whose session cookie has another prefix (SESSION_COOKIE_NAME_PREFIX)', () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ sessionCookiePrefix: 'corp_' });
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  test('the MFA flow keeps corp_sessionid like jms_sessionid', async () => {
+    const result = await login({ baseUrl: emulator.url, username: 'mfa-user', password: 'mfa-password', otp: { secret: EMULATOR_TOTP_SECRET } });
+    expect(result.user.username).toBe('mfa-user');
   });
 });

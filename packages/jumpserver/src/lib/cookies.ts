@@ -35,13 +35,12 @@ export class CookieJar {
   }
 
   /**
-   * Whether a cookie is held.
+   * The names of the cookies held.
    *
-   * @param name - the cookie name.
-   * @returns true when held.
+   * @returns the names.
    */
-  has(name: string): boolean {
-    return this.#values.has(name);
+  names(): string[] {
+    return [...this.#values.keys()];
   }
 
   /**

@@ -11,7 +11,7 @@ export type { BearerAuth, PrivateTokenAuth, JumpServerAuth } from './auth.js';
 export { JumpServerClient } from './client.js';
 export type { CurrentOrg, JumpServerClientOptions, RequestOptions, PaginateOptions, QueryParams } from './client.js';
 export { resources, Collection, ReadOnlyCollection, AssetCollection, ConnectionTokenCollection } from './resources.js';
-export type { JumpServerResources, CollectionCallOptions, ListOptions, UserInput } from './resources.js';
+export type { JumpServerResources, CollectionCallOptions, ListOptions, UserInput, WebComponent } from './resources.js';
 export type * from './resource-types.js';
 export { login } from './login.js';
 export type { LoginOptions, LoginResult, OtpInput, JumpServerUser } from './login.js';

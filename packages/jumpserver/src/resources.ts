@@ -7,6 +7,7 @@
  */
 import type { JumpServerClient, QueryParams } from './client.js';
 import { JumpServerResponseError } from './errors.js';
+import { normalizeBaseUrl } from './lib/http.js';
 import type {
   Account, AccountInput, Asset, AssetCategory, AssetInput, AssetNode, AssetPermission, CommandRecord,
   ConnectionToken, ConnectionTokenInput, JumpServerUserRecord, LoginLog, Platform, SessionRecord, UserGroup,
@@ -163,8 +164,39 @@ export class AssetCollection extends Collection<Asset, AssetInput> {
   }
 }
 
-/** Connection tokens: create one for an asset and account, then get the URL a JumpServer client opens. */
+/** The database protocols JumpServer's web GUI (`web_gui`) opens in Chen rather than Lion. */
+const CHEN_PROTOCOLS = ['mysql', 'mariadb', 'postgresql', 'oracle', 'sqlserver', 'db2', 'dameng', 'clickhouse'];
+
+/** Which web component serves a connect method: Koko (terminal, SFTP), Lion (remote desktop) or Chen (databases). */
+export type WebComponent = 'koko' | 'lion' | 'chen';
+
+/** Connection tokens: create one for an asset and account, then get the URL a browser or JumpServer client opens. */
 export class ConnectionTokenCollection extends Collection<ConnectionToken, ConnectionTokenInput> {
+  /**
+   * The browser URL of a token with a web connect method, as JumpServer's web front end (Luna) builds it:
+   * `web_cli`/`web_sftp` → `/koko/connect?token=<id>`, `web_gui` → `/lion/connect?token=<id>` (or
+   * `/chen/connect?token=<id>` for a database protocol). No request is made.
+   *
+   * @param token - the token (its `id`, `connect_method` and `protocol`).
+   * @param options - `endpoint`: where the components are served when not at the client's base URL (a
+   *   JumpServer "endpoint"); `component` to override the choice.
+   * @returns the URL. It names the token id, which opens a session until the token expires: treat it as a secret.
+   * @throws TypeError for a connect method that is not a web one (use {@link ConnectionTokenCollection.clientUrl}).
+   */
+  webUrl(
+    token: Pick<ConnectionToken, 'id' | 'connect_method' | 'protocol'>,
+    options: { endpoint?: string | undefined; component?: WebComponent | undefined } = {},
+  ): string {
+    let component = options.component;
+    if (component === undefined) {
+      if (token.connect_method === 'web_cli' || token.connect_method === 'web_sftp') component = 'koko';
+      else if (token.connect_method === 'web_gui') component = CHEN_PROTOCOLS.includes(token.protocol) ? 'chen' : 'lion';
+      else throw new TypeError(`${String(token.connect_method)} is not a web connect method: use clientUrl()`);
+    }
+    const base = normalizeBaseUrl(options.endpoint ?? this.client.baseUrl);
+    return `${base}/${component}/connect?${new URLSearchParams({ token: idSegment(token.id) }).toString()}`;
+  }
+
   /**
    * The `jms://…` URL that JumpServer's desktop client opens for a token (`client-url` action). Only client
    * connect methods have one (`ssh_client`, `db_client`, `mstsc`…); a web method answers 400.

@@ -86,7 +86,7 @@ describe('typed helpers over the client', () => {
     expect(JSON.stringify(logs)).not.toContain('wrong-password');
   });
 
-  test('connection tokens: create one and get the jms:// URL the desktop client opens', async () => {
+  test('connection tokens: create one, get the jms:// URL of the desktop client or the web URL of a web method', async () => {
     const [host] = await jms().assets.category('host').all({ search: 'web-02' });
     const token = await jms().connectionTokens.create({ asset: host!.id, account: 'root', protocol: 'ssh', connect_method: 'ssh_client' });
     expect(token).toMatchObject({ asset: host!.id, protocol: 'ssh', expire_time: 300 });
@@ -98,6 +98,11 @@ describe('typed helpers over the client', () => {
     const error = await failure(jms().connectionTokens.clientUrl(web.id));
     expect(error.status).toBe(400);
     expect(error.detail).toMatch(/Connect method not support/);
+    expect(jms().connectionTokens.webUrl(web)).toBe(`${emulator.url}/koko/connect?token=${web.id}`);
+    expect(jms().connectionTokens.webUrl({ id: web.id, connect_method: 'web_gui', protocol: 'rdp' }, { endpoint: 'https://rdp.example.com/' }))
+      .toBe(`https://rdp.example.com/lion/connect?token=${web.id}`);
+    expect(jms().connectionTokens.webUrl({ id: web.id, connect_method: 'web_gui', protocol: 'mysql' })).toContain('/chen/connect?token=');
+    expect(() => jms().connectionTokens.webUrl(token)).toThrow(/clientUrl/);
   });
 
   test('an id that could change the path is refused before anything is sent', () => {

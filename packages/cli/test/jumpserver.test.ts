@@ -109,7 +109,7 @@ describe('httpsig jumpserver api', () => {
     expect(lines).toHaveLength(7);
     expect(lines.map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(['web-01', 'web-02', 'web-03', 'web-04', 'web-05', 'web-06', 'web-07']);
     expect(all.stderr).toBe(''); // no progress when stderr is not a terminal
-    const eng = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--org', EMULATOR_ORGS.engineering, '-q', 'search=build-02'], keyEnv);
+    const eng = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--org', EMULATOR_ORGS.engineering, '-q', 'q=build-02'], keyEnv);
     expect(JSON.parse(eng.stdout)).toEqual(expect.objectContaining({ name: 'build-02' }));
   });
 

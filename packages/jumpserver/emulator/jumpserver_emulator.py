@@ -2,7 +2,9 @@
 """A local JumpServer API emulator for tests.
 
 It reproduces what JumpServer's own source does (read from the public ``jumpserver/jumpserver`` repository,
-tags v2.1 to v4.9, and the ``jumpserver/pam-clients`` SDKs), as described in docs/guides/jumpserver.md:
+tags v2.1 to v4.10.19, the front end ``jumpserver/luna`` for web connect URLs, and the ``jumpserver/pam-clients``
+SDKs), as described in docs/guides/jumpserver.md. ``--jms-version`` (default 4.10.19) selects the answers that changed
+between versions (noted below with the version that changed them):
 
 * Access keys (``apps/common/auth/signature.py``, ``apps/authentication/backends/drf.py``):
   ``Authorization: Signature keyId=…,algorithm=…,headers=…,signature=…`` verified with the Python ``httpsig``
@@ -34,7 +36,10 @@ tags v2.1 to v4.9, and the ``jumpserver/pam-clients`` SDKs), as described in doc
 * DRF ``LimitOffsetPagination`` (``MaxLimitOffsetPagination``, ``MAX_PAGE_SIZE`` 1000): a bare list when no
   valid ``limit`` is given, else ``{count, next, previous, results}`` with absolute links built from the
   ``Host`` header (``--link-host`` writes another host, as an upstream behind a proxy would).
-* DRF throttling (``common/drf/throttling.py``): 429 with ``Retry-After`` once a rate set by a test hook is used.
+* DRF throttling (``common/drf/throttling.py``, v4.10.15+): 429 with ``Retry-After`` once a rate set by a test hook
+  is used. The search parameter is ``q`` from v4.10.13 (``search`` before; the other one is ignored). A 401 carries
+  the first authenticator's challenge: ``Signature realm=…`` from v4.10.14, ``Bearer`` from v3.0, ``Sign`` before.
+  The page size is capped at 1000 from v4.10.8 (10000 before).
 * ``ANY /api/v1/echo/<anything>/`` answering what it received, for signature tests.
 * Test hooks under ``/__emulator__/``: inject failures, read the request log, reset, tickets, outbox, …
 
@@ -196,7 +201,7 @@ class State:
         self.throttle = None  # {"rate", "period"} once set by a test hook
         self.throttle_history = {}  # ident -> [timestamps], newest first (DRF SimpleRateThrottle)
         self.key_ips = {}  # access key id -> allowed IPs/CIDRs (AccessKey.ip_group)
-        self.jms_version = (4, 9)
+        self.jms_version = (4, 10, 19)
         self.tz_offset = 8 * 3600  # TIME_ZONE Asia/Shanghai
         self.link_host = None
         # settings/base.py: SESSION_COOKIE_NAME = SESSION_COOKIE_NAME_PREFIX + "sessionid", the prefix "jms_" unless
@@ -293,8 +298,8 @@ def format_expiry(ts, offset=0):
 
 
 def parse_version(text):
-    parts = [int(p) for p in text.lstrip("v").split(".")[:2] if p.isdigit()]
-    return tuple(parts + [0] * (2 - len(parts)))
+    parts = [int(p) for p in text.lstrip("v").split(".")[:3] if p.isdigit()]
+    return tuple(parts + [0] * (3 - len(parts)))
 
 
 def parse_offset(text):
@@ -464,6 +469,8 @@ class Handler(BaseHTTPRequestHandler):
                     "effectiveOrg": getattr(self, "effective_org", None),
                     "cookie": bool(self.headers.get("Cookie")),
                 })
+        if status == 401 and isinstance(body, dict) and "detail" in body and "WWW-Authenticate" not in headers:
+            headers.update(self.challenge())  # a DRF AuthenticationFailed / NotAuthenticated
         self.send_response(status)
         for name, value in headers.items():
             if isinstance(value, list):
@@ -585,6 +592,8 @@ class Handler(BaseHTTPRequestHandler):
     def throttle(self, ident):
         """DRF SimpleRateThrottle: at most `rate` requests per `period` seconds per user (or per IP)."""
         state = self.server.state
+        if state.jms_version < (4, 10, 15):
+            return  # DEFAULT_THROTTLE_CLASSES came with v4.10.15
         with state.lock:
             rule = state.throttle
             if rule is None:
@@ -670,9 +679,14 @@ class Handler(BaseHTTPRequestHandler):
             raise Reply(401, INVALID_SIGNATURE, self.challenge())
         return state.users[username]
 
-    @staticmethod
-    def challenge():
-        return {"WWW-Authenticate": 'Signature realm="api",headers="(request-target) date"'}
+    def challenge(self):
+        """DRF answers a 401 with the authenticate_header of the first authentication class: ServiceAuthentication
+        (a Signature challenge) from v4.10.14, AccessTokenAuthentication ("Bearer") from v3.0, AccessKeyAuthentication
+        ("Sign") before."""
+        version = self.server.state.jms_version
+        if version >= (4, 10, 14):
+            return {"WWW-Authenticate": 'Signature realm="api",headers="(request-target) date"'}
+        return {"WWW-Authenticate": "Bearer" if version >= (3, 0, 0) else "Sign"}
 
     def current_org(self, user, query):
         """orgs.utils.get_org_from_request, then RBAC: 403 when the user has no role in the org."""
@@ -801,7 +815,7 @@ class Handler(BaseHTTPRequestHandler):
         """PasswordRequireResetError & co. reach TokenCreateApi's ``except Exception: {"error": str(e)}``. Up to
         v2.23 str(e) is the message (400); from v2.24 NeedRedirectError skips APIException.__init__, str(e)
         raises AttributeError inside the handler, and Django answers 500."""
-        if self.server.state.jms_version < (2, 24):
+        if self.server.state.jms_version < (2, 24, 0):
             raise Reply(400, {"error": PASSWORD_MESSAGES[user.password_state]})
         raise Reply(500, "<h1>Server Error (500)</h1>")
 
@@ -962,14 +976,17 @@ class Handler(BaseHTTPRequestHandler):
                 self.resource(method, prefix, kind, path[len(prefix):].strip("/").split("/") if path != prefix else [],
                               query, body, user, org)
 
-    @staticmethod
-    def filtered(items, query, fields):
+    def search_param(self):
+        """REST_FRAMEWORK SEARCH_PARAM: "search" up to v4.10.12, "q" from v4.10.13."""
+        return "q" if self.server.state.jms_version >= (4, 10, 13) else "search"
+
+    def filtered(self, items, query, fields):
         """DRF filterset_fields (exact) and SearchFilter (``search``, contains) over the given fields."""
         for field in fields:
             if field in query:
                 wanted = query[field][-1]
                 items = [i for i in items if str(i.get(field, "")) == wanted]
-        term = (query.get("search") or [""])[-1]
+        term = (query.get(self.search_param()) or [""])[-1]
         if term:
             items = [i for i in items if any(term in str(i.get(f, "")) for f in fields)]
         return items
@@ -1115,7 +1132,7 @@ class Handler(BaseHTTPRequestHandler):
                 items = [a for o in sorted(state.assets) for a in state.assets[o]]
             else:
                 items = list(state.assets.get(org, []))
-        search = (query.get("search") or [""])[-1]
+        search = (query.get(self.search_param()) or [""])[-1]
         if search:
             items = [a for a in items if search in a["name"]]
         for field in ("category", "type"):
@@ -1134,7 +1151,8 @@ class Handler(BaseHTTPRequestHandler):
             limit = int(query["limit"][-1])
             if limit <= 0:
                 raise ValueError
-            limit = min(limit, MAX_PAGE_SIZE)
+            # MAX_PAGE_SIZE (1000) from v4.10.8, MAX_LIMIT_PER_PAGE (10000) before.
+            limit = min(limit, MAX_PAGE_SIZE if self.server.state.jms_version >= (4, 10, 8) else 10000)
         except (KeyError, ValueError):
             raise Reply(200, items)
         try:
@@ -1245,8 +1263,8 @@ def parse_args(argv):
                    help="read more credentials from stdin until EOF, one per line: 'access-key ID:SECRET[:USER]', "
                         "'user NAME:PASSWORD[:...]' or 'private-token TOKEN[:USER]' (keeps secrets out of the "
                         "process list, which any local user can read)")
-    p.add_argument("--jms-version", default="4.9",
-                   help="the JumpServer version to mirror where answers differ (default 4.9; e.g. 2.23)")
+    p.add_argument("--jms-version", default="4.10.19",
+                   help="the JumpServer version to mirror where answers differ (default 4.10.19; e.g. 4.9, 2.23)")
     p.add_argument("--time-zone", default="+0800",
                    help="the server's TIME_ZONE offset for date_expired (default +0800, Asia/Shanghai)")
     p.add_argument("--session-cookie-prefix", default="jms_",

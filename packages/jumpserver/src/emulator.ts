@@ -76,7 +76,10 @@ export interface EmulatorOptions {
   startTimeout?: number | undefined;
   /** Log every request to stderr. */
   verbose?: boolean | undefined;
-  /** The JumpServer version to mirror where answers differ, e.g. `'2.23'`; default `'4.9'`. */
+  /**
+   * The JumpServer version to mirror where answers differ (search parameter, throttling, 401 challenge, page cap,
+   * expired-password answer), e.g. `'4.9'` or `'2.23'`; default `'4.10.19'`.
+   */
   jmsVersion?: string | undefined;
   /** The server's time zone offset for `date_expired`, e.g. `'+0800'` (the default, Asia/Shanghai) or `'-0500'`. */
   timeZone?: string | undefined;

@@ -60,7 +60,7 @@ export class ReadOnlyCollection<T> {
   /**
    * Iterate over the objects, page by page.
    *
-   * @param query - filters (e.g. `{ search: 'web' }`, `{ username: 'ops' }`).
+   * @param query - filters (e.g. `{ q: 'web' }` — `search` before JumpServer 4.10.13 —, `{ username: 'ops' }`).
    * @param options - page size, item limit, organisation.
    * @returns the objects.
    * @throws JumpServerError as {@link JumpServerClient.request}.
@@ -253,7 +253,7 @@ export interface JumpServerResources {
  * @example
  * ```ts
  * const jms = resources(client)
- * for await (const db of jms.assets.category('database').list({ search: 'prod' })) console.log(db.name)
+ * for await (const db of jms.assets.category('database').list({ q: 'prod' })) console.log(db.name)
  * const token = await jms.connectionTokens.create({ asset: db.id, account: 'root', protocol: 'mysql', connect_method: 'db_client' })
  * const url = await jms.connectionTokens.clientUrl(token.id)   // jms://…
  * ```

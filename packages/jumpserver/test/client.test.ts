@@ -94,7 +94,7 @@ describe('paginate', () => {
   test('keeps query parameters and the organisation', async () => {
     const names: string[] = [];
     const client = keyClient({ org: EMULATOR_ORGS.engineering });
-    for await (const asset of client.paginate<{ name: string }>('/api/v1/assets/assets/', { limit: 1, query: { search: 'build-0' } })) {
+    for await (const asset of client.paginate<{ name: string }>('/api/v1/assets/assets/', { limit: 1, query: { q: 'build-0' } })) {
       names.push(asset.name);
     }
     expect(names).toEqual(['build-01', 'build-02', 'build-03']);

@@ -58,7 +58,7 @@ describe('typed helpers over the client', () => {
     expect((await jms().nodes.all()).map((n) => n.value)).toEqual(['Default']);
     expect((await jms().platforms.all({ name: 'Linux' }))[0]?.id).toBe(1);
     expect((await jms().platforms.get(17)).name).toBe('MySQL');
-    const [host] = await jms().assets.category('host').all({ search: 'web-01' });
+    const [host] = await jms().assets.category('host').all({ q: 'web-01' });
     const account = await jms().accounts.create({ asset: host!.id, username: 'deploy', secret_type: 'password', secret: 'top-secret-pw' });
     expect(account.asset.id).toBe(host!.id);
     expect(JSON.stringify(account)).not.toContain('top-secret-pw');
@@ -87,7 +87,7 @@ describe('typed helpers over the client', () => {
   });
 
   test('connection tokens: create one, get the jms:// URL of the desktop client or the web URL of a web method', async () => {
-    const [host] = await jms().assets.category('host').all({ search: 'web-02' });
+    const [host] = await jms().assets.category('host').all({ q: 'web-02' });
     const token = await jms().connectionTokens.create({ asset: host!.id, account: 'root', protocol: 'ssh', connect_method: 'ssh_client' });
     expect(token).toMatchObject({ asset: host!.id, protocol: 'ssh', expire_time: 300 });
     const url = await jms().connectionTokens.clientUrl(token.id);

@@ -39,7 +39,8 @@ between versions (noted below with the version that changed them):
 * DRF throttling (``common/drf/throttling.py``, v4.10.15+): 429 with ``Retry-After`` once a rate set by a test hook
   is used. The search parameter is ``q`` from v4.10.13 (``search`` before; the other one is ignored). A 401 carries
   the first authenticator's challenge: ``Signature realm=…`` from v4.10.14, ``Bearer`` from v3.0, ``Sign`` before.
-  The page size is capped at 1000 from v4.10.8 (10000 before).
+  The page size is capped at 1000 from v4.10.8 (10000 before). An unknown or expired bearer token is
+  ``Invalid token or cache refreshed.`` up to v4.10.13 and ``Authentication credentials were not provided.`` after.
 * ``ANY /api/v1/echo/<anything>/`` answering what it received, for signature tests.
 * Test hooks under ``/__emulator__/``: inject failures, read the request log, reset, tickets, outbox, …
 
@@ -105,9 +106,11 @@ TOTP_WINDOW = 2
 
 INVALID_SIGNATURE = {"detail": "Invalid signature.", "code": "authentication_failed"}
 NOT_AUTHENTICATED = {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"}
-INVALID_TOKEN = {"detail": "Invalid token header. Sign string should not contain spaces or invalid token.",
-                 "code": "authentication_failed"}
-EXPIRED_TOKEN = {"detail": "Token is invalid or expired.", "code": "authentication_failed"}
+# AccessTokenAuthentication: the bearer token is a cache key that expires; an unknown or expired one is refused
+# with this message from v2.20 to v4.10.13, and falls through to NOT_AUTHENTICATED from v4.10.14.
+INVALID_BEARER = {"detail": "Invalid token or cache refreshed.", "code": "authentication_failed"}
+# DRF TokenAuthentication (private tokens).
+INVALID_PRIVATE_TOKEN = {"detail": "Invalid token.", "code": "authentication_failed"}
 PERMISSION_DENIED = {"detail": "You do not have permission to perform this action.", "code": "permission_denied"}
 IP_NOT_ALLOWED = {"detail": "Ip is not in access ip list.", "code": "authentication_failed"}
 SESSION_EMPTY = "No session found, check your cookie"
@@ -633,15 +636,13 @@ class Handler(BaseHTTPRequestHandler):
             token = rest.strip()
             with state.lock:
                 entry = state.tokens.get(token)
-            if entry is None:
-                raise Reply(401, INVALID_TOKEN)
-            if entry[1] < time.time():
-                raise Reply(401, EXPIRED_TOKEN)
+            if entry is None or entry[1] < time.time():
+                raise Reply(401, NOT_AUTHENTICATED if state.jms_version >= (4, 10, 14) else INVALID_BEARER)
             return state.users[entry[0]]
         if scheme == "token":
             username = state.private_tokens.get(rest.strip())
             if username is None:
-                raise Reply(401, INVALID_TOKEN)
+                raise Reply(401, INVALID_PRIVATE_TOKEN)
             return state.users[username]
         raise Reply(401, NOT_AUTHENTICATED)
 

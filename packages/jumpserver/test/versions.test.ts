@@ -5,9 +5,9 @@ import { startEmulator, EMULATOR_ACCESS_KEY, type RunningEmulator } from '../src
 interface Named { name: string }
 
 describe.each([
-  ['4.10.19', 'q', 'search', 'Signature realm="api",headers="(request-target) date"', true],
-  ['4.9', 'search', 'q', 'Bearer', false],
-])('JumpServer %s', (version, searchParam, ignored, challenge, throttles) => {
+  ['4.10.19', 'q', 'search', 'Signature realm="api",headers="(request-target) date"', true, 'Authentication credentials were not provided.'],
+  ['4.9', 'search', 'q', 'Bearer', false, 'Invalid token or cache refreshed.'],
+])('JumpServer %s', (version, searchParam, ignored, challenge, throttles, bearerDetail) => {
   let emulator: RunningEmulator;
   let client: JumpServerClient;
   beforeAll(async () => {
@@ -23,9 +23,10 @@ describe.each([
     expect(await client.get<Named[]>('/api/v1/assets/assets/', { query: { [ignored]: 'web-03' } })).toHaveLength(7);
   });
 
-  test(`a 401 carries WWW-Authenticate: ${challenge}`, async () => {
+  test(`an unknown bearer token: 401 "${bearerDetail}", WWW-Authenticate: ${challenge}`, async () => {
     const response = await fetch(`${emulator.url}/api/v1/users/profile/`, { headers: { authorization: 'Bearer nope' } });
     expect(response.status).toBe(401);
+    expect(((await response.json()) as { detail: string }).detail).toBe(bearerDetail);
     expect(response.headers.get('www-authenticate')).toBe(challenge);
   });
 

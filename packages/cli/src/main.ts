@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { isHttpSignatureError } from '@httpsig/core';
+import { completionCommand } from './commands/completion.js';
 import { explainCommand, EXPLAIN_HELP } from './commands/explain.js';
 import { jumpserverCommand } from './commands/jumpserver.js';
 import { requestCommand } from './commands/request.js';
@@ -15,7 +16,7 @@ import { processIo, type CliIo } from './lib/io.js';
 /** Help of `httpsig`. */
 export const MAIN_HELP: string = `Usage: httpsig <command> [options]
 
-HTTP Signatures (draft-cavage) from the shell, with JumpServer support.
+HTTP Signatures (draft-cavage and RFC 9421) from the shell, with JumpServer support.
 
 Commands:
   sign        sign a request; print the headers or a ready curl command
@@ -23,6 +24,7 @@ Commands:
   explain     show the signing string and header of a request, with warnings
   verify      verify the signature of a raw HTTP request (file or stdin)
   jumpserver  login (token, with MFA) and api calls to JumpServer
+  completion  print a shell completion script (bash, zsh, fish)
 
 Secrets are read from environment variables, files or a no-echo prompt, never from the
 command line. Run "httpsig <command> --help" for details.
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<ExitCode>>
   explain: explainCommand,
   verify: verifyCommand,
   jumpserver: jumpserverCommand,
+  completion: completionCommand,
 };
 
 /** Where {@link main} reads and writes; default the process's own streams and environment. */

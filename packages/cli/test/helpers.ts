@@ -40,3 +40,22 @@ export function tempFile(name: string, content: string | Uint8Array): string {
   writeFileSync(path, content, { mode: 0o600 });
   return path;
 }
+
+/**
+ * Run `node bin/httpsig.mjs …` in a pseudo-terminal (stdin, stdout and stderr are the terminal), answering
+ * prompts from `script` ([prompt text, answer] pairs). `out` is everything the terminal showed.
+ */
+export function inTerminal(args: string[], script: Array<[string, string]>, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const python = process.env['HTTPSIG_PYTHON'] ?? '/usr/bin/python3';
+  const driver = join(__dirname, 'fixtures', 'pty-run.py');
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, [driver, process.execPath, bin, ...args], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: home, ...env, PTY_SCRIPT: script.map(([p, a]) => `${p}\x1e${a}`).join('\x1f') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, out }));
+  });
+}

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chmodSync, chownSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -9,7 +8,7 @@ import {
   type RunningEmulator,
 } from '@httpsig/jumpserver/emulator';
 import { EXIT_CODES } from '../src/index.js';
-import { httpsig, home, tempFile } from './helpers.js';
+import { httpsig, home, inTerminal, tempFile } from './helpers.js';
 
 let emulator: RunningEmulator;
 let keyEnv: Record<string, string>;
@@ -104,11 +103,14 @@ describe('httpsig jumpserver api', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ username: 'admin' });
   });
 
-  test('--paginate collects every page; --org and --query', async () => {
+  test('--paginate prints every item of every page as NDJSON; --org and --query', async () => {
     const all = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--limit', '2'], keyEnv);
-    expect((JSON.parse(all.stdout) as unknown[]).length).toBe(7);
-    const eng = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--org', EMULATOR_ORGS.engineering, '-q', 'search=build-02'], keyEnv);
-    expect(JSON.parse(eng.stdout)).toEqual([expect.objectContaining({ name: 'build-02' })]);
+    const lines = all.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(7);
+    expect(lines.map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(['web-01', 'web-02', 'web-03', 'web-04', 'web-05', 'web-06', 'web-07']);
+    expect(all.stderr).toBe(''); // no progress when stderr is not a terminal
+    const eng = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--org', EMULATOR_ORGS.engineering, '-q', 'q=build-02'], keyEnv);
+    expect(JSON.parse(eng.stdout)).toEqual(expect.objectContaining({ name: 'build-02' }));
   });
 
   test('POST --data sends JSON (content-type not signed)', async () => {
@@ -253,30 +255,13 @@ describe('httpsig jumpserver api', () => {
     expect((await httpsig(['jumpserver', 'api', 'POST', '/x/', '--data', '{oops'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
     expect((await httpsig(['jumpserver', 'api', 'FETCH', '/x/'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
     expect((await httpsig(['jumpserver', 'api', 'POST', '/x/', '--paginate'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
-    expect((await httpsig(['jumpserver', 'api', 'GET', '/x/', '--org', 'Default'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'GET', '/x/', '--org', 'Défaut'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
     expect((await httpsig(['jumpserver', 'api', 'GET'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
     expect((await httpsig(['jumpserver', 'api', '--config', '/nonexistent.json', 'GET', '/x/'])).code).toBe(EXIT_CODES.USAGE);
   });
 });
 
 describe('prompts on a terminal (no echo)', () => {
-  const python = process.env['HTTPSIG_PYTHON'] ?? '/usr/bin/python3';
-  const driver = join(__dirname, 'fixtures', 'pty-run.py');
-  const bin = join(__dirname, '..', 'bin', 'httpsig.mjs');
-
-  function inTerminal(args: string[], script: Array<[string, string]>, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(python, [driver, process.execPath, bin, ...args], {
-        env: { PATH: process.env['PATH'] ?? '', HOME: home, ...env, PTY_SCRIPT: script.map(([p, a]) => `${p}\x1e${a}`).join('\x1f') },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, out }));
-    });
-  }
-
   test('jumpserver login asks the password and the MFA code without echoing them', async () => {
     const code = totp(EMULATOR_TOTP_SECRET);
     const run = await inTerminal(['jumpserver', 'login', '--username', 'mfa-user'], [['Password for mfa-user:', 'mfa-password'], ['MFA code:', code]], { JMS_URL: emulator.url });

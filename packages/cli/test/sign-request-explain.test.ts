@@ -79,7 +79,7 @@ describe('httpsig sign', () => {
     const run = await httpsig(['sign', '--jumpserver', '--curl', '--key-id', EMULATOR_ACCESS_KEY.keyId, '--secret-file', secretFile,
       '-X', 'POST', '-H', 'Content-Type: application/json', '--data', '{"name":"x"}', `${emulator.url}/api/v1/echo/c/`]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^curl -X POST -H 'Content-Type: application\/json' -H 'Accept: application\/json' -H 'date: [^']+' -H 'authorization: Signature keyId=.+' --data-raw '\{"name":"x"\}' http:\/\/127\.0\.0\.1:\d+\/api\/v1\/echo\/c\/\n$/);
+    expect(run.stdout).toMatch(/^curl -sS -X POST -H 'Content-Type: application\/json' -H 'Accept: application\/json' -H 'date: [^']+' -H 'authorization: Signature keyId=.+' --data-raw '\{"name":"x"\}' http:\/\/127\.0\.0\.1:\d+\/api\/v1\/echo\/c\/\n$/);
     expect(run.stdout).not.toContain(EMULATOR_ACCESS_KEY.secret);
   });
 

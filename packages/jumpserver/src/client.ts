@@ -4,9 +4,10 @@
  * @packageDocumentation
  */
 import { sign } from '@httpsig/core';
+import { sha256 } from '@noble/hashes/sha2';
 import { checkOrg, type JumpServerSigningOptions } from './access-key.js';
 import { isSigningAuth, type BearerAuth, type JumpServerAuth } from './auth.js';
-import { JumpServerResponseError, type JumpServerError } from './errors.js';
+import { JumpServerOrgMismatchError, JumpServerRateLimitError, JumpServerResponseError, type JumpServerError } from './errors.js';
 import { errorFor, type FailureContext } from './lib/diagnose.js';
 import { delay, normalizeBaseUrl, resolveApiUrl, send, type FetchLike, type ReadResponse } from './lib/http.js';
 import { login, type LoginResult } from './login.js';
@@ -17,14 +18,28 @@ export interface JumpServerClientOptions {
   baseUrl: string;
   /** An access key ({@link accessKey}), a bearer token ({@link bearer}) or a private token ({@link privateToken}). */
   auth: JumpServerAuth;
-  /** The organisation sent as `X-JMS-ORG` (default: the access key's, else none, i.e. the user's default). */
+  /**
+   * The organisation sent as `X-JMS-ORG`: an org id, an org name, or `default`/`root`/`system` (default: the
+   * access key's, else none, i.e. the Default organisation).
+   */
   org?: string | undefined;
+  /**
+   * Before the first request in an organisation, ask `orgs/orgs/current/` which organisation JumpServer
+   * actually used and throw `ERR_JMS_ORG_MISMATCH` when it is not the one asked for (JumpServer runs a request
+   * with an unknown org in the Default org without an error). Default false.
+   */
+  confirmOrg?: boolean | undefined;
   /** The fetch to use; default the global one. */
   fetch?: FetchLike | undefined;
-  /** Retries of idempotent requests on 429/502/503/504 and network errors; default 2. */
+  /** Retries of idempotent requests on 502/503/504 and network errors, and of any request on 429; default 2. */
   retries?: number | undefined;
-  /** First retry delay in ms, doubled each time (a `Retry-After` up to 10 s wins); default 250. */
+  /** First retry delay in ms, doubled each time (a longer `Retry-After` wins); default 250. */
   retryDelay?: number | undefined;
+  /**
+   * The longest `Retry-After` (seconds) the client waits on a 429/503; a longer one is not waited for and the
+   * error is thrown at once (`ERR_JMS_RATE_LIMITED` for a 429). Default 30.
+   */
+  maxRetryAfter?: number | undefined;
 }
 
 /** Query parameters of a request. */
@@ -58,6 +73,22 @@ export interface PaginateOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** What `GET /api/v1/orgs/orgs/current/` answers. */
+export interface CurrentOrg {
+  /** The organisation id. */
+  id: string;
+  /** Its name (`Default`, `GLOBAL`, `SYSTEM`, or the org's). */
+  name: string;
+  /** The Default organisation. */
+  is_default?: boolean;
+  /** The root (global) organisation. */
+  is_root?: boolean;
+  /** The System organisation. */
+  is_system?: boolean;
+  /** Other fields. */
+  [field: string]: unknown;
+}
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -86,6 +117,9 @@ export class JumpServerClient {
   readonly #fetch: FetchLike;
   readonly #retries: number;
   readonly #retryDelay: number;
+  readonly #maxRetryAfter: number;
+  readonly #confirmOrg: boolean;
+  readonly #confirmedOrgs = new Map<string, Promise<void>>();
   #session: { token: string; expiresAt: Date | undefined } | undefined;
   #loggingIn: Promise<LoginResult> | undefined;
 
@@ -103,6 +137,9 @@ export class JumpServerClient {
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#retries = options.retries ?? 2;
     this.#retryDelay = options.retryDelay ?? 250;
+    this.#maxRetryAfter = options.maxRetryAfter ?? 30;
+    this.#confirmOrg = options.confirmOrg === true;
+    if (!(this.#maxRetryAfter >= 0) || !Number.isFinite(this.#maxRetryAfter)) throw new RangeError('maxRetryAfter must be a finite number >= 0');
     if (!Number.isInteger(this.#retries) || this.#retries < 0 || this.#retries > 10) throw new RangeError('retries must be 0 to 10');
     if (!(this.#retryDelay >= 0)) throw new RangeError('retryDelay must be >= 0');
     if (isSigningAuth(auth)) {
@@ -229,9 +266,20 @@ export class JumpServerClient {
    */
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const verb = method.toUpperCase();
+    const { url } = resolveApiUrl(this.baseUrl, path, options.query);
+    const org = options.org === undefined ? this.org : checkOrg(options.org);
+    const oid = new URL(url).searchParams.get('oid');
+    if (oid !== null && org !== undefined && oid !== org) {
+      throw new TypeError('The query has oid=, which JumpServer prefers to X-JMS-ORG: give the organisation once (org or oid)');
+    }
+    if (this.#confirmOrg && (oid ?? org) !== undefined) await this.#confirm(oid ?? (org as string), oid === null, options.signal);
+    return this.#requestChecked<T>(verb, path, options);
+  }
+
+  async #requestChecked<T>(verb: string, path: string, options: RequestOptions): Promise<T> {
     const { url, target } = resolveApiUrl(this.baseUrl, path, options.query);
     const org = options.org === undefined ? this.org : checkOrg(options.org);
-    const attempts = IDEMPOTENT.has(verb) ? this.#retries + 1 : 1;
+    const idempotent = IDEMPOTENT.has(verb);
     let relogged = false;
     for (let attempt = 1; ; attempt++) {
       let response: ReadResponse;
@@ -239,8 +287,8 @@ export class JumpServerClient {
       try {
         ({ response, context } = await this.#send(verb, url, target, org, options));
       } catch (error) {
-        if ((error as JumpServerError).code === 'ERR_JMS_NETWORK' && attempt < attempts) {
-          await delay(this.#backoff(attempt, null), options.signal);
+        if ((error as JumpServerError).code === 'ERR_JMS_NETWORK' && idempotent && attempt <= this.#retries) {
+          await delay(this.#backoff(attempt, null) ?? 0, options.signal);
           continue;
         }
         throw error;
@@ -249,9 +297,13 @@ export class JumpServerClient {
         if (response.text === '') return undefined as T;
         return (response.json === undefined ? response.text : response.json) as T;
       }
-      if (RETRY_STATUSES.has(response.status) && attempt < attempts) {
-        await delay(this.#backoff(attempt, response.headers.get('retry-after')), options.signal);
-        continue;
+      // A 429 comes from the throttle, before the view: nothing was done, so any method may be sent again.
+      if (RETRY_STATUSES.has(response.status) && (idempotent || response.status === 429) && attempt <= this.#retries) {
+        const wait = this.#backoff(attempt, response.headers.get('retry-after'));
+        if (wait !== undefined) {
+          await delay(wait, options.signal);
+          continue;
+        }
       }
       if (response.status === 401 && context.auth === 'bearer' && !relogged && this.#canLogin()) {
         relogged = true;
@@ -263,10 +315,52 @@ export class JumpServerClient {
     }
   }
 
-  #backoff(attempt: number, retryAfter: string | null): number {
-    const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0 && seconds <= 10) return Math.max(seconds * 1000, this.#retryDelay * 2 ** (attempt - 1));
-    return this.#retryDelay * 2 ** (attempt - 1);
+  /** The delay before the next attempt, or undefined when the server asks to wait longer than maxRetryAfter. */
+  #backoff(attempt: number, retryAfter: string | null): number | undefined {
+    const exponential = this.#retryDelay * 2 ** (attempt - 1);
+    const seconds = retryAfterSeconds(retryAfter);
+    if (seconds === undefined) return exponential;
+    if (seconds > this.#maxRetryAfter) return undefined;
+    return Math.max(seconds * 1000, exponential);
+  }
+
+  /**
+   * Which organisation JumpServer runs requests in for `org` (`GET /api/v1/orgs/orgs/current/`).
+   *
+   * @param org - the organisation to ask about; default the client's.
+   * @param signal - aborts the request.
+   * @returns the organisation: `id`, `name`, `is_default`, `is_root`, `is_system`.
+   * @throws JumpServerError as {@link JumpServerClient.request}.
+   */
+  async currentOrg(org?: string, signal?: AbortSignal): Promise<CurrentOrg> {
+    const body = await this.#requestUnconfirmed<CurrentOrg>('GET', '/api/v1/orgs/orgs/current/', { org, signal });
+    if (body === null || typeof body !== 'object' || typeof (body as { id?: unknown }).id !== 'string') {
+      throw new JumpServerResponseError('The current-org answer has no id (JumpServer 2.x+ has /api/v1/orgs/orgs/current/).',
+        { method: 'GET', path: '/api/v1/orgs/orgs/current/' });
+    }
+    return body;
+  }
+
+  #confirm(org: string, asHeader: boolean, signal: AbortSignal | undefined): Promise<void> {
+    const key = `${asHeader ? 'h' : 'q'}:${org}`;
+    let pending = this.#confirmedOrgs.get(key);
+    if (pending === undefined) {
+      pending = (async () => {
+        const current = asHeader
+          ? await this.currentOrg(org, signal)
+          : await this.#requestUnconfirmed<CurrentOrg>('GET', '/api/v1/orgs/orgs/current/', { query: { oid: org }, signal });
+        if (!orgMatches(org, current)) {
+          throw new JumpServerOrgMismatchError(org, String(current.id), { method: 'GET', path: '/api/v1/orgs/orgs/current/', detail: `JumpServer used ${String(current.name)} (${String(current.id)})` });
+        }
+      })();
+      this.#confirmedOrgs.set(key, pending);
+      pending.catch(() => this.#confirmedOrgs.delete(key));
+    }
+    return pending;
+  }
+
+  #requestUnconfirmed<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+    return this.#requestChecked<T>(method, path, options);
   }
 
   #canLogin(): boolean {
@@ -317,6 +411,9 @@ export class JumpServerClient {
     };
     const auth = this.#auth;
     if (isSigningAuth(auth)) {
+      const listed = (auth.headers ?? []).map((h) => h.toLowerCase());
+      if (listed.includes('digest')) headers['digest'] ??= `SHA-256=${toBase64(sha256(new TextEncoder().encode(body ?? '')))}`;
+      if (listed.includes('x-jms-request-id')) headers['x-jms-request-id'] = globalThis.crypto.randomUUID();
       // Signed over exactly what goes on the wire: the normalised target and these headers (core adds Date).
       const signed = await sign({ method, url: target, headers: { host: new URL(url).host, ...headers } }, auth);
       Object.assign(headers, signed.headers);
@@ -331,4 +428,29 @@ export class JumpServerClient {
     headers['authorization'] = `Token ${auth.token}`;
     return { response: await send(this.#fetch, url, init), context: { method, target, auth: 'private-token', org } };
   }
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterSeconds(value: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const text = value.trim();
+  if (/^\d{1,9}$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** Whether the organisation JumpServer reports is the one asked for (by id, alias or name). */
+function orgMatches(requested: string, current: CurrentOrg): boolean {
+  const lower = requested.toLowerCase();
+  if (lower === 'default') return current.is_default === true;
+  if (lower === 'root') return current.is_root === true;
+  if (lower === 'system') return current.is_system === true;
+  return current.id.toLowerCase() === lower || current.name === requested;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }

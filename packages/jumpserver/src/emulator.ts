@@ -29,8 +29,11 @@ export const EMULATOR_PRIVATE_TOKEN = '937b38011acf499eb474e2fecb424ab3';
 /**
  * The emulator's built-in users: `admin`/`admin-password` (superuser, no MFA), `alice`/`alice-password`
  * (Default organisation only), `mfa-user`/`mfa-password` (TOTP, SHA-1), `mfa-sha256`/`mfa-password`
- * (TOTP, SHA-256) and `mfa-unset`/`mfa-password` (MFA required but not set up). The TOTP secret of the
- * MFA users is {@link EMULATOR_TOTP_SECRET}.
+ * (TOTP, SHA-256), `mfa-unset`/`mfa-password` (MFA enforced, nothing bound: `choices: []`), `mfa-sms`/`mfa-password`
+ * (SMS codes sent through `mfa/select/`, read with `control('GET', 'outbox')`), `confirm-user`/`confirm-password`
+ * (a login-review ACL: `login_confirm_wait` until the ticket is approved with `control('POST', 'tickets', …)`)
+ * and `expired-user`/`expired-password` (password expired). The TOTP secret of the MFA users is
+ * {@link EMULATOR_TOTP_SECRET}.
  */
 export const EMULATOR_USERS: Readonly<Record<string, string>> = Object.freeze({
   admin: 'admin-password',
@@ -38,6 +41,9 @@ export const EMULATOR_USERS: Readonly<Record<string, string>> = Object.freeze({
   'mfa-user': 'mfa-password',
   'mfa-sha256': 'mfa-password',
   'mfa-unset': 'mfa-password',
+  'mfa-sms': 'mfa-password',
+  'confirm-user': 'confirm-password',
+  'expired-user': 'expired-password',
 });
 
 /** The base32 TOTP secret of the emulator's MFA users. */
@@ -70,6 +76,17 @@ export interface EmulatorOptions {
   startTimeout?: number | undefined;
   /** Log every request to stderr. */
   verbose?: boolean | undefined;
+  /**
+   * The JumpServer version to mirror where answers differ (search parameter, throttling, 401 challenge, page cap,
+   * expired-password answer), e.g. `'4.9'` or `'2.23'`; default `'4.10.19'`.
+   */
+  jmsVersion?: string | undefined;
+  /** The server's time zone offset for `date_expired`, e.g. `'+0800'` (the default, Asia/Shanghai) or `'-0500'`. */
+  timeZone?: string | undefined;
+  /** The host written into pagination links, as an upstream behind a proxy would (default: the Host header). */
+  linkHost?: string | undefined;
+  /** `SESSION_COOKIE_NAME_PREFIX`: the session cookie is this plus `sessionid`; default `jms_`. */
+  sessionCookiePrefix?: string | undefined;
 }
 
 /** A running emulator. */
@@ -104,6 +121,16 @@ export interface RunningEmulator {
    */
   expireTokens(): Promise<void>;
   /**
+   * Call a test hook under `/__emulator__/` (`tickets`, `outbox`, `throttle`, `access-key-ips`, …).
+   *
+   * @param method - `GET` or `POST`.
+   * @param path - the hook name, e.g. `'tickets'`.
+   * @param body - a JSON body for `POST`.
+   * @returns the hook's JSON answer.
+   * @throws Error when the hook answers an error status.
+   */
+  control(method: string, path: string, body?: unknown): Promise<unknown>;
+  /**
    * Stop the emulator.
    *
    * @returns once the process has exited.
@@ -123,6 +150,10 @@ export interface EmulatorLogEntry {
   authorization: string;
   /** The `X-JMS-ORG` header, or null. */
   org: string | null;
+  /** The organisation the request ran in (after `?oid=`, header, cookie and fallback), or null. */
+  effectiveOrg: string | null;
+  /** Whether the request carried a Cookie header. */
+  cookie: boolean;
 }
 
 /**
@@ -180,6 +211,10 @@ export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmu
   }
   if (options.tokenTtl !== undefined) args.push('--token-ttl', String(options.tokenTtl));
   if (options.verbose === true) args.push('--verbose');
+  if (options.jmsVersion !== undefined) args.push('--jms-version', options.jmsVersion);
+  if (options.timeZone !== undefined) args.push('--time-zone', options.timeZone);
+  if (options.linkHost !== undefined) args.push('--link-host', options.linkHost);
+  if (options.sessionCookiePrefix !== undefined) args.push('--session-cookie-prefix', options.sessionCookiePrefix);
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.on('error', () => undefined); // an emulator that failed to start closes stdin; the exit is reported below
   child.stdin.end(credentials);
@@ -228,6 +263,7 @@ export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmu
         requests: async () => (await control('GET', 'log')) as EmulatorLogEntry[],
         reset: async () => { await control('POST', 'reset'); },
         expireTokens: async () => { await control('POST', 'expire-tokens'); },
+        control,
         close: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill();
           await exited;

@@ -16,8 +16,26 @@ export type JumpServerErrorCode =
   | 'ERR_JMS_MFA_REQUIRED'
   | 'ERR_JMS_MFA_FAILED'
   | 'ERR_JMS_MFA_UNSET'
+  | 'ERR_JMS_PASSWORD_EXPIRED'
+  | 'ERR_JMS_LOGIN_CONFIRM_WAIT'
+  | 'ERR_JMS_LOGIN_CONFIRM_REJECTED'
+  | 'ERR_JMS_LOGIN_CONFIRM_TIMEOUT'
+  | 'ERR_JMS_RATE_LIMITED'
+  | 'ERR_JMS_IP_NOT_ALLOWED'
+  | 'ERR_JMS_ORG_MISMATCH'
   | 'ERR_JMS_RESPONSE'
   | 'ERR_JMS_NETWORK';
+
+/** The codes of {@link JumpServerLoginError}. */
+export type JumpServerLoginErrorCode =
+  | 'ERR_JMS_LOGIN_FAILED'
+  | 'ERR_JMS_MFA_REQUIRED'
+  | 'ERR_JMS_MFA_FAILED'
+  | 'ERR_JMS_MFA_UNSET'
+  | 'ERR_JMS_PASSWORD_EXPIRED'
+  | 'ERR_JMS_LOGIN_CONFIRM_WAIT'
+  | 'ERR_JMS_LOGIN_CONFIRM_REJECTED'
+  | 'ERR_JMS_LOGIN_CONFIRM_TIMEOUT';
 
 /** What a {@link JumpServerError} knows about the failed exchange. */
 export interface JumpServerErrorDetails {
@@ -116,22 +134,101 @@ export class JumpServerHttpError extends JumpServerError {
   }
 }
 
-/** Login failed: wrong credentials, MFA needed but no code, wrong code, or MFA not set up. */
+/**
+ * Login failed: wrong credentials, MFA needed but no code, wrong code, MFA not set up, a password that must be
+ * changed first, or a login-review ticket not (yet) approved.
+ */
 export class JumpServerLoginError extends JumpServerError {
   override name = 'JumpServerLoginError';
   /**
-   * @param code - `ERR_JMS_LOGIN_FAILED`, `ERR_JMS_MFA_REQUIRED`, `ERR_JMS_MFA_FAILED` or `ERR_JMS_MFA_UNSET`.
+   * @param code - one of {@link JumpServerLoginErrorCode}.
    * @param message - a fixed description.
    * @param hint - the likely cause.
    * @param details - status and server detail.
    */
+  constructor(code: JumpServerLoginErrorCode, message: string, hint: string, details: JumpServerErrorDetails = {}) {
+    super(code, message, hint, details);
+  }
+}
+
+/**
+ * A login-review ACL holds the login until an approver accepts its ticket: `ERR_JMS_LOGIN_CONFIRM_WAIT` (not
+ * waiting, see `waitForConfirm`), `ERR_JMS_LOGIN_CONFIRM_TIMEOUT` (waited, still open) or
+ * `ERR_JMS_LOGIN_CONFIRM_REJECTED` (rejected or closed).
+ */
+export class JumpServerLoginConfirmError extends JumpServerLoginError {
+  override name = 'JumpServerLoginConfirmError';
+  /** The id of the login-confirm ticket, to give to the approver (empty when the server did not name one). */
+  readonly ticketId: string;
+  /**
+   * @param code - the wait, timeout or rejected code.
+   * @param message - a fixed description.
+   * @param hint - what to do.
+   * @param ticketId - the ticket id.
+   * @param details - status and server detail.
+   */
   constructor(
-    code: 'ERR_JMS_LOGIN_FAILED' | 'ERR_JMS_MFA_REQUIRED' | 'ERR_JMS_MFA_FAILED' | 'ERR_JMS_MFA_UNSET',
+    code: 'ERR_JMS_LOGIN_CONFIRM_WAIT' | 'ERR_JMS_LOGIN_CONFIRM_REJECTED' | 'ERR_JMS_LOGIN_CONFIRM_TIMEOUT',
     message: string,
     hint: string,
+    ticketId: string,
     details: JumpServerErrorDetails = {},
   ) {
     super(code, message, hint, details);
+    this.ticketId = ticketId;
+  }
+}
+
+/** 429: JumpServer's rate limit (DRF throttling), after the bounded waits on `Retry-After` were used up. */
+export class JumpServerRateLimitError extends JumpServerError {
+  override name = 'JumpServerRateLimitError';
+  /** The server's `Retry-After`, in seconds, when it sent one. */
+  readonly retryAfter: number | undefined;
+  /**
+   * @param retryAfter - the server's `Retry-After` in seconds, if any.
+   * @param details - status, request, server detail.
+   */
+  constructor(retryAfter: number | undefined, details: JumpServerErrorDetails = {}) {
+    super('ERR_JMS_RATE_LIMITED', 'JumpServer is rate limiting this client (429)',
+      (retryAfter === undefined ? 'Slow down' : `The server asks to wait ${String(retryAfter)} s`) +
+        ' (its limits are THROTTLE_RATES_USER / THROTTLE_RATES_ANON in config.txt; the client retried within maxRetryAfter).',
+      details);
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** 401 `Ip is not in access ip list.`: the access key has an IP allow-list (v3.9+) that this address is not in. */
+export class JumpServerIpNotAllowedError extends JumpServerError {
+  override name = 'JumpServerIpNotAllowedError';
+  /** @param details - status, request, server detail. */
+  constructor(details: JumpServerErrorDetails = {}) {
+    super('ERR_JMS_IP_NOT_ALLOWED', 'JumpServer refused the access key from this address (401)',
+      'The access key has an IP allow-list and this client\'s address (as JumpServer sees it: the first ' +
+        'X-Forwarded-For entry, else the peer) is not in it. Add the address or network to the key\'s "Access IP" ' +
+        'list in the web UI (API keys), or run from an allowed host.',
+      details);
+  }
+}
+
+/** The request ran in another organisation than the one asked for (JumpServer falls back to Default silently). */
+export class JumpServerOrgMismatchError extends JumpServerError {
+  override name = 'JumpServerOrgMismatchError';
+  /** The organisation asked for. */
+  readonly requested: string;
+  /** The organisation the server used (`id`). */
+  readonly actual: string;
+  /**
+   * @param requested - the organisation asked for.
+   * @param actual - the organisation the server reports.
+   * @param details - request details.
+   */
+  constructor(requested: string, actual: string, details: JumpServerErrorDetails = {}) {
+    super('ERR_JMS_ORG_MISMATCH', 'JumpServer used another organisation than the one asked for',
+      'JumpServer runs a request whose org (X-JMS-ORG or ?oid=) is unknown in the Default organisation without an ' +
+        'error. Check the org id or name (names are exact and case-sensitive; the aliases default, root and system are not).',
+      details);
+    this.requested = requested;
+    this.actual = actual;
   }
 }
 
@@ -148,9 +245,22 @@ export class JumpServerResponseError extends JumpServerError {
 export class JumpServerNetworkError extends JumpServerError {
   override name = 'JumpServerNetworkError';
   /** @param details - the request and the cause. */
-  constructor(details: JumpServerErrorDetails = {}) {
-    super('ERR_JMS_NETWORK', 'Cannot reach JumpServer', 'Check the base URL (scheme, host, port) and that the server is reachable from here.', details);
+  constructor(details: JumpServerErrorDetails & { url?: string | undefined } = {}) {
+    super('ERR_JMS_NETWORK', `Cannot reach JumpServer${details.url === undefined ? '' : ` at ${details.url}`}${causeText(details.cause)}`,
+      'Check the base URL (scheme, host, port) and that the server is reachable from here.', details);
   }
+}
+
+/** ": ECONNREFUSED" and the like, from a fetch failure's cause chain (codes and messages hold no secret). */
+function causeText(cause: unknown): string {
+  let current: unknown = cause;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return ` (${code})`;
+    current = current.cause;
+  }
+  if (cause instanceof Error && cause.message !== '' && cause.message !== 'fetch failed') return ` (${cause.message.slice(0, 120)})`;
+  return '';
 }
 
 /**

@@ -4,12 +4,15 @@
  *
  * @packageDocumentation
  */
-export { accessKey, checkOrg, DEFAULT_ORG, ROOT_ORG, SYSTEM_ORG } from './access-key.js';
+export { accessKey, checkOrg, CLASSIC_SIGNED_HEADERS, DEFAULT_ORG, PAM_SIGNED_HEADERS, ROOT_ORG, SYSTEM_ORG } from './access-key.js';
 export type { AccessKeyOptions, JumpServerAlgorithm, JumpServerSigningOptions } from './access-key.js';
 export { bearer, privateToken, isSigningAuth } from './auth.js';
 export type { BearerAuth, PrivateTokenAuth, JumpServerAuth } from './auth.js';
 export { JumpServerClient } from './client.js';
-export type { JumpServerClientOptions, RequestOptions, PaginateOptions, QueryParams } from './client.js';
+export type { CurrentOrg, JumpServerClientOptions, RequestOptions, PaginateOptions, QueryParams } from './client.js';
+export { resources, Collection, ReadOnlyCollection, AssetCollection, ConnectionTokenCollection } from './resources.js';
+export type { JumpServerResources, CollectionCallOptions, ListOptions, UserInput, WebComponent } from './resources.js';
+export type * from './resource-types.js';
 export { login } from './login.js';
 export type { LoginOptions, LoginResult, OtpInput, JumpServerUser } from './login.js';
 export { totp } from './totp.js';

@@ -3,8 +3,15 @@
  *
  * @packageDocumentation
  */
-import { JumpServerLoginError, JumpServerResponseError, JumpServerHttpError } from './errors.js';
-import { cookiesOf, normalizeBaseUrl, send, serverDetail, type FetchLike, type ReadResponse } from './lib/http.js';
+import {
+  JumpServerHttpError,
+  JumpServerLoginConfirmError,
+  JumpServerLoginError,
+  JumpServerResponseError,
+  JumpServerServerError,
+} from './errors.js';
+import { CookieJar } from './lib/cookies.js';
+import { delay, normalizeBaseUrl, send, serverDetail, type FetchLike, type ReadResponse } from './lib/http.js';
 import { totp, type TotpSecret } from './totp.js';
 
 /**
@@ -21,8 +28,27 @@ export interface LoginOptions {
   username: string;
   /** The password. */
   password: string;
-  /** The second factor, used only when the server asks for it. */
+  /**
+   * The second factor, used only when the server asks for it. For an SMS or e-mail code (sent by the server
+   * after `mfa/select/`) it must be a code or a function that asks for it; a TOTP secret answers only `otp`.
+   */
   otp?: OtpInput | undefined;
+  /**
+   * The MFA type to answer when the server offers several (`otp`, `sms`, `email`, `radius`); default `otp` when
+   * offered, else the first offered type this client can answer.
+   */
+  mfaType?: string | undefined;
+  /** The v2 login path: `'auth'` (default) or `'tokens'` (the same view under its older name). */
+  loginPath?: 'auth' | 'tokens' | undefined;
+  /**
+   * A login-review ACL answers `login_confirm_wait` until an approver accepts the ticket. Default `false`: throw
+   * `ERR_JMS_LOGIN_CONFIRM_WAIT` (with the ticket id) at once. `true` or `{ timeout, interval }` (seconds; default
+   * 300 and 3): poll `login-confirm-ticket/status/` with the session cookie until approved (then log in),
+   * rejected (`ERR_JMS_LOGIN_CONFIRM_REJECTED`) or timed out (`ERR_JMS_LOGIN_CONFIRM_TIMEOUT`).
+   */
+  waitForConfirm?: boolean | { timeout?: number | undefined; interval?: number | undefined } | undefined;
+  /** Called once when the login waits for approval, with the ticket id (e.g. to tell the user whom to ask). */
+  onConfirmWait?: ((ticketId: string) => void) | undefined;
   /** Which login API: `'v2'` (JumpServer 2.0+), `'v1'`, or `'auto'` (default: v2, then v1 when v2 is absent). */
   apiVersion?: 'auto' | 'v2' | 'v1' | undefined;
   /** The fetch to use; default the global one. */
@@ -55,28 +81,36 @@ export interface LoginResult {
   user: JumpServerUser;
 }
 
-const V2_AUTH = '/api/v1/authentication/auth/';
 const V2_CHALLENGE = '/api/v1/authentication/mfa/challenge/';
+const V2_SELECT = '/api/v1/authentication/mfa/select/';
+const V2_TICKET = '/api/v1/authentication/login-confirm-ticket/status/';
+/** MFA types answered with a code: `otp` (TOTP), `sms` and `email` (sent after mfa/select/), `radius`. */
+const CODE_TYPES = ['otp', 'sms', 'email', 'radius'];
+const SENT_TYPES = ['sms', 'email'];
 const V1_AUTH = '/api/v1/users/auth/';
 const V1_OTP = '/api/v1/users/otp/auth/';
 const V1_LIFETIME_MS = 3600_000;
 
 /**
- * Log in with a user name and password and get a bearer token, completing MFA when the server asks:
- * JumpServer 2.0+ answers `mfa_required` and a `jms_sessionid` cookie; the code is posted to
- * `mfa/challenge/` with that cookie, then `auth/` is posted again with it. JumpServer 1.x answers HTTP 300
- * with a seed; the code is posted with the seed to `users/otp/auth/`.
+ * Log in with a user name and password and get a bearer token, completing the steps JumpServer may ask for:
+ * MFA (v2+: `mfa_required` and a session cookie, `jms_sessionid` by default; for SMS/e-mail the code is requested on
+ * `mfa/select/`; the code is posted to `mfa/challenge/` with that cookie, then `auth/` again), and a
+ * login-review ticket (`login_confirm_wait`, polled when `waitForConfirm` is set). JumpServer 1.x answers
+ * HTTP 300 with a seed; the code is posted with the seed to `users/otp/auth/`.
  *
- * @param options - base URL, credentials, second factor.
+ * @param options - base URL, credentials, second factor, login-review waiting.
  * @returns the token, its keyword and expiry, and the user.
  * @throws JumpServerLoginError `ERR_JMS_LOGIN_FAILED` (wrong user name or password), `ERR_JMS_MFA_REQUIRED`
- *   (MFA asked but no `otp` given), `ERR_JMS_MFA_FAILED` (wrong code), `ERR_JMS_MFA_UNSET` (MFA enforced but
- *   not set up); JumpServerResponseError for an answer that is not JumpServer's; JumpServerNetworkError.
+ *   (MFA asked but no usable `otp`), `ERR_JMS_MFA_FAILED` (wrong code), `ERR_JMS_MFA_UNSET` (MFA enforced but
+ *   nothing bound), `ERR_JMS_PASSWORD_EXPIRED` (the password must be changed first);
+ *   JumpServerLoginConfirmError `ERR_JMS_LOGIN_CONFIRM_WAIT` / `_TIMEOUT` / `_REJECTED`; JumpServerServerError
+ *   (a 500 from the login API: on 2.24+ also an expired password); JumpServerResponseError for an answer that
+ *   is not JumpServer's; JumpServerNetworkError.
  * @example
  * ```ts
  * const { token, expiresAt } = await login({
  *   baseUrl: 'https://jms.example.com', username: 'ops', password: process.env.JMS_PASSWORD!,
- *   otp: { secret: process.env.JMS_TOTP_SECRET! },
+ *   otp: { secret: process.env.JMS_TOTP_SECRET! }, waitForConfirm: { timeout: 600 },
  * });
  * ```
  */
@@ -84,68 +118,201 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
   const base = normalizeBaseUrl(options.baseUrl);
   if (typeof options.username !== 'string' || options.username === '') throw new TypeError('username must be a non-empty string');
   if (typeof options.password !== 'string' || options.password === '') throw new TypeError('password must be a non-empty string');
+  if (options.loginPath !== undefined && options.loginPath !== 'auth' && options.loginPath !== 'tokens') {
+    throw new TypeError("loginPath must be 'auth' or 'tokens'");
+  }
+  const wait = waitSettings(options.waitForConfirm);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const version = options.apiVersion ?? 'auto';
-  const post = (path: string, body: unknown, cookie?: string): Promise<ReadResponse> => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (cookie !== undefined && cookie !== '') headers['cookie'] = cookie;
-    return send(fetchImpl, `${base}${path}`, {
-      method: 'POST',
+  const jar = new CookieJar();
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<ReadResponse> => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const cookie = jar.header();
+    if (cookie !== '') headers['cookie'] = cookie;
+    const response = await send(fetchImpl, `${base}${path}`, {
+      method,
       headers,
-      body: JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
+    jar.store(response.headers);
+    return response;
   };
   const credentials = { username: options.username, password: options.password };
   if (version !== 'v1') {
-    const first = await post(V2_AUTH, credentials);
-    if (!(version === 'auto' && first.status === 404)) return loginV2(first, options, post, credentials);
+    const authPath = `/api/v1/authentication/${options.loginPath ?? 'auth'}/`;
+    const first = await call('POST', authPath, credentials);
+    if (!(version === 'auto' && first.status === 404)) return loginV2(first, authPath, options, wait, jar, call, credentials);
   }
+  const post: Post = (path, body) => call('POST', path, body);
   return loginV1(await post(V1_AUTH, credentials), options, post, credentials);
 }
 
-type Post = (path: string, body: unknown, cookie?: string) => Promise<ReadResponse>;
+type Post = (path: string, body: unknown) => Promise<ReadResponse>;
+type Call = (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<ReadResponse>;
+
+interface WaitSettings {
+  timeoutMs: number;
+  intervalMs: number;
+}
+
+function waitSettings(value: LoginOptions['waitForConfirm']): WaitSettings | undefined {
+  if (value === undefined || value === false) return undefined;
+  const given = value === true ? {} : value;
+  const timeout = given.timeout ?? 300;
+  const interval = given.interval ?? 3;
+  if (!(timeout >= 0) || !(interval > 0) || !Number.isFinite(timeout) || !Number.isFinite(interval)) {
+    throw new RangeError('waitForConfirm: timeout must be >= 0 and interval > 0 (seconds)');
+  }
+  return { timeoutMs: timeout * 1000, intervalMs: interval * 1000 };
+}
+
+function errorOf(response: ReadResponse): string {
+  const body = response.json as Record<string, unknown> | undefined;
+  return typeof body?.['error'] === 'string' ? body['error'] : '';
+}
+
+function dataOf(response: ReadResponse): Record<string, unknown> {
+  const data = (response.json as Record<string, unknown> | undefined)?.['data'];
+  return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+}
 
 async function loginV2(
   first: ReadResponse,
+  authPath: string,
   options: LoginOptions,
-  post: Post,
+  wait: WaitSettings | undefined,
+  jar: CookieJar,
+  call: Call,
   credentials: { username: string; password: string },
 ): Promise<LoginResult> {
-  const body = first.json as Record<string, unknown> | undefined;
-  if (first.status >= 400 || body?.['error'] !== 'mfa_required') return tokenFrom(first, V2_AUTH);
-  const data = (body['data'] ?? {}) as { choices?: unknown; url?: unknown };
-  const choices = Array.isArray(data.choices) ? data.choices.map(String) : ['otp'];
-  if (!choices.includes('otp')) {
-    throw new JumpServerLoginError('ERR_JMS_MFA_REQUIRED', 'JumpServer requires an MFA method this client cannot answer',
-      `The server offers ${choices.join(', ')}; only OTP (TOTP) is supported. Use an access key for automation.`, { status: first.status });
+  let answer = first;
+  let mfaDone = false;
+  let waited = false;
+  // At most: password, MFA, review, token; a server that loops is not followed for ever.
+  for (let step = 0; step < 6; step++) {
+    const error = answer.status < 300 ? errorOf(answer) : '';
+    if (error === 'mfa_required') {
+      if (mfaDone) {
+        throw new JumpServerLoginError('ERR_JMS_MFA_FAILED', 'JumpServer still asks for MFA after the challenge',
+          'The session cookie was not kept between the challenge and the second login (a proxy may strip Cookie).',
+          { status: answer.status, path: authPath });
+      }
+      await mfaStep(answer, authPath, options, jar, call);
+      mfaDone = true;
+    } else if (error === 'login_confirm_wait') {
+      const ticketId = String(dataOf(answer)['ticket_id'] ?? '');
+      if (wait === undefined) {
+        throw new JumpServerLoginConfirmError('ERR_JMS_LOGIN_CONFIRM_WAIT', 'The login waits for approval (login review)',
+          `A login ACL asks an approver to accept ticket ${ticketId} first. Ask them, then log in again, or pass ` +
+            'waitForConfirm (CLI: --wait-confirm) to wait for it.', ticketId, { status: answer.status, detail: serverDetail(answer.json), path: authPath });
+      }
+      if (waited) break;
+      options.onConfirmWait?.(ticketId);
+      await waitForTicket(ticketId, wait, options, call);
+      waited = true;
+    } else if (error === 'login_confirm_error') {
+      throw confirmRejected(answer, authPath);
+    } else {
+      return tokenFrom(answer, authPath);
+    }
+    answer = await call('POST', authPath, credentials);
   }
-  const cookie = cookiesOf(first.headers);
-  if (!cookie.includes('jms_sessionid=')) {
-    throw new JumpServerResponseError('JumpServer asked for MFA without setting the jms_sessionid cookie; a proxy may strip Set-Cookie.',
-      { status: first.status, path: V2_AUTH });
+  throw new JumpServerResponseError('JumpServer kept asking for more login steps; giving up.', { status: answer.status, path: authPath });
+}
+
+function confirmRejected(answer: ReadResponse, path: string): JumpServerLoginConfirmError {
+  const ticketId = String(dataOf(answer)['ticket_id'] ?? '');
+  return new JumpServerLoginConfirmError('ERR_JMS_LOGIN_CONFIRM_REJECTED', 'The login was not approved (login review)',
+    'The approver rejected or closed the login ticket (or it no longer exists). Ask them and log in again.',
+    ticketId, { status: answer.status, detail: serverDetail(answer.json), path });
+}
+
+async function waitForTicket(ticketId: string, wait: WaitSettings, options: LoginOptions, call: Call): Promise<void> {
+  const deadline = Date.now() + wait.timeoutMs;
+  for (;;) {
+    const status = await call('GET', V2_TICKET);
+    const error = errorOf(status);
+    if (status.status < 300 && error === '' && (status.json as { msg?: unknown } | undefined)?.msg === 'ok') return;
+    if (error === 'login_confirm_error') throw confirmRejected(status, V2_TICKET);
+    if (status.status >= 300 || (error !== '' && error !== 'login_confirm_wait')) {
+      throw new JumpServerResponseError('Unexpected answer while waiting for the login ticket.', { status: status.status, path: V2_TICKET });
+    }
+    if (Date.now() + wait.intervalMs > deadline) {
+      throw new JumpServerLoginConfirmError('ERR_JMS_LOGIN_CONFIRM_TIMEOUT', 'The login was not approved in time (login review)',
+        `Ticket ${ticketId} is still open. Ask the approver, or wait longer (waitForConfirm.timeout).`, ticketId,
+        { status: status.status, path: V2_TICKET });
+    }
+    await delay(wait.intervalMs, options.signal);
+  }
+}
+
+async function mfaStep(answer: ReadResponse, authPath: string, options: LoginOptions, jar: CookieJar, call: Call): Promise<void> {
+  const data = dataOf(answer);
+  const choices = Array.isArray(data['choices']) ? data['choices'].map(String) : ['otp'];
+  if (choices.length === 0) {
+    throw new JumpServerLoginError('ERR_JMS_MFA_UNSET', 'MFA is required for this user but none is set up',
+      'JumpServer enforces MFA for this user and no MFA method is bound (mfa_required with no choices). Log in once in ' +
+        'the web UI and bind an authenticator, or ask an administrator to relax the MFA rule; use an access key for automation.',
+      { status: answer.status, detail: serverDetail(answer.json), path: authPath });
+  }
+  const type = pickType(choices, options);
+  // SESSION_COOKIE_NAME is SESSION_COOKIE_NAME_PREFIX + "sessionid": "jms_sessionid" unless the server renames it.
+  if (!jar.names().some((name) => name.endsWith('sessionid'))) {
+    throw new JumpServerResponseError('JumpServer asked for MFA without setting its session cookie (jms_sessionid or <prefix>sessionid); a proxy may strip Set-Cookie.',
+      { status: answer.status, path: authPath });
+  }
+  if (SENT_TYPES.includes(type)) {
+    if (options.otp !== undefined && typeof options.otp === 'object') {
+      throw new JumpServerLoginError('ERR_JMS_MFA_REQUIRED', `JumpServer sends the ${type} code; a TOTP secret cannot answer it`,
+        'Pass otp as a function that asks for the code that arrives (CLI: leave --otp out on a terminal).', { status: answer.status, path: authPath });
+    }
+    if (options.otp === undefined) await otpCode(options);
+    const select = await call('POST', V2_SELECT, { type });
+    if (select.status >= 300) {
+      throw new JumpServerLoginError('ERR_JMS_MFA_FAILED', `JumpServer did not send the ${type} code`,
+        'The server refused mfa/select/ (no session, or this MFA type is not enabled for the user).',
+        { status: select.status, detail: listDetail(select.json), path: V2_SELECT });
+    }
   }
   const code = await otpCode(options);
-  const challengePath = typeof data.url === 'string' && data.url.startsWith('/') ? withSlash(data.url) : V2_CHALLENGE;
-  const challenge = await post(challengePath, { type: 'otp', code }, cookie);
-  if (challenge.status >= 300) {
-    const detail = serverDetail(challenge.json);
-    if (challenge.status === 401 || challenge.status === 403) {
-      throw new JumpServerLoginError('ERR_JMS_MFA_FAILED', 'JumpServer did not accept the MFA step',
-        'The MFA session was not found: the jms_sessionid cookie from the first answer must be sent with the challenge (within about 600 s).',
-        { status: challenge.status, detail, path: challengePath });
-    }
+  const url = data['url'];
+  const challengePath = typeof url === 'string' && url.startsWith('/api/') ? withSlash(url) : V2_CHALLENGE;
+  const challenge = await call('POST', challengePath, { type, code });
+  if (challenge.status < 300) return;
+  const detail = serverDetail(challenge.json);
+  if (errorOf(challenge).startsWith('mfa') || errorOf(challenge) === 'block_mfa') {
     throw new JumpServerLoginError('ERR_JMS_MFA_FAILED', 'JumpServer refused the one-time code',
-      'Check the TOTP secret and algorithm, and that this machine\'s clock is right (the server accepts ±2 steps of 30 s).',
+      type === 'otp'
+        ? 'Check the TOTP secret and algorithm, and that this machine\'s clock is right (the server accepts ±2 steps of 30 s). Repeated failures lock MFA for a while.'
+        : `Check the ${type} code (it is valid for a few minutes and only once).`,
       { status: challenge.status, detail, path: challengePath });
   }
-  const second = await post(V2_AUTH, credentials, mergeCookies(cookie, cookiesOf(challenge.headers)));
-  const again = second.json as Record<string, unknown> | undefined;
-  if (again?.['error'] === 'mfa_required') {
-    throw new JumpServerLoginError('ERR_JMS_MFA_FAILED', 'JumpServer still asks for MFA after the challenge',
-      'The session cookie was not kept between the challenge and the second login.', { status: second.status, path: V2_AUTH });
+  throw new JumpServerLoginError('ERR_JMS_MFA_FAILED', 'JumpServer did not accept the MFA step',
+    'The MFA session was not found: the session cookie (jms_sessionid) from the first answer must be sent with the challenge (within about 300 s).',
+    { status: challenge.status, detail, path: challengePath });
+}
+
+function pickType(choices: readonly string[], options: LoginOptions): string {
+  if (options.mfaType !== undefined) {
+    if (choices.includes(options.mfaType)) return options.mfaType;
+    throw new JumpServerLoginError('ERR_JMS_MFA_REQUIRED', `JumpServer does not offer the MFA type ${options.mfaType}`,
+      `The server offers ${choices.join(', ')}.`);
   }
-  return tokenFrom(second, V2_AUTH);
+  if (choices.includes('otp')) return 'otp';
+  const usable = choices.find((c) => CODE_TYPES.includes(c));
+  if (usable === undefined) {
+    throw new JumpServerLoginError('ERR_JMS_MFA_REQUIRED', 'JumpServer requires an MFA method this client cannot answer',
+      `The server offers ${choices.join(', ')}; this client answers ${CODE_TYPES.join(', ')}. Use an access key for automation.`);
+  }
+  return usable;
+}
+
+function listDetail(json: unknown): string | undefined {
+  const error = (json as { error?: unknown } | undefined)?.error;
+  if (Array.isArray(error) && typeof error[0] === 'string') return error[0].slice(0, 300);
+  return serverDetail(json);
 }
 
 async function loginV1(
@@ -176,16 +343,6 @@ function withSlash(path: string): string {
   return path.endsWith('/') ? path : `${path}/`;
 }
 
-function mergeCookies(a: string, b: string): string {
-  const map = new Map<string, string>();
-  for (const pair of `${a}; ${b}`.split(';')) {
-    const trimmed = pair.trim();
-    const at = trimmed.indexOf('=');
-    if (at > 0) map.set(trimmed.slice(0, at), trimmed.slice(at + 1));
-  }
-  return [...map].map(([k, v]) => `${k}=${v}`).join('; ');
-}
-
 async function otpCode(options: LoginOptions): Promise<string> {
   const otp = options.otp;
   if (otp === undefined) {
@@ -201,7 +358,7 @@ async function otpCode(options: LoginOptions): Promise<string> {
   return code.trim();
 }
 
-/** Parse JumpServer's `date_expired` (`2026/11/23 10:00:00 +0000`, or ISO 8601). */
+/** Parse JumpServer's `date_expired` (`2026/11/23 18:00:00 +0800`, in the server's TIME_ZONE, or ISO 8601). */
 function parseExpiry(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   const m = /^(\d{4})[/-](\d{2})[/-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
@@ -214,8 +371,21 @@ function parseExpiry(value: unknown): Date | undefined {
 function tokenFrom(response: ReadResponse, path: string): LoginResult {
   const body = response.json as Record<string, unknown> | undefined;
   const detail = serverDetail(body);
+  if (response.status >= 500) {
+    throw new JumpServerServerError(
+      'JumpServer failed on the login API. From v2.24 this is also its answer when the user\'s password has expired, ' +
+        'must be changed before login, or is too simple (the view cannot word that error): log in once in the web UI ' +
+        'to change it. Otherwise the jms_core log has the traceback.',
+      { status: response.status, path, method: 'POST' });
+  }
   if (response.status >= 400) {
     const error = typeof body?.['error'] === 'string' ? body['error'] : '';
+    if (/password has expired|change your password|password is too simple|passwd_(has_expired|need_update|too_simple)|password_expired/i.test(error)) {
+      throw new JumpServerLoginError('ERR_JMS_PASSWORD_EXPIRED', 'The password must be changed before logging in',
+        'The password has expired, must be updated, or is too simple for the password policy. Log in once in the web UI ' +
+          '(or ask an administrator) to set a new one, then use it here.',
+        { status: response.status, detail, path });
+    }
     if (error.startsWith('mfa_unset') || /MFA unset/i.test(detail ?? '')) {
       throw new JumpServerLoginError('ERR_JMS_MFA_UNSET', 'MFA is required for this user but not set up',
         'Log in once in the web UI and bind an authenticator (MFA), or ask an administrator to relax the MFA rule.',

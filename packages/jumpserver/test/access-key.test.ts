@@ -90,7 +90,10 @@ describe('accessKey', () => {
     expect(() => accessKey({ keyId: '', secret: 's' })).toThrow(TypeError);
     expect(() => accessKey({ keyId: 'a"b', secret: 's' })).toThrow(TypeError);
     expect(() => accessKey({ keyId: 'id', secret: '' })).toThrow(TypeError);
-    expect(() => accessKey({ keyId: 'id', secret: 's', org: 'Default' })).toThrow(TypeError);
+    expect(() => accessKey({ keyId: 'id', secret: 's', org: 'Défaut' })).toThrow(TypeError);
+    expect(() => accessKey({ keyId: 'id', secret: 's', org: ' Default' })).toThrow(TypeError);
+    expect(() => accessKey({ keyId: 'id', secret: 's', signedHeaders: ['(request-target)', 'date', 'content-type'] })).toThrow(/500/);
+    expect(() => accessKey({ keyId: 'id', secret: 's', signedHeaders: ['(request-target)', 'accept'] })).toThrow(/date/);
     expect(() => accessKey({ keyId: 'id', secret: 's', algorithm: 'rsa-sha256' as 'hmac-sha256' })).toThrow(TypeError);
   });
 });

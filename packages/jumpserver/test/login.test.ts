@@ -90,8 +90,8 @@ describe('login, JumpServer v2+ (auth/ and mfa/challenge/ with the jms_sessionid
     const error = await failure(login({ baseUrl: emulator.url, ...mfa, otp: wrong }));
     expect(error).toBeInstanceOf(JumpServerLoginError);
     expect(error.code).toBe('ERR_JMS_MFA_FAILED');
-    expect(error.status).toBe(400);
-    expect(error.detail).toMatch(/MFA code invalid/);
+    expect(error.status).toBe(401);
+    expect(error.detail).toMatch(/OTP code invalid/);
     expect(error.hint).toMatch(/clock/);
     expect(error.message).not.toContain(wrong);
   });

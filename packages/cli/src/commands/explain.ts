@@ -1,12 +1,13 @@
 /** `httpsig explain`: show the signing string and header of a request, and what a server will think of it. */
-import { parseArgs } from 'node:util';
-import { buildSigningString, formatHttpDate, formatSignatureHeader, sign } from '@httpsig/core';
+import { buildSignatureBase, buildSigningString, formatHttpDate, formatSignatureHeader, sign } from '@httpsig/core';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { parseOptions } from '../lib/args.js';
 import type { CliIo } from '../lib/io.js';
 import { lintSignature } from '../lib/lint.js';
 import { printJson } from '../lib/output.js';
 import { headerValue, targetOf } from '../lib/request-input.js';
-import { requestFromOptions, signOptionsFrom, SIGNING_HELP, SIGNING_OPTIONS } from '../lib/signing-args.js';
+import { requestFromOptions, signOptionsFrom, SIGNING_HELP, SIGNING_OPTIONS, type SigningChoice } from '../lib/signing-args.js';
+import type { RequestInput } from '../lib/request-input.js';
 
 /** Help of `httpsig explain`. */
 export const EXPLAIN_HELP: string = `Usage: httpsig explain [options] URL
@@ -33,14 +34,16 @@ Example:
  * @returns the exit code.
  */
 export async function explainCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseArgs({ args, options: SIGNING_OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseOptions(args, SIGNING_OPTIONS, true);
   if (values.help === true) {
     io.stdout.write(EXPLAIN_HELP);
     return EXIT_CODES.OK;
   }
   const request = await requestFromOptions(io, values, positionals[0], true);
   if (headerValue(request.headers, 'date') === undefined) request.headers.push(['Date', formatHttpDate(new Date())]);
-  const { options, keyId, algorithm, headers: names } = await signOptionsFrom(io, values, request.body, true);
+  const choice = await signOptionsFrom(io, values, request.body, true);
+  if (choice.scheme === 'rfc9421') return explainRfc9421(io, values.json === true, request, choice);
+  const { options, keyId, algorithm, headers: names } = choice;
   const target = targetOf(request.url);
   let signingString: string;
   let header: string;
@@ -68,5 +71,34 @@ export async function explainCommand(args: string[], io: CliIo): Promise<ExitCod
     io.stdout.write('\nWarnings:\n');
     for (const warning of warnings) io.stdout.write(`  - ${warning}\n`);
   }
+  return EXIT_CODES.OK;
+}
+
+/** RFC 9421: the signature base and the Signature-Input / Signature pair (the signature as "…" without a key). */
+async function explainRfc9421(io: CliIo, json: boolean, request: RequestInput, choice: SigningChoice): Promise<ExitCode> {
+  const message = { method: request.method, url: request.url, headers: request.headers };
+  let base: string;
+  let input: string;
+  let signature: string;
+  if (choice.options !== undefined) {
+    const result = await sign(message, choice.options);
+    base = result.signingString;
+    input = result.headers['signature-input'] ?? '';
+    signature = result.headers['signature'] ?? '';
+  } else {
+    const query = new URL(request.url, 'http://placeholder').search;
+    const components = choice.headers.length > 0 ? choice.headers : ['@method', '@authority', '@path', ...(query === '' ? [] : ['@query'])];
+    base = buildSignatureBase(message, { components, parameters: { created: Math.floor(Date.now() / 1000), keyid: choice.keyId } });
+    const params = base.slice(base.lastIndexOf('"@signature-params": ') + '"@signature-params": '.length);
+    input = `sig1=${params}`;
+    signature = 'sig1=:…:';
+  }
+  if (json) {
+    printJson(io, { scheme: 'rfc9421', signatureBase: base, headers: { 'signature-input': input, signature } });
+    return EXIT_CODES.OK;
+  }
+  io.stdout.write('Scheme: RFC 9421\n\nSignature base (each component line, then "@signature-params", joined by \\n, no final newline):\n');
+  io.stdout.write(`${base}\n\nSignature-Input: ${input}\nSignature: ${signature}\n`);
+  if (choice.options === undefined) io.stdout.write('(no secret or key given: the signature is not computed; label sig1)\n');
   return EXIT_CODES.OK;
 }

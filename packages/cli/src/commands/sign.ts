@@ -1,7 +1,7 @@
 /** `httpsig sign`: print the signature headers of a request, or a ready curl command. */
-import { parseArgs } from 'node:util';
 import { sign } from '@httpsig/core';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { parseOptions } from '../lib/args.js';
 import type { CliIo } from '../lib/io.js';
 import { curlCommand } from '../lib/curl.js';
 import { printJson } from '../lib/output.js';
@@ -26,6 +26,9 @@ Example:
   HTTPSIG_SECRET=… httpsig sign --jumpserver --key-id AK https://jms.example.com/api/v1/users/users/
 `;
 
+/** The options of `httpsig sign` (the completion script lists the same). */
+const SIGN_OPTIONS = { ...SIGNING_OPTIONS, curl: { type: 'boolean' } } as const;
+
 /**
  * Run `httpsig sign`.
  *
@@ -34,7 +37,7 @@ Example:
  * @returns the exit code.
  */
 export async function signCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseArgs({ args, options: { ...SIGNING_OPTIONS, curl: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseOptions(args, SIGN_OPTIONS, true);
   if (values.help === true) {
     io.stdout.write(SIGN_HELP);
     return EXIT_CODES.OK;

@@ -1,11 +1,11 @@
 /** `httpsig verify`: check the signature of a raw HTTP request and explain a failure. */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   buildSigningString, isHttpSignatureError, originFormOf, parseHttpDate, parseRequestTarget, parseSignatureHeader, verify,
   type CavageAlgorithm, type SignatureParameters, type VerifyOptions,
 } from '@httpsig/core';
 import { EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.js';
+import { parseOptions } from '../lib/args.js';
 import { readAll, type CliIo } from '../lib/io.js';
 import { lintSignature } from '../lib/lint.js';
 import { printJson } from '../lib/output.js';
@@ -13,6 +13,7 @@ import { parseRawRequest, type RawRequest } from '../lib/raw-request.js';
 import { headerValue } from '../lib/request-input.js';
 import { assertPrivate } from '../lib/private-file.js';
 import { findSecret, keyFileText, readKeyFile } from '../lib/secrets.js';
+import { verifyRfc9421Request } from './verify-rfc9421.js';
 
 /** Help of `httpsig verify`. */
 export const VERIFY_HELP: string = `Usage: httpsig verify [options] [FILE|-]
@@ -35,10 +36,39 @@ Policy:
   --now TIME              check as of TIME (Unix seconds or an HTTP date), for old captures
   --jumpserver            as JumpServer: Date not checked, (request-target) and date required
   --json                  {"ok", "keyId", "algorithm", "headers", "signingString", "code", "cause"}
+RFC 9421 (chosen by --scheme rfc9421, or when the request has Signature-Input and no
+Authorization: Signature):
+  --label NAME            verify this signature (default: the first that meets the policy)
+  --required-components "…"  components that must be covered (default "@method @authority @path")
+  --tag TEXT              require this tag parameter
+  --max-age SECONDS       refuse a signature created longer ago
+  --https                 the request came over https (for @scheme and @target-uri)
+  --algorithm ALG         with --key-file: the key's algorithm (required); a secret is hmac-sha256
 
 Example:
   HTTPSIG_SECRET=… httpsig verify --jumpserver captured-request.txt
 `;
+
+/** The options of `httpsig verify`. */
+export const VERIFY_OPTIONS = {
+  'secret-file': { type: 'string' },
+  'secret-env': { type: 'string' },
+  'key-file': { type: 'string' },
+  'key-id': { type: 'string' },
+  algorithm: { type: 'string' },
+  'required-headers': { type: 'string' },
+  'clock-skew': { type: 'string' },
+  now: { type: 'string' },
+  jumpserver: { type: 'boolean' },
+  json: { type: 'boolean' },
+  scheme: { type: 'string' },
+  label: { type: 'string' },
+  'required-components': { type: 'string' },
+  tag: { type: 'string' },
+  'max-age': { type: 'string' },
+  https: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 const HMAC: readonly CavageAlgorithm[] = ['hmac-sha256', 'hmac-sha1', 'hmac-sha512'];
 
@@ -50,24 +80,7 @@ const HMAC: readonly CavageAlgorithm[] = ['hmac-sha256', 'hmac-sha1', 'hmac-sha5
  * @returns the exit code.
  */
 export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      'secret-file': { type: 'string' },
-      'secret-env': { type: 'string' },
-      'key-file': { type: 'string' },
-      'key-id': { type: 'string' },
-      algorithm: { type: 'string' },
-      'required-headers': { type: 'string' },
-      'clock-skew': { type: 'string' },
-      now: { type: 'string' },
-      jumpserver: { type: 'boolean' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseOptions(args, VERIFY_OPTIONS, true);
   if (values.help === true) {
     io.stdout.write(VERIFY_HELP);
     return EXIT_CODES.OK;
@@ -101,7 +114,6 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     algorithms = [...HMAC];
     isSecret = true;
   }
-  if (values.algorithm !== undefined) algorithms = [values.algorithm.toLowerCase() as CavageAlgorithm];
   const clockSkew = values.jumpserver === true ? 1e12 : values['clock-skew'] === undefined ? 300 : Number(values['clock-skew']);
   if (!Number.isFinite(clockSkew) || clockSkew < 0) throw new UsageError('--clock-skew needs a number of seconds');
   let now: number | undefined;
@@ -109,6 +121,19 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     now = /^\d+$/.test(values.now) ? Number(values.now) * 1000 : parseHttpDate(values.now);
     if (now === undefined) throw new UsageError('--now needs Unix seconds or an HTTP date');
   }
+  if (values.scheme !== undefined && !['rfc9421', 'cavage', 'authorization', 'signature'].includes(values.scheme)) {
+    throw new UsageError('--scheme must be cavage or rfc9421');
+  }
+  const rfc9421 = values.scheme === 'rfc9421' ||
+    (values.scheme === undefined && headerValue(raw.headers, 'signature-input') !== undefined && signatureParams(raw) === undefined);
+  if (rfc9421) {
+    if (values.jumpserver === true) throw new UsageError('JumpServer reads only draft-cavage signatures: drop --jumpserver');
+    return verifyRfc9421Request(io, values, raw, key, isSecret, clockSkew, now === undefined ? undefined : now);
+  }
+  for (const name of ['label', 'required-components', 'tag', 'max-age', 'https'] as const) {
+    if (values[name] !== undefined) throw new UsageError(`--${name} is an RFC 9421 option: add --scheme rfc9421`);
+  }
+  if (values.algorithm !== undefined) algorithms = [values.algorithm.toLowerCase() as CavageAlgorithm];
   const required = values['required-headers'] !== undefined
     ? values['required-headers'].split(/[\s,]+/).filter((h) => h !== '').map((h) => h.toLowerCase())
     : ['(request-target)', 'date'];

@@ -2,7 +2,8 @@
 import { shellQuote } from './output.js';
 
 /**
- * Build a POSIX shell command that makes curl send `method`, `headers` and the exact `body` bytes to `url`.
+ * Build a POSIX shell command that makes curl send `method`, `headers` and the exact `body` bytes to `url`, quietly
+ * (`-sS`: no progress meter, errors still reported).
  * A UTF-8 body without NUL goes in `--data-raw` (never read as `@file`, unlike `-d`/`--data-binary`); any other
  * body is written by `printf '%b'` with octal escapes and piped to `--data-binary @-`, so every byte arrives
  * as signed.
@@ -19,7 +20,8 @@ export function curlCommand(
   url: string,
   body: Uint8Array | undefined,
 ): string {
-  const words = ['curl', '-X', method];
+  // -sS: no progress meter (which would land in a script's stderr), but errors still shown.
+  const words = ['curl', '-sS', '-X', method];
   for (const [name, value] of headers) words.push('-H', `${name}: ${value}`);
   const text = body === undefined ? undefined : utf8Text(body);
   if (body === undefined) {

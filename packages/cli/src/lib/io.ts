@@ -5,8 +5,8 @@ import { bufferBody } from '@httpsig/core';
 export interface CliIo {
   /** Standard output. */
   stdout: { write(chunk: string): unknown };
-  /** Standard error (prompts and diagnostics go here). */
-  stderr: { write(chunk: string): unknown };
+  /** Standard error (prompts, progress and diagnostics go here); `isTTY` when it is a terminal. */
+  stderr: { write(chunk: string): unknown; isTTY?: boolean | undefined };
   /** Standard input. */
   stdin: NodeJS.ReadableStream & { isTTY?: boolean | undefined; setRawMode?: ((mode: boolean) => unknown) | undefined };
   /** The environment. */

@@ -15,6 +15,8 @@ export interface JumpServerConfigFile {
   accessKeySecret?: string;
   accessKeySecretFile?: string;
   token?: string;
+  /** When `token` expires (ISO 8601), as `jumpserver login --save` writes it. */
+  tokenExpiresAt?: string;
   privateToken?: string;
   username?: string;
 }
@@ -93,7 +95,9 @@ export function resolveConnection(io: CliIo, config: JumpServerConfigFile, urlOp
     if (keyId !== undefined && secret !== undefined) {
       auth = accessKey({ keyId, secret });
     } else if ((env('JMS_TOKEN') ?? config.token) !== undefined) {
-      auth = bearer({ token: env('JMS_TOKEN') ?? config.token });
+      const fromEnv = env('JMS_TOKEN');
+      const expiresAt = fromEnv === undefined && typeof config.tokenExpiresAt === 'string' ? new Date(config.tokenExpiresAt) : undefined;
+      auth = bearer({ token: fromEnv ?? config.token, ...(expiresAt === undefined || Number.isNaN(expiresAt.getTime()) ? {} : { expiresAt }) });
     } else if ((env('JMS_PRIVATE_TOKEN') ?? config.privateToken) !== undefined) {
       auth = privateToken(env('JMS_PRIVATE_TOKEN') ?? config.privateToken ?? '');
     } else {

@@ -3,7 +3,9 @@ import {
   JumpServerAuthenticationError,
   JumpServerError,
   JumpServerHttpError,
+  JumpServerIpNotAllowedError,
   JumpServerPermissionError,
+  JumpServerRateLimitError,
   JumpServerServerError,
 } from '../errors.js';
 import { serverDetail, type ReadResponse } from './http.js';
@@ -40,6 +42,7 @@ export function errorFor(response: ReadResponse, context: FailureContext): JumpS
   };
   const signed = (context.signedHeaders ?? []).map((h) => h.toLowerCase());
   if (response.status === 401) {
+    if (/^Ip is not in access ip list/i.test(detail ?? '')) return new JumpServerIpNotAllowedError(details);
     if (context.auth === 'signature') {
       return new JumpServerAuthenticationError(
         'JumpServer did not accept the signature ("Invalid signature."). Check the access key id and secret ' +
@@ -99,7 +102,9 @@ export function errorFor(response: ReadResponse, context: FailureContext): JumpS
     return new JumpServerHttpError('Not found: check the API path (e.g. /api/v1/assets/assets/) and that the object exists in this organisation.', details);
   }
   if (response.status === 429) {
-    return new JumpServerHttpError('JumpServer is rate limiting this client; slow down (the client already retried idempotent requests).', details);
+    const raw = response.headers.get('retry-after');
+    const seconds = raw !== null && /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : undefined;
+    return new JumpServerRateLimitError(seconds, details);
   }
   return new JumpServerHttpError('JumpServer refused the request; see detail for the field errors.', details);
 }

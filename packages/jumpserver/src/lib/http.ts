@@ -87,7 +87,9 @@ export async function send(fetchImpl: FetchLike, url: string, init: RequestInit)
     text = await response.text();
   } catch (cause) {
     if (cause instanceof Error && cause.name === 'AbortError') throw cause;
-    throw new JumpServerNetworkError({ method: init.method, path: new URL(url).pathname, cause });
+    const where = new URL(url);
+    // origin and path only: a query may carry search terms, and a URL never carries credentials here.
+    throw new JumpServerNetworkError({ method: init.method, path: where.pathname, url: `${where.origin}${where.pathname}`, cause });
   }
   let json: unknown;
   if (text !== '') {
@@ -114,22 +116,6 @@ export function serverDetail(json: unknown): string | undefined {
     if (typeof value === 'string' && value !== '') return value.slice(0, 300);
   }
   return undefined;
-}
-
-/**
- * The `name=value` pairs of every Set-Cookie header, for a `Cookie` header.
- *
- * @param headers - the response headers.
- * @returns the cookies, or an empty string.
- */
-export function cookiesOf(headers: Headers): string {
-  const lines = typeof headers.getSetCookie === 'function'
-    ? headers.getSetCookie()
-    : (headers.get('set-cookie') ?? '').split(/,(?=\s*[A-Za-z0-9_-]+=)/);
-  return lines
-    .map((line) => line.split(';', 1)[0]?.trim() ?? '')
-    .filter((pair) => pair.includes('='))
-    .join('; ');
 }
 
 /**

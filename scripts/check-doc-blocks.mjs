@@ -33,6 +33,12 @@ const list = process.argv.includes('--list');
 
 const rel = (file) => relative(root, file).split(sep).join('/');
 
+/** A mistake in a block's markup or in the prelude: named, and the run fails. */
+function fail(message) {
+  console.error(`check-doc-blocks: ${message}`);
+  process.exit(1);
+}
+
 // ---- sources ---------------------------------------------------------------------------------------------
 
 function walk(dir, accept, skipDirs = new Set()) {
@@ -77,7 +83,7 @@ function markdownBlocks(file) {
     const indent = open[1].length;
     const start = i + 1;
     for (i++; i < lines.length && !FENCE_CLOSE.test(lines[i]); i++);
-    if (i >= lines.length) throw new Error(`${rel(file)}:${start}: a \`\`\`ts block is never closed`);
+    if (i >= lines.length) fail(`${rel(file)}:${start}: a \`\`\`ts block is never closed`);
     blocks.push({ file: rel(file), line: start + 1, column: indent, code: lines.slice(start, i).map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length))).join('\n') });
   }
   return blocks;
@@ -100,7 +106,7 @@ function exampleBlocks(file) {
       if (open === null) continue;
       const start = i + 1;
       for (i++; i < lines.length && !FENCE_CLOSE.test(lines[i]) && !lines[i].includes('*/'); i++);
-      if (i >= lines.length || !FENCE_CLOSE.test(lines[i])) throw new Error(`${rel(file)}:${firstLine + start - 1}: an @example \`\`\`ts block is never closed`);
+      if (i >= lines.length || !FENCE_CLOSE.test(lines[i])) fail(`${rel(file)}:${firstLine + start - 1}: an @example \`\`\`ts block is never closed`);
       const prefix = /^(\s*\*\s?)/.exec(comment[0].split('\n')[start])?.[1].length ?? 0;
       blocks.push({ file: rel(file), line: firstLine + start, column: prefix, code: lines.slice(start, i).join('\n'), example: pkg });
     }
@@ -120,13 +126,13 @@ function readPrelude() {
   for (const statement of source.statements) {
     if (!ts.isModuleDeclaration(statement) || !ts.isStringLiteral(statement.name)) continue;
     const match = /^doc-blocks(?::(.+))?$/.exec(statement.name.text);
-    if (match === null) throw new Error(`${rel(preludeFile)}: module '${statement.name.text}' is not 'doc-blocks' or 'doc-blocks:<path>'`);
+    if (match === null) fail(`${rel(preludeFile)}: module '${statement.name.text}' is not 'doc-blocks' or 'doc-blocks:<path>'`);
     const scope = match[1] ?? '';
-    if (scope !== '' && !existsSync(join(root, scope))) throw new Error(`${rel(preludeFile)}: '${scope}' does not exist`);
+    if (scope !== '' && !existsSync(join(root, scope))) fail(`${rel(preludeFile)}: '${scope}' does not exist`);
     const names = scopes.get(scope) ?? new Map();
     for (const member of statement.body?.statements ?? []) {
       const declared = [...topLevelNames(member)];
-      if (declared.length !== 1) throw new Error(`${rel(preludeFile)}:${source.getLineAndCharacterOfPosition(member.getStart()).line + 1}: one name per declaration`);
+      if (declared.length !== 1) fail(`${rel(preludeFile)}:${source.getLineAndCharacterOfPosition(member.getStart()).line + 1}: one name per declaration`);
       let text = member.getText(source).replace(/^export\s+/, '');
       if (!/^(declare|type|interface|import)\b/.test(text)) text = `declare ${text}`;
       const line = source.getLineAndCharacterOfPosition(member.getStart()).line + 1;
@@ -223,7 +229,7 @@ for (const block of blocks) {
   const skip = SKIP.exec(first);
   if (skip !== null) {
     const reason = skip[1].replace(/^[\s:—–-]+/, '').trim();
-    if (reason === '') throw new Error(`${block.file}:${block.line}: \`// doc-check: skip\` needs a reason`);
+    if (reason === '') fail(`${block.file}:${block.line}: \`// doc-check: skip\` needs a reason`);
     skipped.push({ ...block, reason });
     continue;
   }
@@ -247,13 +253,14 @@ for (const block of blocks) {
     for (const [specifier, names] of imports) header.push(`import { ${names.sort().join(', ')} } from '${specifier}';`);
   }
   for (const [name, declaration] of preludeFor(block.file)) {
-    if (used.has(name) && !declared.has(name)) header.push(declaration.text.replace(/\s*\n\s*/g, ' '));
+    if (used.has(name) && !declared.has(name)) header.push(declaration.text);
   }
   const index = checked.length;
   const name = `${String(index).padStart(3, '0')}-${block.file.replace(/[^A-Za-z0-9]+/g, '_')}_${block.line}.ts`;
   const path = join(outDir, name);
-  writeFileSync(path, `${header.join('\n')}${header.length > 0 ? '\n' : ''}${block.code}\nexport {};\n`);
-  checked.push({ ...block, path, headerLines: header.length, errors: [] });
+  const head = header.length > 0 ? `${header.join('\n')}\n` : '';
+  writeFileSync(path, `${head}${block.code}\nexport {};\n`);
+  checked.push({ ...block, path, headerLines: head.split('\n').length - 1, errors: [] });
 }
 
 // ---- check -----------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ declare module 'doc-blocks' {
   const app: import('express').Express
   const redis: import('ioredis').Redis
   const log: { warn(...args: unknown[]): void }
-  const metrics: { increment(name: string, tags?: Record<string, string>): void }
+  const metrics: { increment(name: string, tags?: Record<string, string | undefined>): void }
   const db: {
     keys: { find(keyId: string): Promise<{ publicKeyPem: string } | null> }
     oneOrNone(sql: string, values: unknown[]): Promise<{ kind: 'hmac' | 'rsa'; secret: string; public_key: string } | null>
@@ -48,12 +48,14 @@ declare module 'doc-blocks' {
 declare module 'doc-blocks:README.md' {
   import { sign } from '@httpsig/core'
   import { verify } from '@httpsig/core'
+  // the RFC 9421 section's lookup
+  const keyLookup: import('@httpsig/core').Rfc9421KeyLookup
 }
 
 declare module 'doc-blocks:docs/guides/jumpserver.md' {
   import { JumpServerClient } from '@httpsig/jumpserver'
   import { bearer } from '@httpsig/jumpserver'
-  const client: JumpServerClient
+  const client: import('@httpsig/jumpserver').JumpServerClient
   const password: string
   const totpSecret: string
 }
@@ -71,6 +73,7 @@ declare module 'doc-blocks:docs/guides/rfc9421.md' {
   const answer: string
   // the client's fetch response
   const res: Response
+  const keyLookup: import('@httpsig/core').Rfc9421KeyLookup
 }
 
 declare module 'doc-blocks:docs/guides/server.md' {
@@ -85,6 +88,10 @@ declare module 'doc-blocks:docs/guides/server.md' {
 declare module 'doc-blocks:packages/core/src/' {
   // a web Request (bufferBody) and the response carrying Accept-Signature
   const response: Response
+}
+
+declare module 'doc-blocks:packages/core/src/rfc9421/' {
+  const keyLookup: import('@httpsig/core').Rfc9421KeyLookup
 }
 
 declare module 'doc-blocks:packages/core/src/body-stream.ts' {
@@ -132,6 +139,15 @@ declare module 'doc-blocks:packages/server/src/fastify.ts' {
   const app: import('fastify').FastifyInstance
 }
 
+// Hono apps that keep the verified signature
 declare module 'doc-blocks:packages/server/src/fetch.ts' {
   const app: import('hono').Hono<{ Variables: { signature: import('@httpsig/server').SignatureVerification } }>
+}
+
+declare module 'doc-blocks:packages/server/src/response.ts' {
+  const app: import('hono').Hono<{ Variables: { signature: import('@httpsig/server').SignatureVerification } }>
+}
+
+declare module 'doc-blocks:packages/server/src/sign-response.ts' {
+  const app: import('hono').Hono
 }

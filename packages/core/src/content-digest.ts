@@ -37,7 +37,7 @@ export function createContentDigest(body: BodyInput, algorithm: DigestAlgorithm 
  * @param value - the header value.
  * @param body - the bytes received.
  * @param keyId - attached to the error for logging.
- * @throws {@link HeaderTooLargeError} when the field has more than {@link MAX_DIGEST_ENTRIES} members.
+ * @throws {@link HeaderTooLargeError} when the field has more than 8 members (`MAX_DIGEST_ENTRIES`).
  * @throws {@link DigestMissingError} when no supported member is present.
  * @throws {@link DigestMismatchError} when a member does not match or the field does not parse.
  * @example

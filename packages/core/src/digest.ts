@@ -65,7 +65,7 @@ export function createDigestHeader(body: BodyInput, algorithm: DigestAlgorithm =
  * @param value - the `Digest` header value (several `alg=value` entries may be comma-separated).
  * @param body - the bytes received.
  * @param keyId - attached to the error for logging.
- * @throws {@link HeaderTooLargeError} when the header has more than {@link MAX_DIGEST_ENTRIES} entries.
+ * @throws {@link HeaderTooLargeError} when the header has more than 8 entries (`MAX_DIGEST_ENTRIES`).
  * @throws {@link DigestMissingError} when no supported entry is present.
  * @throws {@link DigestMismatchError} when an entry does not match, or is not base64.
  * @example

@@ -18,18 +18,23 @@
 //   only for blocks that are deliberately not TypeScript programs.
 //
 // Needs the packages built (`node scripts/pnpm.mjs build`). Prints each failure as file:line:col, then
-// `doc blocks: N passed, M failed`; exits 1 when a block fails. `--list` prints every block checked.
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+// `doc blocks: N passed, M failed`; exits 1 when a block fails. `--list` prints every block checked. Paths given
+// as arguments (Markdown or TypeScript sources) are checked instead of the project's docs.
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const checkDir = join(root, 'docs-check');
-const outDir = join(checkDir, '.tmp', 'blocks');
+const args = process.argv.slice(2);
+const list = args.includes('--list');
+const only = args.filter((arg) => !arg.startsWith('--')).map((arg) => resolve(arg));
+// The project's run keeps its modules in .tmp/blocks for a look after a failure; a run over given files uses a
+// folder of its own and removes it.
+const outDir = join(checkDir, '.tmp', only.length > 0 ? `blocks-${process.pid}` : 'blocks');
 const preludeFile = join(root, 'scripts', 'doc-blocks-prelude.d.ts');
 const ts = createRequire(join(checkDir, 'package.json'))('typescript');
-const list = process.argv.includes('--list');
 
 const rel = (file) => relative(root, file).split(sep).join('/');
 
@@ -58,12 +63,13 @@ const packageDirs = readdirSync(join(root, 'packages'), { withFileTypes: true })
   .map((e) => join(root, 'packages', e.name))
   .sort();
 
-const markdownFiles = [
+for (const file of only) if (!existsSync(file)) fail(`${file} does not exist`);
+const markdownFiles = only.length > 0 ? only.filter((file) => file.endsWith('.md')) : [
   join(root, 'README.md'),
   ...walk(join(root, 'docs'), (name) => name.endsWith('.md'), new Set(['docs/api'])),
   ...packageDirs.map((dir) => join(dir, 'README.md')).filter((file) => existsSync(file)),
 ];
-const sourceFiles = packageDirs.flatMap((dir) => walk(join(dir, 'src'), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts')));
+const sourceFiles = only.length > 0 ? only.filter((file) => file.endsWith('.ts')) : packageDirs.flatMap((dir) => walk(join(dir, 'src'), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts')));
 
 const FENCE_OPEN = /^(\s*)```\s*(ts|typescript)(?:\s.*)?$/;
 const FENCE_CLOSE = /^\s*```\s*$/;
@@ -208,7 +214,7 @@ const SKIP = /^\s*\/\/\s*doc-check:\s*skip\b(.*)$/;
 
 const blocks = [...markdownFiles.flatMap(markdownBlocks), ...sourceFiles.flatMap(exampleBlocks)];
 const prelude = readPrelude();
-const exportsByPackage = packageEntryExports();
+const exportsByPackage = blocks.some((block) => block.example !== undefined) ? packageEntryExports() : new Map();
 
 function preludeFor(file) {
   const scopes = [...prelude.keys()]
@@ -219,7 +225,7 @@ function preludeFor(file) {
   return names;
 }
 
-rmSync(join(checkDir, '.tmp'), { recursive: true, force: true });
+rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
 const skipped = [];
@@ -304,4 +310,5 @@ for (const block of failed) {
 }
 for (const line of global) console.log(line);
 console.log(`doc blocks: ${checked.length - failed.length} passed, ${failed.length} failed`);
+if (only.length > 0) rmSync(outDir, { recursive: true, force: true });
 process.exitCode = failed.length > 0 || global.length > 0 ? 1 : 0;

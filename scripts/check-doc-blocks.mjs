@@ -134,7 +134,7 @@ function readPrelude() {
     const match = /^doc-blocks(?::(.+))?$/.exec(statement.name.text);
     if (match === null) fail(`${rel(preludeFile)}: module '${statement.name.text}' is not 'doc-blocks' or 'doc-blocks:<path>'`);
     const scope = match[1] ?? '';
-    if (scope !== '' && !existsSync(join(root, scope))) fail(`${rel(preludeFile)}: '${scope}' does not exist`);
+    if (scope !== '' && !existsSync(join(root, scope))) fail(`${rel(preludeFile)}: 'doc-blocks:${scope}' names a path that does not exist (moved or deleted? update the prelude)`);
     const names = scopes.get(scope) ?? new Map();
     for (const member of statement.body?.statements ?? []) {
       const declared = [...topLevelNames(member)];

@@ -102,7 +102,7 @@ function exampleBlocks(file) {
   const pkg = rel(file).split('/').slice(0, 2).join('/');
   for (const comment of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
     const firstLine = text.slice(0, comment.index).split('\n').length;
-    const lines = comment[0].split('\n').map((l) => /^\s*\*( ?)/.exec(l) ? l.replace(/^\s*\*( ?)/, '') : l);
+    const lines = comment[0].split('\n').map((l) => l.replace(/^\s*\* ?/, ''));
     let inExample = false;
     for (let i = 0; i < lines.length; i++) {
       if (/^\s*@example\b/.test(lines[i])) { inExample = true; continue; }
@@ -256,17 +256,19 @@ for (const block of blocks) {
       imports.set(entry.specifier, [...(imports.get(entry.specifier) ?? []), name]);
       declared.add(name);
     }
-    for (const [specifier, names] of imports) header.push(`import { ${names.sort().join(', ')} } from '${specifier}';`);
+    for (const [specifier, names] of imports) {
+      header.push({ text: `import { ${names.sort().join(', ')} } from '${specifier}';`, origin: `the import an @example gets of its package's exports` });
+    }
   }
   for (const [name, declaration] of preludeFor(block.file)) {
-    if (used.has(name) && !declared.has(name)) header.push(declaration.text);
+    if (used.has(name) && !declared.has(name)) header.push({ text: declaration.text, origin: `${rel(preludeFile)}:${declaration.line}` });
   }
   const index = checked.length;
   const name = `${String(index).padStart(3, '0')}-${block.file.replace(/[^A-Za-z0-9]+/g, '_')}_${block.line}.ts`;
   const path = join(outDir, name);
-  const head = header.length > 0 ? `${header.join('\n')}\n` : '';
-  writeFileSync(path, `${head}${block.code}\nexport {};\n`);
-  checked.push({ ...block, path, headerLines: head.split('\n').length - 1, errors: [] });
+  const origins = header.flatMap(({ text, origin }) => text.split('\n').map(() => origin));   // one per line
+  writeFileSync(path, `${header.map(({ text }) => `${text}\n`).join('')}${block.code}\nexport {};\n`);
+  checked.push({ ...block, path, origins, errors: [] });
 }
 
 // ---- check -----------------------------------------------------------------------------------------------
@@ -293,9 +295,9 @@ for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     continue;
   }
   const at = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
-  const where = at.line < block.headerLines
-    ? `${block.file}:${block.line} (in the prelude line it was given: ${diagnostic.file.text.split('\n')[at.line]})`
-    : `${block.file}:${block.line + at.line - block.headerLines}:${block.column + at.character + 1}`;
+  const where = at.line < block.origins.length
+    ? `${block.file}:${block.line} (in a declaration the block was given, from ${block.origins[at.line]}: ${diagnostic.file.text.split('\n')[at.line].trim()})`
+    : `${block.file}:${block.line + at.line - block.origins.length}:${block.column + at.character + 1}`;
   block.errors.push(`${where} - error TS${diagnostic.code}: ${message}`);
 }
 

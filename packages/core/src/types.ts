@@ -225,9 +225,9 @@ export interface SignatureParameters {
  * What a key lookup returns for a keyId: the key and the algorithms it may be used with.
  * @example
  * ```ts
- * { key: publicKeyPem, algorithms: ['rsa-sha256', 'hs2019'] }           // hs2019 = RSASSA-PKCS1-v1_5 SHA-256
- * { key: secret, algorithms: ['hmac-sha256'] }                          // HMAC
- * { key: secret, algorithms: ['hs2019'], hs2019: 'hmac-sha512' }        // hs2019 = HMAC-SHA512, said explicitly
+ * const rsa: VerificationKey = { key: publicKeyPem, algorithms: ['rsa-sha256', 'hs2019'] }      // hs2019 = RSASSA-PKCS1-v1_5 SHA-256
+ * const hmac: VerificationKey = { key: secret, algorithms: ['hmac-sha256'] }                     // HMAC
+ * const hmac512: VerificationKey = { key: secret, algorithms: ['hs2019'], hs2019: 'hmac-sha512' } // hs2019 = HMAC-SHA512, said explicitly
  * ```
  */
 export interface VerificationKey {

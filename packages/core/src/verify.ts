@@ -208,7 +208,7 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
  * @throws RangeError when `now` is not a finite number or valid Date, or `clockSkew` is not a finite number >= 0.
  * @example
  * ```ts
- * const result = await verify({ method: req.method, url: req.url, headers: req.headers }, {
+ * const result = await verify({ method: req.method!, url: req.url!, headers: req.headers }, {   // req: node:http
  *   keyLookup: async (keyId) => ({ key: await secretFor(keyId), algorithms: ['hmac-sha256'] }),
  * })
  * ```

@@ -33,8 +33,8 @@ export interface RedisKeyCacheOptions {
  *
  * @example
  * ```ts
- * import Redis from 'ioredis'
- * const keyLookup = remoteKeyLookup({ sharedCache: new RedisKeyCache({ client: new Redis(process.env.REDIS_URL) }) })
+ * import { Redis } from 'ioredis'
+ * const keyLookup = remoteKeyLookup({ sharedCache: new RedisKeyCache({ client: new Redis(process.env.REDIS_URL!) }) })
  * ```
  */
 export class RedisKeyCache implements SharedKeyCache {

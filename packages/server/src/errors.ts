@@ -31,7 +31,7 @@ export type ServerSignatureError = HttpSignatureError<ServerErrorCode>;
  *
  * @example
  * ```ts
- * if (serverErrorCode(err) === 'ERR_SIGNATURE_REPLAYED') log.warn('replay from', err.keyId)
+ * if (err instanceof ReplayedSignatureError) log.warn('replay from', err.keyId)
  * ```
  */
 export class ReplayedSignatureError extends HttpSignatureError<'ERR_SIGNATURE_REPLAYED'> {
@@ -104,7 +104,7 @@ export class RequestAbortedError extends HttpSignatureError<'ERR_REQUEST_ABORTED
  * @example
  * ```ts
  * try { await verifyNodeRequest(req, options) } catch (err) {
- *   if (isServerSignatureError(err) && err.code === 'ERR_SIGNATURE_REPLAYED') { ... }
+ *   if (isServerSignatureError(err) && err.code === 'ERR_SIGNATURE_REPLAYED') log.warn('replay from', err.keyId)
  * }
  * ```
  */

@@ -77,7 +77,7 @@ function readPayload(payload: Readable, limit: number, timeout: number): Promise
  *
  * @example
  * ```ts
- * await app.register(fastifyPlugin, { keyLookup: (id) => keys.get(id) })
+ * await app.register(fastifyPlugin, { keyLookup: (id: string) => keys.get(id) })
  * app.post('/orders', async (request) => ({ by: request.signature?.keyId }))
  * ```
  */

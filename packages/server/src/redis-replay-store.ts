@@ -83,8 +83,8 @@ return 1
  *
  * @example
  * ```ts
- * import Redis from 'ioredis'
- * const replay = new RedisReplayStore({ client: new Redis(process.env.REDIS_URL) })
+ * import { Redis } from 'ioredis'
+ * const replay = new RedisReplayStore({ client: new Redis(process.env.REDIS_URL!) })
  * await replay.ready() // throws unless maxmemory-policy is noeviction
  * app.use(expressMiddleware({ keyLookup, replay }))
  * ```

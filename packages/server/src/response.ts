@@ -62,7 +62,9 @@ export function signatureErrorStatus(code: ServerErrorCode): number {
  * @returns status, headers and JSON body.
  * @example
  * ```ts
- * const { status, headers, body } = describeSignatureError(err, { realm: 'api' })
+ * if (isServerSignatureError(err)) {
+ *   const { status, headers, body } = describeSignatureError(err, { realm: 'api' })
+ * }
  * ```
  */
 export function describeSignatureError(error: ServerSignatureError, options: ChallengeOptions = {}): SignatureFailure {
@@ -94,8 +96,11 @@ export function describeSignatureError(error: ServerSignatureError, options: Cha
  * @throws the `error` itself when it is not a signature error (e.g. a key lookup that failed).
  * @example
  * ```ts
- * try { c.set('signature', await verifyFetchRequest(c.req.raw, options)) }
- * catch (err) { return signatureErrorResponse(err, options) }
+ * app.use(async (c, next) => {
+ *   try { c.set('signature', await verifyFetchRequest(c.req.raw, options)) }
+ *   catch (err) { return signatureErrorResponse(err, options) }
+ *   await next()
+ * })
  * ```
  */
 export function signatureErrorResponse(error: unknown, options: ChallengeOptions = {}): Response {
@@ -115,7 +120,10 @@ export function signatureErrorResponse(error: unknown, options: ChallengeOptions
  * @throws the `error` itself when it is not a signature error.
  * @example
  * ```ts
- * try { await verifyNodeRequest(req, options) } catch (err) { return sendSignatureError(res, err, options) }
+ * http.createServer(async (req, res) => {
+ *   try { await verifyNodeRequest(req, options) } catch (err) { return sendSignatureError(res, err, options) }
+ *   res.end('hello')
+ * })
  * ```
  */
 export function sendSignatureError(res: ServerResponse, error: unknown, options: ChallengeOptions = {}): void {

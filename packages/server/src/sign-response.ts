@@ -89,7 +89,7 @@ export async function signNodeResponse(req: IncomingMessage, res: ServerResponse
  * @throws core's typed errors for a bad key or a missing component.
  * @example
  * ```ts
- * return signFetchResponse(c.req.raw, c.json({ ok: true }), { keyId: 'server', key, algorithm: 'ed25519' })
+ * app.get('/answer', (c) => signFetchResponse(c.req.raw, c.json({ ok: true }), { keyId: 'server', key, algorithm: 'ed25519' }))
  * ```
  */
 export async function signFetchResponse(request: Request, response: Response, options: FetchResponseSigningOptions): Promise<Response> {

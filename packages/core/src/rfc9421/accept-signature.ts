@@ -106,7 +106,9 @@ export function parseAcceptSignature(value: string, maxLength: number = DEFAULT_
  * @example
  * ```ts
  * const challenge = response.headers.get('accept-signature')
- * const { headers } = await signForAcceptSignature(request, challenge, { key, algorithm: 'ed25519', keyId: 'my-key' })
+ * if (challenge !== null) {
+ *   const { headers } = await signForAcceptSignature(request, challenge, { key, algorithm: 'ed25519', keyId: 'my-key' })
+ * }
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc9421#section-5.2
  */

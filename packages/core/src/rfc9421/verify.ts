@@ -134,8 +134,8 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInpu
  * @throws {@link SignatureMismatchError} `ERR_SIGNATURE_MISMATCH` — the signature does not verify.
  * @example
  * ```ts
- * const result = await verifyRfc9421({ method: req.method, url: req.url, headers: req.headers }, {
- *   keyLookup: async (keyId) => ({ key: await publicKeyFor(keyId), algorithms: ['ed25519'] }),
+ * const result = await verifyRfc9421({ method: req.method!, url: req.url!, headers: req.headers }, {   // req: node:http
+ *   keyLookup: async (keyId) => keyId === undefined ? null : { key: await publicKeyFor(keyId), algorithms: ['ed25519'] },
  *   requiredComponents: ['@method', '@authority', '@path', 'content-digest'],
  *   maxAge: 300, body,
  * })

@@ -253,9 +253,10 @@ export interface JumpServerResources {
  * @example
  * ```ts
  * const jms = resources(client)
- * for await (const db of jms.assets.category('database').list({ q: 'prod' })) console.log(db.name)
- * const token = await jms.connectionTokens.create({ asset: db.id, account: 'root', protocol: 'mysql', connect_method: 'db_client' })
- * const url = await jms.connectionTokens.clientUrl(token.id)   // jms://…
+ * for await (const asset of jms.assets.category('database').list({ q: 'prod' })) {
+ *   const token = await jms.connectionTokens.create({ asset: asset.id, account: 'root', protocol: 'mysql', connect_method: 'db_client' })
+ *   console.log(asset.name, await jms.connectionTokens.clientUrl(token.id))   // jms://…
+ * }
  * ```
  */
 export function resources(client: JumpServerClient): JumpServerResources {

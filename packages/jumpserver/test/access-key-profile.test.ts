@@ -1,28 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
-  accessKey, JumpServerClient, JumpServerIpNotAllowedError, PAM_SIGNED_HEADERS, type JumpServerError,
+  accessKey, JumpServerClient, JumpServerIpNotAllowedError, PAM_SIGNED_HEADERS,
 } from '../src/index.js';
-import { startEmulator, EMULATOR_ACCESS_KEY, type RunningEmulator } from '../src/emulator.js';
+import { EMULATOR_ACCESS_KEY } from '../src/emulator.js';
+import { useEmulator, failure } from './support/emulator.js';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
-
-async function failure(promise: Promise<unknown>): Promise<JumpServerError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as JumpServerError;
-  }
-  throw new Error('expected a failure');
-}
+const emulator = useEmulator();
 
 interface Echo { headers: Record<string, string>; body: string }
 

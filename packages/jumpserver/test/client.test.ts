@@ -3,34 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { MissingHeaderError, sign } from '@httpsig/core';
 import {
   accessKey, bearer, privateToken, login, JumpServerClient, JumpServerAuthenticationError, JumpServerPermissionError,
-  JumpServerServerError, JumpServerHttpError, isJumpServerError, DEFAULT_ORG, ROOT_ORG, type JumpServerError,
+  JumpServerServerError, JumpServerHttpError, isJumpServerError, DEFAULT_ORG, ROOT_ORG,
 } from '../src/index.js';
 import {
   startEmulator, EMULATOR_ACCESS_KEY, EMULATOR_LIMITED_ACCESS_KEY, EMULATOR_ORGS, EMULATOR_PRIVATE_TOKEN,
-  EMULATOR_TOTP_SECRET, type RunningEmulator,
+  EMULATOR_TOTP_SECRET,
 } from '../src/emulator.js';
+import { useEmulator, failure } from './support/emulator.js';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
+const emulator = useEmulator();
 
 interface Echo { method: string; path: string; query: string; headers: Record<string, string>; body: string; user: string }
-
-async function failure(promise: Promise<unknown>): Promise<JumpServerError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as JumpServerError;
-  }
-  throw new Error('expected a failure');
-}
 
 const keyClient = (extra: Partial<ConstructorParameters<typeof JumpServerClient>[0]> = {}): JumpServerClient =>
   new JumpServerClient({ baseUrl: emulator.url, auth: accessKey(EMULATOR_ACCESS_KEY), retryDelay: 5, ...extra });

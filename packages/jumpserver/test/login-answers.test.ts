@@ -1,14 +1,6 @@
-import { login, type JumpServerError } from '../src/index.js';
+import { login } from '../src/index.js';
 import { startEmulator, EMULATOR_TOTP_SECRET, type RunningEmulator } from '../src/emulator.js';
-
-async function failure(promise: Promise<unknown>): Promise<JumpServerError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as JumpServerError;
-  }
-  throw new Error('expected a failure');
-}
+import { failure } from './support/emulator.js';
 
 describe('login answers of JumpServer 4.x', () => {
   let emulator: RunningEmulator;

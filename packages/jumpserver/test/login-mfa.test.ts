@@ -1,25 +1,7 @@
-import { login, type JumpServerError } from '../src/index.js';
-import { startEmulator, type RunningEmulator } from '../src/emulator.js';
+import { login } from '../src/index.js';
+import { useEmulator, failure } from './support/emulator.js';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
-
-async function failure(promise: Promise<unknown>): Promise<JumpServerError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as JumpServerError;
-  }
-  throw new Error('expected a failure');
-}
+const emulator = useEmulator();
 
 const sms = { username: 'mfa-sms', password: 'mfa-password' };
 

@@ -1,29 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { login, totp, JumpServerLoginError, type JumpServerError } from '../src/index.js';
-import { startEmulator, EMULATOR_TOTP_SECRET, type RunningEmulator } from '../src/emulator.js';
+import { login, totp, JumpServerLoginError } from '../src/index.js';
+import { EMULATOR_TOTP_SECRET } from '../src/emulator.js';
+import { useEmulator, failure } from './support/emulator.js';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
+const emulator = useEmulator();
 
 const mfa = { username: 'mfa-user', password: 'mfa-password' };
-
-async function failure(promise: Promise<unknown>): Promise<JumpServerError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as JumpServerError;
-  }
-  throw new Error('expected a failure');
-}
 
 async function bearerWorks(baseUrl: string, token: string): Promise<number> {
   const response = await fetch(`${baseUrl}/api/v1/users/profile/`, { headers: { authorization: `Bearer ${token}` } });

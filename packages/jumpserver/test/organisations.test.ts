@@ -1,27 +1,10 @@
 import {
-  accessKey, JumpServerClient, JumpServerOrgMismatchError, DEFAULT_ORG, type JumpServerError,
+  accessKey, JumpServerClient, JumpServerOrgMismatchError, DEFAULT_ORG,
 } from '../src/index.js';
-import { startEmulator, EMULATOR_ACCESS_KEY, EMULATOR_ORGS, type RunningEmulator } from '../src/emulator.js';
+import { EMULATOR_ACCESS_KEY, EMULATOR_ORGS } from '../src/emulator.js';
+import { useEmulator, failure } from './support/emulator.js';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
-
-async function failure(promise: Promise<unknown>): Promise<JumpServerError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as JumpServerError;
-  }
-  throw new Error('expected a failure');
-}
+const emulator = useEmulator();
 
 interface CurrentOrg { id: string; name: string }
 const client = (extra: Partial<ConstructorParameters<typeof JumpServerClient>[0]> = {}): JumpServerClient =>

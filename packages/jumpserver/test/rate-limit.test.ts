@@ -1,25 +1,8 @@
-import { accessKey, JumpServerClient, JumpServerRateLimitError, type JumpServerError } from '../src/index.js';
-import { startEmulator, EMULATOR_ACCESS_KEY, type RunningEmulator } from '../src/emulator.js';
+import { accessKey, JumpServerClient, JumpServerRateLimitError } from '../src/index.js';
+import { EMULATOR_ACCESS_KEY } from '../src/emulator.js';
+import { useEmulator, failure } from './support/emulator.js';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
-
-async function failure(promise: Promise<unknown>): Promise<JumpServerError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as JumpServerError;
-  }
-  throw new Error('expected a failure');
-}
+const emulator = useEmulator();
 
 const client = (extra: Partial<ConstructorParameters<typeof JumpServerClient>[0]> = {}): JumpServerClient =>
   new JumpServerClient({ baseUrl: emulator.url, auth: accessKey(EMULATOR_ACCESS_KEY), retryDelay: 1, ...extra });

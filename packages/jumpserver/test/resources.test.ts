@@ -1,5 +1,6 @@
-import { accessKey, JumpServerClient, login, resources, DEFAULT_ORG, type JumpServerError } from '../src/index.js';
+import { accessKey, JumpServerClient, login, resources, DEFAULT_ORG } from '../src/index.js';
 import { startEmulator, EMULATOR_ACCESS_KEY, EMULATOR_ORGS, type RunningEmulator } from '../src/emulator.js';
+import { failure } from './support/emulator.js';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -8,15 +9,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<JumpServerError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as JumpServerError;
-  }
-  throw new Error('expected a failure');
-}
 
 const jms = (org = DEFAULT_ORG): ReturnType<typeof resources> =>
   resources(new JumpServerClient({ baseUrl: emulator.url, auth: accessKey(EMULATOR_ACCESS_KEY), org }));

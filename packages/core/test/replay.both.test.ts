@@ -5,6 +5,7 @@ import {
   createMemoryReplayStore, isHttpSignatureError, sign, signRfc9421, verify, verifyRfc9421,
   type ReplayStore, type VerifyOptions, type VerifyRfc9421Options,
 } from '../src/index.js';
+import { entry, outcomeOf, recordingStore } from './support/replay-entries.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const SECRET = 'a-secret-of-the-server';
@@ -24,32 +25,34 @@ function withKeyId<T extends { headers: Record<string, string> }>(request: T, ke
 
 describe('draft-cavage replay records', () => {
   test('a lookup that normalises the keyId cannot be used to replay under another spelling', async () => {
-    const replayStore = createMemoryReplayStore({ now: () => now });
+    const replayStore = createMemoryReplayStore();
     const keyLookup: VerifyOptions['keyLookup'] = (id) => (id.trim().toLowerCase() === 'ak' ? { key: SECRET, algorithms: ['hmac-sha256'] } : null);
     const captured = await cavage('AK');
     await expect(verify(captured, { keyLookup, now, replayStore })).resolves.toBeDefined();
-    expect(await code(verify(captured, { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_EXPIRED');
+    expect(await code(verify(captured, { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
     for (const variant of ['ak', 'Ak', ' AK', 'AK ']) {
-      expect(await code(verify(withKeyId(captured, variant), { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_EXPIRED');
+      expect(await code(verify(withKeyId(captured, variant), { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
     }
   });
 
   test('a single-key server: any keyId resolves to the key, none replays', async () => {
-    const replayStore = createMemoryReplayStore({ now: () => now });
+    const replayStore = createMemoryReplayStore();
     const keyLookup: VerifyOptions['keyLookup'] = () => ({ key: new TextEncoder().encode(SECRET), algorithms: ['hmac-sha256'] });
     const captured = await cavage('client');
     await expect(verify(captured, { keyLookup, now, replayStore })).resolves.toBeDefined();
-    expect(await code(verify(withKeyId(captured, 'anything-else'), { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_EXPIRED');
+    expect(await code(verify(withKeyId(captured, 'anything-else'), { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
   });
 
   test('the store gets a one-way record, the key identity and validUntil; never the secret', async () => {
-    const calls: [string, number, string | undefined][] = [];
-    const replayStore: ReplayStore = { checkAndStore: (key, until, owner) => { calls.push([key, until, owner]); return true; } };
+    const replayStore = recordingStore();
     const keyLookup: VerifyOptions['keyLookup'] = () => ({ key: SECRET, algorithms: ['hmac-sha256'] });
     const result = await verify(await cavage(), { keyLookup, now, replayStore });
     expect(result.validUntil).toBe(now / 1000 + 300);
-    const [[record, until, owner]] = calls as [[string, number, string]];
-    expect(until).toBe(now / 1000 + 300);
+    expect(replayStore.entries).toHaveLength(1);
+    const [{ key: record, owner, expiresAt, now: clock }] = replayStore.entries as [{ key: string; owner: string; expiresAt: number; now: number }];
+    // Kept through the whole last second, in milliseconds on the verifier's clock.
+    expect(expiresAt).toBe((now / 1000 + 300) * 1000 + 1);
+    expect(clock).toBe(now);
     expect(record).toMatch(/^[\w-]{43}$/);
     expect(owner).toMatch(/^[\w-]{43}$/);
     expect(`${record}${owner}`).not.toContain(SECRET);
@@ -57,8 +60,8 @@ describe('draft-cavage replay records', () => {
   });
 
   test('an explicit id names the key; two keys are two identities', async () => {
-    const owners: (string | undefined)[] = [];
-    const replayStore: ReplayStore = { checkAndStore: (_key, _until, owner) => { owners.push(owner); return true; } };
+    const owners: string[] = [];
+    const replayStore: ReplayStore = { record: ({ owner }) => { owners.push(owner); return 'stored'; } };
     const request = await cavage();
     await verify(request, { keyLookup: () => ({ key: SECRET, algorithms: ['hmac-sha256'], id: 'db-17' }), now, replayStore });
     await verify(request, { keyLookup: () => ({ key: SECRET, algorithms: ['hmac-sha256'], id: 'db-17' }), now, replayStore });
@@ -74,7 +77,7 @@ describe('draft-cavage replay records', () => {
     const { headers } = await sign(request, { keyId: 'AK', key: SECRET, algorithm: 'hmac-sha256', now, headers: ['(request-target)', 'host'] });
     const options = { keyLookup: () => ({ key: SECRET, algorithms: ['hmac-sha256' as const] }), now, requiredHeaders: ['(request-target)'] };
     await expect(verify({ ...request, headers: { ...request.headers, ...headers } }, options)).resolves.toMatchObject({ validUntil: undefined });
-    const replayStore = createMemoryReplayStore({ now: () => now });
+    const replayStore = createMemoryReplayStore();
     expect(await code(verify({ ...request, headers: { ...request.headers, ...headers } }, { ...options, replayStore }))).toBe('ERR_HEADER_NOT_SIGNED');
   });
 });
@@ -89,24 +92,24 @@ describe('RFC 9421 replay records', () => {
   };
 
   test('the same key as a KeyObject (public or private half) or a JWK is one identity; a replay is refused whichever the lookup returns', async () => {
-    const replayStore = createMemoryReplayStore({ now: () => now });
+    const replayStore = createMemoryReplayStore();
     const jwk = pair.publicKey.export({ format: 'jwk' });
     const keys = [publicPem, pair.publicKey, pair.privateKey, { ...jwk }];
     const request = await signed('k');
     const options = (key: unknown): VerifyRfc9421Options => ({ keyLookup: () => ({ key: key as string, algorithms: ['ed25519'] }), now, replayStore });
     await expect(verifyRfc9421(request, options(keys[1]))).resolves.toBeDefined();
-    for (const key of keys.slice(2)) expect(await code(verifyRfc9421(request, options(key)))).toBe('ERR_SIGNATURE_EXPIRED');
+    for (const key of keys.slice(2)) expect(await code(verifyRfc9421(request, options(key)))).toBe('ERR_SIGNATURE_REPLAYED');
   });
 
   test('requireNonce: false records signatures without a nonce (keyed on the signature base)', async () => {
     const request = { method: 'GET', url: 'https://example.com/x', headers: { host: 'example.com' } };
     const { headers } = await signRfc9421(request, { keyId: 'k', key: pair.privateKey, algorithm: 'ed25519', now });
     const message = { ...request, headers: { ...request.headers, ...headers } };
-    const replayStore = createMemoryReplayStore({ now: () => now });
+    const replayStore = createMemoryReplayStore();
     const options: VerifyRfc9421Options = { keyLookup: () => ({ key: publicPem, algorithms: ['ed25519'] }), now, replayStore };
     expect(await code(verifyRfc9421(message, options))).toBe('ERR_HEADER_NOT_SIGNED');
     await expect(verifyRfc9421(message, { ...options, requireNonce: false })).resolves.toBeDefined();
-    expect(await code(verifyRfc9421(message, { ...options, requireNonce: false }))).toBe('ERR_SIGNATURE_EXPIRED');
+    expect(await code(verifyRfc9421(message, { ...options, requireNonce: false }))).toBe('ERR_SIGNATURE_REPLAYED');
   });
 
   test('a non-extractable CryptoKey needs an id for replay protection', async () => {
@@ -114,36 +117,73 @@ describe('RFC 9421 replay records', () => {
     const request = await signed('k');
     const lookup = (id?: string): VerifyRfc9421Options['keyLookup'] => () => ({ key: key as CryptoKey, algorithms: ['ed25519'], id });
     await expect(verifyRfc9421(request, { keyLookup: lookup(), now })).resolves.toBeDefined();
-    const replayStore = createMemoryReplayStore({ now: () => now });
+    const replayStore = createMemoryReplayStore();
     expect(await code(verifyRfc9421(request, { keyLookup: lookup(), now, replayStore }))).toBe('ERR_INVALID_KEY');
     await expect(verifyRfc9421(request, { keyLookup: lookup('client-7'), now, replayStore })).resolves.toBeDefined();
-    expect(await code(verifyRfc9421(request, { keyLookup: lookup('client-7'), now, replayStore }))).toBe('ERR_SIGNATURE_EXPIRED');
+    expect(await code(verifyRfc9421(request, { keyLookup: lookup('client-7'), now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
   });
 });
 
 describe('createMemoryReplayStore per-key share', () => {
   test('a key over its share is refused while other keys are still recorded', () => {
-    const store = createMemoryReplayStore({ maxEntries: 4, maxEntriesPerKey: 2, now: () => 0 });
-    expect(store.checkAndStore('a1', 10, 'A')).toBe(true);
-    expect(store.checkAndStore('a2', 10, 'A')).toBe(true);
-    expect(store.checkAndStore('a3', 10, 'A')).toBe(false);
-    expect(store.checkAndStore('b1', 10, 'B')).toBe(true);
-    expect(store.checkAndStore('b2', 10, 'B')).toBe(true);
+    const store = createMemoryReplayStore({ maxEntries: 4, maxEntriesPerKey: 2 });
+    expect(outcomeOf(store, entry('a1', 10, 0, 'A'))).toBe('stored');
+    expect(outcomeOf(store, entry('a2', 10, 0, 'A'))).toBe('stored');
+    expect(outcomeOf(store, entry('a3', 10, 0, 'A'))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    expect(outcomeOf(store, entry('b1', 10, 0, 'B'))).toBe('stored');
+    expect(outcomeOf(store, entry('b2', 10, 0, 'B'))).toBe('stored');
   });
 
   test('by default a key holds at most a quarter of the store', () => {
-    const store = createMemoryReplayStore({ maxEntries: 8, now: () => 0 });
-    expect([1, 2, 3].map((i) => store.checkAndStore(`a${i}`, 10, 'A'))).toEqual([true, true, false]);
-    expect(store.checkAndStore('b1', 10, 'B')).toBe(true);
+    const store = createMemoryReplayStore({ maxEntries: 8 });
+    expect([1, 2, 3].map((i) => outcomeOf(store, entry(`a${i}`, 10, 0, 'A')))).toEqual(['stored', 'stored', 'ERR_REPLAY_STORE_UNAVAILABLE']);
+    expect(outcomeOf(store, entry('b1', 10, 0, 'B'))).toBe('stored');
   });
 
   test('expired entries free the share', () => {
-    let clock = 0;
-    const store = createMemoryReplayStore({ maxEntries: 4, maxEntriesPerKey: 1, now: () => clock });
-    expect(store.checkAndStore('a1', 10, 'A')).toBe(true);
-    expect(store.checkAndStore('a2', 20, 'A')).toBe(false);
-    clock = 11_000;
-    expect(store.checkAndStore('a2', 20, 'A')).toBe(true);
+    const store = createMemoryReplayStore({ maxEntries: 4, maxEntriesPerKey: 1 });
+    expect(outcomeOf(store, entry('a1', 10, 0, 'A'))).toBe('stored');
+    expect(outcomeOf(store, entry('a2', 20, 0, 'A'))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    expect(outcomeOf(store, entry('a2', 20, 11_000, 'A'))).toBe('stored');
     expect(() => createMemoryReplayStore({ maxEntriesPerKey: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('the replay contract, for both schemes', () => {
+  const keyLookup: VerifyOptions['keyLookup'] = () => ({ key: SECRET, algorithms: ['hmac-sha256'] });
+  const pair = crypto.generateKeyPairSync('ed25519');
+  const rfc9421 = async (extra: { expires?: number } = {}) => {
+    const request = { method: 'GET', url: 'https://example.com/x', headers: { host: 'example.com' } };
+    const { headers } = await signRfc9421(request, { keyId: 'k', key: pair.privateKey, algorithm: 'ed25519', now, nonce: 'n1', ...extra });
+    return { ...request, headers: { ...request.headers, ...headers } };
+  };
+  const rfc9421Lookup: VerifyRfc9421Options['keyLookup'] = () => ({ key: pair.publicKey, algorithms: ['ed25519'] });
+
+  test('a store that throws (sync or async) fails closed with ERR_REPLAY_STORE_UNAVAILABLE, its error as the cause', async () => {
+    const down = new Error('backend down');
+    for (const replayStore of [{ record: () => { throw down; } }, { record: () => Promise.reject(down) }] as ReplayStore[]) {
+      const cavageError = await verify(await cavage(), { keyLookup, now, replayStore }).then(() => undefined, (e: unknown) => e);
+      expect(cavageError).toMatchObject({ code: 'ERR_REPLAY_STORE_UNAVAILABLE', keyId: 'AK', cause: down });
+      const rfcError = await verifyRfc9421(await rfc9421(), { keyLookup: rfc9421Lookup, now, replayStore }).then(() => undefined, (e: unknown) => e);
+      expect(rfcError).toMatchObject({ code: 'ERR_REPLAY_STORE_UNAVAILABLE', keyId: 'k', cause: down });
+    }
+  });
+
+  test('a replay carries the keyId and is a ReplayedSignatureError', async () => {
+    const replayStore: ReplayStore = { record: () => 'replayed' };
+    await expect(verify(await cavage(), { keyLookup, now, replayStore })).rejects.toMatchObject({ name: 'ReplayedSignatureError', code: 'ERR_SIGNATURE_REPLAYED', keyId: 'AK' });
+    await expect(verifyRfc9421(await rfc9421(), { keyLookup: rfc9421Lookup, now, replayStore })).rejects.toMatchObject({ code: 'ERR_SIGNATURE_REPLAYED', keyId: 'k' });
+  });
+
+  test('maxReplayWindow refuses a signature valid for longer before anything is stored; never below 2 × skew + maxAge', async () => {
+    const replayStore = recordingStore();
+    const far = await rfc9421({ expires: now / 1000 + 7200 });
+    expect(await code(verifyRfc9421(far, { keyLookup: rfc9421Lookup, now, replayStore, maxReplayWindow: 3600 }))).toBe('ERR_REPLAY_WINDOW_TOO_LONG');
+    expect(replayStore.entries).toHaveLength(0);
+    // Valid until expires + one skew.
+    await expect(verifyRfc9421(far, { keyLookup: rfc9421Lookup, now, replayStore, maxReplayWindow: 7200 + 300 })).resolves.toBeDefined();
+    // A Date-bounded draft-cavage signature is valid for one skew (300 s); a window of 0 is raised to 2 × skew.
+    await expect(verify(await cavage(), { keyLookup, now, replayStore, maxReplayWindow: 0 })).resolves.toBeDefined();
+    expect(await code(verify(await cavage(), { keyLookup, now, replayStore, maxReplayWindow: -1 }))).toBe('untyped: RangeError: maxReplayWindow must be a finite number of seconds, 0 or more');
   });
 });

@@ -8,6 +8,7 @@ import {
   type SignRfc9421Options, type VerifyRfc9421Options,
 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
+import { entry, outcomeOf, recordingStore } from './support/replay-entries.js';
 
 const NOW = 1_700_000_000;
 const SKEW = 300;
@@ -34,11 +35,6 @@ async function refusal(promise: Promise<unknown>): Promise<HttpSignatureErrorCod
   return error instanceof Error ? error.name : 'no error';
 }
 
-/** A replay store that records what the verifier asks it to keep. */
-function recordingStore(): { calls: [string, number][]; checkAndStore: (key: string, until: number) => boolean } {
-  const calls: [string, number][] = [];
-  return { calls, checkAndStore: (key, until) => { calls.push([key, until]); return true; } };
-}
 
 describe('1. a signature bounded by neither expires nor maxAge ages out at created + clockSkew', () => {
   test('accepted until created + skew, expired one second later', async () => {
@@ -65,58 +61,65 @@ describe('1. a signature bounded by neither expires nor maxAge ages out at creat
   test('the replay store keeps the nonce until created + skew', async () => {
     const store = recordingStore();
     await verifyRfc9421(await signed({ nonce: 'n1' }), at(NOW + 5, { replayStore: store }));
-    expect(store.calls).toEqual([[expect.stringMatching(/^[\w-]{43}$/), NOW + SKEW]]);
+    expect(store.entries).toEqual([expect.objectContaining({ key: expect.stringMatching(/^[\w-]{43}$/), expiresAt: (NOW + SKEW) * 1000 + 1 })]);
   });
 });
 
 describe('2. the memory replay store never drops an unexpired entry', () => {
   test('when full of live entries it refuses new keys, and accepts again once some expire', () => {
-    let now = 0;
-    const store = createMemoryReplayStore({ maxEntries: 2, now: () => now });
-    expect(store.checkAndStore('a', 10)).toBe(true);
-    expect(store.checkAndStore('b', 20)).toBe(true);
-    expect(store.checkAndStore('c', 10)).toBe(false); // full: refused, nothing evicted
-    expect(store.checkAndStore('a', 10)).toBe(false); // a is still remembered
-    expect(store.checkAndStore('b', 20)).toBe(false);
-    now = 11_000; // a expired
-    expect(store.checkAndStore('c', 30)).toBe(true);
-    expect(store.checkAndStore('b', 20)).toBe(false);
-    expect(store.checkAndStore('d', 30)).toBe(false);
-    expect(store.checkAndStore('a', 40)).toBe(false); // a was swept to make room for c; the store is full again
-    now = 21_000; // b expired
-    expect(store.checkAndStore('a', 40)).toBe(true);
-    expect(store.checkAndStore('c', 30)).toBe(false);
+    const store = createMemoryReplayStore({ maxEntries: 2 });
+    expect(outcomeOf(store, entry('a', 10))).toBe('stored');
+    expect(outcomeOf(store, entry('b', 20))).toBe('stored');
+    expect(outcomeOf(store, entry('c', 10))).toBe('ERR_REPLAY_STORE_UNAVAILABLE'); // full: refused, nothing evicted
+    expect(outcomeOf(store, entry('a', 10))).toBe('replayed'); // a is still remembered
+    expect(outcomeOf(store, entry('b', 20))).toBe('replayed');
+    // a expired
+    expect(outcomeOf(store, entry('c', 30, 11_000))).toBe('stored');
+    expect(outcomeOf(store, entry('b', 20, 11_000))).toBe('replayed');
+    expect(outcomeOf(store, entry('d', 30, 11_000))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    expect(outcomeOf(store, entry('a', 40, 11_000))).toBe('ERR_REPLAY_STORE_UNAVAILABLE'); // a was swept to make room for c; the store is full again
+    // b expired
+    expect(outcomeOf(store, entry('a', 40, 21_000))).toBe('stored');
+    expect(outcomeOf(store, entry('c', 30, 21_000))).toBe('replayed');
   });
 
   test('an expired entry of the same key is replaced even when full', () => {
-    let now = 0;
-    const store = createMemoryReplayStore({ maxEntries: 1, now: () => now });
-    expect(store.checkAndStore('a', 10)).toBe(true);
-    now = 11_000;
-    expect(store.checkAndStore('a', 20)).toBe(true);
-    expect(store.checkAndStore('a', 20)).toBe(false);
+    const store = createMemoryReplayStore({ maxEntries: 1 });
+    expect(outcomeOf(store, entry('a', 10))).toBe('stored');
+    expect(outcomeOf(store, entry('a', 20, 11_000))).toBe('stored');
+    expect(outcomeOf(store, entry('a', 20, 11_000))).toBe('replayed');
   });
 
   test('an expiry that is not a number is refused', () => {
-    const store = createMemoryReplayStore({ now: () => 0 });
-    expect(store.checkAndStore('a', Number.NaN)).toBe(false);
-    expect(store.checkAndStore('a', 'soon' as unknown as number)).toBe(false);
+    const store = createMemoryReplayStore();
+    expect(() => store.record({ ...entry('a', 10), expiresAt: Number.NaN })).toThrow(TypeError);
+    expect(() => store.record({ ...entry('a', 10), expiresAt: 'soon' as unknown as number })).toThrow(TypeError);
+    expect(outcomeOf(store, entry('a', 10))).toBe('stored');
   });
 
   test('a key holder cannot flush a victim\'s nonce to replay it', async () => {
-    const replayStore = createMemoryReplayStore({ maxEntries: 1, now: () => NOW * 1000 });
+    const replayStore = createMemoryReplayStore({ maxEntries: 1 });
     const victim = await signed({ nonce: 'victim' });
     await expect(verifyRfc9421(victim, at(NOW, { replayStore }))).resolves.toBeDefined();
     const flood = verifyRfc9421(await signed({ nonce: 'attacker-1' }), at(NOW, { replayStore }));
     const error = await flood.then(() => undefined, (e: unknown) => e);
-    expect(isHttpSignatureError(error) && error.code).toBe('ERR_SIGNATURE_EXPIRED');
-    expect((error as Error).message).toBe('The signature was already used, or the replay store cannot record it');
-    expect(await refusal(verifyRfc9421(victim, at(NOW, { replayStore })))).toBe('ERR_SIGNATURE_EXPIRED');
+    expect(isHttpSignatureError(error) && error.code).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    expect((error as Error).message).toBe('The replay store is unavailable');
+    expect(await refusal(verifyRfc9421(victim, at(NOW, { replayStore })))).toBe('ERR_SIGNATURE_REPLAYED');
   });
 
-  test('a store answering anything but true refuses', async () => {
-    const replayStore = { checkAndStore: () => 1 as unknown as boolean };
-    expect(await refusal(verifyRfc9421(await signed({ nonce: 'n' }), at(NOW, { replayStore })))).toBe('ERR_SIGNATURE_EXPIRED');
+  test('a store answering anything but stored or replayed refuses', async () => {
+    for (const answer of [true, 1, 'ok', undefined]) {
+      const replayStore = { record: () => answer as unknown as 'stored' };
+      expect(await refusal(verifyRfc9421(await signed({ nonce: 'n' }), at(NOW, { replayStore })))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+      const asynchronous = { record: async () => answer as unknown as 'stored' };
+      expect(await refusal(verifyRfc9421(await signed({ nonce: 'n' }), at(NOW, { replayStore: asynchronous })))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    }
+  });
+
+  test('a store of the former checkAndStore contract is refused with a TypeError, never accepted', async () => {
+    const replayStore = { checkAndStore: () => true } as unknown as VerifyRfc9421Options['replayStore'];
+    expect(await refusal(verifyRfc9421(await signed({ nonce: 'n' }), at(NOW, { replayStore })))).toBe('TypeError');
   });
 });
 

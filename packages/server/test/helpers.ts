@@ -1,6 +1,6 @@
 // Shared test plumbing: keys, a core-based signer, a raw HTTP client, a redis-server launcher, the Python peer.
 import { sign } from '@httpsig/core';
-import type { CavageAlgorithm, KeyLookup } from '@httpsig/core';
+import type { CavageAlgorithm, KeyLookup, ReplayEntry } from '@httpsig/core';
 import { execFile, spawn } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
@@ -274,4 +274,12 @@ export function pythonSend(call: PythonCall): Promise<Answer> {
       resolve({ status: out.status, headers: {}, text: out.body, json });
     });
   });
+}
+
+/**
+ * A replay entry for driving a store directly, in Unix ms.
+ * @param owner - default the key itself, so that entries without a stated owner do not share a per-key quota.
+ */
+export function entryAt(key: string, expiresAt: number, now: number, owner: string = key): ReplayEntry {
+  return { key, owner, expiresAt, now };
 }

@@ -5,6 +5,7 @@ import {
   createMemoryReplayStore, isHttpSignatureError, sign, signRfc9421, verify, verifyRfc9421,
   type ReplayStore, type VerifyOptions, type VerifyRfc9421Options,
 } from '../src/index.js';
+import { pemOf } from './rfc9421-helpers.js';
 import { entry, outcomeOf, recordingStore } from './support/replay-entries.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
@@ -185,5 +186,84 @@ describe('the replay contract, for both schemes', () => {
     // A Date-bounded draft-cavage signature is valid for one skew (300 s); a window of 0 is raised to 2 × skew.
     await expect(verify(await cavage(), { keyLookup, now, replayStore, maxReplayWindow: 0 })).resolves.toBeDefined();
     expect(await code(verify(await cavage(), { keyLookup, now, replayStore, maxReplayWindow: -1 }))).toBe('untyped: RangeError: maxReplayWindow must be a finite number of seconds, 0 or more');
+  });
+});
+
+describe('RFC 9421 with the memory replay store: a live entry is never dropped', () => {
+  const NOW = 1_700_000_000;
+  const SKEW = 300;
+  const edSign = pemOf('rfc9421-test-key-ed25519.private.pem');
+  const lookup: VerifyRfc9421Options['keyLookup'] = (id) => (id === 'k' ? { key: pemOf('rfc9421-test-key-ed25519.public.pem'), algorithms: ['ed25519'] } : null);
+  const request = { method: 'POST', url: 'https://example.com/foo?a=1', headers: { host: 'example.com', 'content-type': 'application/json' } };
+  const signed = async (extra: { nonce?: string } = {}) => {
+    const { headers } = await signRfc9421(request, { key: edSign, algorithm: 'ed25519', keyId: 'k', now: NOW * 1000, ...extra });
+    return { ...request, headers: { ...request.headers, ...headers } };
+  };
+  const at = (seconds: number, extra: Partial<VerifyRfc9421Options> = {}): VerifyRfc9421Options => ({ keyLookup: lookup, now: seconds * 1000, ...extra });
+  const refusal = async (promise: Promise<unknown>): Promise<string> => {
+    const error = await promise.then(() => undefined, (e: unknown) => e);
+    if (isHttpSignatureError(error)) return error.code;
+    return error instanceof Error ? error.name : 'no error';
+  };
+
+  test('the replay store keeps the nonce until created + skew', async () => {
+    const store = recordingStore();
+    await verifyRfc9421(await signed({ nonce: 'n1' }), at(NOW + 5, { replayStore: store }));
+    expect(store.entries).toEqual([expect.objectContaining({ key: expect.stringMatching(/^[\w-]{43}$/), expiresAt: (NOW + SKEW) * 1000 + 1 })]);
+  });
+  test('when full of live entries it refuses new keys, and accepts again once some expire', () => {
+    const store = createMemoryReplayStore({ maxEntries: 2 });
+    expect(outcomeOf(store, entry('a', 10))).toBe('stored');
+    expect(outcomeOf(store, entry('b', 20))).toBe('stored');
+    expect(outcomeOf(store, entry('c', 10))).toBe('ERR_REPLAY_STORE_UNAVAILABLE'); // full: refused, nothing evicted
+    expect(outcomeOf(store, entry('a', 10))).toBe('replayed'); // a is still remembered
+    expect(outcomeOf(store, entry('b', 20))).toBe('replayed');
+    // a expired
+    expect(outcomeOf(store, entry('c', 30, 11_000))).toBe('stored');
+    expect(outcomeOf(store, entry('b', 20, 11_000))).toBe('replayed');
+    expect(outcomeOf(store, entry('d', 30, 11_000))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    expect(outcomeOf(store, entry('a', 40, 11_000))).toBe('ERR_REPLAY_STORE_UNAVAILABLE'); // a was swept to make room for c; the store is full again
+    // b expired
+    expect(outcomeOf(store, entry('a', 40, 21_000))).toBe('stored');
+    expect(outcomeOf(store, entry('c', 30, 21_000))).toBe('replayed');
+  });
+
+  test('an expired entry of the same key is replaced even when full', () => {
+    const store = createMemoryReplayStore({ maxEntries: 1 });
+    expect(outcomeOf(store, entry('a', 10))).toBe('stored');
+    expect(outcomeOf(store, entry('a', 20, 11_000))).toBe('stored');
+    expect(outcomeOf(store, entry('a', 20, 11_000))).toBe('replayed');
+  });
+
+  test('an expiry that is not a number is refused', () => {
+    const store = createMemoryReplayStore();
+    expect(() => store.record({ ...entry('a', 10), expiresAt: Number.NaN })).toThrow(TypeError);
+    expect(() => store.record({ ...entry('a', 10), expiresAt: 'soon' as unknown as number })).toThrow(TypeError);
+    expect(outcomeOf(store, entry('a', 10))).toBe('stored');
+  });
+
+  test('a key holder cannot flush a victim\'s nonce to replay it', async () => {
+    const replayStore = createMemoryReplayStore({ maxEntries: 1 });
+    const victim = await signed({ nonce: 'victim' });
+    await expect(verifyRfc9421(victim, at(NOW, { replayStore }))).resolves.toBeDefined();
+    const flood = verifyRfc9421(await signed({ nonce: 'attacker-1' }), at(NOW, { replayStore }));
+    const error = await flood.then(() => undefined, (e: unknown) => e);
+    expect(isHttpSignatureError(error) && error.code).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    expect((error as Error).message).toBe('The replay store is unavailable');
+    expect(await refusal(verifyRfc9421(victim, at(NOW, { replayStore })))).toBe('ERR_SIGNATURE_REPLAYED');
+  });
+
+  test('a store answering anything but stored or replayed refuses', async () => {
+    for (const answer of [true, 1, 'ok', undefined]) {
+      const replayStore = { record: () => answer as unknown as 'stored' };
+      expect(await refusal(verifyRfc9421(await signed({ nonce: 'n' }), at(NOW, { replayStore })))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+      const asynchronous = { record: async () => answer as unknown as 'stored' };
+      expect(await refusal(verifyRfc9421(await signed({ nonce: 'n' }), at(NOW, { replayStore: asynchronous })))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    }
+  });
+
+  test('a store of the former checkAndStore contract is refused with a TypeError, never accepted', async () => {
+    const replayStore = { checkAndStore: () => true } as unknown as VerifyRfc9421Options['replayStore'];
+    expect(await refusal(verifyRfc9421(await signed({ nonce: 'n' }), at(NOW, { replayStore })))).toBe('TypeError');
   });
 });

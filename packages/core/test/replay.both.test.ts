@@ -2,7 +2,7 @@
 // until the signature's validUntil; each key holds at most its share of a memory store.
 import crypto from 'node:crypto';
 import {
-  createMemoryReplayStore, isHttpSignatureError, sign, signRfc9421, verify, verifyRfc9421,
+  MemoryReplayStore, createMemoryReplayStore, isHttpSignatureError, sign, signRfc9421, verify, verifyRfc9421,
   type ReplayStore, type VerifyOptions, type VerifyRfc9421Options,
 } from '../src/index.js';
 import { pemOf } from './rfc9421-helpers.js';
@@ -265,5 +265,62 @@ describe('RFC 9421 with the memory replay store: a live entry is never dropped',
   test('a store of the former checkAndStore contract is refused with a TypeError, never accepted', async () => {
     const replayStore = { checkAndStore: () => true } as unknown as VerifyRfc9421Options['replayStore'];
     expect(await refusal(verifyRfc9421(await signed({ nonce: 'n' }), at(NOW, { replayStore })))).toBe('TypeError');
+  });
+});
+
+describe('MemoryReplayStore: an expired record taken over by another owner', () => {
+  test('counts against the new owner\'s share (it is not re-recorded in place past that share)', () => {
+    const store = new MemoryReplayStore({ maxEntries: 8, maxEntriesPerKey: 1 });
+    expect(outcomeOf(store, { key: 'x', owner: 'B', expiresAt: 10, now: 0 })).toBe('stored');
+    expect(outcomeOf(store, { key: 'a1', owner: 'A', expiresAt: 100, now: 0 })).toBe('stored');
+    expect(outcomeOf(store, { key: 'x', owner: 'A', expiresAt: 100, now: 20 })).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    // B's share was given back with its expired record; the same owner re-records an expired key in place.
+    expect(outcomeOf(store, { key: 'b1', owner: 'B', expiresAt: 100, now: 20 })).toBe('stored');
+    expect(outcomeOf(store, { key: 'a1', owner: 'A', expiresAt: 200, now: 150 })).toBe('stored');
+    expect(outcomeOf(store, { key: 'a1', owner: 'A', expiresAt: 200, now: 160 })).toBe('replayed');
+  });
+});
+
+describe('MemoryReplayStore under a random workload (seeded, simulated clock)', () => {
+  test('never forgets a live entry, never exceeds a share or the capacity, and gives every share back once all expired', () => {
+    const maxEntries = 16;
+    const maxEntriesPerKey = 5;
+    const owners = ['A', 'B', 'C', 'D', 'E'];
+    const store = new MemoryReplayStore({ maxEntries, maxEntriesPerKey });
+    let seed = 0x2545f491;
+    const random = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    // What the store must still remember: every stored entry until its expiry.
+    const live = new Map<string, { owner: string; expiresAt: number }>();
+    const liveOf = (owner: string): number => [...live.values()].filter((e) => e.owner === owner).length;
+    let now = 0;
+    let stored = 0;
+    for (let step = 0; step < 4000; step++) {
+      now += random(40);
+      for (const [key, recorded] of live) if (recorded.expiresAt <= now) live.delete(key);
+      const key = `k${random(60)}`;
+      const owner = owners[random(owners.length)] as string;
+      const expiresAt = now + 1 + random(400);
+      const outcome = outcomeOf(store, { key, owner, expiresAt, now });
+      if (live.has(key)) {
+        expect({ step, outcome }).toEqual({ step, outcome: 'replayed' });
+        continue;
+      }
+      expect({ step, outcome: outcome === 'stored' || outcome === 'ERR_REPLAY_STORE_UNAVAILABLE' }).toEqual({ step, outcome: true });
+      if (outcome !== 'stored') continue;
+      stored++;
+      live.set(key, { owner, expiresAt });
+      expect(liveOf(owner)).toBeLessThanOrEqual(maxEntriesPerKey);
+      expect(live.size).toBeLessThanOrEqual(maxEntries);
+    }
+    expect(stored).toBeGreaterThan(500);
+    // Once everything expired, every key has its whole share again and the store its whole capacity.
+    now += 1000;
+    for (const owner of owners.slice(0, 3)) {
+      for (let i = 0; i < maxEntriesPerKey; i++) expect(outcomeOf(store, { key: `${owner}-after-${i}`, owner, expiresAt: now + 100, now })).toBe('stored');
+      expect(outcomeOf(store, { key: `${owner}-over`, owner, expiresAt: now + 100, now })).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    }
+    expect(outcomeOf(store, { key: 'D-last', owner: 'D', expiresAt: now + 100, now })).toBe('stored');
+    expect(outcomeOf(store, { key: 'E-full', owner: 'E', expiresAt: now + 100, now })).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    expect(store.size).toBe(maxEntries);
   });
 });

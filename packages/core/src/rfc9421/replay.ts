@@ -110,14 +110,13 @@ export class MemoryReplayStore implements ReplayStore {
   readonly maxEntries: number;
   /** The most entries one key may hold. */
   readonly maxEntriesPerKey: number;
-  /** The owner (key identity) of each entry. */
-  readonly #ownerOf = new Map<string, string>();
   /** How many entries each owner holds. */
   readonly #held = new Map<string, number>();
   /** Heap position of each key. */
   readonly #positions = new Map<string, number>();
-  /** Heap of keys; `#expiries[i]` is the expiry of `#keys[i]`; the root (0) expires first. */
+  /** Heap of keys; `#expiries[i]` and `#owners[i]` are the expiry and owner of `#keys[i]`; the root (0) expires first. */
   readonly #keys: (string | undefined)[];
+  readonly #owners: (string | undefined)[];
   readonly #expiries: Float64Array;
   #size = 0;
   #rejections = 0;
@@ -134,6 +133,7 @@ export class MemoryReplayStore implements ReplayStore {
     this.maxEntries = max;
     this.maxEntriesPerKey = perKey;
     this.#keys = new Array<string | undefined>(max);
+    this.#owners = new Array<string | undefined>(max);
     this.#expiries = new Float64Array(max);
   }
 
@@ -165,12 +165,14 @@ export class MemoryReplayStore implements ReplayStore {
     const existing = this.#positions.get(key);
     if (existing !== undefined) {
       if ((this.#expiries[existing] as number) > now) return 'replayed';
-      // Expired: record anew in the same slot and restore the heap order.
-      this.#release(key);
-      this.#claim(key, owner);
-      this.#expiries[existing] = expiresAt;
-      this.#siftDown(this.#siftUp(existing));
-      return 'stored';
+      if (this.#owners[existing] === owner) {
+        // Expired, same owner (its share is unchanged): record anew in the same slot and restore the heap order.
+        this.#expiries[existing] = expiresAt;
+        this.#siftDown(this.#siftUp(existing));
+        return 'stored';
+      }
+      // Expired, under another owner: drop it, and record the key as a new one (checked against its owner's share).
+      this.#removeAt(existing);
     }
     // Drop up to two expired entries, so that an idle-then-busy store sheds stale keys as it goes.
     for (let i = 0; i < 2 && this.#size > 0 && (this.#expiries[0] as number) <= now; i++) this.#removeRoot();
@@ -190,8 +192,9 @@ export class MemoryReplayStore implements ReplayStore {
       this.#removeRoot();
     }
     const slot = this.#size++;
-    this.#claim(key, owner);
+    this.#claim(owner);
     this.#keys[slot] = key;
+    this.#owners[slot] = owner;
     this.#expiries[slot] = expiresAt;
     this.#positions.set(key, slot);
     this.#siftUp(slot);
@@ -201,42 +204,54 @@ export class MemoryReplayStore implements ReplayStore {
   /** Forgets every signature. */
   clear(): void {
     this.#positions.clear();
-    this.#ownerOf.clear();
     this.#held.clear();
     this.#keys.fill(undefined);
+    this.#owners.fill(undefined);
     this.#size = 0;
   }
 
-  /** Counts an entry against its owner's share. */
-  #claim(key: string, owner: string | undefined): void {
+  /** Counts an entry against its owner's share (an entry without an owner counts against `maxEntries` only). */
+  #claim(owner: string | undefined): void {
     if (owner === undefined) return;
-    this.#ownerOf.set(key, owner);
     this.#held.set(owner, (this.#held.get(owner) ?? 0) + 1);
   }
 
   /** Gives an entry's place in its owner's share back. */
-  #release(key: string): void {
-    const owner = this.#ownerOf.get(key);
+  #release(owner: string | undefined): void {
     if (owner === undefined) return;
-    this.#ownerOf.delete(key);
     const count = (this.#held.get(owner) ?? 1) - 1;
     if (count === 0) this.#held.delete(owner);
     else this.#held.set(owner, count);
   }
 
+  /** Removes the entry at a heap position, and restores the heap order. */
+  #removeAt(position: number): void {
+    this.#release(this.#owners[position]);
+    this.#positions.delete(this.#keys[position] as string);
+    const last = --this.#size;
+    if (position !== last) {
+      this.#place(position, this.#keys[last] as string, this.#expiries[last] as number, this.#owners[last]);
+      this.#siftDown(this.#siftUp(position));
+    }
+    this.#keys[last] = undefined;
+    this.#owners[last] = undefined;
+  }
+
   /** Removes the soonest-expiring entry. */
   #removeRoot(): void {
-    this.#release(this.#keys[0] as string);
+    this.#release(this.#owners[0]);
     this.#positions.delete(this.#keys[0] as string);
     const last = --this.#size;
-    if (last > 0) this.#place(0, this.#keys[last] as string, this.#expiries[last] as number);
+    if (last > 0) this.#place(0, this.#keys[last] as string, this.#expiries[last] as number, this.#owners[last]);
     this.#keys[last] = undefined;
+    this.#owners[last] = undefined;
     if (last > 0) this.#siftDown(0);
   }
 
   /** Puts an entry at a heap position. */
-  #place(position: number, key: string, expiry: number): void {
+  #place(position: number, key: string, expiry: number, owner: string | undefined): void {
     this.#keys[position] = key;
+    this.#owners[position] = owner;
     this.#expiries[position] = expiry;
     this.#positions.set(key, position);
   }
@@ -245,15 +260,16 @@ export class MemoryReplayStore implements ReplayStore {
   #siftUp(position: number): number {
     const key = this.#keys[position] as string;
     const expiry = this.#expiries[position] as number;
+    const owner = this.#owners[position];
     let at = position;
     while (at > 0) {
       const parent = (at - 1) >> 1;
       const parentExpiry = this.#expiries[parent] as number;
       if (parentExpiry <= expiry) break;
-      this.#place(at, this.#keys[parent] as string, parentExpiry);
+      this.#place(at, this.#keys[parent] as string, parentExpiry, this.#owners[parent]);
       at = parent;
     }
-    if (at !== position) this.#place(at, key, expiry);
+    if (at !== position) this.#place(at, key, expiry, owner);
     return at;
   }
 
@@ -261,6 +277,7 @@ export class MemoryReplayStore implements ReplayStore {
   #siftDown(position: number): void {
     const key = this.#keys[position] as string;
     const expiry = this.#expiries[position] as number;
+    const owner = this.#owners[position];
     const size = this.#size;
     let at = position;
     for (;;) {
@@ -270,10 +287,10 @@ export class MemoryReplayStore implements ReplayStore {
       const child = right < size && (this.#expiries[right] as number) < (this.#expiries[left] as number) ? right : left;
       const childExpiry = this.#expiries[child] as number;
       if (childExpiry >= expiry) break;
-      this.#place(at, this.#keys[child] as string, childExpiry);
+      this.#place(at, this.#keys[child] as string, childExpiry, this.#owners[child]);
       at = child;
     }
-    if (at !== position) this.#place(at, key, expiry);
+    if (at !== position) this.#place(at, key, expiry, owner);
   }
 }
 

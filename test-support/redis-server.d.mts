@@ -11,5 +11,8 @@ export interface RedisServer {
 /** A free loopback TCP port. */
 export function freePort(): Promise<number>;
 
-/** Starts redis-server on a free loopback port, without persistence. */
-export function startRedis(): Promise<RedisServer>;
+/**
+ * Starts redis-server on a free loopback port, without persistence.
+ * @param extraArgs - more command-line options, e.g. `['--maxmemory-policy', 'allkeys-lru']`.
+ */
+export function startRedis(extraArgs?: readonly string[]): Promise<RedisServer>;

@@ -22,12 +22,13 @@ export function freePort() {
 /**
  * Starts Debian's redis-server (or `HTTPSIG_REDIS_SERVER`) on a free loopback port, without persistence.
  *
+ * @param {readonly string[]} [extraArgs] - more command-line options, e.g. `['--maxmemory-policy', 'allkeys-lru']`.
  * @returns {Promise<import('./redis-server.d.mts').RedisServer>}
  */
-export async function startRedis() {
+export async function startRedis(extraArgs = []) {
   const port = await freePort();
   const child = spawn(process.env.HTTPSIG_REDIS_SERVER ?? '/usr/bin/redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes',
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', ...extraArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise((resolve, reject) => {
     let output = '';

@@ -25,7 +25,10 @@ export type HttpSignatureErrorCode =
   | 'ERR_DIGEST_MISMATCH'
   | 'ERR_SIGNATURE_MISMATCH'
   | 'ERR_BODY_TOO_LARGE'
-  | 'ERR_MALFORMED_REQUEST';
+  | 'ERR_MALFORMED_REQUEST'
+  | 'ERR_SIGNATURE_REPLAYED'
+  | 'ERR_REPLAY_STORE_UNAVAILABLE'
+  | 'ERR_REPLAY_WINDOW_TOO_LONG';
 
 /**
  * The registry symbol every copy of this package brands its error classes with: the base class holds its own
@@ -288,6 +291,52 @@ export class MalformedRequestError extends HttpSignatureError {
   /** @param message - what is wrong, without echoing the request. @param options - keyId and cause. */
   constructor(message: string, options?: HttpSignatureErrorOptions) {
     super('ERR_MALFORMED_REQUEST', message, options);
+  }
+}
+
+/**
+ * The signature verified, but the same signed content was already accepted within its validity window (replay
+ * protection is on: a `replayStore` answered `'replayed'`). A server answers 401.
+ *
+ * @example
+ * ```ts
+ * if (isHttpSignatureError(err) && err.code === 'ERR_SIGNATURE_REPLAYED') log.warn('replay from', err.keyId)
+ * ```
+ */
+export class ReplayedSignatureError extends HttpSignatureError {
+  /** `'ReplayedSignatureError'`. */
+  override name = 'ReplayedSignatureError';
+  /** @param options - keyId and cause. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super('ERR_SIGNATURE_REPLAYED', 'This signature was already used', options);
+  }
+}
+
+/**
+ * The replay store could not record a verified signature: it is full (or the key's share of it is), or its
+ * backend failed or did not answer in time. Verification fails closed: the signature is refused rather than
+ * accepted unchecked (a server answers 503). The store's own error is the `cause`.
+ */
+export class ReplayStoreUnavailableError extends HttpSignatureError {
+  /** `'ReplayStoreUnavailableError'`. */
+  override name = 'ReplayStoreUnavailableError';
+  /** @param options - keyId and the store's error as cause. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super('ERR_REPLAY_STORE_UNAVAILABLE', 'The replay store is unavailable', options);
+  }
+}
+
+/**
+ * The signature verified, but it would stay acceptable for longer than `maxReplayWindow` (replay protection is
+ * on): its replay record would have to outlive the window records are kept for. The client should sign with a
+ * nearer `expires` (or the verifier set a larger `maxReplayWindow`). A server answers 401.
+ */
+export class ReplayWindowTooLongError extends HttpSignatureError {
+  /** `'ReplayWindowTooLongError'`. */
+  override name = 'ReplayWindowTooLongError';
+  /** @param options - keyId. */
+  constructor(options?: HttpSignatureErrorOptions) {
+    super('ERR_REPLAY_WINDOW_TOO_LONG', 'The signature stays valid for longer than the server keeps replay records', options);
   }
 }
 

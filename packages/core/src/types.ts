@@ -287,10 +287,19 @@ export interface VerifyOptions extends VerifyLimits {
   /**
    * Replay protection: once everything else verified, the signature is recorded, keyed on the key that verified
    * (its `id`, else a fingerprint of the key) and the signing string, until its `validUntil`; a signature seen
-   * before, or one the store cannot record, is refused. A signature must then be bounded in time by a signed
+   * before is refused with `ERR_SIGNATURE_REPLAYED`, one the store cannot record (full, unreachable) with
+   * `ERR_REPLAY_STORE_UNAVAILABLE`. A signature must then be bounded in time by a signed
    * `date`, `(created)` or `(expires)`.
    */
   replayStore?: ReplayStore | undefined;
+  /**
+   * With a `replayStore`: the longest time, in seconds from now, a verified signature may remain acceptable
+   * (its record must be kept that long). A signature valid for longer (a far `expires`) is refused with
+   * `ReplayWindowTooLongError` (`ERR_REPLAY_WINDOW_TOO_LONG`) before anything is stored, so that a key holder
+   * cannot fill the store with records that never expire. Never less than what the clock policy itself accepts,
+   * `2 × clockSkew + maxAge`. Default: no cap (`@httpsig/server` sets one hour).
+   */
+  maxReplayWindow?: number | undefined;
   /** Where to read the signature: `'authorization'`, `'signature'`, or `'any'` (default: Authorization first). */
   scheme?: SignatureScheme | 'any' | undefined;
   /** The current time; default `Date.now()`. */

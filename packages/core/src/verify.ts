@@ -205,6 +205,9 @@ function verifyBytes(params: SignatureParameters, entry: VerificationKey, algori
  *   HMAC secret, public-key material given as an HMAC secret, an RSA key under `minRsaBits`, unreadable key).
  * @throws {@link DigestMissingError}, {@link DigestMismatchError} — body integrity.
  * @throws {@link SignatureMismatchError} `ERR_SIGNATURE_MISMATCH` — the signature does not verify.
+ * @throws {@link ReplayedSignatureError} `ERR_SIGNATURE_REPLAYED` — with a `replayStore`: the signature was already
+ *   accepted; {@link ReplayStoreUnavailableError} `ERR_REPLAY_STORE_UNAVAILABLE` — the store cannot record it (full,
+ *   unreachable); {@link ReplayWindowTooLongError} `ERR_REPLAY_WINDOW_TOO_LONG` — valid beyond `maxReplayWindow`.
  * @throws RangeError when `now` is not a finite number or valid Date, or `clockSkew` is not a finite number >= 0.
  * @example
  * ```ts
@@ -340,7 +343,7 @@ function afterSignature(
     : andThen(typeof body === 'function' ? body() : body, (bytes) => { checkBodyDigest(params, checked.table, bytes); });
   if (replayStore === undefined) return andThen(bodyChecked, () => result);
   return andThen(bodyChecked, () => andThen(
-    recordSignature(replayStore, entry, signingString, checked.validUntil as number, keyId),
+    recordSignature(replayStore, entry, signingString, checked.validUntil as number, keyId, options),
     () => result,
   ));
 }

@@ -8,6 +8,8 @@ import {
   type Rfc9421Request, type SignRfc9421Options, type VerifyRfc9421Options,
 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
+import { entry, outcomeOf } from './support/replay-entries.js';
+import type { ReplayEntry, ReplayStore } from '../src/index.js';
 
 const p384 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' });
 const rsa512 = crypto.generateKeyPairSync('rsa', { modulusLength: 512 });
@@ -209,42 +211,42 @@ describe(`signRfc9421 / verifyRfc9421 (${backendName} backend)`, () => {
 
   describe('replay protection (§7.2.2)', () => {
     test('a nonce is accepted once, and only after the signature verified', async () => {
-      const replayStore = createMemoryReplayStore({ now: () => NOW * 1000 });
+      const replayStore = createMemoryReplayStore();
       const signed = await signedMessage('ed25519', { nonce: 'abc', expires: NOW + 60 });
       const tampered = { ...signed, method: 'PUT' };
       expect(await refusal(verifyRfc9421(tampered, options({ replayStore })))).toBe('ERR_SIGNATURE_MISMATCH');
       await expect(verifyRfc9421(signed, options({ replayStore }))).resolves.toBeDefined();
-      expect(await refusal(verifyRfc9421(signed, options({ replayStore })))).toBe('ERR_SIGNATURE_EXPIRED');
+      expect(await refusal(verifyRfc9421(signed, options({ replayStore })))).toBe('ERR_SIGNATURE_REPLAYED');
       // The same nonce under another key is another entry.
       const other = await signedMessage('ed25519', { nonce: 'abc', expires: NOW + 60, keyId: 'k2' });
       await expect(verifyRfc9421(other, options({ replayStore, keyLookup: lookupFor('ed25519', 'k2') }))).resolves.toBeDefined();
     });
 
     test('with a replay store, a nonce is required; the lifetime is always bounded (created + skew at least)', async () => {
-      const replayStore = createMemoryReplayStore({ now: () => NOW * 1000 });
+      const replayStore = createMemoryReplayStore();
       expect(await refusal(verifyRfc9421(await signedMessage('ed25519', { expires: NOW + 60 }), options({ replayStore })))).toBe('ERR_HEADER_NOT_SIGNED');
       await expect(verifyRfc9421(await signedMessage('ed25519', { nonce: 'x' }), options({ replayStore }))).resolves.toBeDefined();
       await expect(verifyRfc9421(await signedMessage('ed25519', { nonce: 'y' }), options({ replayStore, maxAge: 60 }))).resolves.toBeDefined();
     });
 
     test('the store passes the expiry and an async store works', async () => {
-      const calls: [string, number, string | undefined][] = [];
-      const replayStore = { checkAndStore: async (key: string, until: number, owner?: string) => { calls.push([key, until, owner]); return true; } };
+      const calls: ReplayEntry[] = [];
+      const replayStore: ReplayStore = { record: async (entry) => { calls.push(entry); return 'stored' as const; } };
       const result = await verifyRfc9421(await signedMessage('ed25519', { nonce: 'n', expires: NOW + 60 }), options({ replayStore, maxAge: 30 }));
       expect(result.validUntil).toBe(NOW + 30 + 300);
-      expect(calls).toEqual([[expect.stringMatching(/^[\w-]{43}$/), NOW + 30 + 300, expect.stringMatching(/^[\w-]{43}$/)]]);
+      expect(calls).toEqual([{
+        key: expect.stringMatching(/^[\w-]{43}$/), expiresAt: (NOW + 30 + 300) * 1000 + 1, owner: expect.stringMatching(/^[\w-]{43}$/), now: NOW * 1000,
+      }]);
     });
 
     test('createMemoryReplayStore forgets expired entries and stays within its capacity', () => {
-      let now = 0;
-      const store = createMemoryReplayStore({ maxEntries: 2, maxEntriesPerKey: 2, now: () => now });
-      expect(store.checkAndStore('a', 10)).toBe(true);
-      expect(store.checkAndStore('a', 10)).toBe(false);
-      expect(store.checkAndStore('b', 10)).toBe(true);
-      expect(store.checkAndStore('c', 10)).toBe(false); // full of live entries: refused, nothing evicted
-      expect(store.checkAndStore('a', 10)).toBe(false);
-      now = 11_000;
-      expect(store.checkAndStore('c', 20)).toBe(true); // expired entries can be reused
+      const store = createMemoryReplayStore({ maxEntries: 2, maxEntriesPerKey: 2 });
+      expect(outcomeOf(store, entry('a', 10))).toBe('stored');
+      expect(outcomeOf(store, entry('a', 10))).toBe('replayed');
+      expect(outcomeOf(store, entry('b', 10))).toBe('stored');
+      expect(outcomeOf(store, entry('c', 10))).toBe('ERR_REPLAY_STORE_UNAVAILABLE'); // full of live entries: refused, nothing evicted
+      expect(outcomeOf(store, entry('a', 10))).toBe('replayed');
+      expect(outcomeOf(store, entry('c', 20, 11_000))).toBe('stored'); // expired entries can be reused
       expect(() => createMemoryReplayStore({ maxEntries: 0 })).toThrow(RangeError);
     });
   });

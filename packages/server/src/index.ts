@@ -17,7 +17,10 @@ export {
   describeSignatureError, signatureErrorResponse, sendSignatureError, signatureErrorStatus,
   type SignatureFailure, type ChallengeOptions,
 } from './response.js';
-export { MemoryReplayStore, DEFAULT_MAX_REPLAY_ENTRIES, type MemoryReplayStoreOptions } from './memory-replay-store.js';
+// One replay contract and one memory store, defined in core (re-exported so that existing imports keep working).
+export {
+  MemoryReplayStore, DEFAULT_MAX_REPLAY_ENTRIES, type MemoryReplayStoreOptions, type ReplayEntry, type ReplayOutcome,
+} from '@httpsig/core';
 export { DEFAULT_MAX_REPLAY_WINDOW, DEFAULT_BODY_TIMEOUT } from './lib/verify-message.js';
 export {
   RedisReplayStore, DEFAULT_REDIS_MAX_ENTRIES_PER_KEY, type RedisReplayStoreOptions, type RedisReplayClient, type RedisSetClient,

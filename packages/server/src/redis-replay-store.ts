@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { ReplayStore } from './types.js';
+import { ReplayStoreUnavailableError, type ReplayEntry, type ReplayOutcome, type ReplayStore } from '@httpsig/core';
 
 /**
  * The Redis commands the store needs, as `ioredis` (and compatible clients) expose them: `EVAL` (one atomic
@@ -78,8 +78,9 @@ return 1
  * (503 `ERR_REPLAY_STORE_UNAVAILABLE`) unless it is `noeviction`; call {@link RedisReplayStore.ready} at start-up to
  * fail loudly instead. Where `CONFIG` is disabled the check fails the same way: set `noeviction` on the service
  * and pass `checkEvictionPolicy: false`.
- * If Redis errors or does not answer within `timeout`, the store rejects and the request is refused
- * (`ERR_REPLAY_STORE_UNAVAILABLE`, 503).
+ * If Redis errors or does not answer within `timeout`, {@link RedisReplayStore.record} rejects with
+ * `ReplayStoreUnavailableError` and the request is refused (`ERR_REPLAY_STORE_UNAVAILABLE`, 503). It implements
+ * core's `ReplayStore`, so it also serves core `verify`/`verifyRfc9421` directly (`replayStore`).
  *
  * @example
  * ```ts
@@ -147,27 +148,29 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   /**
-   * Atomically records `key` with a TTL reaching `expiresAt`, counted against `owner`'s share.
+   * Atomically records `entry.key` with a TTL reaching `entry.expiresAt`, counted against `entry.owner`'s share.
    *
-   * @param key - the replay key.
-   * @param expiresAt - end of the validity window, Unix ms.
-   * @param now - current time, Unix ms.
-   * @param owner - the identity of the key that signed.
-   * @returns true when the key was new and is now recorded, false when it existed (a replay).
-   * @throws Error when Redis fails, answers unexpectedly or times out, when its eviction policy is not
-   *   `noeviction`, or when `owner` holds its share.
+   * @param entry - the record key, its owner, its expiry and the verifier's clock (Unix ms).
+   * @returns `'stored'` when the key was new and is now recorded, `'replayed'` when it existed.
+   * @throws {@link ReplayStoreUnavailableError} when Redis fails, answers unexpectedly or times out, when its
+   *   eviction policy is not `noeviction`, or when the owner holds its share (the cause says which).
    */
-  async add(key: string, expiresAt: number, now: number, owner?: string): Promise<boolean> {
-    await this.ready();
-    const ttl = Math.max(1, Math.ceil(expiresAt - now));
-    const share = owner === undefined ? 0 : this.#share;
-    const reply = await this.#withTimeout(this.#client.eval(
-      RECORD_SCRIPT, 2, this.#prefix + key, `${this.#prefix}owner:${owner ?? '-'}`, ttl, Math.floor(now), share,
-    ));
-    if (reply === 1) return true;
-    if (reply === 0) return false;
-    if (reply === -1) throw new Error('This key holds its share of the Redis replay store');
-    throw new Error('Unexpected reply from the Redis replay script');
+  async record(entry: ReplayEntry): Promise<ReplayOutcome> {
+    try {
+      await this.ready();
+      const { key, owner, expiresAt, now } = entry;
+      const ttl = Math.max(1, Math.ceil(expiresAt - now));
+      const share = owner === undefined ? 0 : this.#share;
+      const reply = await this.#withTimeout(this.#client.eval(
+        RECORD_SCRIPT, 2, this.#prefix + key, `${this.#prefix}owner:${owner ?? '-'}`, ttl, Math.floor(now), share,
+      ));
+      if (reply === 1) return 'stored';
+      if (reply === 0) return 'replayed';
+      if (reply === -1) throw new Error('This key holds its share of the Redis replay store');
+      throw new Error('Unexpected reply from the Redis replay script');
+    } catch (cause) {
+      throw new ReplayStoreUnavailableError({ cause });
+    }
   }
 
   /** Waits for a Redis reply at most `timeout` ms. */

@@ -3,29 +3,18 @@
  *
  * @packageDocumentation
  */
-import type { CavageAlgorithm, Rfc9421Algorithm, VerifyOptions, VerifyResult, VerifyRfc9421Options, VerifyRfc9421Result } from '@httpsig/core';
+import type {
+  CavageAlgorithm, ReplayStore as CoreReplayStore, Rfc9421Algorithm, VerifyOptions, VerifyResult, VerifyRfc9421Options, VerifyRfc9421Result,
+} from '@httpsig/core';
+import type { RedisReplayStore } from './redis-replay-store.js';
 import type { ServerErrorCode } from './errors.js';
 
 /**
- * Remembers signatures so that each is accepted once. Implementations must be atomic across every
- * process that shares them: `add` both checks and records.
+ * The replay store contract: core's {@link CoreReplayStore} (`record(entry)` → `'stored'` | `'replayed'`, throwing
+ * when it cannot answer), re-exported under its former name here. Implemented by `MemoryReplayStore` and
+ * {@link RedisReplayStore}.
  */
-export interface ReplayStore {
-  /**
-   * Records `key` until `expiresAt`, unless it is already recorded and not yet expired.
-   *
-   * @param key - the record of a verified signature: a one-way hash of the identity of the key that verified it
-   *   and of the signed content (never a secret).
-   * @param expiresAt - when the signature stops being acceptable, Unix milliseconds.
-   * @param now - the verifier's current time, Unix milliseconds.
-   * @param owner - the identity of the key that verified (a one-way fingerprint), so that the store can give each
-   *   key a share of its capacity.
-   * @returns true when the key was new (accept), false when it was already present (a replay).
-   * @throws anything when it cannot record the key (full, or the key's share is full, or unreachable): the
-   *   request is refused with `ERR_REPLAY_STORE_UNAVAILABLE`.
-   */
-  add(key: string, expiresAt: number, now: number, owner?: string): boolean | Promise<boolean>;
-}
+export type ReplayStore = CoreReplayStore;
 
 /**
  * How to read a request that arrives through a reverse proxy you run. Nothing here is used unless the
@@ -97,8 +86,9 @@ export interface ServerOptions {
   /** Reverse-proxy handling; off unless given. */
   trustProxy?: TrustProxyOptions | undefined;
   /**
-   * Replay protection (off by default): `true` uses the process-wide in-memory store, or pass a
-   * {@link ReplayStore} such as `new RedisReplayStore({ client })` to share it between processes.
+   * Replay protection (off by default): `true` uses the process-wide in-memory store (a `MemoryReplayStore`),
+   * or pass a {@link ReplayStore} such as `new RedisReplayStore({ client })` to share it between processes. Core
+   * records each verified signature in it, for both schemes (an RFC 9421 signature needs no `nonce` here).
    */
   replay?: boolean | ReplayStore | undefined;
   /**
@@ -123,11 +113,11 @@ export interface ServerOptions {
  * where the signature is, limits) plus body capture, proxy handling, replay protection, hooks and the
  * challenge realm.
  */
-export interface CavageServerVerifyOptions extends Omit<VerifyOptions, 'body'>, ServerOptions {}
+export interface CavageServerVerifyOptions extends Omit<VerifyOptions, 'body' | 'replayStore'>, ServerOptions {}
 
 /**
  * RFC 9421 verification on the server: core's {@link VerifyRfc9421Options} with `scheme: 'rfc9421'` and the
- * server options. Replay protection uses the server's store (keyed by the signature base), not `replayStore`.
+ * server options. Replay protection is the `replay` option (core's `replayStore`, with `requireNonce: false`).
  */
 export interface Rfc9421ServerVerifyOptions extends Omit<VerifyRfc9421Options, 'body' | 'replayStore'>, ServerOptions {
   /** Selects RFC 9421 HTTP Message Signatures. */

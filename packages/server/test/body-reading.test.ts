@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { SECRET, keyLookup, signFor } from './helpers.js';
-import { SERVER_KINDS, startServer } from './servers.js';
+import { SECRET, keyLookup, signFor, outcomeOf } from './support/helpers.js';
+import { SERVER_KINDS, startServer } from './support/servers.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyNodeRequest } from '../src/index.js';
@@ -184,7 +184,7 @@ describe('an aborted upload cannot bring down the guide\'s node:http server', ()
     let arrived!: () => void;
     const reached = new Promise<void>((resolve) => { arrived = resolve; });
     const server = http.createServer((req) => {
-      outcome = verifyNodeRequest(req, { keyLookup }).then(() => 'verified', (e: unknown) => (e as { code?: string }).code ?? String(e));
+      outcome = outcomeOf(verifyNodeRequest(req, { keyLookup }));
       arrived();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

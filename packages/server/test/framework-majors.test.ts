@@ -12,8 +12,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RedisReplayStore, expressMiddleware, fastifyPlugin, sendSignatureError, verifyNodeRequest } from '../src/index.js';
 import type { RedisSetClient, ServerVerifyOptions } from '../src/index.js';
-import { keyLookup, send, signFor, startRedis } from './helpers.js';
-import type { RedisServer } from './helpers.js';
+import { startRedis, type RedisServer } from '../../../test-support/redis-server.mjs';
+import { keyLookup, send, signFor } from './support/helpers.js';
 
 interface Running { url: string; close(): Promise<void> }
 

@@ -7,7 +7,7 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { fastifyPlugin, sendSignatureError, verifyNodeRequest } from '../src/index.js';
 import type { ServerVerifyOptions } from '../src/index.js';
-import { HMAC_KEY_ID, SECRET, keyLookup } from './helpers.js';
+import { HMAC_KEY_ID, SECRET, keyLookup, outcomeOf } from './support/helpers.js';
 
 interface H2Server {
   url: string;
@@ -154,7 +154,7 @@ test('node:http2: a stream reset mid-body rejects verification instead of hangin
   let reached!: () => void;
   const arrived = new Promise<void>((resolve) => { reached = resolve; });
   const server = http2.createServer((req) => {
-    outcome = verifyNodeRequest(req as unknown as IncomingMessage, options).then(() => 'verified', (e: Error) => (e as { code?: string }).code ?? e.message);
+    outcome = outcomeOf(verifyNodeRequest(req as unknown as IncomingMessage, options));
     reached();
   });
   const sessions = new Set<http2.ServerHttp2Session>();

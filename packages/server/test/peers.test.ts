@@ -8,10 +8,10 @@ import got from 'got';
 import httpSignature from 'http-signature';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { HMAC_KEY_ID, RSA_KEY_ID, RSA_PRIVATE, SECRET, keyLookup, pythonSend } from './helpers.js';
-import type { Answer } from './helpers.js';
-import { SERVER_KINDS, startServer } from './servers.js';
-import type { Running } from './servers.js';
+import { HMAC_KEY_ID, RSA_KEY_ID, RSA_PRIVATE, SECRET, keyLookup, pythonSend } from './support/helpers.js';
+import type { Answer } from './support/helpers.js';
+import { SERVER_KINDS, startServer } from './support/servers.js';
+import type { Running } from './support/servers.js';
 
 /** Sends a request signed by Joyent's http-signature on a node:http ClientRequest. */
 function joyentSend(base: string, request: { method: string; path: string; body?: string; keyId: string; key: string; algorithm: string; headers: string[] }): Promise<Answer> {

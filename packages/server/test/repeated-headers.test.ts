@@ -4,8 +4,8 @@
 import { SINGLETON_HEADERS, sign, type SignOptions } from '@httpsig/core';
 import http from 'node:http';
 import net from 'node:net';
-import { SECRET, HMAC_KEY_ID, keyLookup } from './helpers.js';
-import { startServer, type Running, type ServerKind } from './servers.js';
+import { SECRET, HMAC_KEY_ID, keyLookup } from './support/helpers.js';
+import { startServer, type Running, type ServerKind } from './support/servers.js';
 
 const RFC9421_SECRET = 'rfc9421-repeat-secret-0123456789abcdef';
 const cavage: SignOptions = { keyId: HMAC_KEY_ID, key: SECRET, algorithm: 'hmac-sha256' };

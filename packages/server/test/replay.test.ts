@@ -2,11 +2,11 @@
 import { sign } from '@httpsig/core';
 import { MemoryReplayStore, RedisReplayStore, expressMiddleware, fastifyPlugin } from '../src/index.js';
 import Fastify from 'fastify';
-import type { VerificationFailedEvent } from '../src/index.js';
-import { HMAC_KEY_ID, SECRET, keyLookup, send, signFor, signedSend, startRedis } from './helpers.js';
-import type { RedisServer } from './helpers.js';
-import { SERVER_KINDS, startServer } from './servers.js';
-import type { Running } from './servers.js';
+import type { ReplayEntry, ReplayStore, VerificationFailedEvent } from '../src/index.js';
+import { startRedis, type RedisServer } from '../../../test-support/redis-server.mjs';
+import { HMAC_KEY_ID, SECRET, entryAt, keyLookup, send, signFor, signedSend } from './support/helpers.js';
+import { SERVER_KINDS, startServer } from './support/servers.js';
+import type { Running } from './support/servers.js';
 import Redis from 'ioredis';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -267,11 +267,11 @@ describe('a key holder cannot fill the replay store for everyone', () => {
   test('MemoryReplayStore: default share is a quarter; expired entries give it back', () => {
     const store = new MemoryReplayStore({ maxEntries: 8 });
     expect(store.maxEntriesPerKey).toBe(2);
-    expect(store.add('a1', 100, 0, 'A')).toBe(true);
-    expect(store.add('a2', 200, 0, 'A')).toBe(true);
-    expect(() => store.add('a3', 100, 0, 'A')).toThrow(expect.objectContaining({ code: 'ERR_REPLAY_STORE_UNAVAILABLE' }) as Error);
-    expect(store.add('b1', 100, 0, 'B')).toBe(true);
-    expect(store.add('a3', 300, 150, 'A')).toBe(true); // a1 expired at 100
+    expect(store.record(entryAt('a1', 100, 0, 'A'))).toBe('stored');
+    expect(store.record(entryAt('a2', 200, 0, 'A'))).toBe('stored');
+    expect(() => store.record(entryAt('a3', 100, 0, 'A'))).toThrow(expect.objectContaining({ code: 'ERR_REPLAY_STORE_UNAVAILABLE' }) as Error);
+    expect(store.record(entryAt('b1', 100, 0, 'B'))).toBe('stored');
+    expect(store.record(entryAt('a3', 300, 150, 'A'))).toBe('stored'); // a1 expired at 100
     expect(store.rejections).toBe(1);
     expect(() => new MemoryReplayStore({ maxEntriesPerKey: 0 })).toThrow(RangeError);
   });
@@ -280,41 +280,41 @@ describe('a key holder cannot fill the replay store for everyone', () => {
 describe('MemoryReplayStore', () => {
   test('refuses a key until it expires, then accepts it again', () => {
     const store = new MemoryReplayStore({ maxEntries: 4 });
-    expect(store.add('a', 1000, 0)).toBe(true);
-    expect(store.add('a', 1000, 999)).toBe(false);
-    expect(store.add('a', 2000, 1000)).toBe(true);
-    expect(store.add('a', 2000, 1500)).toBe(false);
+    expect(store.record(entryAt('a', 1000, 0))).toBe('stored');
+    expect(store.record(entryAt('a', 1000, 999))).toBe('replayed');
+    expect(store.record(entryAt('a', 2000, 1000))).toBe('stored');
+    expect(store.record(entryAt('a', 2000, 1500))).toBe('replayed');
   });
 
   test('stays bounded and never forgets an unexpired entry: full of live entries, a new key throws', () => {
     const store = new MemoryReplayStore({ maxEntries: 1000 });
-    for (let i = 0; i < 1000; i++) expect(store.add(`k${i}`, 10_000, 0)).toBe(true);
+    for (let i = 0; i < 1000; i++) expect(store.record(entryAt(`k${i}`, 10_000, 0))).toBe('stored');
     for (let i = 0; i < 50; i++) {
-      expect(() => store.add(`flood${i}`, 10_000, 1)).toThrow(expect.objectContaining({ code: 'ERR_REPLAY_STORE_UNAVAILABLE' }) as Error);
+      expect(() => store.record(entryAt(`flood${i}`, 10_000, 1))).toThrow(expect.objectContaining({ code: 'ERR_REPLAY_STORE_UNAVAILABLE' }) as Error);
     }
     expect(store.size).toBe(1000);
     expect(store.rejections).toBe(50);
-    for (let i = 0; i < 1000; i++) expect(store.add(`k${i}`, 10_000, 2)).toBe(false);
+    for (let i = 0; i < 1000; i++) expect(store.record(entryAt(`k${i}`, 10_000, 2))).toBe('replayed');
     // Once the window has passed, the slots are reused.
-    for (let i = 0; i < 1000; i++) expect(store.add(`later${i}`, 20_000, 10_000)).toBe(true);
+    for (let i = 0; i < 1000; i++) expect(store.record(entryAt(`later${i}`, 20_000, 10_000))).toBe('stored');
     expect(store.size).toBe(1000);
   });
 
   test('an expired entry is reclaimed even behind longer-lived older ones (ordered by expiry)', () => {
     const store = new MemoryReplayStore({ maxEntries: 3 });
-    expect(store.add('long', 1_000_000, 0)).toBe(true);
-    expect(store.add('short', 10, 0)).toBe(true);
-    expect(store.add('mid', 5000, 0)).toBe(true);
-    expect(store.add('new', 6000, 20)).toBe(true); // 'short' expired: its slot is reused
-    expect(() => store.add('more', 6000, 20)).toThrow(expect.objectContaining({ code: 'ERR_REPLAY_STORE_UNAVAILABLE' }) as Error);
-    expect(store.add('long', 1_000_000, 20)).toBe(false);
-    expect(store.add('mid', 5000, 4999)).toBe(false);
-    expect(store.add('new', 6000, 5999)).toBe(false);
+    expect(store.record(entryAt('long', 1_000_000, 0))).toBe('stored');
+    expect(store.record(entryAt('short', 10, 0))).toBe('stored');
+    expect(store.record(entryAt('mid', 5000, 0))).toBe('stored');
+    expect(store.record(entryAt('new', 6000, 20))).toBe('stored'); // 'short' expired: its slot is reused
+    expect(() => store.record(entryAt('more', 6000, 20))).toThrow(expect.objectContaining({ code: 'ERR_REPLAY_STORE_UNAVAILABLE' }) as Error);
+    expect(store.record(entryAt('long', 1_000_000, 20))).toBe('replayed');
+    expect(store.record(entryAt('mid', 5000, 4999))).toBe('replayed');
+    expect(store.record(entryAt('new', 6000, 5999))).toBe('replayed');
     // An expired key re-added moves to its new place in the order.
-    expect(store.add('mid', 7000, 5000)).toBe(true);
-    expect(store.add('more', 8000, 6000)).toBe(true); // 'new' expired at 6000
-    expect(store.add('mid', 7000, 6999)).toBe(false);
-    expect(store.add('more', 8000, 7999)).toBe(false);
+    expect(store.record(entryAt('mid', 7000, 5000))).toBe('stored');
+    expect(store.record(entryAt('more', 8000, 6000))).toBe('stored'); // 'new' expired at 6000
+    expect(store.record(entryAt('mid', 7000, 6999))).toBe('replayed');
+    expect(store.record(entryAt('more', 8000, 7999))).toBe('replayed');
   });
 
   test('through a server: a flood of fresh signatures cannot flush a victim\'s entry; it is refused with 503', async () => {
@@ -337,21 +337,49 @@ describe('MemoryReplayStore', () => {
 
   test('expired entries are dropped as new ones arrive (no eviction counted)', () => {
     const store = new MemoryReplayStore({ maxEntries: 100 });
-    for (let i = 0; i < 100; i++) store.add(`old${i}`, 50, 0);
-    for (let i = 0; i < 100; i++) store.add(`new${i}`, 500, 100);
+    for (let i = 0; i < 100; i++) store.record(entryAt(`old${i}`, 50, 0));
+    for (let i = 0; i < 100; i++) store.record(entryAt(`new${i}`, 500, 100));
     expect(store.size).toBe(100);
     expect(store.rejections).toBe(0);
-    for (let i = 0; i < 100; i++) expect(store.add(`new${i}`, 500, 200)).toBe(false);
+    for (let i = 0; i < 100; i++) expect(store.record(entryAt(`new${i}`, 500, 200))).toBe('replayed');
   });
 
   test('clear() forgets everything; bad capacities are refused', () => {
     const store = new MemoryReplayStore({ maxEntries: 2 });
-    store.add('x', 10, 0);
+    store.record(entryAt('x', 10, 0));
     store.clear();
     expect(store.size).toBe(0);
-    expect(store.add('x', 10, 0)).toBe(true);
+    expect(store.record(entryAt('x', 10, 0))).toBe('stored');
     expect(() => new MemoryReplayStore({ maxEntries: 0 })).toThrow(RangeError);
     expect(() => new MemoryReplayStore({ maxEntries: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('one replay contract', () => {
+  test('a store of a former contract (add, checkAndStore) is refused when the middleware is set up, never used', async () => {
+    for (const replay of [{ add: () => true }, { checkAndStore: () => true }, {}] as unknown as ReplayStore[]) {
+      expect(() => expressMiddleware({ keyLookup, replay })).toThrow(TypeError);
+      const app = Fastify();
+      await expect(app.register(fastifyPlugin, { keyLookup, replay }).ready()).rejects.toThrow(TypeError);
+      await app.close();
+    }
+  });
+
+  test('a custom record(entry) store gets what core records, in Unix ms, for both schemes', async () => {
+    const entries: ReplayEntry[] = [];
+    const replay: ReplayStore = { record: async (entry) => { entries.push(entry); return entries.length > 1 ? 'replayed' : 'stored'; } };
+    const server = await startServer('express', { keyLookup, replay });
+    try {
+      const before = Date.now();
+      expect((await signedSend(server.url, { path: '/a' })).status).toBe(200);
+      const again = await signedSend(server.url, { path: '/b' });
+      expect([again.status, again.json.code]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
+      const [first] = entries as [ReplayEntry];
+      expect(first.now).toBeGreaterThanOrEqual(before);
+      // A Date-bounded signature: kept through the last second of Date + clockSkew (300 s).
+      expect(first.expiresAt - first.now).toBeGreaterThan(299_000);
+      expect(first.expiresAt - first.now).toBeLessThanOrEqual(301_001);
+    } finally { await server.close(); }
   });
 });
 
@@ -461,13 +489,13 @@ describe('Redis replay store (real redis-server)', () => {
 
   test('a key over its share is refused (503) while another key is recorded; its share frees as records expire', async () => {
     const store = new RedisReplayStore({ client, prefix: 'share:', maxEntriesPerKey: 2 });
-    expect(await store.add('a1', 1_000, 0, 'A')).toBe(true);
-    expect(await store.add('a2', 60_000, 0, 'A')).toBe(true);
-    await expect(store.add('a3', 60_000, 0, 'A')).rejects.toThrow(/share/);
-    expect(await store.add('b1', 60_000, 0, 'B')).toBe(true);
-    expect(await store.add('a1', 60_000, 0, 'A')).toBe(false);
+    expect(await store.record(entryAt('a1', 1_000, 0, 'A'))).toBe('stored');
+    expect(await store.record(entryAt('a2', 60_000, 0, 'A'))).toBe('stored');
+    await expect(store.record(entryAt('a3', 60_000, 0, 'A'))).rejects.toMatchObject({ code: 'ERR_REPLAY_STORE_UNAVAILABLE', cause: { message: expect.stringMatching(/share/) as string } });
+    expect(await store.record(entryAt('b1', 60_000, 0, 'B'))).toBe('stored');
+    expect(await store.record(entryAt('a1', 60_000, 0, 'A'))).toBe('replayed');
     // At 1 s a1 has expired (by the verifier's clock): A may record one more.
-    expect(await store.add('a3', 61_000, 1_000, 'A')).toBe(true);
+    expect(await store.record(entryAt('a3', 61_000, 1_000, 'A'))).toBe('stored');
     const server = await startServer('express', {
       keyLookup, replay: new RedisReplayStore({ client, prefix: 'share-http:', maxEntriesPerKey: 1 }),
     });
@@ -494,19 +522,19 @@ describe('Redis eviction must not resurrect replays', () => {
 
   test('under allkeys-lru, cache traffic evicts a record: without the check a refused replay is accepted again', async () => {
     const store = new RedisReplayStore({ client, prefix: 'ev:', checkEvictionPolicy: false });
-    expect(await store.add('victim', Date.now() + 60_000, Date.now())).toBe(true);
-    expect(await store.add('victim', Date.now() + 60_000, Date.now())).toBe(false);
+    expect(await store.record(entryAt('victim', Date.now() + 60_000, Date.now()))).toBe('stored');
+    expect(await store.record(entryAt('victim', Date.now() + 60_000, Date.now()))).toBe('replayed');
     // Cache traffic until Redis evicts the record (LRU is sampled: the oldest key goes soon, not at a set point).
     const filler = 'x'.repeat(10_000);
     for (let i = 0; i < 5000 && await client.exists('ev:victim') === 1; i++) await client.set(`cache:${i}`, filler);
     expect(await client.exists('ev:victim')).toBe(0);
-    expect(await store.add('victim', Date.now() + 60_000, Date.now())).toBe(true); // the replay the check prevents
+    expect(await store.record(entryAt('victim', Date.now() + 60_000, Date.now()))).toBe('stored'); // the replay the check prevents
   });
 
   test('the store refuses to record under an evicting policy: ready() throws, a request gets 503', async () => {
     const store = new RedisReplayStore({ client, prefix: 'ev2:' });
     await expect(store.ready()).rejects.toThrow(/allkeys-lru/);
-    await expect(store.add('k', Date.now() + 60_000, Date.now())).rejects.toThrow(/maxmemory-policy/);
+    await expect(store.record(entryAt('k', Date.now() + 60_000, Date.now()))).rejects.toMatchObject({ code: 'ERR_REPLAY_STORE_UNAVAILABLE', cause: { message: expect.stringMatching(/maxmemory-policy/) as string } });
     const server = await startServer('node', { keyLookup, replay: store });
     try {
       const answer = await signedSend(server.url, { path: '/x' });
@@ -527,6 +555,6 @@ describe('Redis eviction must not resurrect replays', () => {
     await expect(new RedisReplayStore({ client: noConfig }).ready()).rejects.toThrow(/CONFIG GET/);
     const unchecked = new RedisReplayStore({ client: noConfig, prefix: 'ev3:', checkEvictionPolicy: false });
     await expect(unchecked.ready()).resolves.toBeUndefined();
-    expect(await unchecked.add('k', Date.now() + 60_000, Date.now())).toBe(true);
+    expect(await unchecked.record(entryAt('k', Date.now() + 60_000, Date.now()))).toBe('stored');
   });
 });

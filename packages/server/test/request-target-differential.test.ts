@@ -2,8 +2,8 @@
 // parses them, host) against what was verified, over raw HTTP/1.1 requests (node:net) with hostile targets and
 // Hosts, for draft-cavage and RFC 9421. Each request is either refused (400/401), or verified and read by the route
 // exactly as the route reads a clean request of what the signer signed.
-import { SERVER_KINDS, startViewServer, type Running, type ViewAnswer } from './servers.js';
-import { handOptions, handSign, rawSend, type Answer } from './helpers.js';
+import { SERVER_KINDS, startViewServer, type Running, type ViewAnswer } from './support/servers.js';
+import { handOptions, handSign, rawSend, type Answer } from './support/helpers.js';
 
 /** One hostile request: what the signer signed, and what is sent with that signature. */
 interface Case {

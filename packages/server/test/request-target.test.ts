@@ -8,8 +8,8 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware, fastifyPlugin, sendSignatureError, verifyNodeRequest } from '../src/index.js';
 import type { ServerVerifyOptions, TrustProxyOptions } from '../src/index.js';
-import { HMAC_KEY_ID, SECRET, handOptions, handSign, rawSend, type Answer } from './helpers.js';
-import { SERVER_KINDS, startServer, startViewServer, type Running, type ViewAnswer } from './servers.js';
+import { HMAC_KEY_ID, SECRET, handOptions, handSign, rawSend, type Answer } from './support/helpers.js';
+import { SERVER_KINDS, startServer, startViewServer, type Running, type ViewAnswer } from './support/servers.js';
 
 const SCHEMES = ['cavage', 'rfc9421'] as const;
 

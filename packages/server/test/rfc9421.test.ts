@@ -6,8 +6,8 @@ import { sign, verify, type Rfc9421SigningOptions } from '@httpsig/core';
 import { signedFetch } from '@httpsig/fetch';
 import express from 'express';
 import { MemoryReplayStore, signFetchResponse, signNodeResponse, type Rfc9421ServerVerifyOptions } from '../src/index.js';
-import { SERVER_KINDS, startServer, type Running } from './servers.js';
-import { send } from './helpers.js';
+import { SERVER_KINDS, startServer, type Running } from './support/servers.js';
+import { send } from './support/helpers.js';
 
 const SECRET = 'rfc9421-server-secret-0123456789abcdef';
 const signing: Rfc9421SigningOptions = {

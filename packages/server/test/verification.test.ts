@@ -1,9 +1,9 @@
 // Every server kind, signed by core `sign`: the happy paths, body capture, and each refusal with its stable code.
 import { createHmac } from 'node:crypto';
 import { buildSigningString, formatHttpDate, formatSignatureHeader } from '@httpsig/core';
-import { HMAC_KEY_ID, RSA_KEY_ID, RSA_PUBLIC, SECRET, keyLookup, send, signFor, signedSend } from './helpers.js';
-import { SERVER_KINDS, startServer } from './servers.js';
-import type { Running } from './servers.js';
+import { HMAC_KEY_ID, RSA_KEY_ID, RSA_PUBLIC, SECRET, keyLookup, send, signFor, signedSend } from './support/helpers.js';
+import { SERVER_KINDS, startServer } from './support/servers.js';
+import type { Running } from './support/servers.js';
 
 describe.each(SERVER_KINDS)('%s server', (kind) => {
   let server: Running;
@@ -17,7 +17,7 @@ describe.each(SERVER_KINDS)('%s server', (kind) => {
   });
 
   test('accepts rsa-sha256', async () => {
-    const { RSA_PRIVATE } = await import('./helpers.js');
+    const { RSA_PRIVATE } = await import('./support/helpers.js');
     const answer = await signedSend(server.url, { path: '/rsa' }, { keyId: RSA_KEY_ID, key: RSA_PRIVATE, algorithm: 'rsa-sha256' });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ keyId: RSA_KEY_ID, algorithm: 'rsa-sha256' });
@@ -153,7 +153,7 @@ describe.each(SERVER_KINDS)('%s server', (kind) => {
   });
 
   test('a key the server cannot use is a 500 with ERR_INVALID_KEY', async () => {
-    const { RSA_PRIVATE } = await import('./helpers.js');
+    const { RSA_PRIVATE } = await import('./support/helpers.js');
     const answer = await signedSend(server.url, { path: '/b' }, { keyId: 'broken-key', key: RSA_PRIVATE, algorithm: 'rsa-sha256' });
     expectCode(answer, 500, 'ERR_INVALID_KEY');
     expect(answer.headers['www-authenticate']).toBeUndefined();

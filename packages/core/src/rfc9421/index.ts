@@ -9,7 +9,10 @@ export { signRfc9421 } from './sign.js';
 export { verifyRfc9421 } from './verify.js';
 export { buildSignatureBase } from './signature-base.js';
 export { parseAcceptSignature, signForAcceptSignature } from './accept-signature.js';
-export { createMemoryReplayStore, type ReplayStore, type MemoryReplayStoreOptions } from './replay.js';
+export {
+  MemoryReplayStore, createMemoryReplayStore, DEFAULT_MAX_REPLAY_ENTRIES,
+  type ReplayStore, type ReplayEntry, type ReplayOutcome, type MemoryReplayStoreOptions,
+} from './replay.js';
 export { RFC9421_ALGORITHMS, isRfc9421Algorithm } from './algorithms.js';
 export { DEFAULT_PARAMETER_ORDER } from './parameters.js';
 export {

@@ -229,12 +229,20 @@ export interface VerifyRfc9421Options extends ComponentOptions {
   /**
    * Replay protection: a signature must carry a `nonce` (unless `requireNonce` is false), and once it has
    * verified it is recorded, keyed on the key that verified (its `id`, else a fingerprint of the key) and the
-   * signature base (which carries the nonce), until its `validUntil`; a signature seen before, or one the store
-   * cannot record (a full store), is refused.
+   * signature base (which carries the nonce), until its `validUntil`; a signature seen before is refused with
+   * `ERR_SIGNATURE_REPLAYED`, one the store cannot record (full, unreachable) with `ERR_REPLAY_STORE_UNAVAILABLE`.
    */
   replayStore?: ReplayStore | undefined;
   /** With a `replayStore`: whether a signature must carry a `nonce`. Default `true`. */
   requireNonce?: boolean | undefined;
+  /**
+   * With a `replayStore`: the longest time, in seconds from now, a verified signature may remain acceptable
+   * (its record must be kept that long). A signature valid for longer (a far `expires`) is refused with
+   * `ReplayWindowTooLongError` (`ERR_REPLAY_WINDOW_TOO_LONG`) before anything is stored, so that a key holder
+   * cannot fill the store with records that never expire. Never less than what the clock policy itself accepts,
+   * `2 × clockSkew + maxAge`. Default: no cap (`@httpsig/server` sets one hour).
+   */
+  maxReplayWindow?: number | undefined;
   /**
    * The received body. When given, a covered `content-digest` is recomputed over it (RFC 9530), and a
    * non-empty body without a covered `content-digest` is refused. Read (a function called) only after the

@@ -123,7 +123,9 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInpu
  * (`content-type`, `user-agent`, ... {@link SINGLETON_HEADERS}) appears more than once.
  * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks
  * (without `expires` and `maxAge`, a signature expires at `created` + `clockSkew`); {@link ExpiredSignatureError}
- * also for a replayed signature, or when the replay store refuses to record it (full).
+ * @throws {@link ReplayedSignatureError} `ERR_SIGNATURE_REPLAYED` — with a `replayStore`: the signature was already
+ *   accepted; {@link ReplayStoreUnavailableError} `ERR_REPLAY_STORE_UNAVAILABLE` — the store cannot record it (full,
+ *   unreachable); {@link ReplayWindowTooLongError} `ERR_REPLAY_WINDOW_TOO_LONG` — valid beyond `maxReplayWindow`.
  * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
  * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — `alg` unknown or not allowed, or unfit for the key.
  * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used (e.g. an empty HMAC secret,
@@ -209,7 +211,7 @@ async function verifySelected(view: MessageView, signature: ParsedSignature, opt
     // key that verified and the signature base (which carries the nonce); a store that cannot record it (a full
     // one) refuses too: accepting would allow a replay later.
     try {
-      await recordSignature(options.replayStore, entry, signatureBase, acceptableUntil, keyId);
+      await recordSignature(options.replayStore, entry, signatureBase, acceptableUntil, keyId, options);
     } catch (error) {
       throw new Decisive(error);
     }

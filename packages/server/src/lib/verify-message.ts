@@ -1,14 +1,14 @@
 /**
- * The verification pipeline every entry point shares: core `verify`, validity window, replay check, hooks.
- * Internal.
+ * The verification pipeline every entry point shares: the body within its limits, core `verify` (which also
+ * checks the replay window and records the signature in the replay store), then the hooks. Internal.
  * @packageDocumentation
  */
-import { DEFAULT_CLOCK_SKEW, isHttpSignatureError, verify, verifyEager } from '@httpsig/core';
-import type { VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
+import { isHttpSignatureError, verify, verifyEager } from '@httpsig/core';
+import type { ReplayStore, VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import type { ServerErrorCode } from '../errors.js';
 import type { CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification } from '../types.js';
 import { signatureErrorStatus as statusFor } from '../response.js';
-import { replayRecorder, replayStoreOf } from './replay.js';
+import { replayStoreOf } from './replay.js';
 
 /**
  * A request as received: raw request target, ordered header pairs (lower-case names), and the body: its bytes,
@@ -27,32 +27,29 @@ export interface ReceivedMessage {
 export const DEFAULT_MAX_REPLAY_WINDOW: number = 3600;
 
 /**
- * The replay window in milliseconds: `maxReplayWindow` (default one hour), but never less than what the server's
- * own clock policy accepts, `2 × clockSkew + maxAge` (a `Date` or `created` up to one skew ahead, valid for
- * `maxAge` and one skew more). The cap only refuses validity the signer chose beyond that, with a far `expires`.
- * @throws RangeError when `maxReplayWindow` is not a finite number of seconds, 0 or more, or `clockSkew` or
- *   `maxAge` is not finite.
+ * The `maxReplayWindow` of the options (default {@link DEFAULT_MAX_REPLAY_WINDOW}), for core: core checks each
+ * signature against it (never less than `2 × clockSkew + maxAge`).
+ * @throws RangeError when it is not a finite number of seconds, 0 or more.
  */
-export function replayWindowOf(options: ServerVerifyOptions): number {
+function maxReplayWindowOf(options: ServerVerifyOptions): number {
   const seconds = options.maxReplayWindow ?? DEFAULT_MAX_REPLAY_WINDOW;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     throw new RangeError('maxReplayWindow must be a finite number of seconds, 0 or more');
   }
-  const maxAge = options.scheme === 'rfc9421' ? options.maxAge ?? 0 : 0;
-  const policy = 2 * (options.clockSkew ?? DEFAULT_CLOCK_SKEW) + maxAge;
-  if (!Number.isFinite(policy)) throw new RangeError('clockSkew and maxAge must be finite numbers of seconds');
-  return Math.max(seconds, policy) * 1000;
+  return seconds;
 }
 
 /**
  * Checks the server options that core does not check, once when a middleware is set up, so that a mistake fails
  * at start-up rather than on every request.
- * @throws RangeError for a bad `maxBodySize`, `bodyTimeout` or `maxReplayWindow` (see {@link replayWindowOf}).
+ * @throws RangeError for a bad `maxBodySize`, `bodyTimeout` or `maxReplayWindow`.
+ * @throws TypeError for a `replay` option that is neither a boolean nor a replay store.
  */
 export function checkServerOptions(options: ServerVerifyOptions): void {
   bodyLimitOf(options);
   bodyTimeoutOf(options);
-  replayWindowOf(options);
+  maxReplayWindowOf(options);
+  replayStoreOf(options.replay);
 }
 
 /** Default `bodyTimeout`, in seconds. */
@@ -80,13 +77,9 @@ export function bodyLimitOf(options: ServerVerifyOptions): number {
   return limit;
 }
 
-function nowOf(now: VerifyOptions['now']): number {
-  return now === undefined ? Date.now() : typeof now === 'number' ? now : now.getTime();
-}
-
 /**
  * Verifies a received message with core (draft-cavage, or RFC 9421 with `scheme: 'rfc9421'`); with replay
- * protection core records the signature in the server's store, within the server's validity window.
+ * protection core also records the signature in the `replay` store, within `maxReplayWindow`.
  */
 export async function verifyMessage(message: ReceivedMessage, options: ServerVerifyOptions): Promise<SignatureVerification> {
   return verifyMessageEager(message, options);
@@ -112,8 +105,13 @@ function bodyToCheck(message: ReceivedMessage, options: ServerVerifyOptions, dig
   return undefined;
 }
 
+/** The replay options core gets: the store and window, or nothing when replay protection is off. */
+function replayOptionsOf(options: ServerVerifyOptions): { replayStore: ReplayStore; maxReplayWindow: number } | undefined {
+  const replayStore = replayStoreOf(options.replay);
+  return replayStore === undefined ? undefined : { replayStore, maxReplayWindow: maxReplayWindowOf(options) };
+}
+
 function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVerifyOptions): VerifyResult | Promise<VerifyResult> {
-  const now = nowOf(options.now);
   const coreOptions: VerifyOptions = {
     keyLookup: options.keyLookup,
     requiredHeaders: options.requiredHeaders,
@@ -121,32 +119,28 @@ function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVeri
     scheme: options.scheme,
     maxHeaderLength: options.maxHeaderLength,
     maxSignedHeaders: options.maxSignedHeaders,
-    now,
+    now: options.now,
     // draft-cavage-12 §2.1.3 signs the digest header, not the body: the digest is recomputed here.
     // An empty body with no digest header has nothing to check; a digest header is checked even then.
     body: bodyToCheck(message, options, ['digest', 'content-digest']),
   };
-  const store = replayStoreOf(options.replay);
+  const replay = replayOptionsOf(options);
   // Without replay protection core's answer is the answer, synchronous when the key lookup is.
-  if (store === undefined) return verifyEager(message, coreOptions);
-  const replay = replayRecorder(store, now, replayWindowOf(options));
-  return verify(message, { ...coreOptions, keyLookup: replay.lookup(options.keyLookup), replayStore: replay.store });
+  if (replay === undefined) return verifyEager(message, coreOptions);
+  return verify(message, { ...coreOptions, ...replay });
 }
 
 async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421ServerVerifyOptions): Promise<VerifyRfc9421Result> {
-  const now = nowOf(options.now);
   const {
-    maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay, realm: _realm,
+    maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay: _replay, realm: _realm,
     onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, bodyTimeout: _bodyTimeout, ...coreOptions
   } = options;
   const body = bodyToCheck(message, options, ['content-digest']);
-  const withBody = { ...coreOptions, now, ...(body === undefined ? {} : { body }) };
-  const store = replayStoreOf(replay);
-  if (store === undefined) return verify(message, withBody);
-  // Core records the signature (keyed on the key that verified and the signature base, until its validUntil);
-  // the server's store does not require a nonce.
-  const recorder = replayRecorder(store, now, replayWindowOf(options));
-  return verify(message, { ...withBody, keyLookup: recorder.lookup(options.keyLookup), replayStore: recorder.store, requireNonce: false });
+  const withBody = body === undefined ? coreOptions : { ...coreOptions, body };
+  const replay = replayOptionsOf(options);
+  if (replay === undefined) return verify(message, withBody);
+  // The server's replay protection does not require a nonce: the record is keyed on the signature base.
+  return verify(message, { ...withBody, ...replay, requireNonce: false });
 }
 
 /**

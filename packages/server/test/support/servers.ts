@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import {
   expressMiddleware, fastifyPlugin, sendSignatureError, signatureErrorResponse, verifyFetchRequest, verifyNodeRequest,
-} from '../src/index.js';
-import type { FetchVerifyOptions, ServerVerifyOptions } from '../src/index.js';
+} from '../../src/index.js';
+import type { FetchVerifyOptions, ServerVerifyOptions } from '../../src/index.js';
 
 export type ServerKind = 'node' | 'express' | 'fastify' | 'fetch';
 export const SERVER_KINDS: ServerKind[] = ['node', 'express', 'fastify', 'fetch'];

@@ -1,7 +1,7 @@
 // Shared test plumbing: keys, a core-based signer, a raw HTTP client, a redis-server launcher, the Python peer.
 import { sign } from '@httpsig/core';
-import type { CavageAlgorithm, KeyLookup } from '@httpsig/core';
-import { execFile, spawn } from 'node:child_process';
+import type { CavageAlgorithm, KeyLookup, ReplayEntry } from '@httpsig/core';
+import { execFile } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
@@ -192,60 +192,11 @@ export function handSign(signed: HandSigned): Record<string, string> {
 }
 
 /** The options of the servers that {@link handSign} signs for, per scheme. */
-export function handOptions(scheme: 'cavage' | 'rfc9421'): import('../src/index.js').ServerVerifyOptions {
+export function handOptions(scheme: 'cavage' | 'rfc9421'): import('../../src/index.js').ServerVerifyOptions {
   if (scheme === 'cavage') return { keyLookup, requiredHeaders: ['(request-target)', 'host', 'date'] };
   return {
     scheme: 'rfc9421', requiredComponents: ['@method', '@authority', '@path', '@query'],
     keyLookup: (keyId) => (keyId === HMAC_KEY_ID ? { key: SECRET, algorithms: ['hmac-sha256'] } : null),
-  };
-}
-
-/** A free loopback TCP port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export interface RedisServer {
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** Starts Debian's redis-server on a free loopback port, without persistence. */
-export async function startRedis(extraArgs: readonly string[] = []): Promise<RedisServer> {
-  const port = await freePort();
-  const child = spawn(process.env.HTTPSIG_REDIS_SERVER ?? '/usr/bin/redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', ...extraArgs,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`redis-server did not start: ${output}`)); }, 10_000);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited (${String(code)}): ${output}`)); });
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (!output.includes('Ready to accept connections')) return;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      child.stdout.off('data', onData);
-      child.stdout.resume(); // keep draining redis' log
-      resolve();
-    };
-    child.stdout.on('data', onData);
-  });
-  return {
-    port,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
   };
 }
 
@@ -264,7 +215,7 @@ export interface PythonCall {
 
 /** Sends a request with Python `requests` + httpsig's `HTTPSignatureAuth` (Debian python3-httpsig). */
 export function pythonSend(call: PythonCall): Promise<Answer> {
-  const script = path.join(__dirname, 'fixtures', 'py_client.py');
+  const script = path.join(__dirname, '..', 'fixtures', 'py_client.py');
   return new Promise((resolve, reject) => {
     execFile(PYTHON, [script, JSON.stringify(call)], { timeout: 20_000 }, (error, stdout, stderr) => {
       if (error) { reject(new Error(`python failed: ${stderr}`)); return; }
@@ -273,5 +224,24 @@ export function pythonSend(call: PythonCall): Promise<Answer> {
       try { json = JSON.parse(out.body) as Record<string, unknown>; } catch { /* not JSON */ }
       resolve({ status: out.status, headers: {}, text: out.body, json });
     });
+  });
+}
+
+/**
+ * A replay entry for driving a store directly, in Unix ms.
+ * @param owner - default the key itself, so that entries without a stated owner do not share a per-key quota.
+ */
+export function entryAt(key: string, expiresAt: number, now: number, owner: string = key): ReplayEntry {
+  return { key, owner, expiresAt, now };
+}
+
+/**
+ * How a verification ended: `'verified'`, else the stable code of the error (its message when it has none).
+ * @param verification - a verification's promise.
+ */
+export function outcomeOf(verification: Promise<unknown>): Promise<string> {
+  return verification.then(() => 'verified', (error: unknown) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
   });
 }

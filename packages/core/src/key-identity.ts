@@ -12,6 +12,7 @@ import type { KeyInput } from './types.js';
 export interface IdentifiableKey {
   key: KeyInput;
   id?: string | undefined;
+  replayShare?: string | undefined;
 }
 
 /** Identities of key objects already seen (each object is hashed once). */

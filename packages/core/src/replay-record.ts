@@ -2,7 +2,7 @@
  * Recording a verified signature in a replay store (both schemes). Internal.
  * @packageDocumentation
  */
-import { ReplayStoreUnavailableError, ReplayWindowTooLongError, ReplayedSignatureError } from './errors.js';
+import { InvalidKeyError, ReplayStoreUnavailableError, ReplayWindowTooLongError, ReplayedSignatureError } from './errors.js';
 import { keyIdentity, replayRecordKey, type IdentifiableKey } from './key-identity.js';
 import { nowMilliseconds } from './lib/clock.js';
 import { andThen, isPromiseLike } from './lib/promise-like.js';
@@ -73,10 +73,16 @@ export function recordSignature(
   // Acceptable through the whole second `validUntil`: the record lives until just after it.
   const expiresAt = Math.ceil(validUntil) * 1000 + 1;
   if (expiresAt - 1 - now > replayWindowOf(policy)) throw new ReplayWindowTooLongError({ keyId });
-  return andThen(keyIdentity(entry, keyId), (owner) => {
+  const { replayShare } = entry;
+  if (replayShare !== undefined && (typeof replayShare !== 'string' || replayShare === '')) {
+    throw new InvalidKeyError('A replayShare must be a non-empty string', { keyId });
+  }
+  return andThen(keyIdentity(entry, keyId), (identity) => {
+    // The record names the key that verified; the share it counts against is the key's, or the party's it names.
+    const owner = replayShare === undefined ? identity : `share:${replayShare}`;
     let outcome: ReplayOutcome | Promise<ReplayOutcome>;
     try {
-      outcome = store.record({ key: replayRecordKey(owner, signed), owner, expiresAt, now });
+      outcome = store.record({ key: replayRecordKey(identity, signed), owner, expiresAt, now });
     } catch (cause) {
       throw new ReplayStoreUnavailableError({ keyId, cause });
     }

@@ -251,6 +251,12 @@ export interface VerificationKey {
    * give one for a non-extractable `CryptoKey`, or when the same key may be returned in different encodings.
    */
   id?: string | undefined;
+  /**
+   * Who this key's replay records count against for a store's per-key share (`maxEntriesPerKey`): by default the
+   * key itself. Give every key one party controls the same value (e.g. the origin of keys fetched from the
+   * network, as `@httpsig/keys` does) so that minting new keys does not multiply that party's share.
+   */
+  replayShare?: string | undefined;
 }
 
 /**

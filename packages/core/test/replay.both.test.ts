@@ -150,6 +150,39 @@ describe('createMemoryReplayStore per-key share', () => {
   });
 });
 
+describe('replayShare: keys one party controls share one share of the store', () => {
+  test('keys minted by one party cannot each take a full share; another party keeps working', async () => {
+    const replayStore = createMemoryReplayStore({ maxEntries: 8, maxEntriesPerKey: 2 });
+    // Each keyId is its own secret (a fresh key, as anyone publishing keys could mint), all from one origin.
+    const keyLookup: VerifyOptions['keyLookup'] = (id) => ({
+      key: `secret-of-${id}`, algorithms: ['hmac-sha256'], replayShare: id.startsWith('mallory') ? 'https://mallory.example' : undefined,
+    });
+    const signed = async (keyId: string, path: string) => {
+      const request = { method: 'GET', url: path, headers: { host: 'h' } };
+      const { headers } = await sign(request, { keyId, key: `secret-of-${keyId}`, algorithm: 'hmac-sha256', now });
+      return { ...request, headers: { ...request.headers, ...headers } };
+    };
+    expect(await code(verify(await signed('mallory-1', '/a'), { keyLookup, now, replayStore }))).toBe('resolved');
+    expect(await code(verify(await signed('mallory-2', '/b'), { keyLookup, now, replayStore }))).toBe('resolved');
+    // A third fresh key of the same party is over the party's share.
+    expect(await code(verify(await signed('mallory-3', '/c'), { keyLookup, now, replayStore }))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    expect(await code(verify(await signed('alice', '/a'), { keyLookup, now, replayStore }))).toBe('resolved');
+    expect(await code(verify(await signed('bob', '/a'), { keyLookup, now, replayStore }))).toBe('resolved');
+    // The record still names the key: the same signed content from another key of the party is not a replay of it.
+    const empty = createMemoryReplayStore({ maxEntries: 8, maxEntriesPerKey: 4 });
+    const mintedA = await signed('mallory-a', '/same');
+    const mintedB = await signed('mallory-b', '/same');
+    expect(await code(verify(mintedA, { keyLookup, now, replayStore: empty }))).toBe('resolved');
+    expect(await code(verify(mintedB, { keyLookup, now, replayStore: empty }))).toBe('resolved');
+    expect(await code(verify(mintedA, { keyLookup, now, replayStore: empty }))).toBe('ERR_SIGNATURE_REPLAYED');
+  });
+
+  test('an empty replayShare is refused', async () => {
+    const keyLookup: VerifyOptions['keyLookup'] = () => ({ key: SECRET, algorithms: ['hmac-sha256'], replayShare: '' });
+    expect(await code(verify(await cavage(), { keyLookup, now, replayStore: createMemoryReplayStore() }))).toBe('ERR_INVALID_KEY');
+  });
+});
+
 describe('the replay contract, for both schemes', () => {
   const keyLookup: VerifyOptions['keyLookup'] = () => ({ key: SECRET, algorithms: ['hmac-sha256'] });
   const pair = crypto.generateKeyPairSync('ed25519');

@@ -10,6 +10,14 @@ import type {
 import type { RemoteKeyKind } from './key-material.js';
 import { RemoteKeys, type RemoteKey, type RemoteKeysOptions } from './remote-keys.js';
 
+/**
+ * The origin of a keyId URL: every key published on one origin counts against one share of a replay store, so that
+ * minting keys there does not multiply its share (see core's `replayShare`).
+ */
+function originOf(keyId: string): string {
+  return new URL(keyId).origin;
+}
+
 /** The draft-cavage algorithms allowed per key type, by default. */
 export const DEFAULT_CAVAGE_ALGORITHMS: Readonly<Record<RemoteKeyKind, readonly CavageAlgorithm[]>> = {
   rsa: ['rsa-sha256', 'hs2019'],
@@ -112,7 +120,7 @@ export function remoteKeyLookup(options: RemoteCavageLookupOptions | RemoteRfc94
     const lookup = async (keyId: string | undefined): Promise<Rfc9421VerificationKey | null> => {
       if (keyId === undefined) return null;
       const key = await keys.resolve(keyId);
-      return key === null ? null : { key: key.pem, algorithms: allowed(DEFAULT_RFC9421_ALGORITHMS, table, key) };
+      return key === null ? null : { key: key.pem, algorithms: allowed(DEFAULT_RFC9421_ALGORITHMS, table, key), replayShare: originOf(key.keyId) };
     };
     return Object.assign(lookup, methods(keys));
   }
@@ -121,7 +129,7 @@ export function remoteKeyLookup(options: RemoteCavageLookupOptions | RemoteRfc94
   const lookup = async (keyId: string): Promise<VerificationKey | null> => {
     const key = await keys.resolve(keyId);
     if (key === null) return null;
-    return { key: key.pem, algorithms: allowed(DEFAULT_CAVAGE_ALGORITHMS, table, key), hs2019: hs2019 ?? 'rsa-sha256' };
+    return { key: key.pem, algorithms: allowed(DEFAULT_CAVAGE_ALGORITHMS, table, key), hs2019: hs2019 ?? 'rsa-sha256', replayShare: originOf(key.keyId) };
   };
   return Object.assign(lookup, methods(keys));
 }

@@ -5,10 +5,10 @@
  *
  * @packageDocumentation
  */
-export { sign, DEFAULT_SIGNED_HEADERS } from './sign.js';
+export { sign, signSync, DEFAULT_SIGNED_HEADERS } from './sign.js';
 export { signOutgoing, type OutgoingRequest } from './sign-outgoing.js';
 export { splitClientOptions, mayRedirectCarrySignature, type ClientOptions } from './client-options.js';
-export { verify, verifyEager, DEFAULT_REQUIRED_HEADERS, DEFAULT_CLOCK_SKEW } from './verify.js';
+export { verify, verifySync, DEFAULT_REQUIRED_HEADERS, DEFAULT_CLOCK_SKEW } from './verify.js';
 export { buildSigningString, type SigningStringTimes } from './signing-string.js';
 export {
   parseSignatureHeader, formatSignatureHeader, formatChallenge, DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNED_HEADERS,

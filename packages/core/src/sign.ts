@@ -69,7 +69,7 @@ export function sign(request: SignableRequest | Rfc9421Message, options: SignOpt
   // One promise per call: everything runs synchronously unless a key is still being imported.
   try {
     if (!('method' in request)) throw new TypeError('draft-cavage signs requests: the message needs a method and url');
-    const result = signNow(request, options);
+    const result = signSync(request, options);
     return result instanceof Promise ? result : Promise.resolve(result);
   } catch (error) {
     return Promise.reject(error);
@@ -83,7 +83,26 @@ async function signWithRfc9421(message: Rfc9421Message, options: Rfc9421SignOpti
   return { headers: result.headers, signingString: result.signatureBase, label: result.label };
 }
 
-function signNow(request: SignableRequest, options: CavageSignOptions): SignResult | Promise<SignResult> {
+/**
+ * Draft-cavage {@link sign} without a forced promise: returns the result itself when every step ran synchronously
+ * (an HMAC secret, or a private key already imported), and a promise only when a key is still being imported. The
+ * headers, signing string and errors are those of {@link sign}; a failure is thrown synchronously, or rejects the
+ * promise when it happens after the import.
+ *
+ * @param request - `{ method, url, headers }`; `url` is absolute or a path with query, used exactly as sent.
+ * @param options - draft-cavage signing options (no `scheme: 'rfc9421'`).
+ * @returns the headers to add and the signing string, or a promise of them.
+ * @throws the typed errors listed under {@link sign}; a TypeError for `scheme: 'rfc9421'` (use {@link sign}).
+ * @example
+ * ```ts
+ * const outcome = signSync(request, { keyId: 'ak', key: secret, algorithm: 'hmac-sha256' })
+ * const { headers } = outcome instanceof Promise ? await outcome : outcome
+ * ```
+ */
+export function signSync(request: SignableRequest, options: CavageSignOptions): SignResult | Promise<SignResult> {
+  if ((options as { scheme?: unknown } | undefined)?.scheme === 'rfc9421') {
+    throw new TypeError('signSync signs draft-cavage signatures; call sign with scheme: \'rfc9421\'');
+  }
   const plan = signingPlan(options);
   const { keyId } = options;
   const table = headerTable(request.headers);

@@ -248,28 +248,29 @@ export function verify(
  * @throws the typed errors listed under {@link verify}; a TypeError for `scheme: 'rfc9421'` (use {@link verify}).
  * @example
  * ```ts
- * const outcome = verifyEager(request, { keyLookup: (id) => keys.get(id) ?? null })
+ * const outcome = verifySync(request, { keyLookup: (id) => keys.get(id) ?? null })
  * const result = outcome instanceof Promise ? await outcome : outcome
  * ```
  */
-export function verifyEager(request: SignableRequest, options: VerifyOptions): VerifyResult | Promise<VerifyResult> {
+export function verifySync(request: SignableRequest, options: VerifyOptions): VerifyResult | Promise<VerifyResult> {
   if ((options as { scheme?: unknown } | undefined)?.scheme === 'rfc9421') {
-    throw new TypeError('verifyEager verifies draft-cavage signatures; call verify with scheme: \'rfc9421\'');
+    throw new TypeError('verifySync verifies draft-cavage signatures; call verify with scheme: \'rfc9421\'');
   }
-  return verifyNow(request, options);
+  return verifyCavageSteps(request, options);
 }
 
 function verifyCavage(request: SignableRequest, options: VerifyOptions): Promise<VerifyResult> {
   // One promise per call: everything runs synchronously unless the lookup or a key import is asynchronous.
   try {
-    const result = verifyNow(request, options);
+    const result = verifyCavageSteps(request, options);
     return result instanceof Promise ? result : Promise.resolve(result);
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
-function verifyNow(request: SignableRequest, options: VerifyOptions): VerifyResult | Promise<VerifyResult> {
+/** The draft-cavage checks, in order; synchronous until a step is not (the lookup or a key import). */
+function verifyCavageSteps(request: SignableRequest, options: VerifyOptions): VerifyResult | Promise<VerifyResult> {
   if (typeof options?.keyLookup !== 'function') throw new TypeError('verify needs a keyLookup function');
   const nowMs = nowMilliseconds(options.now);
   const skew = clockSkewOf(options.clockSkew);

@@ -3,7 +3,7 @@
  * Internal.
  * @packageDocumentation
  */
-import { DEFAULT_CLOCK_SKEW, isHttpSignatureError, verify, verifyEager } from '@httpsig/core';
+import { DEFAULT_CLOCK_SKEW, isHttpSignatureError, verify, verifySync } from '@httpsig/core';
 import type { VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import type { ServerErrorCode } from '../errors.js';
 import type { CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification } from '../types.js';
@@ -128,7 +128,7 @@ function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVeri
   };
   const store = replayStoreOf(options.replay);
   // Without replay protection core's answer is the answer, synchronous when the key lookup is.
-  if (store === undefined) return verifyEager(message, coreOptions);
+  if (store === undefined) return verifySync(message, coreOptions);
   const replay = replayRecorder(store, now, replayWindowOf(options));
   return verify(message, { ...coreOptions, keyLookup: replay.lookup(options.keyLookup), replayStore: replay.store });
 }

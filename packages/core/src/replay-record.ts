@@ -5,7 +5,7 @@
 import { ExpiredSignatureError } from './errors.js';
 import { keyIdentity, replayRecordKey, type IdentifiableKey } from './key-identity.js';
 import { andThen } from './lib/promise-like.js';
-import type { ReplayStore } from './rfc9421/replay.js';
+import type { ReplayStore } from './replay-store.js';
 
 /**
  * Records a signature that verified, keyed on the identity of the key that verified it and the exact signed

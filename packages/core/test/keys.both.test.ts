@@ -1,7 +1,8 @@
 // Every accepted key form with every algorithm, on both backends (this file runs in the node and the
 // portable jest projects). Signatures are checked independently with node:crypto, not only by core.
 import crypto from 'node:crypto';
-import { buildSigningString, clearKeyCache, formatSignatureHeader, sign, verify, type CavageAlgorithm, type KeyInput } from '../src/index.js';
+import { clearKeyCache, sign, verify, type CavageAlgorithm, type KeyInput } from '../src/index.js';
+import { buildSigningString, formatSignatureHeader } from '../src/cavage/index.js';
 
 const request = { method: 'POST', url: 'https://api.example.com:8443/v1/things?x=1&y=%2F', headers: { Date: 'Sun, 22 Nov 2026 10:00:00 GMT', 'Content-Type': 'application/json' } };
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');

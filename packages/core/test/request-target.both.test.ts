@@ -1,14 +1,12 @@
 // The request target and Host of a received request: one parser (parseRequestTarget), and what verify refuses
 // before it verifies (both schemes), so that what an application reads is what the signature covers.
-import {
-  buildSignatureBase, isHttpSignatureError, originFormOf, parseAuthority, parseRequestTarget, requestTarget, sign, verify,
-  type Rfc9421Request, type VerifyOptions, type VerifyRfc9421Options,
-} from '../src/index.js';
+import { isHttpSignatureError, sign, verify, type Rfc9421Request, type VerifyOptions, type VerifyRfc9421Options } from '../src/index.js';
+import { originFormOf, parseAuthority, parseRequestTarget, requestTarget } from '../src/adapter.js';
+import { buildSignatureBase } from '../src/rfc9421/index.js';
+import { codeOf } from './support/outcome.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const SECRET = 'request-target-secret-0123456789';
-const codeOf = (p: Promise<unknown>): Promise<string> =>
-  p.then(() => 'resolved', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped ${(e as Error)?.name}: ${String(e)}`));
 const cavageLookup: VerifyOptions['keyLookup'] = (keyId) => (keyId === 'k' ? { key: SECRET, algorithms: ['hmac-sha256'] } : null);
 const rfc9421Options: VerifyRfc9421Options = {
   keyLookup: (keyId) => (keyId === 'k' ? { key: SECRET, algorithms: ['hmac-sha256'] } : null),

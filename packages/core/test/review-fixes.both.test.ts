@@ -1,14 +1,13 @@
 // Security-review findings on the draft-cavage path, each pinned by a test (both backends).
 import crypto from 'node:crypto';
-import {
-  buildSigningString, formatSignatureHeader, isHttpSignatureError, requestTarget, sign, verify, type SignableRequest, type VerifyOptions,
-} from '../src/index.js';
+import { sign, verify, type SignableRequest, type VerifyOptions } from '../src/index.js';
+import { requestTarget } from '../src/adapter.js';
+import { buildSigningString, formatSignatureHeader } from '../src/cavage/index.js';
+import { codeOf } from './support/outcome.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const nowSeconds = now / 1000;
 const YEAR_MS = 365 * 24 * 3600 * 1000;
-const codeOf = (p: Promise<unknown>): Promise<string> =>
-  p.then(() => 'resolved', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped ${(e as Error)?.name}: ${String(e)}`));
 
 const hmacLookup: VerifyOptions['keyLookup'] = (keyId) => (keyId === 'ak' ? { key: 'secret', algorithms: ['hs2019', 'hmac-sha256'], hs2019: 'hmac-sha512' } : null);
 

@@ -2,7 +2,8 @@
 // component identifier or a message can be refused. Runs on both crypto backends.
 import { MalformedSignatureError, MissingHeaderError } from '../src/errors.js';
 import { backendName } from '../src/backend-name.js';
-import { buildSignatureBase, type Rfc9421Message } from '../src/rfc9421/index.js';
+import { type Rfc9421Message } from '../src/rfc9421/index.js';
+import { buildSignatureBase } from '../src/rfc9421/index.js';
 
 /** The component lines of a base (without the @signature-params line). */
 function lines(message: Rfc9421Message, components: string[], options: Parameters<typeof buildSignatureBase>[2] = {}): string[] {

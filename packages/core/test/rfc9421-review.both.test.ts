@@ -2,12 +2,12 @@
 // `expires`/`maxAge` age out at created + skew, the memory replay store never evicts live nonces, thenable key
 // lookups, CR/LF in covered values, empty HMAC secrets, and an invalid `now`.
 import crypto from 'node:crypto';
-import { isHttpSignatureError, type HttpSignatureErrorCode } from '../src/errors.js';
-import {
-  buildSignatureBase, createMemoryReplayStore, signRfc9421, verifyRfc9421, type Rfc9421Message, type Rfc9421Request,
-  type SignRfc9421Options, type VerifyRfc9421Options,
-} from '../src/rfc9421/index.js';
+import { isHttpSignatureError } from '../src/errors.js';
+import { createMemoryReplayStore } from '../src/index.js';
+import { type Rfc9421Message, type Rfc9421Request, type SignRfc9421Options, type VerifyRfc9421Options } from '../src/rfc9421/index.js';
+import { buildSignatureBase, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
+import { refusal } from './support/outcome.js';
 
 const NOW = 1_700_000_000;
 const SKEW = 300;
@@ -26,13 +26,6 @@ const signed = async (extra: Partial<SignRfc9421Options> = {}, message: Rfc9421M
   withHeaders(message, (await sign(extra, message)).headers);
 const at = (seconds: number, extra: Partial<VerifyRfc9421Options> = {}): VerifyRfc9421Options =>
   ({ keyLookup: lookup, now: seconds * 1000, ...extra });
-
-/** The error code of a refusal, the error's name for a plain Error, or 'no error'. */
-async function refusal(promise: Promise<unknown>): Promise<HttpSignatureErrorCode | string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (isHttpSignatureError(error)) return error.code;
-  return error instanceof Error ? error.name : 'no error';
-}
 
 /** A replay store that records what the verifier asks it to keep. */
 function recordingStore(): { calls: [string, number][]; checkAndStore: (key: string, until: number) => boolean } {

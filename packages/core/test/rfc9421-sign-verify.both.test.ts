@@ -2,12 +2,11 @@
 // request–response binding, the verification policy, replay protection, and every refusal with its code.
 import crypto from 'node:crypto';
 import { backendName } from '../src/backend-name.js';
-import { isHttpSignatureError, type HttpSignatureErrorCode } from '../src/errors.js';
-import {
-  createMemoryReplayStore, signRfc9421, verifyRfc9421, type Rfc9421Algorithm, type Rfc9421Message,
-  type Rfc9421Request, type SignRfc9421Options, type VerifyRfc9421Options,
-} from '../src/rfc9421/index.js';
+import { createMemoryReplayStore } from '../src/index.js';
+import { type Rfc9421Algorithm, type Rfc9421Message, type Rfc9421Request, type SignRfc9421Options, type VerifyRfc9421Options } from '../src/rfc9421/index.js';
+import { signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
+import { refusal } from './support/outcome.js';
 
 const p384 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' });
 const rsa512 = crypto.generateKeyPairSync('rsa', { modulusLength: 512 });
@@ -34,12 +33,6 @@ const signWith = (algorithm: Rfc9421Algorithm, extra: Partial<SignRfc9421Options
 const signedMessage = async (algorithm: Rfc9421Algorithm = 'ed25519', extra: Partial<SignRfc9421Options> = {}, message: Rfc9421Message = request) =>
   withHeaders(message, (await signWith(algorithm, extra, message)).headers);
 const options = (extra: Partial<VerifyRfc9421Options> = {}): VerifyRfc9421Options => ({ keyLookup: lookupFor('ed25519'), now: NOW * 1000, ...extra });
-
-async function refusal(promise: Promise<unknown>): Promise<HttpSignatureErrorCode | string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (isHttpSignatureError(error)) return error.code;
-  return error instanceof Error ? error.name : 'no error';
-}
 
 /** Replaces (or adds) one header of a message. */
 function setHeader(message: Rfc9421Message, name: string, value: string | undefined): Rfc9421Message {

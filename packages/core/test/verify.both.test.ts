@@ -1,6 +1,7 @@
 // The strict verification policy, on both backends.
 import crypto from 'node:crypto';
-import { isHttpSignatureError, sign, verify, type HeadersInit, type VerifyOptions } from '../src/index.js';
+import { sign, verify, type HeadersInit, type VerifyOptions } from '../src/index.js';
+import { codeOf } from './support/outcome.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const lookup: VerifyOptions['keyLookup'] = (keyId) => (keyId === 'ak' ? { key: 'secret', algorithms: ['hmac-sha256', 'hmac-sha512'] } : null);
@@ -11,7 +12,6 @@ async function signed(extra: Record<string, unknown> = {}, base: Record<string, 
   const { headers } = await sign(request, { keyId: 'ak', key: 'secret', algorithm: 'hmac-sha256', now, ...extra });
   return { ...request, headers: { ...base, ...headers } as Record<string, string> };
 }
-const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'resolved', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped: ${String(e)}`));
 
 test('accepts a valid signature and reports what was verified', async () => {
   const request = await signed({ created: true });

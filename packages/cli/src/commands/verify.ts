@@ -1,10 +1,9 @@
 /** `httpsig verify`: check the signature of a raw HTTP request and explain a failure. */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  buildSigningString, isHttpSignatureError, originFormOf, parseHttpDate, parseRequestTarget, parseSignatureHeader, verify,
-  type CavageAlgorithm, type SignatureParameters, type VerifyOptions,
-} from '@httpsig/core';
+import { isHttpSignatureError, verify, type CavageAlgorithm, type SignatureParameters, type VerifyOptions } from '@httpsig/core';
+import { originFormOf, parseHttpDate, parseRequestTarget } from '@httpsig/core/adapter';
+import { buildSigningString, parseSignatureHeader } from '@httpsig/core/cavage';
 import { EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.js';
 import { readAll, type CliIo } from '../lib/io.js';
 import { lintSignature } from '../lib/lint.js';

@@ -1,6 +1,6 @@
 /** Internal: the signing options shared by `sign`, `request` and `explain`. */
 import type { CavageAlgorithm, DigestAlgorithm, KeyInput, SignOptions } from '@httpsig/core';
-import { CAVAGE_ALGORITHMS } from '@httpsig/core';
+import { CAVAGE_ALGORITHMS } from '@httpsig/core/cavage';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from './io.js';
 import { parseHeaderOptions, readData, normalizeUrl, type RequestInput } from './request-input.js';

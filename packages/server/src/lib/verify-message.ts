@@ -3,7 +3,9 @@
  * Internal.
  * @packageDocumentation
  */
-import { DEFAULT_CLOCK_SKEW, isHttpSignatureError, verify, verifySync } from '@httpsig/core';
+import { isHttpSignatureError, verify } from '@httpsig/core';
+import { verifySync } from '@httpsig/core/adapter';
+import { DEFAULT_CLOCK_SKEW } from '@httpsig/core/rfc9421';
 import type { VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import type { ServerErrorCode } from '../errors.js';
 import type { CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification } from '../types.js';

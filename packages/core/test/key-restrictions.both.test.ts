@@ -5,8 +5,7 @@ import crypto from 'node:crypto';
 import { sign, verify, type CavageAlgorithm, type Hs2019Mapping, type KeyInput } from '../src/index.js';
 import { buildSigningString, formatSignatureHeader } from '../src/cavage/index.js';
 import { asRsaEncryption, fromPkcs8 } from '../src/lib/pem.js';
-import { type Rfc9421Algorithm, type Rfc9421Request } from '../src/rfc9421/index.js';
-import { signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { type Rfc9421Algorithm, type Rfc9421Request, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { codeOf } from './support/outcome.js';
 
 const { subtle } = crypto.webcrypto;

@@ -1,9 +1,10 @@
 // Replay records: keyed on the key that verified (not the unsigned keyId text) and the signed content, kept
 // until the signature's validUntil; each key holds at most its share of a memory store.
 import crypto from 'node:crypto';
-import { createMemoryReplayStore, sign, verify, type ReplayStore, type VerifyOptions, type VerifyRfc9421Options } from '../src/index.js';
+import { createMemoryReplayStore, sign, verify, type ReplayStore, type VerifyOptions, type VerifyRfc9421Options, isHttpSignatureError } from '../src/index.js';
 import { signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
-import { codeOf } from './support/outcome.js';
+import { codeOf, refusal } from './support/outcome.js';
+import * as edFixture from './support/rfc9421-fixture.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const SECRET = 'a-secret-of-the-server';
@@ -143,5 +144,57 @@ describe('createMemoryReplayStore per-key share', () => {
     clock = 11_000;
     expect(store.checkAndStore('a2', 20, 'A')).toBe(true);
     expect(() => createMemoryReplayStore({ maxEntriesPerKey: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('the RFC 9421 memory replay store never drops an unexpired entry', () => {
+  const { NOW, signed, at } = edFixture;
+  test('when full of live entries it refuses new keys, and accepts again once some expire', () => {
+    let now = 0;
+    const store = createMemoryReplayStore({ maxEntries: 2, now: () => now });
+    expect(store.checkAndStore('a', 10)).toBe(true);
+    expect(store.checkAndStore('b', 20)).toBe(true);
+    expect(store.checkAndStore('c', 10)).toBe(false); // full: refused, nothing evicted
+    expect(store.checkAndStore('a', 10)).toBe(false); // a is still remembered
+    expect(store.checkAndStore('b', 20)).toBe(false);
+    now = 11_000; // a expired
+    expect(store.checkAndStore('c', 30)).toBe(true);
+    expect(store.checkAndStore('b', 20)).toBe(false);
+    expect(store.checkAndStore('d', 30)).toBe(false);
+    expect(store.checkAndStore('a', 40)).toBe(false); // a was swept to make room for c; the store is full again
+    now = 21_000; // b expired
+    expect(store.checkAndStore('a', 40)).toBe(true);
+    expect(store.checkAndStore('c', 30)).toBe(false);
+  });
+
+  test('an expired entry of the same key is replaced even when full', () => {
+    let now = 0;
+    const store = createMemoryReplayStore({ maxEntries: 1, now: () => now });
+    expect(store.checkAndStore('a', 10)).toBe(true);
+    now = 11_000;
+    expect(store.checkAndStore('a', 20)).toBe(true);
+    expect(store.checkAndStore('a', 20)).toBe(false);
+  });
+
+  test('an expiry that is not a number is refused', () => {
+    const store = createMemoryReplayStore({ now: () => 0 });
+    expect(store.checkAndStore('a', Number.NaN)).toBe(false);
+    expect(store.checkAndStore('a', 'soon' as unknown as number)).toBe(false);
+  });
+
+  test('a key holder cannot flush a victim\'s nonce to replay it', async () => {
+    const replayStore = createMemoryReplayStore({ maxEntries: 1, now: () => NOW * 1000 });
+    const victim = await signed({ nonce: 'victim' });
+    await expect(verifyRfc9421(victim, at(NOW, { replayStore }))).resolves.toBeDefined();
+    const flood = verifyRfc9421(await signed({ nonce: 'attacker-1' }), at(NOW, { replayStore }));
+    const error = await flood.then(() => undefined, (e: unknown) => e);
+    expect(isHttpSignatureError(error) && error.code).toBe('ERR_SIGNATURE_EXPIRED');
+    expect((error as Error).message).toBe('The signature was already used, or the replay store cannot record it');
+    expect(await refusal(verifyRfc9421(victim, at(NOW, { replayStore })))).toBe('ERR_SIGNATURE_EXPIRED');
+  });
+
+  test('a store answering anything but true refuses', async () => {
+    const replayStore = { checkAndStore: () => 1 as unknown as boolean };
+    expect(await refusal(verifyRfc9421(await signed({ nonce: 'n' }), at(NOW, { replayStore })))).toBe('ERR_SIGNATURE_EXPIRED');
   });
 });

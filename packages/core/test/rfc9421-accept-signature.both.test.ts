@@ -1,8 +1,7 @@
 // Accept-Signature (RFC 9421 §5): parsing a server's request for signatures, and signing what it asks for.
 import { backendName } from '../src/backend-name.js';
 import { isHttpSignatureError } from '../src/errors.js';
-import { type Rfc9421Request } from '../src/rfc9421/index.js';
-import { parseAcceptSignature, signForAcceptSignature, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { type Rfc9421Request, parseAcceptSignature, signForAcceptSignature, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
 import { refusal } from './support/outcome.js';
 

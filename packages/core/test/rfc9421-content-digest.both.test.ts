@@ -3,8 +3,7 @@
 // with an unsigned Content-Digest of its own is refused (ERR_DIGEST_MISSING).
 import { backendName } from '../src/backend-name.js';
 import { createContentDigest } from '../src/content-digest.js';
-import { type Rfc9421Request, type Rfc9421Response, type VerifyRfc9421Options } from '../src/rfc9421/index.js';
-import { signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { type Rfc9421Request, type Rfc9421Response, type VerifyRfc9421Options, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
 import { refusal } from './support/outcome.js';
 

@@ -1,8 +1,7 @@
 // A signed response must be the answer to the request it is checked against: by default it covers its request's
 // path and query, and the default response policy refuses one that does not bind its request's target.
 import { backendName } from '../src/backend-name.js';
-import { type Rfc9421Message, type Rfc9421Request, type Rfc9421Response, type SignRfc9421Options, type VerifyRfc9421Options } from '../src/rfc9421/index.js';
-import { RESPONSE_TARGET_BINDING, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { type Rfc9421Message, type Rfc9421Request, type Rfc9421Response, type SignRfc9421Options, type VerifyRfc9421Options, RESPONSE_TARGET_BINDING, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
 import { refusal } from './support/outcome.js';
 

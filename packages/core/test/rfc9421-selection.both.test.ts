@@ -2,8 +2,7 @@
 // meets the policy, in order, until one verifies — so one prepended by someone else cannot hide a valid one.
 import { backendName } from '../src/backend-name.js';
 import { createMemoryReplayStore } from '../src/index.js';
-import { type Rfc9421Message, type Rfc9421Request, type VerifyRfc9421Options } from '../src/rfc9421/index.js';
-import { signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { type Rfc9421Message, type Rfc9421Request, type VerifyRfc9421Options, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf } from './rfc9421-helpers.js';
 import { refusal } from './support/outcome.js';
 

@@ -3,10 +3,10 @@
 import crypto from 'node:crypto';
 import { backendName } from '../src/backend-name.js';
 import { createMemoryReplayStore } from '../src/index.js';
-import { type Rfc9421Algorithm, type Rfc9421Message, type Rfc9421Request, type SignRfc9421Options, type VerifyRfc9421Options } from '../src/rfc9421/index.js';
-import { signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { type Rfc9421Algorithm, type Rfc9421Message, type Rfc9421Request, type SignRfc9421Options, type VerifyRfc9421Options, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
 import { refusal } from './support/outcome.js';
+import * as edFixture from './support/rfc9421-fixture.js';
 
 const p384 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' });
 const rsa512 = crypto.generateKeyPairSync('rsa', { modulusLength: 512 });
@@ -348,5 +348,16 @@ describe(`signRfc9421 / verifyRfc9421 (${backendName} backend)`, () => {
       const result = await signWith('ed25519', { body, digest: 'SHA-256', components: ['content-digest', '@method'] });
       expect(result.signatureParams).toBe(`("content-digest" "@method");created=${NOW};keyid="k"`);
     });
+  });
+});
+
+describe('keyLookup may return any thenable', () => {
+  const { NOW, ED_VERIFY, signed, at } = edFixture;
+  test('a non-Promise thenable is awaited', async () => {
+    const thenable = { then: (resolve: (value: unknown) => void) => { resolve({ key: ED_VERIFY, algorithms: ['ed25519'] }); } };
+    const result = await verifyRfc9421(await signed(), at(NOW, { keyLookup: () => thenable as never }));
+    expect(result.keyId).toBe('k');
+    const empty = { then: (resolve: (value: unknown) => void) => { resolve(null); } };
+    expect(await refusal(verifyRfc9421(await signed(), at(NOW, { keyLookup: () => empty as never })))).toBe('ERR_UNKNOWN_KEY');
   });
 });

@@ -3,8 +3,7 @@
 import crypto from 'node:crypto';
 import { sign, verify, type KeyInput } from '../src/index.js';
 import { formatSignatureHeader, buildSigningString } from '../src/cavage/index.js';
-import { type Rfc9421Request } from '../src/rfc9421/index.js';
-import { signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { type Rfc9421Request, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { codeOf } from './support/outcome.js';
 
 const { subtle } = crypto.webcrypto;

@@ -1,6 +1,6 @@
 // signOutgoing: the step the client adapters share.
 import crypto from 'node:crypto';
-import { type SigningOptions } from '../src/index.js';
+import type { SigningOptions } from '../src/index.js';
 import { signOutgoing } from '../src/adapter.js';
 
 const DATE = 'Sun, 22 Nov 2026 10:00:00 GMT';

@@ -4,7 +4,6 @@
  */
 import { signCavage } from './cavage/sign.js';
 import type { CavageSignOptions } from './cavage/types.js';
-import { signRfc9421 } from './rfc9421/sign.js';
 import type { Rfc9421Message, Rfc9421SignOptions } from './rfc9421/types.js';
 import type { SignOptions } from './sign-options.js';
 import type { SignableRequest, SignResult } from './types.js';
@@ -61,6 +60,8 @@ export function sign(request: SignableRequest | Rfc9421Message, options: SignOpt
 
 /** The RFC 9421 path of {@link sign}: `headers` is an alias of `components`. */
 async function signWithRfc9421(message: Rfc9421Message, options: Rfc9421SignOptions): Promise<SignResult> {
+  // Loaded on first use: a page that signs draft-cavage only never downloads the RFC 9421 signer (scripts/size.mjs).
+  const { signRfc9421 } = await import('./rfc9421/sign.js');
   const { scheme: _scheme, headers, digestHeader: _digestHeader, ...rest } = options;
   const result = await signRfc9421(message, headers === undefined ? rest : { ...rest, components: headers });
   return { headers: result.headers, signingString: result.signatureBase, label: result.label };

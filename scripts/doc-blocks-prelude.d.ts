@@ -41,6 +41,8 @@ declare module 'doc-blocks' {
   const db: {
     keys: { find(keyId: string): Promise<{ publicKeyPem: string } | null> }
     oneOrNone(sql: string, values: unknown[]): Promise<{ kind: 'hmac' | 'rsa'; secret: string; public_key: string } | null>
+    /** Inserts a row unless its key exists; resolves whether it was inserted (a replay store over a database). */
+    insertIfAbsent(key: string, row: object): Promise<boolean>
   }
 }
 
@@ -66,8 +68,8 @@ declare module 'doc-blocks:docs/guides/keys.md' {
 }
 
 declare module 'doc-blocks:docs/guides/rfc9421.md' {
-  import { signRfc9421 } from '@httpsig/core'
-  import { verifyRfc9421 } from '@httpsig/core'
+  import { signRfc9421 } from '@httpsig/core/rfc9421'
+  import { verifyRfc9421 } from '@httpsig/core/rfc9421'
   const forwardedRequest: import('@httpsig/core').SignableRequest
   const sentRequest: import('@httpsig/core').SignableRequest
   const answer: string
@@ -91,6 +93,11 @@ declare module 'doc-blocks:packages/core/src/' {
 }
 
 declare module 'doc-blocks:packages/core/src/rfc9421/' {
+  const keyLookup: import('@httpsig/core').Rfc9421KeyLookup
+}
+
+declare module 'doc-blocks:packages/core/src/replay-store.ts' {
+  import { verifyRfc9421 } from '@httpsig/core/rfc9421'
   const keyLookup: import('@httpsig/core').Rfc9421KeyLookup
 }
 

@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import { BodyTooLargeError, bufferBody, chunkBytes, concatBytes } from '@httpsig/core';
+import { BodyTooLargeError } from '@httpsig/core';
+import { bufferBody, chunkBytes, concatBytes } from '@httpsig/core/adapter';
 
 /** Body bytes and the content type they impose (Blob type, multipart boundary), if any. Internal. */
 export interface AxiosBodyBytes {

@@ -3,8 +3,9 @@
  *
  * @packageDocumentation
  */
-import { DEFAULT_MAX_BODY_BYTES, splitClientOptions } from '@httpsig/core';
-import type { ClientOptions, SigningOptions } from '@httpsig/core';
+import { DEFAULT_MAX_BODY_BYTES, splitClientOptions } from '@httpsig/core/adapter';
+import type { SigningOptions } from '@httpsig/core';
+import type { ClientOptions } from '@httpsig/core/adapter';
 
 /** Redirects followed when the request config does not set `maxRedirects` (follow-redirects' default). */
 export const DEFAULT_MAX_REDIRECTS: number = 21;

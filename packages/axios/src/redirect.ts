@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { mayRedirectCarrySignature } from '@httpsig/core';
+import { mayRedirectCarrySignature } from '@httpsig/core/adapter';
 import { AxiosHeaders } from 'axios';
 import type { Hop } from './hop.js';
 

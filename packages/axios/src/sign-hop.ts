@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { signOutgoing } from '@httpsig/core';
+import { signOutgoing } from '@httpsig/core/adapter';
 import type { SigningOptions } from '@httpsig/core';
 import { AxiosHeaders } from 'axios';
 import type { Hop } from './hop.js';

@@ -5,7 +5,7 @@ import { chmodSync } from 'node:fs';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildSigningString, formatSignatureHeader } from '@httpsig/core';
+import { buildSigningString, formatSignatureHeader } from '@httpsig/core/cavage';
 import { EXIT_CODES } from '../src/index.js';
 import { httpsig, tempFile } from './helpers.js';
 

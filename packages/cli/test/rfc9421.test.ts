@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
-import { verifyRfc9421 } from '@httpsig/core';
+import { verifyRfc9421 } from '@httpsig/core/rfc9421';
 import { EXIT_CODES } from '../src/index.js';
 import { httpsig, tempFile } from './helpers.js';
 

@@ -1,7 +1,7 @@
 // Shows the signature header parser runs in linear time: pathological inputs at doubling sizes (caps
 // raised), nanoseconds per input character for each. Linear time keeps that figure flat as size grows;
 // a quadratic parser would double it at every step. Printed as ratios from one run, never asserted.
-import { parseSignatureHeader } from '@httpsig/core';
+import { parseSignatureHeader } from '@httpsig/core/cavage';
 import { table } from './measure.mjs';
 
 const shapes = {

@@ -51,7 +51,7 @@ export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuff
  * @param source - a web `ReadableStream`, a Node stream or an (async) iterable of string or byte chunks.
  * @param maxBytes - the limit; default {@link DEFAULT_MAX_BODY_BYTES}.
  * @returns the bytes.
- * @throws {@link BodyTooLargeError} `ERR_BODY_TOO_LARGE` when the body is longer than `maxBytes`.
+ * @throws {@link core/src!BodyTooLargeError} `ERR_BODY_TOO_LARGE` when the body is longer than `maxBytes`.
  * @throws TypeError when a chunk is not a string or bytes.
  * @example
  * ```ts

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { DEFAULT_MAX_BODY_BYTES } from './body-stream.js';
-import type { SigningOptions } from './types.js';
+import type { SigningOptions } from './sign-options.js';
 
 /** What a client adapter adds to the signing options. */
 export interface ClientOptions {

@@ -4,7 +4,7 @@
  */
 import { parseDictionary } from 'structured-headers';
 import { backend } from '#backend';
-import { bodyDigests, DIGEST_HASHES, MAX_DIGEST_ENTRIES, type BodyDigests } from './digest.js';
+import { bodyDigests, DIGEST_HASHES, MAX_DIGEST_ENTRIES, type BodyDigests } from './body-digest.js';
 import { DigestMismatchError, DigestMissingError, HeaderTooLargeError } from './errors.js';
 import type { HashName } from './runtime/backend.js';
 import { bodyBytes } from './lib/bytes.js';
@@ -37,7 +37,7 @@ export function createContentDigest(body: BodyInput, algorithm: DigestAlgorithm 
  * @param value - the header value.
  * @param body - the bytes received.
  * @param keyId - attached to the error for logging.
- * @throws {@link HeaderTooLargeError} when the field has more than 8 members (`MAX_DIGEST_ENTRIES`).
+ * @throws {@link HeaderTooLargeError} when the field has more than 8 members.
  * @throws {@link DigestMissingError} when no supported member is present.
  * @throws {@link DigestMismatchError} when a member does not match or the field does not parse.
  * @example

@@ -1,32 +1,25 @@
 /**
- * `@httpsig/core`: sign and verify draft-cavage HTTP Signatures, with body digests, key import and a strict
- * verification policy. The crypto backend (node:crypto or portable) is chosen by the package's import
- * conditions; {@link backendName} tells which one is running.
+ * `@httpsig/core`: sign and verify HTTP Signatures, draft-cavage (the default) or RFC 9421 (`scheme: 'rfc9421'`),
+ * with body digests, key import and a strict verification policy. This entry holds what an application uses:
+ * {@link sign}, {@link verify}, the typed errors, the replay store and the option types. The specifics of each
+ * scheme are under `@httpsig/core/cavage` and `@httpsig/core/rfc9421`; what client adapters and server middleware
+ * are built on is under `@httpsig/core/adapter`. The crypto backend (node:crypto or portable) is chosen by the
+ * package's import conditions; {@link backendName} tells which one is running.
  *
  * @packageDocumentation
  */
 export { sign, DEFAULT_SIGNED_HEADERS } from './sign.js';
-export { signOutgoing, type OutgoingRequest } from './sign-outgoing.js';
-export { splitClientOptions, mayRedirectCarrySignature, type ClientOptions } from './client-options.js';
-export { verify, verifyEager, DEFAULT_REQUIRED_HEADERS, DEFAULT_CLOCK_SKEW } from './verify.js';
-export { buildSigningString, type SigningStringTimes } from './signing-string.js';
-export {
-  parseSignatureHeader, formatSignatureHeader, formatChallenge, DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNED_HEADERS,
-  type SignatureHeaderFields,
-} from './signature-header.js';
-export { createDigestHeader, checkDigestHeader } from './digest.js';
+export { verify, DEFAULT_REQUIRED_HEADERS, DEFAULT_CLOCK_SKEW } from './verify.js';
+export { formatChallenge } from './cavage/signature-header.js';
 export { createContentDigest, checkContentDigest } from './content-digest.js';
-export { formatHttpDate, parseHttpDate } from './http-date.js';
 export {
-  requestTarget, parseRequestTarget, parseAuthority, sameAuthority, originFormOf,
-  type RequestTarget, type RequestTargetForm,
-} from './request-target.js';
-export { normalizeHeaders } from './headers.js';
-export { SINGLETON_HEADERS } from './singleton-headers.js';
-export { CAVAGE_ALGORITHMS, isCavageAlgorithm } from './algorithms.js';
+  MemoryReplayStore, createMemoryReplayStore, DEFAULT_MAX_REPLAY_ENTRIES,
+  type ReplayStore, type ReplayEntry, type ReplayOutcome, type MemoryReplayStoreOptions,
+} from './replay-store.js';
 export { clearKeyCache } from './keys.js';
-export { bufferBody, chunkBytes, concatBytes, DEFAULT_MAX_BODY_BYTES, type BodySource } from './body-stream.js';
 export { backendName } from './backend-name.js';
-export * from './rfc9421/index.js';
 export * from './errors.js';
 export type * from './types.js';
+export type * from './sign-options.js';
+export type * from './cavage/types.js';
+export type * from './rfc9421/types.js';

@@ -6,7 +6,7 @@ import { InvalidKeyError, ReplayStoreUnavailableError, ReplayWindowTooLongError,
 import { keyIdentity, replayRecordKey, type IdentifiableKey } from './key-identity.js';
 import { nowMilliseconds } from './lib/clock.js';
 import { andThen, isPromiseLike } from './lib/promise-like.js';
-import type { ReplayOutcome, ReplayStore } from './rfc9421/replay.js';
+import type { ReplayOutcome, ReplayStore } from './replay-store.js';
 
 /** Default `clockSkew` of both schemes, seconds (for the floor of `maxReplayWindow`). */
 const DEFAULT_SKEW = 300;

@@ -78,7 +78,7 @@ function checkChars(text: string, start: number, end: number, allowed: Uint8Arra
  *
  * @param value - the authority or `Host` value.
  * @returns the host (lower-cased) and the port (undefined when absent or empty).
- * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` when the value is anything else.
+ * @throws {@link core/src!MalformedRequestError} `ERR_MALFORMED_REQUEST` when the value is anything else.
  * @example
  * ```ts
  * parseAuthority('API.example.com:8443') // { host: 'api.example.com', port: '8443' }
@@ -141,7 +141,7 @@ export function normalizedAuthority(value: string, scheme: string | undefined, m
  * @param b - the other.
  * @param scheme - the scheme whose default port an absent port stands for (none filled in when undefined).
  * @returns whether they are the same.
- * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` when either is not a valid authority.
+ * @throws {@link core/src!MalformedRequestError} `ERR_MALFORMED_REQUEST` when either is not a valid authority.
  */
 export function sameAuthority(a: string, b: string, scheme: string | undefined): boolean {
   return normalizedAuthority(trimOws(a), scheme) === normalizedAuthority(trimOws(b), scheme);
@@ -210,7 +210,7 @@ function parseTarget(target: string, method: string | undefined, mode: Mode): Re
  * @param target - the request target exactly as in the request line (Node's `req.url`).
  * @param method - the request method, to check the form against (optional).
  * @returns the form and the parts, as written.
- * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` when the target is none of the four forms or
+ * @throws {@link core/src!MalformedRequestError} `ERR_MALFORMED_REQUEST` when the target is none of the four forms or
  *   carries anything above.
  * @example
  * ```ts
@@ -257,7 +257,7 @@ export function originFormOf(target: RequestTarget): string {
  * The value of the `(request-target)` pseudo-header: the lower-cased method, a space, and the path with its
  * query exactly as sent (draft-cavage-12 §2.3). A CONNECT request whose target is in authority form
  * (`host:port`, as Node's `req.url` gives it) uses that authority as sent; `OPTIONS *` gives `options *`.
- * A fragment of the URL is dropped (a client never sends one); {@link verify} refuses a received target with a
+ * A fragment of the URL is dropped (a client never sends one); {@link core/src!verify} refuses a received target with a
  * fragment before this is built.
  *
  * @param method - the HTTP method, any case.
@@ -300,7 +300,7 @@ export function hostOfUrl(url: string): string | undefined {
  * @param target - the request target as received.
  * @param hosts - every `Host` value of the request, in order.
  * @returns the parsed target.
- * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` on any of these.
+ * @throws {@link core/src!MalformedRequestError} `ERR_MALFORMED_REQUEST` on any of these.
  * @internal
  */
 export function checkReceivedRequest(method: unknown, target: unknown, hosts: readonly string[]): RequestTarget {

@@ -4,7 +4,8 @@
  */
 import { normalizeHeaders } from './headers.js';
 import { sign } from './sign.js';
-import type { HeadersInit, SignResult, SigningOptions } from './types.js';
+import type { SigningOptions } from './sign-options.js';
+import type { HeadersInit, SignResult } from './types.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -29,7 +30,7 @@ export interface OutgoingRequest {
  * @param request - the method, final URL, headers and body bytes.
  * @param options - the shared signing options.
  * @returns the headers to add and the signed string.
- * @throws {@link MissingHeaderError} when a header to sign is absent; the other errors of {@link sign}.
+ * @throws {@link core/src!MissingHeaderError} when a header to sign is absent; the other errors of {@link core/src!sign}.
  * @example
  * ```ts
  * const { headers } = await signOutgoing({ method: 'POST', url: new URL(finalUrl), headers: pairs, body: bytes }, options)

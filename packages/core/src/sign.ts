@@ -1,25 +1,14 @@
 /**
- * Signing a request with a draft-cavage HTTP Signature.
+ * Signing, whichever the scheme: draft-cavage (`src/cavage/`) or RFC 9421 (`src/rfc9421/`).
  * @packageDocumentation
  */
-import { backend } from '#backend';
-import { primitiveFor, usesSecret, type BoundKey } from './algorithms.js';
-import { createContentDigest } from './content-digest.js';
-import { createDigestHeader } from './digest.js';
-import { AlgorithmNotAllowedError, InvalidKeyError, WebCryptoUnavailableError } from './errors.js';
-import { headerTable } from './headers.js';
-import { formatHttpDate } from './http-date.js';
-import { assertKeyInput, assertUsableSecret, importAsymmetricKey, isPemText } from './keys.js';
-import type { AsymmetricKey } from './runtime/backend.js';
-import { quoteParameter } from './signature-header.js';
-import { signingPlan } from './signing-plan.js';
-import { signingStringFromTable } from './signing-string.js';
-import { signRfc9421 } from './rfc9421/sign.js';
-import type { Rfc9421Message } from './rfc9421/types.js';
-import type { CavageSignOptions, Rfc9421SignOptions, SignableRequest, SignOptions, SignResult } from './types.js';
-import { nowMilliseconds } from './lib/clock.js';
+import { signCavage } from './cavage/sign.js';
+import type { CavageSignOptions } from './cavage/types.js';
+import type { Rfc9421Message, Rfc9421SignOptions } from './rfc9421/types.js';
+import type { SignOptions } from './sign-options.js';
+import type { SignableRequest, SignResult } from './types.js';
 
-export { DEFAULT_SIGNED_HEADERS } from './signing-plan.js';
+export { DEFAULT_SIGNED_HEADERS } from './cavage/signing-plan.js';
 
 /**
  * Signs a request. Computes the body digest when asked, adds `Date` when it is signed but missing, builds the
@@ -45,7 +34,7 @@ export { DEFAULT_SIGNED_HEADERS } from './signing-plan.js';
  * // headers: { date: 'Sun, 22 Nov 2026 10:00:00 GMT', authorization: 'Signature keyId="ak-id",algorithm="hmac-sha256",…' }
  * ```
  * With `scheme: 'rfc9421'` the same call makes an RFC 9421 signature (`Signature-Input` + `Signature`, see
- * {@link signRfc9421}); `headers` then names the covered components and `signingString` is the signature base.
+ * {@link core/src/rfc9421!signRfc9421}); `headers` then names the covered components and `signingString` is the signature base.
  * @see https://datatracker.ietf.org/doc/html/draft-cavage-http-signatures-12#section-2
  */
 export function sign(request: SignableRequest, options: CavageSignOptions): Promise<SignResult>;
@@ -66,102 +55,15 @@ export function sign(message: Rfc9421Message, options: Rfc9421SignOptions): Prom
 export function sign(request: SignableRequest | Rfc9421Message, options: SignOptions): Promise<SignResult>;
 export function sign(request: SignableRequest | Rfc9421Message, options: SignOptions): Promise<SignResult> {
   if (options?.scheme === 'rfc9421') return signWithRfc9421(request as Rfc9421Message, options);
-  // One promise per call: everything runs synchronously unless a key is still being imported.
-  try {
-    if (!('method' in request)) throw new TypeError('draft-cavage signs requests: the message needs a method and url');
-    const result = signNow(request, options);
-    return result instanceof Promise ? result : Promise.resolve(result);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return signCavage(request as SignableRequest, options);
 }
 
 /** The RFC 9421 path of {@link sign}: `headers` is an alias of `components`. */
 async function signWithRfc9421(message: Rfc9421Message, options: Rfc9421SignOptions): Promise<SignResult> {
+  // Loaded on first use: a page that signs draft-cavage only never downloads the RFC 9421 signer (scripts/size.mjs).
+  const { signRfc9421 } = await import('./rfc9421/sign.js');
   const { scheme: _scheme, headers, digestHeader: _digestHeader, ...rest } = options;
   const result = await signRfc9421(message, headers === undefined ? rest : { ...rest, components: headers });
   return { headers: result.headers, signingString: result.signatureBase, label: result.label };
 }
 
-function signNow(request: SignableRequest, options: CavageSignOptions): SignResult | Promise<SignResult> {
-  const plan = signingPlan(options);
-  const { keyId } = options;
-  const table = headerTable(request.headers);
-  const added: Record<string, string> = {};
-  let names = plan.names;
-  let headersParameter = plan.headersParameter;
-
-  if (options.digest !== undefined) {
-    if (options.body === undefined) throw new TypeError('a digest needs the body');
-    const header = options.digestHeader ?? 'digest';
-    const value = header === 'digest' ? createDigestHeader(options.body, options.digest) : createContentDigest(options.body, options.digest);
-    added[header] = value;
-    table.set(header, value);
-    if (!names.includes(header)) {
-      names = [...names, header];
-      headersParameter = `,headers=${quoteParameter('headers', names.join(' '))}`;
-    }
-  }
-  // The clock is read only when a Date or `created` has to be made.
-  if (names.includes('date') && !table.has('date')) {
-    added['date'] = formatHttpDate(nowMilliseconds(options.now));
-    table.set('date', added['date']);
-  }
-  const created = options.created === true || (options.created === undefined && names.includes('(created)'))
-    ? Math.floor(nowMilliseconds(options.now) / 1000)
-    : options.created === false ? undefined : options.created;
-  const { expires } = options;
-  const times = (created === undefined ? '' : `,created=${unixSeconds('created', created)}`) +
-    (expires === undefined ? '' : `,expires=${unixSeconds('expires', expires)}`);
-
-  const signingString = signingStringFromTable(request.method, request.url, table, names, { created, expires }, keyId);
-  const finish = (signature: string): SignResult => {
-    // keyId, algorithm, created, expires, headers, signature: the order of the draft's examples and Python httpsig.
-    const params = `${plan.keyIdAndAlgorithm}${times}${headersParameter},signature="${signature}"`;
-    if (options.scheme === 'signature') added['signature'] = params;
-    else added['authorization'] = `Signature ${params}`;
-    return { headers: added, signingString };
-  };
-  const signature = signString(signingString, options);
-  return typeof signature === 'string' ? finish(signature) : signature.then(finish);
-}
-
-function unixSeconds(name: string, value: number): string {
-  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer (Unix seconds)`);
-  return String(value);
-}
-
-/** Signs a string with the options' key and algorithm; returns base64 (synchronously when it can). */
-function signString(data: string, options: CavageSignOptions): string | Promise<string> {
-  const { key, algorithm, keyId } = options;
-  assertKeyInput(key, keyId);
-  if (usesSecret(algorithm, options.hs2019)) {
-    assertUsableSecret(key, keyId);
-    const primitive = primitiveFor(algorithm, { type: 'secret' }, options.hs2019) as { type: 'hmac'; hash: 'SHA-1' | 'SHA-256' | 'SHA-512' };
-    return backend.hmacBase64(primitive.hash, key, data);
-  }
-  if (key instanceof Uint8Array || (typeof key === 'string' && !isPemText(key))) {
-    throw new AlgorithmNotAllowedError(algorithm === 'hs2019'
-      ? "hs2019 needs a private key, or hs2019: 'hmac-sha512' to sign with a secret"
-      : 'An asymmetric algorithm needs a private key, not a secret', { keyId });
-  }
-  const withKey = (asymmetric: AsymmetricKey): string | Promise<string> => {
-    const primitive = primitiveFor(algorithm, asymmetric as BoundKey, options.hs2019);
-    if (primitive === undefined || primitive.type === 'hmac') {
-      throw new AlgorithmNotAllowedError('The algorithm does not fit the key type', { keyId });
-    }
-    const failed = (cause: unknown): never => {
-      if (cause instanceof WebCryptoUnavailableError) throw new WebCryptoUnavailableError({ keyId });
-      throw new InvalidKeyError('The key cannot sign with this algorithm', { keyId, cause: new Error(cause instanceof Error ? cause.name : 'Error') });
-    };
-    let signature: Uint8Array | Promise<Uint8Array>;
-    try {
-      signature = backend.sign(primitive, asymmetric, data);
-    } catch (cause) {
-      return failed(cause);
-    }
-    return signature instanceof Promise ? signature.then((bytes) => backend.base64Encode(bytes), failed) : backend.base64Encode(signature);
-  };
-  const imported = importAsymmetricKey(key, 'sign', keyId, options.minRsaBits);
-  return imported instanceof Promise ? imported.then(withKey) : withKey(imported);
-}

@@ -22,7 +22,7 @@ export const SINGLETON_HEADERS: ReadonlySet<string> = new Set([
  * @param name - the covered header name, lower-case.
  * @param lines - how many field lines of that name the message has.
  * @param keyId - the signature's keyId, for the error.
- * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` when it is a singleton header given twice or more.
+ * @throws {@link core/src!MalformedRequestError} `ERR_MALFORMED_REQUEST` when it is a singleton header given twice or more.
  */
 export function assertSingleLine(name: string, lines: number, keyId: string | undefined): void {
   if (lines > 1 && SINGLETON_HEADERS.has(name)) {
@@ -37,7 +37,7 @@ export function assertSingleLine(name: string, lines: number, keyId: string | un
  * @param repeated - the singleton header names that came more than once (`HeaderTable.repeated`).
  * @param covered - the signed header names, lower-case.
  * @param keyId - the signature's keyId, for the error.
- * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` when a signed singleton header came more than once.
+ * @throws {@link core/src!MalformedRequestError} `ERR_MALFORMED_REQUEST` when a signed singleton header came more than once.
  */
 export function assertNoRepeatedSigned(repeated: readonly string[] | undefined, covered: readonly string[], keyId: string | undefined): void {
   if (repeated === undefined) return;

@@ -1,6 +1,7 @@
 // Reading streamed bodies whole, up to a limit.
 import { Readable } from 'node:stream';
-import { bufferBody, chunkBytes, concatBytes, isHttpSignatureError } from '../src/index.js';
+import { isHttpSignatureError } from '../src/index.js';
+import { bufferBody, chunkBytes, concatBytes } from '../src/adapter.js';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 

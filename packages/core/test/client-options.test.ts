@@ -1,5 +1,5 @@
 // The options and redirect policy the client adapters share.
-import { DEFAULT_MAX_BODY_BYTES, mayRedirectCarrySignature, splitClientOptions } from '../src/index.js';
+import { DEFAULT_MAX_BODY_BYTES, mayRedirectCarrySignature, splitClientOptions } from '../src/adapter.js';
 
 test('splitClientOptions separates and checks the client options', () => {
   expect(splitClientOptions({ keyId: 'k', key: 's', algorithm: 'hmac-sha256', maxBodyBytes: 5 })).toEqual({

@@ -3,10 +3,15 @@
 // never an HMAC key — otherwise anyone holding the public key forges signatures with HMAC. Ordinary secrets
 // (JumpServer's ASCII secrets, random bytes) keep working.
 import crypto from 'node:crypto';
-import { buildSigningString, formatSignatureHeader, isHttpSignatureError, sign, verify, type KeyInput, type VerificationKey } from '../src/index.js';
-import { signRfc9421, verifyRfc9421, type Rfc9421Request } from '../src/rfc9421/index.js';
+import { sign, verify, type KeyInput, type VerificationKey } from '../src/index.js';
+import { buildSigningString, formatSignatureHeader } from '../src/cavage/index.js';
+import { type Rfc9421Request, signRfc9421, verifyRfc9421, type VerifyRfc9421Options } from '../src/rfc9421/index.js';
 import { isPublicKeyMaterial } from '../src/lib/key-material.js';
 import { publicKeyForms, seededRandom } from './support/public-key-forms.js';
+import { codeOf, refusal } from './support/outcome.js';
+import * as hmacFixture from './support/hmac-fixture.js';
+import * as edFixture from './support/rfc9421-fixture.js';
+import { withHeaders } from './rfc9421-helpers.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const request = { method: 'POST', url: '/api/v1/things?x=1', headers: { host: 'api.example.com', date: 'Sun, 22 Nov 2026 10:00:00 GMT' } };
@@ -20,8 +25,6 @@ const forms = [
   ...publicKeyForms('Ed25519', crypto.generateKeyPairSync('ed25519').publicKey),
 ];
 
-const codeOf = (p: Promise<unknown>): Promise<string> =>
-  p.then(() => 'accepted', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped ${(e as Error)?.name}`));
 const macOf = (hash: 'sha256' | 'sha512', key: string | Uint8Array, data: string): string => crypto.createHmac(hash, key).update(data).digest('base64');
 
 /** A draft-cavage request forged by someone who holds only the public key: an HMAC keyed with its bytes. */
@@ -36,7 +39,7 @@ describe('draft-cavage: a public key is never an HMAC key', () => {
     const forged = forgedCavage(form, 'hs2019');
     // A key store holding the public key for hs2019 (the form must not turn it into an HMAC secret).
     const asAsymmetric = await codeOf(verify(forged, { keyLookup: () => ({ key: form as KeyInput, algorithms: ['hs2019'] }), now }));
-    expect(asAsymmetric).not.toBe('accepted');
+    expect(asAsymmetric).not.toBe('resolved');
     expect(['ERR_INVALID_KEY', 'ERR_SIGNATURE_MISMATCH']).toContain(asAsymmetric);
     // Even a key store that declares the key an HMAC secret refuses public-key material.
     const lookup = (): VerificationKey => ({ key: form, algorithms: ['hs2019'], hs2019: 'hmac-sha512' });
@@ -66,7 +69,7 @@ test('a JWK object or a key object is never an HMAC secret, on either scheme', a
     expect(await codeOf(verify(forgedHs2019, { keyLookup: () => ({ key, algorithms: ['hs2019'], hs2019: 'hmac-sha512' }), now }))).toBe('ERR_INVALID_KEY');
     expect(await codeOf(sign(request, { keyId: 'k', key, algorithm: 'hs2019', hs2019: 'hmac-sha512', headers: names, now }))).toBe('ERR_INVALID_KEY');
     expect(await codeOf(signRfc9421(rfcRequest, { key, algorithm: 'hmac-sha256', keyId: 'k', now }))).toBe('ERR_INVALID_KEY');
-    expect(await codeOf(verifyRfc9421(rfcRequest, { keyLookup: () => ({ key, algorithms: ['hmac-sha256'] }), now }))).not.toBe('accepted');
+    expect(await codeOf(verifyRfc9421(rfcRequest, { keyLookup: () => ({ key, algorithms: ['hmac-sha256'] }), now }))).not.toBe('resolved');
   }
 });
 
@@ -133,5 +136,67 @@ describe('ordinary secrets are still secrets', () => {
     const signed = await signRfc9421(rfcRequest, { key: secret, algorithm: 'hmac-sha256', keyId: 'k', now });
     const received: Rfc9421Request = { ...rfcRequest, headers: [...(rfcRequest.headers as Array<[string, string]>), ...Object.entries(signed.headers)] };
     await expect(verifyRfc9421(received, { keyLookup: () => ({ key: secret, algorithms: ['hmac-sha256'] }), now })).resolves.toMatchObject({ algorithm: 'hmac-sha256' });
+  });
+});
+
+describe('HMAC secrets under hs2019 and hmac-*: signing and verification', () => {
+  const { now, signedRequest } = hmacFixture;
+  const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const publicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+
+  test('a PEM string is never used as an HMAC secret by verify', async () => {
+    // The attacker knows the public key, so an HMAC keyed with its PEM text is forgeable.
+    const request = { method: 'GET', url: '/a', headers: { host: 'h', date: 'Sun, 22 Nov 2026 10:00:00 GMT' } };
+    // sign refuses such a key (below), so the forger computes the HMAC by hand.
+    const names = ['(request-target)', 'host', 'date'];
+    const mac = crypto.createHmac('sha256', publicPem).update(buildSigningString(request, names)).digest('base64');
+    const authorization = formatSignatureHeader({ keyId: 'k', algorithm: 'hmac-sha256', headers: names, signature: mac });
+    const received = { ...request, headers: { ...request.headers, authorization } };
+    for (const algorithms of [['hmac-sha256', 'hs2019'], ['hmac-sha256']] as const) {
+      const error = await verify(received, { keyLookup: () => ({ key: publicPem, algorithms: [...algorithms] }), now }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ERR_INVALID_KEY' });
+      expect(String((error as Error).message)).not.toContain('BEGIN');
+    }
+  });
+
+  test('a PEM string is never used as an HMAC secret by sign either', async () => {
+    const request = { method: 'GET', url: '/a', headers: { host: 'h' } };
+    for (const algorithm of ['hmac-sha256', 'hmac-sha512'] as const) {
+      const error = await sign(request, { keyId: 'k', key: publicPem, algorithm, now }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ERR_INVALID_KEY' });
+      expect(String((error as Error).message)).not.toContain('BEGIN');
+    }
+  });
+
+  test('an empty secret is refused by sign and verify', async () => {
+    const request = { method: 'GET', url: '/a', headers: { host: 'h' } };
+    for (const key of ['', new Uint8Array(0)]) {
+      for (const algorithm of ['hmac-sha256', 'hs2019'] as const) {
+        expect(await codeOf(sign(request, { keyId: 'k', key, algorithm, hs2019: 'hmac-sha512', now }))).toBe('ERR_INVALID_KEY');
+      }
+    }
+    const signed = await signedRequest(['(request-target)', 'host', 'date']);
+    const hmacSigned = await signedRequest(['(request-target)', 'host', 'date'], { algorithm: 'hmac-sha256' });
+    for (const key of ['', new Uint8Array(0)]) {
+      expect(await codeOf(verify(signed, { keyLookup: () => ({ key, algorithms: ['hs2019'], hs2019: 'hmac-sha512' }), now }))).toBe('ERR_INVALID_KEY');
+      expect(await codeOf(verify(hmacSigned, { keyLookup: () => ({ key, algorithms: ['hmac-sha256'] }), now }))).toBe('ERR_INVALID_KEY');
+    }
+  });
+});
+
+describe('an empty HMAC secret is refused by RFC 9421 signing and verification', () => {
+  const { NOW, SECRET, request, at } = edFixture;
+  test.each([['an empty string', ''], ['zero bytes', new Uint8Array(0)]])('signing with %s', async (_what, key) => {
+    expect(await refusal(signRfc9421(request, { key, algorithm: 'hmac-sha256', keyId: 'k', now: NOW * 1000 }))).toBe('ERR_INVALID_KEY');
+  });
+
+  test.each([['an empty string', ''], ['zero bytes', new Uint8Array(0)]])('verifying with %s, even a signature made with it', async (_what, key) => {
+    const good = await signRfc9421(request, { key: SECRET, algorithm: 'hmac-sha256', keyId: 'k', now: NOW * 1000 });
+    const keyLookup: VerifyRfc9421Options['keyLookup'] = () => ({ key, algorithms: ['hmac-sha256'] });
+    await expect(verifyRfc9421(withHeaders(request, good.headers), at(NOW, { keyLookup: () => ({ key: SECRET, algorithms: ['hmac-sha256'] }) }))).resolves.toBeDefined();
+    // A signature anyone can compute with the empty secret.
+    const forgedValue = crypto.createHmac('sha256', Buffer.alloc(0)).update(good.signatureBase).digest('base64');
+    const forged = withHeaders(request, { 'signature-input': good.headers['signature-input'] as string, signature: `sig1=:${forgedValue}:` });
+    expect(await refusal(verifyRfc9421(forged, at(NOW, { keyLookup })))).toBe('ERR_INVALID_KEY');
   });
 });

@@ -3,9 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  isHttpSignatureError, parseSignatureHeader, sign, verify, type CavageAlgorithm, type SignOptions, type VerifyOptions,
-} from '../src/index.js';
+import { isHttpSignatureError, sign, verify, type CavageAlgorithm, type SignOptions, type VerifyOptions } from '../src/index.js';
+import { parseSignatureHeader } from '../src/cavage/index.js';
 import { PYTHON, runPeer, type PeerSignAnswer, type PeerVerifyAnswer } from './support/python-peer.js';
 import { Rng, randomRequest, randomSecret, randomUuid, sha256Digest, type RandomRequest } from './support/random-requests.js';
 

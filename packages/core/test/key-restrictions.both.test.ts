@@ -2,17 +2,17 @@
 // usage of its type (ERR_INVALID_KEY otherwise), and a key bound to an algorithm — a CryptoKey's algorithm and
 // hash, an RSASSA-PSS key's parameters — is refused for another one (ERR_ALGORITHM_NOT_ALLOWED).
 import crypto from 'node:crypto';
-import { buildSigningString, formatSignatureHeader, isHttpSignatureError, sign, verify, type CavageAlgorithm, type Hs2019Mapping, type KeyInput } from '../src/index.js';
+import { sign, verify, type CavageAlgorithm, type Hs2019Mapping, type KeyInput } from '../src/index.js';
+import { buildSigningString, formatSignatureHeader } from '../src/cavage/index.js';
 import { asRsaEncryption, fromPkcs8 } from '../src/lib/pem.js';
-import { signRfc9421, verifyRfc9421, type Rfc9421Algorithm, type Rfc9421Request } from '../src/rfc9421/index.js';
+import { type Rfc9421Algorithm, type Rfc9421Request, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { codeOf } from './support/outcome.js';
 
 const { subtle } = crypto.webcrypto;
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const request = { method: 'GET', url: '/a?b=1', headers: { host: 'h', date: 'Sun, 22 Nov 2026 10:00:00 GMT' } };
 const names = ['(request-target)', 'host', 'date'];
 const rfcRequest: Rfc9421Request = { method: 'GET', url: 'https://h/a?b=1', headers: [] };
-const codeOf = (p: Promise<unknown>): Promise<string> =>
-  p.then(() => 'accepted', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped ${(e as Error)?.name}`));
 
 const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });

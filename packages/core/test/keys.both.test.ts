@@ -1,7 +1,10 @@
 // Every accepted key form with every algorithm, on both backends (this file runs in the node and the
 // portable jest projects). Signatures are checked independently with node:crypto, not only by core.
 import crypto from 'node:crypto';
-import { buildSigningString, clearKeyCache, formatSignatureHeader, sign, verify, type CavageAlgorithm, type KeyInput } from '../src/index.js';
+import { clearKeyCache, sign, verify, type CavageAlgorithm, type KeyInput, type SignableRequest, type VerifyOptions } from '../src/index.js';
+import { buildSigningString, formatSignatureHeader } from '../src/cavage/index.js';
+import * as hmacFixture from './support/hmac-fixture.js';
+import { codeOf } from './support/outcome.js';
 
 const request = { method: 'POST', url: 'https://api.example.com:8443/v1/things?x=1&y=%2F', headers: { Date: 'Sun, 22 Nov 2026 10:00:00 GMT', 'Content-Type': 'application/json' } };
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
@@ -166,5 +169,36 @@ describe('key import errors are typed and never echo the key', () => {
     await expect(sign(request, { keyId: 'k', key: broken, algorithm: 'rsa-sha256', headers: names, now })).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
     clearKeyCache();
     await expect(sign(request, { keyId: 'k', key: secretPem, algorithm: 'rsa-sha256', headers: names, now })).resolves.toBeDefined();
+  });
+});
+
+describe('a key of the wrong type is ERR_INVALID_KEY, not a TypeError', () => {
+  const { now, signedRequest } = hmacFixture;
+  const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const badKeys: Array<[string, unknown]> = [['undefined', undefined], ['null', null], ['number', 42], ['boolean', true]];
+
+  test.each(badKeys)('keyLookup returning key %s', async (_label, key) => {
+    const request = { method: 'GET', url: '/a', headers: { host: 'h', date: 'Sun, 22 Nov 2026 10:00:00 GMT' } };
+    const rsaSigned = await sign(request, { keyId: 'k', key: rsa.privateKey as never, algorithm: 'rsa-sha256', now });
+    const rsaReceived = { ...request, headers: { ...request.headers, ...rsaSigned.headers } };
+    const hsReceived = await signedRequest(['(request-target)', 'host', 'date']);
+    const cases: Array<[SignableRequest, VerifyOptions['keyLookup']]> = [
+      [rsaReceived, () => ({ key: key as never, algorithms: ['rsa-sha256'] })],
+      [rsaReceived, async () => ({ key: key as never, algorithms: ['rsa-sha256'] })],
+      [hsReceived, () => ({ key: key as never, algorithms: ['hs2019'] })],
+      [hsReceived, async () => ({ key: key as never, algorithms: ['hs2019'], hs2019: 'hmac-sha512' })],
+      [hsReceived, () => ({ key: key as never, algorithms: ['hmac-sha256', 'hs2019'], hs2019: 'hmac-sha512' })],
+    ];
+    for (const [received, keyLookup] of cases) {
+      expect(await codeOf(verify(received, { keyLookup, now }))).toBe('ERR_INVALID_KEY');
+    }
+  });
+
+  test.each(badKeys)('sign with key %s', async (_label, key) => {
+    const request = { method: 'GET', url: '/a', headers: { host: 'h' } };
+    for (const algorithm of ['rsa-sha256', 'ed25519', 'hs2019', 'hmac-sha256'] as const) {
+      expect(await codeOf(sign(request, { keyId: 'k', key: key as never, algorithm, now }))).toBe('ERR_INVALID_KEY');
+    }
+    expect(await codeOf(sign(request, { keyId: 'k', key: key as never, algorithm: 'hs2019', hs2019: 'hmac-sha512', now }))).toBe('ERR_INVALID_KEY');
   });
 });

@@ -2,15 +2,16 @@
 // until the signature's validUntil; each key holds at most its share of a memory store.
 import crypto from 'node:crypto';
 import {
-  MemoryReplayStore, createMemoryReplayStore, isHttpSignatureError, sign, signRfc9421, verify, verifyRfc9421,
+  MemoryReplayStore, createMemoryReplayStore, isHttpSignatureError, sign, verify,
   type ReplayStore, type VerifyOptions, type VerifyRfc9421Options,
 } from '../src/index.js';
+import { signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf } from './rfc9421-helpers.js';
+import { codeOf } from './support/outcome.js';
 import { entry, outcomeOf, recordingStore } from './support/replay-entries.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const SECRET = 'a-secret-of-the-server';
-const code = (p: Promise<unknown>): Promise<string> => p.then(() => 'resolved', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped: ${String(e)}`));
 
 async function cavage(keyId = 'AK', key: string | Uint8Array = SECRET) {
   const request = { method: 'GET', url: '/x', headers: { host: 'h' } };
@@ -30,9 +31,9 @@ describe('draft-cavage replay records', () => {
     const keyLookup: VerifyOptions['keyLookup'] = (id) => (id.trim().toLowerCase() === 'ak' ? { key: SECRET, algorithms: ['hmac-sha256'] } : null);
     const captured = await cavage('AK');
     await expect(verify(captured, { keyLookup, now, replayStore })).resolves.toBeDefined();
-    expect(await code(verify(captured, { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
+    expect(await codeOf(verify(captured, { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
     for (const variant of ['ak', 'Ak', ' AK', 'AK ']) {
-      expect(await code(verify(withKeyId(captured, variant), { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
+      expect(await codeOf(verify(withKeyId(captured, variant), { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
     }
   });
 
@@ -41,7 +42,7 @@ describe('draft-cavage replay records', () => {
     const keyLookup: VerifyOptions['keyLookup'] = () => ({ key: new TextEncoder().encode(SECRET), algorithms: ['hmac-sha256'] });
     const captured = await cavage('client');
     await expect(verify(captured, { keyLookup, now, replayStore })).resolves.toBeDefined();
-    expect(await code(verify(withKeyId(captured, 'anything-else'), { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
+    expect(await codeOf(verify(withKeyId(captured, 'anything-else'), { keyLookup, now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
   });
 
   test('the store gets a one-way record, the key identity and validUntil; never the secret', async () => {
@@ -79,7 +80,7 @@ describe('draft-cavage replay records', () => {
     const options = { keyLookup: () => ({ key: SECRET, algorithms: ['hmac-sha256' as const] }), now, requiredHeaders: ['(request-target)'] };
     await expect(verify({ ...request, headers: { ...request.headers, ...headers } }, options)).resolves.toMatchObject({ validUntil: undefined });
     const replayStore = createMemoryReplayStore();
-    expect(await code(verify({ ...request, headers: { ...request.headers, ...headers } }, { ...options, replayStore }))).toBe('ERR_HEADER_NOT_SIGNED');
+    expect(await codeOf(verify({ ...request, headers: { ...request.headers, ...headers } }, { ...options, replayStore }))).toBe('ERR_HEADER_NOT_SIGNED');
   });
 });
 
@@ -99,7 +100,7 @@ describe('RFC 9421 replay records', () => {
     const request = await signed('k');
     const options = (key: unknown): VerifyRfc9421Options => ({ keyLookup: () => ({ key: key as string, algorithms: ['ed25519'] }), now, replayStore });
     await expect(verifyRfc9421(request, options(keys[1]))).resolves.toBeDefined();
-    for (const key of keys.slice(2)) expect(await code(verifyRfc9421(request, options(key)))).toBe('ERR_SIGNATURE_REPLAYED');
+    for (const key of keys.slice(2)) expect(await codeOf(verifyRfc9421(request, options(key)))).toBe('ERR_SIGNATURE_REPLAYED');
   });
 
   test('requireNonce: false records signatures without a nonce (keyed on the signature base)', async () => {
@@ -108,9 +109,9 @@ describe('RFC 9421 replay records', () => {
     const message = { ...request, headers: { ...request.headers, ...headers } };
     const replayStore = createMemoryReplayStore();
     const options: VerifyRfc9421Options = { keyLookup: () => ({ key: publicPem, algorithms: ['ed25519'] }), now, replayStore };
-    expect(await code(verifyRfc9421(message, options))).toBe('ERR_HEADER_NOT_SIGNED');
+    expect(await codeOf(verifyRfc9421(message, options))).toBe('ERR_HEADER_NOT_SIGNED');
     await expect(verifyRfc9421(message, { ...options, requireNonce: false })).resolves.toBeDefined();
-    expect(await code(verifyRfc9421(message, { ...options, requireNonce: false }))).toBe('ERR_SIGNATURE_REPLAYED');
+    expect(await codeOf(verifyRfc9421(message, { ...options, requireNonce: false }))).toBe('ERR_SIGNATURE_REPLAYED');
   });
 
   test('a non-extractable CryptoKey needs an id for replay protection', async () => {
@@ -119,9 +120,9 @@ describe('RFC 9421 replay records', () => {
     const lookup = (id?: string): VerifyRfc9421Options['keyLookup'] => () => ({ key: key as CryptoKey, algorithms: ['ed25519'], id });
     await expect(verifyRfc9421(request, { keyLookup: lookup(), now })).resolves.toBeDefined();
     const replayStore = createMemoryReplayStore();
-    expect(await code(verifyRfc9421(request, { keyLookup: lookup(), now, replayStore }))).toBe('ERR_INVALID_KEY');
+    expect(await codeOf(verifyRfc9421(request, { keyLookup: lookup(), now, replayStore }))).toBe('ERR_INVALID_KEY');
     await expect(verifyRfc9421(request, { keyLookup: lookup('client-7'), now, replayStore })).resolves.toBeDefined();
-    expect(await code(verifyRfc9421(request, { keyLookup: lookup('client-7'), now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
+    expect(await codeOf(verifyRfc9421(request, { keyLookup: lookup('client-7'), now, replayStore }))).toBe('ERR_SIGNATURE_REPLAYED');
   });
 });
 
@@ -162,24 +163,24 @@ describe('replayShare: keys one party controls share one share of the store', ()
       const { headers } = await sign(request, { keyId, key: `secret-of-${keyId}`, algorithm: 'hmac-sha256', now });
       return { ...request, headers: { ...request.headers, ...headers } };
     };
-    expect(await code(verify(await signed('mallory-1', '/a'), { keyLookup, now, replayStore }))).toBe('resolved');
-    expect(await code(verify(await signed('mallory-2', '/b'), { keyLookup, now, replayStore }))).toBe('resolved');
+    expect(await codeOf(verify(await signed('mallory-1', '/a'), { keyLookup, now, replayStore }))).toBe('resolved');
+    expect(await codeOf(verify(await signed('mallory-2', '/b'), { keyLookup, now, replayStore }))).toBe('resolved');
     // A third fresh key of the same party is over the party's share.
-    expect(await code(verify(await signed('mallory-3', '/c'), { keyLookup, now, replayStore }))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
-    expect(await code(verify(await signed('alice', '/a'), { keyLookup, now, replayStore }))).toBe('resolved');
-    expect(await code(verify(await signed('bob', '/a'), { keyLookup, now, replayStore }))).toBe('resolved');
+    expect(await codeOf(verify(await signed('mallory-3', '/c'), { keyLookup, now, replayStore }))).toBe('ERR_REPLAY_STORE_UNAVAILABLE');
+    expect(await codeOf(verify(await signed('alice', '/a'), { keyLookup, now, replayStore }))).toBe('resolved');
+    expect(await codeOf(verify(await signed('bob', '/a'), { keyLookup, now, replayStore }))).toBe('resolved');
     // The record still names the key: the same signed content from another key of the party is not a replay of it.
     const empty = createMemoryReplayStore({ maxEntries: 8, maxEntriesPerKey: 4 });
     const mintedA = await signed('mallory-a', '/same');
     const mintedB = await signed('mallory-b', '/same');
-    expect(await code(verify(mintedA, { keyLookup, now, replayStore: empty }))).toBe('resolved');
-    expect(await code(verify(mintedB, { keyLookup, now, replayStore: empty }))).toBe('resolved');
-    expect(await code(verify(mintedA, { keyLookup, now, replayStore: empty }))).toBe('ERR_SIGNATURE_REPLAYED');
+    expect(await codeOf(verify(mintedA, { keyLookup, now, replayStore: empty }))).toBe('resolved');
+    expect(await codeOf(verify(mintedB, { keyLookup, now, replayStore: empty }))).toBe('resolved');
+    expect(await codeOf(verify(mintedA, { keyLookup, now, replayStore: empty }))).toBe('ERR_SIGNATURE_REPLAYED');
   });
 
   test('an empty replayShare is refused', async () => {
     const keyLookup: VerifyOptions['keyLookup'] = () => ({ key: SECRET, algorithms: ['hmac-sha256'], replayShare: '' });
-    expect(await code(verify(await cavage(), { keyLookup, now, replayStore: createMemoryReplayStore() }))).toBe('ERR_INVALID_KEY');
+    expect(await codeOf(verify(await cavage(), { keyLookup, now, replayStore: createMemoryReplayStore() }))).toBe('ERR_INVALID_KEY');
   });
 });
 
@@ -212,13 +213,13 @@ describe('the replay contract, for both schemes', () => {
   test('maxReplayWindow refuses a signature valid for longer before anything is stored; never below 2 × skew + maxAge', async () => {
     const replayStore = recordingStore();
     const far = await rfc9421({ expires: now / 1000 + 7200 });
-    expect(await code(verifyRfc9421(far, { keyLookup: rfc9421Lookup, now, replayStore, maxReplayWindow: 3600 }))).toBe('ERR_REPLAY_WINDOW_TOO_LONG');
+    expect(await codeOf(verifyRfc9421(far, { keyLookup: rfc9421Lookup, now, replayStore, maxReplayWindow: 3600 }))).toBe('ERR_REPLAY_WINDOW_TOO_LONG');
     expect(replayStore.entries).toHaveLength(0);
     // Valid until expires + one skew.
     await expect(verifyRfc9421(far, { keyLookup: rfc9421Lookup, now, replayStore, maxReplayWindow: 7200 + 300 })).resolves.toBeDefined();
     // A Date-bounded draft-cavage signature is valid for one skew (300 s); a window of 0 is raised to 2 × skew.
     await expect(verify(await cavage(), { keyLookup, now, replayStore, maxReplayWindow: 0 })).resolves.toBeDefined();
-    expect(await code(verify(await cavage(), { keyLookup, now, replayStore, maxReplayWindow: -1 }))).toBe('untyped: RangeError: maxReplayWindow must be a finite number of seconds, 0 or more');
+    expect(await codeOf(verify(await cavage(), { keyLookup, now, replayStore, maxReplayWindow: -1 }))).toBe('untyped RangeError: RangeError: maxReplayWindow must be a finite number of seconds, 0 or more');
   });
 });
 

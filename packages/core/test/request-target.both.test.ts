@@ -1,14 +1,14 @@
 // The request target and Host of a received request: one parser (parseRequestTarget), and what verify refuses
 // before it verifies (both schemes), so that what an application reads is what the signature covers.
-import {
-  buildSignatureBase, isHttpSignatureError, originFormOf, parseAuthority, parseRequestTarget, requestTarget, sign, verify,
-  type Rfc9421Request, type VerifyOptions, type VerifyRfc9421Options,
-} from '../src/index.js';
+import { isHttpSignatureError, sign, verify, type Rfc9421Request, type VerifyOptions, type VerifyRfc9421Options } from '../src/index.js';
+import { originFormOf, parseAuthority, parseRequestTarget, requestTarget } from '../src/adapter.js';
+import { buildSignatureBase } from '../src/rfc9421/index.js';
+import { codeOf } from './support/outcome.js';
+import * as hmacFixture from './support/hmac-fixture.js';
+import { buildSigningString } from '../src/cavage/index.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const SECRET = 'request-target-secret-0123456789';
-const codeOf = (p: Promise<unknown>): Promise<string> =>
-  p.then(() => 'resolved', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped ${(e as Error)?.name}: ${String(e)}`));
 const cavageLookup: VerifyOptions['keyLookup'] = (keyId) => (keyId === 'k' ? { key: SECRET, algorithms: ['hmac-sha256'] } : null);
 const rfc9421Options: VerifyRfc9421Options = {
   keyLookup: (keyId) => (keyId === 'k' ? { key: SECRET, algorithms: ['hmac-sha256'] } : null),
@@ -176,5 +176,34 @@ describe('RFC 9421 components of the asterisk and authority forms (§2.2.2, §2.
     const request = await rfc9421({ method: 'CONNECT', url: 'example.com:443', headers: host('example.com:443') }, {}, ['@method', '@request-target', '@path']);
     expect(await verify9421(request)).toBe('resolved');
     expect(await verify9421({ ...request, url: 'example.com' })).toBe('ERR_MALFORMED_REQUEST');
+  });
+});
+
+describe('CONNECT and unusable request targets', () => {
+  const { now, hmacLookup, signedRequest } = hmacFixture;
+  test('requestTarget accepts authority-form for CONNECT only', () => {
+    expect(requestTarget('CONNECT', 'example.com:443')).toBe('connect example.com:443');
+    expect(requestTarget('connect', '[2001:db8::1]:8443')).toBe('connect [2001:db8::1]:8443');
+    expect(() => requestTarget('GET', 'example.com:443')).toThrow(TypeError);
+    expect(() => requestTarget('CONNECT', 'example.com')).toThrow(TypeError);
+    expect(() => requestTarget('CONNECT', 'a b:443')).toThrow(TypeError);
+    expect(buildSigningString({ method: 'CONNECT', url: 'example.com:443', headers: { host: 'example.com:443' } }, ['(request-target)', 'host']))
+      .toBe('(request-target): connect example.com:443\nhost: example.com:443');
+  });
+
+  test('a CONNECT request signs and verifies', async () => {
+    const request = { method: 'CONNECT', url: 'example.com:443', headers: { host: 'example.com:443' } };
+    const { headers } = await sign(request, { keyId: 'ak', key: 'secret', algorithm: 'hmac-sha256', now });
+    await expect(verify({ ...request, headers: { ...request.headers, ...headers } }, { keyLookup: hmacLookup, now }))
+      .resolves.toMatchObject({ signingString: expect.stringContaining('(request-target): connect example.com:443') });
+  });
+
+  test('verify answers ERR_MALFORMED_REQUEST (not a TypeError) for a target it cannot sign; sign keeps TypeError', async () => {
+    const signed = await signedRequest(['(request-target)', 'host', 'date']);
+    for (const url of ['example.com:443', 'relative/path', '']) {
+      expect(await codeOf(verify({ ...signed, url }, { keyLookup: hmacLookup, now }))).toBe('ERR_MALFORMED_REQUEST');
+      await expect(sign({ method: 'GET', url, headers: { host: 'h' } }, { keyId: 'ak', key: 'secret', algorithm: 'hmac-sha256', now })).rejects.toThrow(TypeError);
+    }
+    expect(await codeOf(verify({ ...signed, method: undefined as never }, { keyLookup: hmacLookup, now }))).toBe('ERR_MALFORMED_REQUEST');
   });
 });

@@ -1,8 +1,9 @@
 // Accept-Signature (RFC 9421 §5): parsing a server's request for signatures, and signing what it asks for.
 import { backendName } from '../src/backend-name.js';
 import { isHttpSignatureError } from '../src/errors.js';
-import { parseAcceptSignature, signForAcceptSignature, verifyRfc9421, type Rfc9421Request } from '../src/rfc9421/index.js';
+import { type Rfc9421Request, parseAcceptSignature, signForAcceptSignature, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
+import { refusal } from './support/outcome.js';
 
 const ed25519 = { sign: pemOf('rfc9421-test-key-ed25519.private.pem'), verify: pemOf('rfc9421-test-key-ed25519.public.pem') };
 const request: Rfc9421Request = {
@@ -11,11 +12,6 @@ const request: Rfc9421Request = {
 };
 const body = '{"hello": "world"}';
 const NOW = 1_618_884_473;
-
-async function code(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  return isHttpSignatureError(error) ? error.code : error instanceof Error ? error.name : 'no error';
-}
 
 describe(`Accept-Signature (${backendName} backend)`, () => {
   test('parses the RFC 9421 §5.1 example', () => {
@@ -82,7 +78,7 @@ describe(`Accept-Signature (${backendName} backend)`, () => {
       const signed = withHeaders(request, result.headers);
       await expect(verifyRfc9421(signed, verifyOptions)).resolves.toBeDefined();
       const elsewhere = { ...signed, url: 'https://example.com/admin/delete?all=1' } as Rfc9421Request;
-      expect(await code(verifyRfc9421(elsewhere, { ...verifyOptions, requiredComponents: ['@method'] }))).toBe('ERR_SIGNATURE_MISMATCH');
+      expect(await refusal(verifyRfc9421(elsewhere, { ...verifyOptions, requiredComponents: ['@method'] }))).toBe('ERR_SIGNATURE_MISMATCH');
     });
 
     test('without a query, @query is not added; the requested order comes first, no component twice', async () => {
@@ -104,10 +100,10 @@ describe(`Accept-Signature (${backendName} backend)`, () => {
 
   test('refuses when no requested signature fits the signer', async () => {
     const options = { key: ed25519.sign, algorithm: 'ed25519' as const, keyId: 'me' };
-    expect(await code(signForAcceptSignature(request, 'sig1=("@method");keyid="you"', options))).toBe('ERR_UNKNOWN_KEY');
-    expect(await code(signForAcceptSignature(request, 'sig1=("@method");alg="rsa-pss-sha512"', options))).toBe('ERR_ALGORITHM_NOT_ALLOWED');
-    expect(await code(signForAcceptSignature(request, 'sig1=("@method");keyid="you", sig2=();alg="hmac-sha256"', options))).toBe('ERR_UNKNOWN_KEY');
-    expect(await code(signForAcceptSignature(request, '', options))).toBe('ERR_MALFORMED_SIGNATURE');
-    expect(await code(signForAcceptSignature(request, 'sig1=("x-absent")', options))).toBe('ERR_MISSING_HEADER');
+    expect(await refusal(signForAcceptSignature(request, 'sig1=("@method");keyid="you"', options))).toBe('ERR_UNKNOWN_KEY');
+    expect(await refusal(signForAcceptSignature(request, 'sig1=("@method");alg="rsa-pss-sha512"', options))).toBe('ERR_ALGORITHM_NOT_ALLOWED');
+    expect(await refusal(signForAcceptSignature(request, 'sig1=("@method");keyid="you", sig2=();alg="hmac-sha256"', options))).toBe('ERR_UNKNOWN_KEY');
+    expect(await refusal(signForAcceptSignature(request, '', options))).toBe('ERR_MALFORMED_SIGNATURE');
+    expect(await refusal(signForAcceptSignature(request, 'sig1=("x-absent")', options))).toBe('ERR_MISSING_HEADER');
   });
 });

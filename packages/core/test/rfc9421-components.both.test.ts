@@ -1,8 +1,11 @@
 // RFC 9421 §2 component derivation, checked against the examples printed in §2.1 and §2.2, and every way a
 // component identifier or a message can be refused. Runs on both crypto backends.
-import { MalformedSignatureError, MissingHeaderError } from '../src/errors.js';
+import { MalformedSignatureError, MissingHeaderError, isHttpSignatureError } from '../src/errors.js';
 import { backendName } from '../src/backend-name.js';
-import { buildSignatureBase, type Rfc9421Message } from '../src/rfc9421/index.js';
+import { type Rfc9421Message, buildSignatureBase, verifyRfc9421 } from '../src/rfc9421/index.js';
+import * as edFixture from './support/rfc9421-fixture.js';
+import { withHeaders } from './rfc9421-helpers.js';
+import { refusal } from './support/outcome.js';
 
 /** The component lines of a base (without the @signature-params line). */
 function lines(message: Rfc9421Message, components: string[], options: Parameters<typeof buildSignatureBase>[2] = {}): string[] {
@@ -298,5 +301,50 @@ describe('@query-param refuses what an application may read differently (§2.2.8
     const filler = (n: number): string => Array.from({ length: n }, (_, i) => `j${i}`).join('&');
     expect(await verifyWith('dryRun', '/?dryRun=true', `/?${filler(998)}&dryRun=true`)).toBe('resolved');
     expect(await verifyWith('dryRun', '/?dryRun=true', `/?${filler(999)}&dryRun=true`)).toBe('ERR_MALFORMED_REQUEST');
+  });
+});
+
+describe('CR and LF in covered values', () => {
+  const { NOW, request, sign, signed, at } = edFixture;
+  const withField = (value: string): Rfc9421Message => ({ ...request, headers: [...(request.headers as [string, string][]), ['X-A', value]] });
+
+  test('a field value with a line break cannot inject a line into the signature base', async () => {
+    const injected = 'v\n"@path": /p';
+    expect(await refusal(sign({ components: ['@method', 'x-a'] }, withField(injected)))).toMatch(/^(TypeError|ERR_MALFORMED_SIGNATURE)$/);
+    const honest = await signed({ components: ['@method', '@authority', '@path', 'x-a'] }, withField('v'));
+    for (const bad of [injected, 'v\r"@path": /p', 'v\r\n', 'v\n']) {
+      const forged = withHeaders(honest, { 'x-a': bad });
+      expect(await refusal(verifyRfc9421(forged, at(NOW)))).toBe('ERR_MALFORMED_SIGNATURE');
+      let thrown: unknown;
+      try {
+        buildSignatureBase(forged, '("x-a");created=1');
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isHttpSignatureError(thrown) && thrown.code).toBe('ERR_MALFORMED_SIGNATURE');
+      expect(() => buildSignatureBase(forged, { components: ['x-a'], parameters: { created: 1 } })).toThrow(TypeError);
+    }
+  });
+
+  test('obsolete line folding still becomes one space', async () => {
+    for (const folded of ['a\r\n  b', 'a\n\tb']) {
+      const message = await signed({ components: ['@method', '@authority', '@path', 'x-a'] }, withField(folded));
+      const result = await verifyRfc9421(message, at(NOW));
+      expect(result.signatureBase.split('\n')).toContain('"x-a": a b');
+    }
+  });
+
+  test('a derived component with a line break is refused', async () => {
+    expect(await refusal(sign({ components: ['@path'] }, { ...request, url: '/a\n"x": y' }))).toBe('TypeError');
+    expect(await refusal(sign({ components: ['@method'] }, { ...request, method: 'GET\r\n' }))).toBe('TypeError');
+  });
+
+  test('field values are trimmed of SP and HTAB only, inner whitespace kept', () => {
+    const base = (value: string) => buildSignatureBase(withField(value), '("x-a");created=1').split('\n')[0];
+    expect(base(' \t a \t b \t ')).toBe('"x-a": a \t b');
+    expect(base('   ')).toBe('"x-a": ');
+    expect(base('')).toBe('"x-a": ');
+    const spaced = `x${' y'.repeat(20_000)}${' '.repeat(20_000)}`;
+    expect(base(spaced)).toBe(`"x-a": x${' y'.repeat(20_000)}`);
   });
 });

@@ -3,9 +3,9 @@
 // with an unsigned Content-Digest of its own is refused (ERR_DIGEST_MISSING).
 import { backendName } from '../src/backend-name.js';
 import { createContentDigest } from '../src/content-digest.js';
-import { isHttpSignatureError } from '../src/errors.js';
-import { signRfc9421, verifyRfc9421, type Rfc9421Request, type Rfc9421Response, type VerifyRfc9421Options } from '../src/rfc9421/index.js';
+import { type Rfc9421Request, type Rfc9421Response, type VerifyRfc9421Options, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
+import { refusal } from './support/outcome.js';
 
 const NOW = 1_700_000_000;
 const ed25519 = { sign: pemOf('rfc9421-test-key-ed25519.private.pem'), verify: pemOf('rfc9421-test-key-ed25519.public.pem') };
@@ -18,11 +18,6 @@ const request: Rfc9421Request = {
 const options: VerifyRfc9421Options = {
   keyLookup: () => ({ key: ed25519.verify, algorithms: ['ed25519'] }), now: NOW * 1000, requiredComponents: ['@status'],
 };
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  return isHttpSignatureError(error) ? error.code : error instanceof Error ? error.name : 'no error';
-}
 
 /** A response with its own Content-Digest of `body`, signed over `components`. */
 async function response(components: string[], body: string): Promise<Rfc9421Response> {

@@ -8,9 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSigner, createVerifier, httpbis } from 'http-message-signatures';
 import { isHttpSignatureError } from '../src/errors.js';
-import {
-  signRfc9421, verifyRfc9421, type Rfc9421Algorithm, type Rfc9421Request, type Rfc9421VerificationKey,
-} from '../src/rfc9421/index.js';
+import { type Rfc9421Algorithm, type Rfc9421Request, type Rfc9421VerificationKey, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf } from './rfc9421-helpers.js';
 
 const p384 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' });

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { backendName } from '../src/backend-name.js';
 import { isHttpSignatureError } from '../src/errors.js';
-import { buildSignatureBase, parseAcceptSignature, signRfc9421, verifyRfc9421, type Rfc9421Request } from '../src/rfc9421/index.js';
+import { type Rfc9421Request, buildSignatureBase, parseAcceptSignature, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { withHeaders } from './rfc9421-helpers.js';
 
 const secret = new Uint8Array(32).fill(7);

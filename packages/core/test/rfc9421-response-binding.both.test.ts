@@ -1,12 +1,9 @@
 // A signed response must be the answer to the request it is checked against: by default it covers its request's
 // path and query, and the default response policy refuses one that does not bind its request's target.
 import { backendName } from '../src/backend-name.js';
-import { isHttpSignatureError } from '../src/errors.js';
-import {
-  RESPONSE_TARGET_BINDING, signRfc9421, verifyRfc9421, type Rfc9421Message, type Rfc9421Request, type Rfc9421Response,
-  type SignRfc9421Options, type VerifyRfc9421Options,
-} from '../src/rfc9421/index.js';
+import { type Rfc9421Message, type Rfc9421Request, type Rfc9421Response, type SignRfc9421Options, type VerifyRfc9421Options, RESPONSE_TARGET_BINDING, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
+import { refusal } from './support/outcome.js';
 
 const NOW = 1_700_000_000;
 const ed25519 = { sign: pemOf('rfc9421-test-key-ed25519.private.pem'), verify: pemOf('rfc9421-test-key-ed25519.public.pem') };
@@ -21,11 +18,6 @@ async function signedResponse(request: Rfc9421Request, components?: string[]): P
   const response: Rfc9421Response = { status: 200, headers: { 'content-type': 'application/json' }, request };
   const options: SignRfc9421Options = { key: ed25519.sign, algorithm: 'ed25519', keyId: 'bank', now: NOW * 1000, ...(components === undefined ? {} : { components }) };
   return withHeaders(response, (await signRfc9421(response, options)).headers) as Rfc9421Response;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  return isHttpSignatureError(error) ? error.code : error instanceof Error ? error.name : 'no error';
 }
 
 /** The same signed response presented as the answer to another request. */

@@ -2,14 +2,13 @@
 // request–response binding, the verification policy, replay protection, and every refusal with its code.
 import crypto from 'node:crypto';
 import { backendName } from '../src/backend-name.js';
-import { isHttpSignatureError, type HttpSignatureErrorCode } from '../src/errors.js';
-import {
-  createMemoryReplayStore, signRfc9421, verifyRfc9421, type Rfc9421Algorithm, type Rfc9421Message,
-  type Rfc9421Request, type SignRfc9421Options, type VerifyRfc9421Options,
-} from '../src/rfc9421/index.js';
+import { createMemoryReplayStore } from '../src/index.js';
+import { type Rfc9421Algorithm, type Rfc9421Message, type Rfc9421Request, type SignRfc9421Options, type VerifyRfc9421Options, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
 import { entry, outcomeOf } from './support/replay-entries.js';
 import type { ReplayEntry, ReplayStore } from '../src/index.js';
+import { refusal } from './support/outcome.js';
+import * as edFixture from './support/rfc9421-fixture.js';
 
 const p384 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' });
 const rsa512 = crypto.generateKeyPairSync('rsa', { modulusLength: 512 });
@@ -36,12 +35,6 @@ const signWith = (algorithm: Rfc9421Algorithm, extra: Partial<SignRfc9421Options
 const signedMessage = async (algorithm: Rfc9421Algorithm = 'ed25519', extra: Partial<SignRfc9421Options> = {}, message: Rfc9421Message = request) =>
   withHeaders(message, (await signWith(algorithm, extra, message)).headers);
 const options = (extra: Partial<VerifyRfc9421Options> = {}): VerifyRfc9421Options => ({ keyLookup: lookupFor('ed25519'), now: NOW * 1000, ...extra });
-
-async function refusal(promise: Promise<unknown>): Promise<HttpSignatureErrorCode | string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (isHttpSignatureError(error)) return error.code;
-  return error instanceof Error ? error.name : 'no error';
-}
 
 /** Replaces (or adds) one header of a message. */
 function setHeader(message: Rfc9421Message, name: string, value: string | undefined): Rfc9421Message {
@@ -357,5 +350,16 @@ describe(`signRfc9421 / verifyRfc9421 (${backendName} backend)`, () => {
       const result = await signWith('ed25519', { body, digest: 'SHA-256', components: ['content-digest', '@method'] });
       expect(result.signatureParams).toBe(`("content-digest" "@method");created=${NOW};keyid="k"`);
     });
+  });
+});
+
+describe('keyLookup may return any thenable', () => {
+  const { NOW, ED_VERIFY, signed, at } = edFixture;
+  test('a non-Promise thenable is awaited', async () => {
+    const thenable = { then: (resolve: (value: unknown) => void) => { resolve({ key: ED_VERIFY, algorithms: ['ed25519'] }); } };
+    const result = await verifyRfc9421(await signed(), at(NOW, { keyLookup: () => thenable as never }));
+    expect(result.keyId).toBe('k');
+    const empty = { then: (resolve: (value: unknown) => void) => { resolve(null); } };
+    expect(await refusal(verifyRfc9421(await signed(), at(NOW, { keyLookup: () => empty as never })))).toBe('ERR_UNKNOWN_KEY');
   });
 });

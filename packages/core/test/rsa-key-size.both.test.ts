@@ -1,16 +1,16 @@
 // RSA keys shorter than 2048 bits are refused on sign and verify, both schemes, both backends, whatever the key's
 // form, unless the caller lowers `minRsaBits` for a legacy key.
 import crypto from 'node:crypto';
-import { isHttpSignatureError, sign, verify, formatSignatureHeader, buildSigningString, type KeyInput } from '../src/index.js';
-import { signRfc9421, verifyRfc9421, type Rfc9421Request } from '../src/rfc9421/index.js';
+import { sign, verify, type KeyInput } from '../src/index.js';
+import { formatSignatureHeader, buildSigningString } from '../src/cavage/index.js';
+import { type Rfc9421Request, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { codeOf } from './support/outcome.js';
 
 const { subtle } = crypto.webcrypto;
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const request = { method: 'GET', url: '/a?b=1', headers: { host: 'h', date: 'Sun, 22 Nov 2026 10:00:00 GMT' } };
 const names = ['(request-target)', 'host', 'date'];
 const rfcRequest: Rfc9421Request = { method: 'GET', url: 'https://h/a?b=1', headers: [] };
-const codeOf = (p: Promise<unknown>): Promise<string> =>
-  p.then(() => 'accepted', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped ${(e as Error)?.name}`));
 
 /** Private and public key forms of a pair: PEM, KeyObject, JWK, CryptoKey. */
 async function forms(pair: crypto.KeyPairKeyObjectResult): Promise<Array<[string, KeyInput, KeyInput]>> {

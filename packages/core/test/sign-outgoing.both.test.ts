@@ -1,6 +1,7 @@
 // signOutgoing: the step the client adapters share.
 import crypto from 'node:crypto';
-import { signOutgoing, type SigningOptions } from '../src/index.js';
+import type { SigningOptions } from '../src/index.js';
+import { signOutgoing } from '../src/adapter.js';
 
 const DATE = 'Sun, 22 Nov 2026 10:00:00 GMT';
 const options: SigningOptions = { keyId: 'k', key: 's', algorithm: 'hmac-sha256', headers: ['(request-target)', 'host', 'date'] };

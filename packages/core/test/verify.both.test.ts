@@ -1,6 +1,8 @@
 // The strict verification policy, on both backends.
 import crypto from 'node:crypto';
-import { isHttpSignatureError, sign, verify, type HeadersInit, type VerifyOptions } from '../src/index.js';
+import { sign, verify, type HeadersInit, type VerifyOptions } from '../src/index.js';
+import { codeOf } from './support/outcome.js';
+import * as hmacFixture from './support/hmac-fixture.js';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const lookup: VerifyOptions['keyLookup'] = (keyId) => (keyId === 'ak' ? { key: 'secret', algorithms: ['hmac-sha256', 'hmac-sha512'] } : null);
@@ -11,7 +13,6 @@ async function signed(extra: Record<string, unknown> = {}, base: Record<string, 
   const { headers } = await sign(request, { keyId: 'ak', key: 'secret', algorithm: 'hmac-sha256', now, ...extra });
   return { ...request, headers: { ...base, ...headers } as Record<string, string> };
 }
-const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'resolved', (e: unknown) => (isHttpSignatureError(e) ? e.code : `untyped: ${String(e)}`));
 
 test('accepts a valid signature and reports what was verified', async () => {
   const request = await signed({ created: true });
@@ -197,4 +198,61 @@ test('a keyLookup that throws propagates its own error unchanged', async () => {
   await expect(verify(request, options({ keyLookup: () => { throw boom; } }))).rejects.toBe(boom);
   await expect(verify(request, options({ keyLookup: async () => { throw boom; } }))).rejects.toBe(boom);
   await expect(verify(request, {} as VerifyOptions)).rejects.toThrow(TypeError);
+});
+
+describe('unsigned created/expires parameters are ignored', () => {
+  const { now, nowSeconds, YEAR_MS, hmacLookup, signedRequest } = hmacFixture;
+  test('an appended unsigned expires= does not keep a created-only signature alive', async () => {
+    const request = await signedRequest(['(request-target)', 'host', '(created)']);
+    const options: VerifyOptions = { keyLookup: hmacLookup, requiredHeaders: ['(request-target)', '(created)'], now: now + YEAR_MS };
+    expect(await codeOf(verify(request, options))).toBe('ERR_SIGNATURE_EXPIRED');
+    const tampered = { ...request, headers: { ...request.headers, authorization: `${request.headers['authorization']},expires=9999999999` } };
+    expect(await codeOf(verify(tampered, options))).toBe('ERR_SIGNATURE_EXPIRED');
+    // Fresh, the tampered request still verifies and the unsigned expires is not reported.
+    const fresh = await verify(tampered, { ...options, now });
+    expect(fresh.created).toBe(nowSeconds);
+    expect('expires' in fresh).toBe(false);
+  });
+
+  test('unsigned created/expires are neither checked nor reported', async () => {
+    const request = await signedRequest(['(request-target)', 'host', 'date'], { created: nowSeconds - 7200, expires: nowSeconds - 3600 });
+    expect(request.headers['authorization']).toMatch(/created=\d+,expires=\d+/);
+    const result = await verify(request, { keyLookup: hmacLookup, now });
+    expect(result).not.toHaveProperty('created');
+    expect(result).not.toHaveProperty('expires');
+    const future = await signedRequest(['(request-target)', 'host', 'date'], { created: nowSeconds + 7200 });
+    await expect(verify(future, { keyLookup: hmacLookup, now })).resolves.not.toHaveProperty('created');
+  });
+
+  test('signed created/expires are still enforced and reported', async () => {
+    const request = await signedRequest(['(request-target)', 'host', '(created)', '(expires)'], { expires: nowSeconds + 60 });
+    const options: VerifyOptions = { keyLookup: hmacLookup, requiredHeaders: ['(request-target)'], now };
+    await expect(verify(request, options)).resolves.toMatchObject({ created: nowSeconds, expires: nowSeconds + 60 });
+    expect(await codeOf(verify(request, { ...options, now: now + 3600_000 }))).toBe('ERR_SIGNATURE_EXPIRED');
+  });
+});
+
+describe('clockSkew and now are validated', () => {
+  const { now, YEAR_MS, hmacLookup, signedRequest } = hmacFixture;
+  const badSkews: unknown[] = [Number.NaN, -1, Number.POSITIVE_INFINITY, '300'];
+  test.each(badSkews.map((v) => [String(v), v]))('verify clockSkew %s → RangeError', async (_label, clockSkew) => {
+    const request = await signedRequest(['(request-target)', 'host', 'date']);
+    await expect(verify(request, { keyLookup: hmacLookup, now: now + YEAR_MS, clockSkew: clockSkew as number })).rejects.toThrow(RangeError);
+  });
+
+  const badNows: unknown[] = [Number.NaN, Number.POSITIVE_INFINITY, new Date(Number.NaN), '2026-11-22', null];
+  test.each(badNows.map((v) => [String(v), v]))('verify now %s → RangeError', async (_label, value) => {
+    const request = await signedRequest(['(request-target)', 'host', 'date']);
+    await expect(verify(request, { keyLookup: hmacLookup, now: value as number })).rejects.toThrow(RangeError);
+  });
+
+  test('sign now NaN / invalid Date → RangeError; valid values still work', async () => {
+    const request = { method: 'GET', url: '/a', headers: { host: 'h' } };
+    const base = { keyId: 'ak', key: 'secret', algorithm: 'hmac-sha256' as const };
+    await expect(sign(request, { ...base, now: Number.NaN })).rejects.toThrow(RangeError);
+    await expect(sign(request, { ...base, now: new Date('not a date') })).rejects.toThrow(RangeError);
+    await expect(sign(request, { ...base, now: new Date(now) })).resolves.toMatchObject({ headers: { date: 'Sun, 22 Nov 2026 10:00:00 GMT' } });
+    const signed = await signedRequest(['(request-target)', 'host', 'date']);
+    await expect(verify(signed, { keyLookup: hmacLookup, now: new Date(now), clockSkew: 0 })).resolves.toBeDefined();
+  });
 });

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { bufferBody, chunkBytes } from '@httpsig/core';
+import { bufferBody, chunkBytes } from '@httpsig/core/adapter';
 
 /** A body as bytes, with the content type its kind implies (if any). Internal. */
 export interface BodyBytes {

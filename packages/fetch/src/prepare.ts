@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { bufferBody } from '@httpsig/core';
+import { bufferBody } from '@httpsig/core/adapter';
 import { readBody } from './body.js';
 
 /** A request ready to be signed and sent, hop after hop. Internal. */

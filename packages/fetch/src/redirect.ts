@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { mayRedirectCarrySignature } from '@httpsig/core';
+import { mayRedirectCarrySignature } from '@httpsig/core/adapter';
 import type { PreparedRequest } from './prepare.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);

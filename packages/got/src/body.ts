@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { bufferBody } from '@httpsig/core';
+import { bufferBody } from '@httpsig/core/adapter';
 
 const encoder = new TextEncoder();
 

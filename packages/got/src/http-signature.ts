@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { mayRedirectCarrySignature } from '@httpsig/core';
+import { mayRedirectCarrySignature } from '@httpsig/core/adapter';
 import type { GotRedirectResponse, GotRequestOptions, GotSignatureExtension, GotSignatureOptions } from './options.js';
 import { splitOptions } from './options.js';
 import { signGotOptions } from './sign-options.js';

@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-import { DEFAULT_MAX_BODY_BYTES, splitClientOptions } from '@httpsig/core';
-import type { ClientOptions, SigningOptions } from '@httpsig/core';
+import { DEFAULT_MAX_BODY_BYTES, splitClientOptions } from '@httpsig/core/adapter';
+import type { SigningOptions } from '@httpsig/core';
+import type { ClientOptions } from '@httpsig/core/adapter';
 
 /**
  * How {@link httpSignature} signs: the shared options of `@httpsig/core` (draft-cavage or RFC 9421) and the

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { signOutgoing } from '@httpsig/core';
+import { signOutgoing } from '@httpsig/core/adapter';
 import type { SigningOptions } from '@httpsig/core';
 import { Buffer } from 'node:buffer';
 import { readGotBody } from './body.js';

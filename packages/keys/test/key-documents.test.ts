@@ -174,7 +174,7 @@ describe('FEP-521a Multikey and JWK sets', () => {
   });
 
   test('a JWK set: the key whose kid is the keyId fragment verifies an RFC 9421 signature', async () => {
-    const { signRfc9421 } = await import('@httpsig/core');
+    const { signRfc9421 } = await import('@httpsig/core/rfc9421');
     host.routes.set('keys.test /jwks.json', json({ keys: [
       { kid: 'other', ...rsa.publicKey.export({ format: 'jwk' }) },
       { kid: 'ed-1', ...ed.publicKey.export({ format: 'jwk' }) },

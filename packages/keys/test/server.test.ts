@@ -1,6 +1,7 @@
 // remoteKeyLookup in @httpsig/server's Express middleware, against a real https actor host: a fetched key verifies;
 // a key fetch failure is a typed error the server answers 401 with its code; onError can refresh a rotated key.
-import { sign, signRfc9421 } from '@httpsig/core';
+import { sign } from '@httpsig/core';
+import { signRfc9421 } from '@httpsig/core/rfc9421';
 import { expressMiddleware, sendSignatureError, verifyNodeRequest, type ServerVerifyOptions, type VerificationFailedEvent } from '@httpsig/server';
 import express from 'express';
 import { createServer } from 'node:http';

@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { BodyTooLargeError, bufferBody } from '@httpsig/core';
+import { BodyTooLargeError } from '@httpsig/core';
+import { bufferBody } from '@httpsig/core/adapter';
 import type { VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import { fetchTarget } from './lib/fetch-message.js';
 import { bodyLimitOf, bodyTimeoutOf, verifyMessage, withHooks, type ReceivedMessage } from './lib/verify-message.js';

@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { DEFAULT_REQUIRED_HEADERS, DEFAULT_REQUIRED_REQUEST_COMPONENTS, formatChallenge } from '@httpsig/core';
+import { DEFAULT_REQUIRED_HEADERS, formatChallenge } from '@httpsig/core';
+import { DEFAULT_REQUIRED_REQUEST_COMPONENTS } from '@httpsig/core/rfc9421';
 import type { ServerResponse } from 'node:http';
 import { isServerSignatureError, type ServerErrorCode, type ServerSignatureError } from './errors.js';
 

@@ -3,7 +3,8 @@
  * so a client can check that an answer came from the server and belongs to its request (RFC 9421 §2.4).
  * @packageDocumentation
  */
-import { normalizeHeaders, sign } from '@httpsig/core';
+import { sign } from '@httpsig/core';
+import { normalizeHeaders } from '@httpsig/core/adapter';
 import type { BodyInput, Rfc9421SigningOptions, SignResult } from '@httpsig/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fetchTarget } from './lib/fetch-message.js';

@@ -1,7 +1,7 @@
 // When and how long the verifier reads a request body, over raw sockets: an unsigned or forged request is
 // answered from its headers (no body byte read); a body that arrives too slowly gets 408; a client that aborts
 // its upload gets a typed error and cannot bring down a server written as the guide shows.
-import { signRfc9421 } from '@httpsig/core';
+import { signRfc9421 } from '@httpsig/core/rfc9421';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import net from 'node:net';

@@ -1,7 +1,8 @@
 // A covered header that node:http keeps only once (its first line, in req.headers) and that arrives twice is
 // refused with 400 ERR_MALFORMED_REQUEST, under both schemes, over a raw socket: the signature covers both lines
 // joined, the application would read the first one alone.
-import { SINGLETON_HEADERS, sign, type SignOptions } from '@httpsig/core';
+import { sign, type SignOptions } from '@httpsig/core';
+import { SINGLETON_HEADERS } from '@httpsig/core/adapter';
 import http from 'node:http';
 import net from 'node:net';
 import { SECRET, HMAC_KEY_ID, keyLookup } from './support/helpers.js';

@@ -1,6 +1,7 @@
 // Every server kind, signed by core `sign`: the happy paths, body capture, and each refusal with its stable code.
 import { createHmac } from 'node:crypto';
-import { buildSigningString, formatHttpDate, formatSignatureHeader } from '@httpsig/core';
+import { formatHttpDate } from '@httpsig/core/adapter';
+import { buildSigningString, formatSignatureHeader } from '@httpsig/core/cavage';
 import { HMAC_KEY_ID, RSA_KEY_ID, RSA_PUBLIC, SECRET, keyLookup, send, signFor, signedSend } from './support/helpers.js';
 import { SERVER_KINDS, startServer } from './support/servers.js';
 import type { Running } from './support/servers.js';

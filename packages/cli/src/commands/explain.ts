@@ -1,5 +1,8 @@
 /** `httpsig explain`: show the signing string and header of a request, and what a server will think of it. */
-import { buildSignatureBase, buildSigningString, formatHttpDate, formatSignatureHeader, sign } from '@httpsig/core';
+import { sign } from '@httpsig/core';
+import { formatHttpDate } from '@httpsig/core/adapter';
+import { buildSigningString, formatSignatureHeader } from '@httpsig/core/cavage';
+import { buildSignatureBase } from '@httpsig/core/rfc9421';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { parseOptions } from '../lib/args.js';
 import type { CliIo } from '../lib/io.js';

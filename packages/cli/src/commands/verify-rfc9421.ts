@@ -1,8 +1,6 @@
 /** `httpsig verify --scheme rfc9421`: check an RFC 9421 signature of a raw HTTP request and explain a failure. */
-import {
-  DEFAULT_REQUIRED_REQUEST_COMPONENTS, isHttpSignatureError, RFC9421_ALGORITHMS, verifyRfc9421,
-  type Rfc9421Algorithm, type VerifyRfc9421Options,
-} from '@httpsig/core';
+import { isHttpSignatureError, type Rfc9421Algorithm, type VerifyRfc9421Options } from '@httpsig/core';
+import { DEFAULT_REQUIRED_REQUEST_COMPONENTS, RFC9421_ALGORITHMS, verifyRfc9421 } from '@httpsig/core/rfc9421';
 import { EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../lib/io.js';
 import { printJson } from '../lib/output.js';

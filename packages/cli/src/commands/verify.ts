@@ -1,9 +1,8 @@
 /** `httpsig verify`: check the signature of a raw HTTP request and explain a failure. */
 import { readFileSync } from 'node:fs';
-import {
-  buildSigningString, isHttpSignatureError, originFormOf, parseHttpDate, parseRequestTarget, parseSignatureHeader, verify,
-  type CavageAlgorithm, type SignatureParameters, type VerifyOptions,
-} from '@httpsig/core';
+import { isHttpSignatureError, verify, type CavageAlgorithm, type SignatureParameters, type VerifyOptions } from '@httpsig/core';
+import { originFormOf, parseHttpDate, parseRequestTarget } from '@httpsig/core/adapter';
+import { buildSigningString, parseSignatureHeader } from '@httpsig/core/cavage';
 import { EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.js';
 import { parseOptions } from '../lib/args.js';
 import { readAll, type CliIo } from '../lib/io.js';

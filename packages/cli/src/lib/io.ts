@@ -1,5 +1,5 @@
 /** Internal: the streams and environment a command runs with (so `main` can run in-process too). */
-import { bufferBody } from '@httpsig/core';
+import { bufferBody } from '@httpsig/core/adapter';
 
 /** Where a command reads and writes. */
 export interface CliIo {

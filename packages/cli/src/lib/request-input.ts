@@ -1,5 +1,6 @@
 /** Internal: a request described on the command line (method, URL, -H, --data). */
-import { isHttpSignatureError, originFormOf, parseRequestTarget } from '@httpsig/core';
+import { isHttpSignatureError } from '@httpsig/core';
+import { originFormOf, parseRequestTarget } from '@httpsig/core/adapter';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../exit-codes.js';
 import { readAll, type CliIo } from './io.js';

@@ -1,6 +1,7 @@
 /** Internal: the signing options shared by `sign`, `request` and `explain`. */
 import type { CavageAlgorithm, DigestAlgorithm, KeyInput, Rfc9421Algorithm, SignOptions } from '@httpsig/core';
-import { CAVAGE_ALGORITHMS, RFC9421_ALGORITHMS } from '@httpsig/core';
+import { CAVAGE_ALGORITHMS } from '@httpsig/core/cavage';
+import { RFC9421_ALGORITHMS } from '@httpsig/core/rfc9421';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from './io.js';
 import { parseHeaderOptions, readData, normalizeUrl, type RequestInput } from './request-input.js';

@@ -54,8 +54,8 @@ function withFloor(requested: readonly string[], message: Rfc9421Message, option
  * @param value - the field value (several field lines joined with `", "`).
  * @param maxLength - longest accepted value, characters (default 8192).
  * @returns the requested signatures, in order.
- * @throws {@link HeaderTooLargeError} when the value is over the cap or has more than 16 members.
- * @throws {@link MalformedSignatureError} when it is not a dictionary of inner lists of component identifiers.
+ * @throws {@link core/src!HeaderTooLargeError} when the value is over the cap or has more than 16 members.
+ * @throws {@link core/src!MalformedSignatureError} when it is not a dictionary of inner lists of component identifiers.
  * @example
  * ```ts
  * parseAcceptSignature('sig1=("@method" "@target-uri" "content-digest");keyid="test-key-rsa";nonce="abc"')
@@ -99,9 +99,9 @@ export function parseAcceptSignature(value: string, maxLength: number = DEFAULT_
  * @param acceptSignature - the `Accept-Signature` value, or its parsed form.
  * @param options - the signer's key, algorithm, keyId, times, body + digest.
  * @returns what {@link signRfc9421} returns.
- * @throws {@link UnknownKeyError} when every request names another `keyid` (the first mismatch is reported).
- * @throws {@link AlgorithmNotAllowedError} when every request names another `alg`.
- * @throws {@link MalformedSignatureError} when the value does not parse or asks for nothing.
+ * @throws {@link core/src!UnknownKeyError} when every request names another `keyid` (the first mismatch is reported).
+ * @throws {@link core/src!AlgorithmNotAllowedError} when every request names another `alg`.
+ * @throws {@link core/src!MalformedSignatureError} when the value does not parse or asks for nothing.
  * @throws everything {@link signRfc9421} throws.
  * @example
  * ```ts

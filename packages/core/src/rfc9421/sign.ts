@@ -34,11 +34,11 @@ export function defaultComponents(view: MessageView): string[] {
  * @param options - key, algorithm, keyId, label, components, `created`/`expires`/`nonce`/`tag`, body + digest.
  * @returns the headers to set (`signature-input`, `signature`, and `content-digest` when made), the label and
  * the signature base.
- * @throws {@link AlgorithmNotAllowedError} when the algorithm is unknown or does not fit the key.
- * @throws {@link InvalidKeyError} when the key cannot be imported, is an RSA key shorter than `minRsaBits` (default
+ * @throws {@link core/src!AlgorithmNotAllowedError} when the algorithm is unknown or does not fit the key.
+ * @throws {@link core/src!InvalidKeyError} when the key cannot be imported, is an RSA key shorter than `minRsaBits` (default
  * 2048), or an HMAC secret is empty or public-key material (PEM, DER, JWK, OpenSSH).
- * @throws {@link MissingHeaderError} when a covered field, query parameter, dictionary key or bound request is absent.
- * @throws {@link MalformedSignatureError} when the message's existing signature fields do not parse.
+ * @throws {@link core/src!MissingHeaderError} when a covered field, query parameter, dictionary key or bound request is absent.
+ * @throws {@link core/src!MalformedSignatureError} when the message's existing signature fields do not parse.
  * @throws TypeError on a malformed option (bad component identifier, duplicate or used label, no body for a
  * digest), or a field value with a CR or LF left after unfolding obsolete line folding.
  * @throws RangeError when `now` is neither a finite number nor a valid `Date`, or `expires` is before `created`.

@@ -59,8 +59,8 @@ function parametersFrom(init: SignatureParamsInit['parameters']): Parameters {
  * @param signatureParams - the `@signature-params` inner list as text, or `{ components, parameters }`.
  * @param options - Structured Field types of fields covered with `;sf`/`;key`.
  * @returns the exact signature base (lines joined by `\n`, no trailing newline).
- * @throws {@link MissingHeaderError} when a covered field, query parameter, dictionary key or bound request is absent.
- * @throws {@link MalformedSignatureError} when the text is not an inner list of valid component identifiers.
+ * @throws {@link core/src!MissingHeaderError} when a covered field, query parameter, dictionary key or bound request is absent.
+ * @throws {@link core/src!MalformedSignatureError} when the text is not an inner list of valid component identifiers.
  * @throws TypeError on an invalid component identifier or parameter given as an object.
  * @example
  * ```ts

@@ -2,8 +2,8 @@
  * Public types of RFC 9421 HTTP Message Signatures: messages, options, results.
  * @packageDocumentation
  */
-import type { BodyInput, DigestAlgorithm, HeadersInit, KeyInput, ReceivedBody } from '../types.js';
-import type { ReplayStore } from './replay.js';
+import type { ReplayStore } from '../replay-store.js';
+import type { BodyInput, DigestAlgorithm, HeadersInit, KeyInput, PerRequestSignOptions, ReceivedBody } from '../types.js';
 
 /**
  * The algorithm names of the HTTP Signature Algorithms registry that this library implements
@@ -69,13 +69,13 @@ export interface Rfc9421Parameters {
 }
 
 /**
- * What `@signature-params` is built from when calling {@link buildSignatureBase} directly: the covered
+ * What `@signature-params` is built from when calling {@link core/src/rfc9421!buildSignatureBase} directly: the covered
  * component identifiers and the parameters, in the order they are serialised.
  */
 export interface SignatureParamsInit {
   /** Component identifiers, e.g. `'@method'`, `'content-digest'`, `'"@query-param";name="Pet"'`, `'signature;key="sig1";req'`. */
   components: readonly string[];
-  /** Parameters in serialisation order, e.g. `[['created', 1618884473], ['keyid', 'k']]`, or an object (RFC 9421 §2.3 order of {@link DEFAULT_PARAMETER_ORDER}). */
+  /** Parameters in serialisation order, e.g. `[['created', 1618884473], ['keyid', 'k']]`, or an object (RFC 9421 §2.3 order of {@link core/src/rfc9421!DEFAULT_PARAMETER_ORDER}). */
   parameters?: Rfc9421Parameters | Iterable<readonly [string, string | number | boolean]> | undefined;
 }
 
@@ -89,7 +89,7 @@ export interface ComponentOptions {
   structuredFields?: Readonly<Record<string, 'item' | 'list' | 'dictionary'>> | undefined;
 }
 
-/** Options of {@link signRfc9421}. */
+/** Options of {@link core/src/rfc9421!signRfc9421}. */
 export interface SignRfc9421Options extends ComponentOptions {
   /**
    * The signing key: an HMAC secret (string = its UTF-8 bytes, or bytes) for `hmac-sha256`, else a private key.
@@ -123,7 +123,7 @@ export interface SignRfc9421Options extends ComponentOptions {
   tag?: string | undefined;
   /** Whether to write the `alg` parameter. Default `false` (RFC 9421 §3.2 derives it from the key). */
   includeAlg?: boolean | undefined;
-  /** Serialisation order of the parameters. Default {@link DEFAULT_PARAMETER_ORDER}. */
+  /** Serialisation order of the parameters. Default {@link core/src/rfc9421!DEFAULT_PARAMETER_ORDER}. */
   parameterOrder?: readonly Rfc9421ParameterName[] | undefined;
   /** The exact body bytes sent, for `digest`. */
   body?: BodyInput | undefined;
@@ -147,7 +147,7 @@ export interface Rfc9421SigningOptions extends Omit<SignRfc9421Options, 'body' |
   digestHeader?: 'content-digest' | undefined;
 }
 
-/** What {@link signRfc9421} returns. */
+/** What {@link core/src/rfc9421!signRfc9421} returns. */
 export interface SignRfc9421Result {
   /**
    * Headers to set on the message, lower-case names: `signature-input` and `signature` (each holding every
@@ -199,7 +199,7 @@ export type Rfc9421KeyLookup = (
   params: Rfc9421Parameters,
 ) => Rfc9421VerificationKey | null | undefined | Promise<Rfc9421VerificationKey | null | undefined>;
 
-/** Options of {@link verifyRfc9421}. */
+/** Options of {@link core/src/rfc9421!verifyRfc9421}. */
 export interface VerifyRfc9421Options extends ComponentOptions {
   /** Finds the key and allowed algorithms for a signature. */
   keyLookup: Rfc9421KeyLookup;
@@ -268,7 +268,7 @@ export interface VerifyRfc9421Options extends ComponentOptions {
   maxComponents?: number | undefined;
 }
 
-/** What a successful {@link verifyRfc9421} returns. */
+/** What a successful {@link core/src/rfc9421!verifyRfc9421} returns. */
 export interface VerifyRfc9421Result {
   /** The label of the verified signature. */
   label: string;
@@ -296,5 +296,9 @@ export interface AcceptSignatureRequest {
   parameters: Rfc9421Parameters;
 }
 
-/** Options of {@link signForAcceptSignature}: a signing key; components, label, nonce and tag come from the request. */
+/** Options of {@link core/src/rfc9421!signForAcceptSignature}: a signing key; components, label, nonce and tag come from the request. */
 export type SignForAcceptSignatureOptions = Omit<SignRfc9421Options, 'components' | 'label' | 'nonce' | 'tag'>;
+
+/** Options of an RFC 9421 {@link sign}. */
+export interface Rfc9421SignOptions extends Rfc9421SigningOptions, PerRequestSignOptions {}
+

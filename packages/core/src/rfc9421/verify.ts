@@ -95,7 +95,7 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInpu
  * time); then, for a signature that verified, the body's `Content-Digest` (a lazy `body` is read only then); last,
  * the replay record (key identity + signature base). When none verifies, the error of the first selected signature
  * is thrown (when none is selected, the first signature's policy failure); an error that is not an
- * {@link HttpSignatureError} (a failing key lookup or replay store) is thrown at once.
+ * {@link core/src!HttpSignatureError} (a failing key lookup or replay store) is thrown at once.
  *
  * A response verified under the default policy (no `requiredComponents`) must also bind its request's target:
  * `"@target-uri";req`, or `"@path";req` with `"@query";req` when the bound request has a query
@@ -107,33 +107,33 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInpu
  * @param options - key lookup, label, required components/parameters, tag, clock, replay store, body, limits.
  * @returns the label, keyId, algorithm, covered components, parameters and signature base that verified, and
  * `validUntil`, the last Unix second the signature is acceptable.
- * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` — checked first, for the request and a response's
+ * @throws {@link core/src!MalformedRequestError} `ERR_MALFORMED_REQUEST` — checked first, for the request and a response's
  *   bound request: a target or `Host` an application may read differently (a fragment, bytes RFC 3986 does not
  *   allow, a bare `%`, a leading `//`, a form that does not fit the method, a repeated `Host` or one with
  *   userinfo, an absolute-form authority other than `Host`; see `parseRequestTarget`); and, for a covered
  *   `@query-param`, a query name or value that is not UTF-8 once decoded or a bracketed sibling (`pet[]`).
- * @throws {@link MissingSignatureError} `ERR_SIGNATURE_MISSING` — no signature fields, or none with the label.
- * @throws {@link HeaderTooLargeError} `ERR_HEADER_TOO_LARGE` — over a size cap.
- * @throws {@link MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable fields, bad component, missing
+ * @throws {@link core/src!MissingSignatureError} `ERR_SIGNATURE_MISSING` — no signature fields, or none with the label.
+ * @throws {@link core/src!HeaderTooLargeError} `ERR_HEADER_TOO_LARGE` — over a size cap.
+ * @throws {@link core/src!MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — unparsable fields, bad component, missing
  * member, or a covered value with a CR or LF left after unfolding obsolete line folding.
- * @throws {@link HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required component, parameter, tag or nonce is
+ * @throws {@link core/src!HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — a required component, parameter, tag or nonce is
  * missing, a response does not bind its request's target (default policy), or the signature has neither
  * `created` nor `expires` (so nothing bounds it in time).
- * @throws {@link MalformedRequestError} `ERR_MALFORMED_REQUEST` — a covered header that node:http keeps only once
- * (`content-type`, `user-agent`, ... {@link SINGLETON_HEADERS}) appears more than once.
- * @throws {@link InvalidDateError}, {@link ExpiredSignatureError}, {@link NotYetValidSignatureError} — time checks
- * (without `expires` and `maxAge`, a signature expires at `created` + `clockSkew`); {@link ExpiredSignatureError}
- * @throws {@link ReplayedSignatureError} `ERR_SIGNATURE_REPLAYED` — with a `replayStore`: the signature was already
- *   accepted; {@link ReplayStoreUnavailableError} `ERR_REPLAY_STORE_UNAVAILABLE` — the store cannot record it (full,
- *   unreachable); {@link ReplayWindowTooLongError} `ERR_REPLAY_WINDOW_TOO_LONG` — valid beyond `maxReplayWindow`.
- * @throws {@link UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
- * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — `alg` unknown or not allowed, or unfit for the key.
- * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used (e.g. an empty HMAC secret,
+ * @throws {@link core/src!MalformedRequestError} `ERR_MALFORMED_REQUEST` — a covered header that node:http keeps only once
+ * (`content-type`, `user-agent`, ... {@link core/src/adapter!SINGLETON_HEADERS}) appears more than once.
+ * @throws {@link core/src!InvalidDateError}, {@link core/src!ExpiredSignatureError}, {@link core/src!NotYetValidSignatureError} — time checks
+ * (without `expires` and `maxAge`, a signature expires at `created` + `clockSkew`).
+ * @throws {@link core/src!ReplayedSignatureError} `ERR_SIGNATURE_REPLAYED` — with a `replayStore`: the signature was already
+ *   accepted; {@link core/src!ReplayStoreUnavailableError} `ERR_REPLAY_STORE_UNAVAILABLE` — the store cannot record it (full,
+ *   unreachable); {@link core/src!ReplayWindowTooLongError} `ERR_REPLAY_WINDOW_TOO_LONG` — valid beyond `maxReplayWindow`.
+ * @throws {@link core/src!UnknownKeyError} `ERR_UNKNOWN_KEY` — the lookup returned nothing.
+ * @throws {@link core/src!AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — `alg` unknown or not allowed, or unfit for the key.
+ * @throws {@link core/src!InvalidKeyError} `ERR_INVALID_KEY` — the looked-up key cannot be used (e.g. an empty HMAC secret,
  *   public-key material given as an HMAC secret, an RSA key under `minRsaBits`).
  * @throws RangeError when `now` is neither a finite number nor a valid `Date`, or `clockSkew`/`maxAge` is negative.
- * @throws {@link MissingHeaderError} `ERR_MISSING_HEADER` — a covered component is absent from the message.
- * @throws {@link DigestMissingError}, {@link DigestMismatchError} — body integrity.
- * @throws {@link SignatureMismatchError} `ERR_SIGNATURE_MISMATCH` — the signature does not verify.
+ * @throws {@link core/src!MissingHeaderError} `ERR_MISSING_HEADER` — a covered component is absent from the message.
+ * @throws {@link core/src!DigestMissingError}, {@link core/src!DigestMismatchError} — body integrity.
+ * @throws {@link core/src!SignatureMismatchError} `ERR_SIGNATURE_MISMATCH` — the signature does not verify.
  * @example
  * ```ts
  * const result = await verifyRfc9421({ method: req.method!, url: req.url!, headers: req.headers }, {   // req: node:http

@@ -3,7 +3,8 @@
  * Internal.
  * @packageDocumentation
  */
-import { MalformedRequestError, parseRequestTarget } from '@httpsig/core';
+import { MalformedRequestError } from '@httpsig/core';
+import { parseRequestTarget } from '@httpsig/core/adapter';
 import type { TrustProxyOptions } from '../types.js';
 import { applyTrustedProxy, type ProxiedTarget } from './proxy.js';
 import { verifiedTarget } from './target.js';

@@ -2,7 +2,8 @@
  * Verifying a node:http `IncomingMessage` (shared by node:http, Express and the Fastify raw request). Internal.
  * @packageDocumentation
  */
-import { MalformedRequestError, sameAuthority } from '@httpsig/core';
+import { MalformedRequestError } from '@httpsig/core';
+import { sameAuthority } from '@httpsig/core/adapter';
 import type { IncomingMessage } from 'node:http';
 import type { ServerVerifyOptions, SignatureVerification, TrustProxyOptions } from '../types.js';
 import { checkDeclaredLength, mayHaveBody, readNodeBody } from './node-body.js';

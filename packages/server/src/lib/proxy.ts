@@ -2,7 +2,8 @@
  * Which request target and Host to verify against, with the opt-in reverse-proxy headers. Internal.
  * @packageDocumentation
  */
-import { MalformedRequestError, parseRequestTarget } from '@httpsig/core';
+import { MalformedRequestError } from '@httpsig/core';
+import { parseRequestTarget } from '@httpsig/core/adapter';
 import type { TrustProxyOptions } from '../types.js';
 
 /** `::ffff:127.0.0.1` and `127.0.0.1` are the same peer. */

@@ -3,7 +3,8 @@
  * routes on. Internal.
  * @packageDocumentation
  */
-import { MalformedRequestError, originFormOf, parseRequestTarget, sameAuthority } from '@httpsig/core';
+import { MalformedRequestError } from '@httpsig/core';
+import { originFormOf, parseRequestTarget, sameAuthority } from '@httpsig/core/adapter';
 
 /** The last value of a header among ordered pairs (lower-case names). */
 function onlyValue(headers: readonly (readonly [string, string])[], name: string): string | undefined {

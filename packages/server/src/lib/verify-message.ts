@@ -3,7 +3,8 @@
  * checks the replay window and records the signature in the replay store), then the hooks. Internal.
  * @packageDocumentation
  */
-import { isHttpSignatureError, verify, verifyEager } from '@httpsig/core';
+import { isHttpSignatureError, verify } from '@httpsig/core';
+import { verifySync } from '@httpsig/core/adapter';
 import type { ReplayStore, VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import type { ServerErrorCode } from '../errors.js';
 import type { CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification } from '../types.js';
@@ -126,7 +127,7 @@ function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVeri
   };
   const replay = replayOptionsOf(options);
   // Without replay protection core's answer is the answer, synchronous when the key lookup is.
-  if (replay === undefined) return verifyEager(message, coreOptions);
+  if (replay === undefined) return verifySync(message, coreOptions);
   return verify(message, { ...coreOptions, ...replay });
 }
 

@@ -4,7 +4,7 @@
  * Clients pass the same options on every request; this keeps quoting and lower-casing off the hot path
  * (measured ~10% of an HMAC signature). Internal.
  */
-import { AlgorithmNotAllowedError } from './errors.js';
+import { AlgorithmNotAllowedError } from '../errors.js';
 import { isCavageAlgorithm } from './algorithms.js';
 import { quoteParameter } from './signature-header.js';
 import type { CavageAlgorithm, CavageSigningOptions } from './types.js';

@@ -6,9 +6,9 @@
  * expression pass for escapes and control characters, then one left-to-right scan.
  * @packageDocumentation
  */
-import { HeaderTooLargeError, MalformedSignatureError } from './errors.js';
-import { isBase64 } from './lib/bytes.js';
-import { BARE_VALUE, QUOTED_TEXT, TOKEN, charClass, isNameAt } from './lib/char-class.js';
+import { HeaderTooLargeError, MalformedSignatureError } from '../errors.js';
+import { isBase64 } from '../lib/bytes.js';
+import { BARE_VALUE, QUOTED_TEXT, TOKEN, charClass, isNameAt } from '../lib/char-class.js';
 import type { SignatureParameters, SignatureScheme, VerifyLimits } from './types.js';
 
 /** Default cap on a signature header's length, in characters. */
@@ -31,8 +31,8 @@ const ESCAPE_OR_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f\\]/;
  * @param value - the header value.
  * @param limits - size caps (defaults: 8192 characters, 64 signed headers).
  * @returns the parameters, with `headers` lower-cased (default `['date']` when absent).
- * @throws {@link HeaderTooLargeError} when a cap is exceeded.
- * @throws {@link MalformedSignatureError} on any syntax error, a duplicate, or a missing `keyId`/`signature`.
+ * @throws {@link core/src!HeaderTooLargeError} when a cap is exceeded.
+ * @throws {@link core/src!MalformedSignatureError} on any syntax error, a duplicate, or a missing `keyId`/`signature`.
  * @example
  * ```ts
  * parseSignatureHeader('Signature keyId="ak",algorithm="hmac-sha256",headers="(request-target) date",signature="c2ln"')

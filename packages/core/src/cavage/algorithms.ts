@@ -3,8 +3,8 @@
  * key's metadata and never lets the client's `algorithm` pick HMAC against an asymmetric key).
  * @packageDocumentation
  */
-import type { AsymmetricKey, AsymmetricPrimitive, HashName, Primitive } from './runtime/backend.js';
-import { fitsRestriction } from './keys.js';
+import type { AsymmetricKey, AsymmetricPrimitive, HashName, Primitive } from '../runtime/backend.js';
+import { fitsRestriction } from '../keys.js';
 import type { CavageAlgorithm, Hs2019Mapping } from './types.js';
 
 /** Every algorithm name this library implements, in a stable order. */

@@ -2,10 +2,10 @@
  * The draft-cavage signing string (draft-cavage-12 §2.3).
  * @packageDocumentation
  */
-import { MalformedSignatureError, MissingHeaderError } from './errors.js';
-import { headerTable, type HeaderTable } from './headers.js';
-import { hostOfUrl, requestTarget } from './request-target.js';
-import type { SignableRequest } from './types.js';
+import { MalformedSignatureError, MissingHeaderError } from '../errors.js';
+import { headerTable, type HeaderTable } from '../headers.js';
+import { hostOfUrl, requestTarget } from '../request-target.js';
+import type { SignableRequest } from '../types.js';
 
 /** Whether a header value holds a line break (which would forge an extra line of the signing string). */
 function hasLineBreak(value: string): boolean {
@@ -30,8 +30,8 @@ export interface SigningStringTimes {
  * @param headerNames - the names to sign, any case.
  * @param times - `(created)` / `(expires)` values, needed when those pseudo-headers are listed.
  * @returns the signing string.
- * @throws {@link MissingHeaderError} when a listed header or pseudo-header has no value.
- * @throws {@link MalformedSignatureError} when a header value contains a line break.
+ * @throws {@link core/src!MissingHeaderError} when a listed header or pseudo-header has no value.
+ * @throws {@link core/src!MalformedSignatureError} when a header value contains a line break.
  * @example
  * ```ts
  * buildSigningString({ method: 'GET', url: '/api/v1/users/?a=1', headers: { Date: 'Sun, 22 Nov 2026 10:00:00 GMT' } },

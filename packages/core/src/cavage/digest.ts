@@ -5,40 +5,11 @@
  * @packageDocumentation
  */
 import { backend } from '#backend';
-import { DigestMismatchError, DigestMissingError, HeaderTooLargeError } from './errors.js';
-import { bodyBytes, isBase64 } from './lib/bytes.js';
-import type { HashName } from './runtime/backend.js';
-import type { BodyInput, DigestAlgorithm } from './types.js';
-
-/** Digest algorithm tokens this library computes, lower-cased, with their hash. */
-export const DIGEST_HASHES: ReadonlyMap<string, HashName> = new Map([['sha-256', 'SHA-256'], ['sha-512', 'SHA-512']]);
-
-/**
- * Most entries a `Digest` or members a `Content-Digest` header may have. A header with more is refused before
- * the body is hashed: a client cannot make the verifier hash a body once per repeated entry.
- */
-export const MAX_DIGEST_ENTRIES = 8;
-
-/** The digests of one body, each algorithm hashed at most once however many entries name it. Internal. */
-export type BodyDigests = (hash: HashName) => Uint8Array;
-
-/**
- * Memoises the digests of a body. Internal.
- * @param body - the received bytes.
- * @returns a function giving the body's digest under a hash, computed on first use.
- */
-export function bodyDigests(body: BodyInput): BodyDigests {
-  const bytes = bodyBytes(body);
-  const computed = new Map<HashName, Uint8Array>();
-  return (hash) => {
-    let digest = computed.get(hash);
-    if (digest === undefined) {
-      digest = backend.digest(hash, bytes);
-      computed.set(hash, digest);
-    }
-    return digest;
-  };
-}
+import { bodyDigests, DIGEST_HASHES, MAX_DIGEST_ENTRIES, type BodyDigests } from '../body-digest.js';
+import { DigestMismatchError, DigestMissingError, HeaderTooLargeError } from '../errors.js';
+import { bodyBytes, isBase64 } from '../lib/bytes.js';
+import type { HashName } from '../runtime/backend.js';
+import type { BodyInput, DigestAlgorithm } from '../types.js';
 
 /**
  * Creates a `Digest` header value over the exact body bytes.
@@ -65,9 +36,9 @@ export function createDigestHeader(body: BodyInput, algorithm: DigestAlgorithm =
  * @param value - the `Digest` header value (several `alg=value` entries may be comma-separated).
  * @param body - the bytes received.
  * @param keyId - attached to the error for logging.
- * @throws {@link HeaderTooLargeError} when the header has more than 8 entries (`MAX_DIGEST_ENTRIES`).
- * @throws {@link DigestMissingError} when no supported entry is present.
- * @throws {@link DigestMismatchError} when an entry does not match, or is not base64.
+ * @throws {@link core/src!HeaderTooLargeError} when the header has more than 8 entries.
+ * @throws {@link core/src!DigestMissingError} when no supported entry is present.
+ * @throws {@link core/src!DigestMismatchError} when an entry does not match, or is not base64.
  * @example
  * ```ts
  * checkDigestHeader('SHA-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=', '{"hello": "world"}')

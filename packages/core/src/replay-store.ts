@@ -3,7 +3,7 @@
  * {@link ReplayStore} contract, and {@link MemoryReplayStore}, the bounded in-process store.
  * @packageDocumentation
  */
-import { ReplayStoreUnavailableError } from '../errors.js';
+import { ReplayStoreUnavailableError } from './errors.js';
 
 /**
  * What a verifier asks a {@link ReplayStore} to remember: one verified signature. Times are Unix milliseconds,

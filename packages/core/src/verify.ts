@@ -11,9 +11,10 @@ import type { SignableRequest } from './types.js';
 export { DEFAULT_REQUIRED_HEADERS, DEFAULT_CLOCK_SKEW } from './cavage/verify.js';
 
 /**
- * Verifies a signed request. In order: size caps and parsing, the required headers policy, clock skew on
- * `Date`/`created`/`expires`, the key lookup, the algorithm bound to the key, the body digest, and the
- * signature itself (HMAC compared in constant time). Every failure throws; success returns what was verified.
+ * Verifies a signed request. In order: the request target and `Host`, size caps and parsing, the required headers
+ * policy, clock skew on `Date`/`created`/`expires`, the key lookup, the algorithm bound to the key, the signature
+ * itself (HMAC compared in constant time); then, for a signature that verified, the body digest (a lazy `body` is
+ * read only then); last, the replay record. Every failure throws; success returns what was verified.
  *
  * @param request - `{ method, url, headers }` as received; `url` is the raw request target (`req.url`), an
  *   absolute URL only when its authority is the `Host` (or there is no `Host`).

@@ -1,7 +1,8 @@
 // Which signature of a message is verified (RFC 9421 §3.2, §4.3): the labelled one, or else every signature that
 // meets the policy, in order, until one verifies — so one prepended by someone else cannot hide a valid one.
+import crypto from 'node:crypto';
 import { backendName } from '../src/backend-name.js';
-import { createMemoryReplayStore } from '../src/index.js';
+import { BodyTooLargeError, createMemoryReplayStore } from '../src/index.js';
 import { type Rfc9421Message, type Rfc9421Request, type VerifyRfc9421Options, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { pemOf } from './rfc9421-helpers.js';
 import { refusal } from './support/outcome.js';
@@ -129,7 +130,8 @@ describe(`signature selection (${backendName} backend)`, () => {
     for (let replay = 0; replay < 3; replay++) {
       expect(await refusal(verifyRfc9421(message, options([], { replayStore })))).toBe('ERR_SIGNATURE_REPLAYED');
     }
-    expect(replayStore.size).toBe(1);
+    // Each valid signature was recorded on first acceptance (so none of them can be replayed on its own).
+    expect(replayStore.size).toBe(3);
   });
 
   test('at most maxKeyLookups signatures (default 4) are tried, so junk signatures cannot buy many key lookups', async () => {
@@ -142,5 +144,47 @@ describe(`signature selection (${backendName} backend)`, () => {
     await expect(verifyRfc9421(message, options(more, { maxKeyLookups: 16 }))).resolves.toMatchObject({ label: 'good' });
     expect(more).toHaveLength(16);
     expect(await refusal(verifyRfc9421(message, options([], { maxKeyLookups: 0 })))).toBe('RangeError');
+  });
+
+  test('a message carrying several valid signatures is refused as a replay in any order, or with one of them dropped', async () => {
+    const one = await signRfc9421(request, { key: ed25519.sign, algorithm: 'ed25519', keyId: 'good-key', label: 'one', nonce: 'n-1', now: NOW * 1000 });
+    const two = await signRfc9421(request, { key: p256.sign, algorithm: 'ecdsa-p256-sha256', keyId: 'p256-key', label: 'two', nonce: 'n-2', now: NOW * 1000 });
+    const carrying = (...signed: (typeof one)[]) => ({
+      ...request,
+      headers: {
+        host: 'example.com',
+        'signature-input': signed.map((s) => s.headers['signature-input']).join(', '),
+        signature: signed.map((s) => s.headers['signature']).join(', '),
+      },
+    });
+    const replayStore = createMemoryReplayStore();
+    await expect(verifyRfc9421(carrying(one, two), options([], { replayStore }))).resolves.toMatchObject({ label: 'one' });
+    expect(replayStore.size).toBe(2);
+    expect(await refusal(verifyRfc9421(carrying(two, one), options([], { replayStore })))).toBe('ERR_SIGNATURE_REPLAYED');
+    expect(await refusal(verifyRfc9421(carrying(two), options([], { replayStore })))).toBe('ERR_SIGNATURE_REPLAYED');
+  });
+
+  test('a lazy body is read once for all the signatures tried, and a body that cannot be read ends the verification', async () => {
+    const body = new TextEncoder().encode('{"amount":1}');
+    const digest = `sha-256=:${crypto.createHash('sha256').update('{"amount":2}').digest('base64')}:`;
+    const post: Rfc9421Request = { method: 'POST', url: 'https://example.com/orders?id=7', headers: { host: 'example.com', 'content-digest': digest } };
+    const components = ['@method', '@authority', '@path', '@query', 'content-digest'];
+    const one = await signRfc9421(post, { key: ed25519.sign, algorithm: 'ed25519', keyId: 'good-key', label: 'one', components, now: NOW * 1000 });
+    const two = await signRfc9421(post, { key: p256.sign, algorithm: 'ecdsa-p256-sha256', keyId: 'p256-key', label: 'two', components, now: NOW * 1000 });
+    const message = {
+      ...post,
+      headers: {
+        ...(post.headers as Record<string, string>),
+        'signature-input': `${one.headers['signature-input']}, ${two.headers['signature-input']}`,
+        signature: `${one.headers['signature']}, ${two.headers['signature']}`,
+      },
+    };
+    let reads = 0;
+    expect(await refusal(verifyRfc9421(message, options([], { body: () => { reads++; return body; } })))).toBe('ERR_DIGEST_MISMATCH');
+    expect(reads).toBe(1);
+    let failing = 0;
+    const tooLarge = (): never => { failing++; throw new BodyTooLargeError(4); };
+    expect(await refusal(verifyRfc9421(message, options([], { body: tooLarge })))).toBe('ERR_BODY_TOO_LARGE');
+    expect(failing).toBe(1);
   });
 });

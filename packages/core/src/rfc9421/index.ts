@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { signRfc9421 } from './sign.js';
-export { verifyRfc9421 } from './verify.js';
+export { verifyRfc9421, DEFAULT_MAX_KEY_LOOKUPS } from './verify.js';
 export { buildSignatureBase } from './signature-base.js';
 export { parseAcceptSignature, signForAcceptSignature } from './accept-signature.js';
 export { RFC9421_ALGORITHMS, isRfc9421Algorithm } from './algorithms.js';

@@ -89,13 +89,16 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInpu
 /**
  * Verifies an RFC 9421 signature on a request or response (RFC 9421 §3.2). In order: size caps and parsing of
  * `Signature-Input`/`Signature`; selection (by `label`, else every signature that covers the required components
- * and carries the required parameters and `tag`, in `Signature-Input` order, at most `maxSignatures`); then, for
- * each selected signature until one verifies: `created`/`expires`/`maxAge` against the clock with skew; the key
- * lookup; the algorithm bound to the key; the signature base; the signature itself (HMAC compared in constant
- * time); then, for a signature that verified, the body's `Content-Digest` (a lazy `body` is read only then); last,
- * the replay record (key identity + signature base). When none verifies, the error of the first selected signature
- * is thrown (when none is selected, the first signature's policy failure); an error that is not an
- * {@link core/src!HttpSignatureError} (a failing key lookup or replay store) is thrown at once.
+ * and carries the required parameters and `tag`, in `Signature-Input` order, at most `maxKeyLookups` of them,
+ * default 4); then, for each selected signature until one verifies: `created`/`expires`/`maxAge` against the clock
+ * with skew; the key lookup; the algorithm bound to the key; the signature base; the signature itself (HMAC
+ * compared in constant time); then, for a signature that verified, the body's `Content-Digest` (a lazy `body` is
+ * read once, only then); last, the replay record (key identity + signature base). With a `replayStore` and no
+ * `label`, every selected signature that verifies is recorded, so that the message is refused as a replay whichever
+ * signature comes first when it is sent again. When none verifies, the error of the first selected signature is
+ * thrown (when none is selected, the first signature's policy failure). These end the verification at once: an
+ * error that is not an {@link core/src!HttpSignatureError} (a failing key lookup), a replay or a store that cannot
+ * record, and a body that cannot be read (too large, too slow, aborted).
  *
  * A response verified under the default policy (no `requiredComponents`) must also bind its request's target:
  * `"@target-uri";req`, or `"@path";req` with `"@query";req` when the bound request has a query
@@ -155,27 +158,34 @@ export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9
   const policy = compilePolicy(options, view);
   const fields = parseSignatureFields(view.fields.get('signature-input'), view.fields.get('signature'), limits);
   const candidates = select(fields, view, options, policy, limits);
-  // Without a label, every signature that meets the policy is tried in order, so that one prepended by
-  // someone else (an unknown key, a wrong signature) cannot hide a valid one. The first failure is reported.
-  // A signature that verified but cannot be recorded (a replay, a full store) ends it: trying the next one would
-  // accept a replayed message once per signature it carries.
+  // Without a label, every signature that meets the policy is tried in order (at most `maxKeyLookups`), so that
+  // one prepended by someone else (an unknown key, a wrong signature) cannot hide a valid one; the first failure is
+  // reported. With a replay store, every signature that verifies is recorded: a message carrying several valid
+  // signatures is then refused as a replay whichever of them comes first when it is sent again. A signature that
+  // verified but cannot be recorded (a replay, a full store), and a body that cannot be read, end it.
   const maxKeyLookups = options.maxKeyLookups ?? DEFAULT_MAX_KEY_LOOKUPS;
   if (!Number.isSafeInteger(maxKeyLookups) || maxKeyLookups < 1) throw new RangeError('maxKeyLookups must be a positive integer');
+  const recordAll = options.replayStore !== undefined && options.label === undefined;
+  const readBody = onceBody(options.body);
   let first: unknown;
+  let verified: VerifyRfc9421Result | undefined;
   for (const signature of candidates.slice(0, maxKeyLookups)) {
     try {
-      return await verifySelected(view, signature, options);
+      const result = await verifySelected(view, signature, options, readBody);
+      if (!recordAll) return result;
+      verified ??= result;
     } catch (error) {
       if (error instanceof Decisive) throw error.error;
       if (!isHttpSignatureError(error)) throw error;
       first ??= error;
     }
   }
+  if (verified !== undefined) return verified;
   throw first;
 }
 
 /** Default `maxKeyLookups`: signatures tried per message without a label. */
-const DEFAULT_MAX_KEY_LOOKUPS = 4;
+export const DEFAULT_MAX_KEY_LOOKUPS = 4;
 
 /** A failure that ends the verification whatever other signatures the message carries. */
 class Decisive {
@@ -183,8 +193,20 @@ class Decisive {
   constructor(readonly error: unknown) {}
 }
 
+/** The body, read at most once for all the signatures of one message (a lazy body is a stream read once). */
+function onceBody(body: VerifyRfc9421Options['body']): (() => Promise<BodyInput>) | undefined {
+  if (body === undefined) return undefined;
+  let read: Promise<BodyInput> | undefined;
+  return () => {
+    read ??= Promise.resolve().then(() => (typeof body === 'function' ? body() : body));
+    return read;
+  };
+}
+
 /** Verifies one selected signature: times, key, algorithm, base, body digest, signature bytes, nonce. */
-async function verifySelected(view: MessageView, signature: ParsedSignature, options: VerifyRfc9421Options): Promise<VerifyRfc9421Result> {
+async function verifySelected(
+  view: MessageView, signature: ParsedSignature, options: VerifyRfc9421Options, readBody: (() => Promise<BodyInput>) | undefined,
+): Promise<VerifyRfc9421Result> {
   const { parameters } = signature;
   const keyId = parameters.keyid;
 
@@ -203,8 +225,16 @@ async function verifySelected(view: MessageView, signature: ParsedSignature, opt
 
   // Only a signature that verified gets its body read and hashed: it covers `content-digest`, so a forged
   // message costs no body work.
-  const { body } = options;
-  if (body !== undefined) checkBody(signature, view, typeof body === 'function' ? await body() : body);
+  if (readBody !== undefined) {
+    let bytes: BodyInput;
+    try {
+      bytes = await readBody();
+    } catch (error) {
+      // Too large, too slow, aborted: the message, not this signature, is at fault.
+      throw new Decisive(error);
+    }
+    checkBody(signature, view, bytes);
+  }
 
   if (options.replayStore !== undefined) {
     // Last, so that a signature failing any other check never uses up a record (RFC 9421 §7.2.2). Keyed on the

@@ -7,6 +7,10 @@ import { verifyNodeRequest, expressMiddleware, fastifyPlugin, verifyFetchRequest
 import { accessKey, JumpServerClient } from '@httpsig/jumpserver';
 import { startEmulator } from '@httpsig/jumpserver/emulator';
 import { main, EXIT_CODES } from '@httpsig/cli';
+import { signOutgoing, verifySync } from '@httpsig/core/adapter';
+import { buildSigningString } from '@httpsig/core/cavage';
+import { signRfc9421, type Rfc9421Request } from '@httpsig/core/rfc9421';
+import { remoteKeyLookup } from '@httpsig/keys';
 
 const options: SignOptions = { keyId: 'k', key: 'secret', algorithm: 'hmac-sha256', headers: ['(request-target)', 'date'] };
 const signed = await sign({ method: 'GET', url: 'http://127.0.0.1/', headers: { accept: '*/*' } }, options);
@@ -19,4 +23,6 @@ const fetcher = signedFetch(fetchOptions);
 const error: unknown = new MissingHeaderError('date');
 if (isHttpSignatureError(error)) console.log(error.code);
 export { header, result, fetcher, withHttpSignature, httpSignature, verifyNodeRequest, expressMiddleware, fastifyPlugin,
-  verifyFetchRequest, MemoryReplayStore, accessKey, JumpServerClient, startEmulator, main, EXIT_CODES };
+  verifyFetchRequest, MemoryReplayStore, accessKey, JumpServerClient, startEmulator, main, EXIT_CODES, signOutgoing, verifySync,
+  buildSigningString, signRfc9421, remoteKeyLookup };
+export const rfc9421Request: Rfc9421Request = { method: 'GET', url: 'https://example.com/', headers: {} };

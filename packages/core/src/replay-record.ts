@@ -4,12 +4,9 @@
  */
 import { InvalidKeyError, ReplayStoreUnavailableError, ReplayWindowTooLongError, ReplayedSignatureError } from './errors.js';
 import { keyIdentity, replayRecordKey, type IdentifiableKey } from './key-identity.js';
-import { nowMilliseconds } from './lib/clock.js';
+import { DEFAULT_CLOCK_SKEW, nowMilliseconds } from './lib/clock.js';
 import { andThen, isPromiseLike } from './lib/promise-like.js';
 import type { ReplayOutcome, ReplayStore } from './replay-store.js';
-
-/** Default `clockSkew` of both schemes, seconds (for the floor of `maxReplayWindow`). */
-const DEFAULT_SKEW = 300;
 
 /** The verify options the replay record reads. */
 export interface ReplayPolicy {
@@ -39,7 +36,7 @@ export function replayWindowOf(policy: ReplayPolicy): number {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     throw new RangeError('maxReplayWindow must be a finite number of seconds, 0 or more');
   }
-  const floor = 2 * (policy.clockSkew ?? DEFAULT_SKEW) + (policy.maxAge ?? 0);
+  const floor = 2 * (policy.clockSkew ?? DEFAULT_CLOCK_SKEW) + (policy.maxAge ?? 0);
   if (!Number.isFinite(floor)) throw new RangeError('clockSkew and maxAge must be finite numbers of seconds');
   return Math.max(seconds, floor) * 1000;
 }

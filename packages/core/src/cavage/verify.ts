@@ -15,7 +15,7 @@ import {
 import { headerTable, type HeaderTable } from '../headers.js';
 import { parseHttpDate } from '../http-date.js';
 import { isNameAt } from '../lib/char-class.js';
-import { nowMilliseconds } from '../lib/clock.js';
+import { nowMilliseconds, DEFAULT_CLOCK_SKEW } from '../lib/clock.js';
 import { andThen, isPromiseLike } from '../lib/promise-like.js';
 import { assertKeyInput, assertUsableSecret, importAsymmetricKey, isPemText } from '../keys.js';
 import type { AsymmetricKey } from '../runtime/backend.js';
@@ -29,8 +29,7 @@ import type { CavageAlgorithm, SignatureParameters, VerificationKey, VerifyOptio
 
 /** The headers a signature must cover unless the caller says otherwise (what JumpServer requires). */
 export const DEFAULT_REQUIRED_HEADERS: readonly string[] = ['(request-target)', 'date'];
-/** Default allowed clock difference, in seconds. */
-export const DEFAULT_CLOCK_SKEW = 300;
+export { DEFAULT_CLOCK_SKEW };
 
 /** Whether an Authorization value starts with the `Signature` scheme (any case) and a space or tab. */
 function hasSignatureScheme(value: string): boolean {

@@ -17,3 +17,6 @@ export function nowMilliseconds(now: unknown): number {
   if (!Number.isFinite(ms)) throw new RangeError('now must be a finite number of milliseconds or a valid Date');
   return ms;
 }
+
+/** Default allowed clock difference, in seconds, of both schemes (`clockSkew`). */
+export const DEFAULT_CLOCK_SKEW = 300;

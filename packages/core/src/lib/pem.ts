@@ -261,13 +261,18 @@ export async function readPem(pem: string, passphrase?: string): Promise<DerKey>
   }
 }
 
-/** The bit length of a DER INTEGER's value (a positive modulus). */
+/** The bit length of a big-endian unsigned integer (leading zero bytes ignored). */
+export function bitLength(bytes: Uint8Array): number {
+  let first = 0;
+  while (first < bytes.length && bytes[first] === 0) first++;
+  if (first === bytes.length) return 0;
+  return (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first] as number));
+}
+
+/** The bit length of a DER INTEGER's value (a positive modulus or exponent). */
 function integerBits(der: Uint8Array, element: DerElement | undefined): number {
   if (element === undefined || element.tag !== TAG.INTEGER) throw new TypeError('unexpected key structure');
-  let first = element.contentStart;
-  while (first < element.end && der[first] === 0) first++;
-  if (first === element.end) return 0;
-  return (element.end - first - 1) * 8 + (32 - Math.clz32(der[first] as number));
+  return bitLength(der.subarray(element.contentStart, element.end));
 }
 
 /** The sizes of an RSA key: modulus and public exponent, in bits. */

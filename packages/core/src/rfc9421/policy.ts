@@ -3,6 +3,7 @@
  * have, and its validity in time. Internal.
  * @packageDocumentation
  */
+import { DEFAULT_CLOCK_SKEW } from '../lib/clock.js';
 import { ExpiredSignatureError, HeaderNotSignedError, InvalidDateError, NotYetValidSignatureError } from '../errors.js';
 import { parseComponentText, type ComponentId } from './component-id.js';
 import type { ParsedSignature } from './dictionaries.js';
@@ -32,8 +33,7 @@ export const RESPONSE_TARGET_BINDING = {
 } as const;
 /** Parameters a signature must carry unless the caller says otherwise. */
 export const DEFAULT_REQUIRED_PARAMETERS: readonly Rfc9421ParameterName[] = ['created', 'keyid'];
-/** Default allowed clock difference, seconds. */
-export const DEFAULT_CLOCK_SKEW = 300;
+export { DEFAULT_CLOCK_SKEW };
 
 /** The policy with its identifiers parsed once per verification. Internal: not in the published types. @internal */
 export interface CompiledPolicy {

@@ -10,7 +10,7 @@ import { decodeBase64 } from '../lib/base64.js';
 import { utf8 } from '../lib/bytes.js';
 import { WebCryptoUnavailableError } from '../errors.js';
 import {
-  asRsaEncryption, binaryToBytes, bytesToBinary, forgeRsaKey, fromPkcs8, fromSpki, loadForge, readPem, rsaPublicFromPrivate, rsaSize, type RsaSize,
+  asRsaEncryption, binaryToBytes, bytesToBinary, forgeRsaKey, fromPkcs8, fromSpki, loadForge, readPem, bitLength, rsaPublicFromPrivate, rsaSize, type RsaSize,
   type DerKey,
 } from '../lib/pem.js';
 import type { AsymmetricKey, AsymmetricKeyInput, AsymmetricPrimitive, CryptoBackend, KeyRestriction } from './backend.js';
@@ -60,14 +60,6 @@ function kindOfCryptoKey(key: CryptoKey): Pick<AsymmetricKey, 'kind' | 'curve'> 
       if (algorithm.namedCurve === 'P-256' || algorithm.namedCurve === 'P-384') return { kind: 'ec', curve: algorithm.namedCurve };
   }
   throw new TypeError('unsupported CryptoKey algorithm');
-}
-
-/** The bit length of a big-endian unsigned integer. */
-function bitLength(bytes: Uint8Array): number {
-  let first = 0;
-  while (first < bytes.length && bytes[first] === 0) first++;
-  if (first === bytes.length) return 0;
-  return (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first] as number));
 }
 
 /** A base64url JWK member as bytes. */

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The test suite runs real peers: Python httpsig (the code JumpServer runs, Debian python3-httpsig) with
-// python3-requests, redis-server for shared replay protection, Chromium for the browser tests, and curl and openssl
-// (the CLI's curl output and the self-signed https test servers). This installs them from Debian's
-// packages when it can (root with apt-get, as on CI), and otherwise says exactly what is missing.
+// python3-requests, redis-server for shared replay protection, Chromium for the browser tests, curl and openssl
+// (the CLI's curl output and the self-signed https test servers), and zsh and fish (the CLI's shell completion).
+// This installs them from Debian's packages when it can (root with apt-get, as on CI), and otherwise says exactly
+// what is missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -11,6 +12,7 @@ const checks = [
   { what: 'Python httpsig and requests', ok: () => spawnSync(python, ['-c', 'import httpsig, requests'], { stdio: 'ignore' }).status === 0, packages: ['python3-httpsig', 'python3-requests'] },
   { what: 'redis-server', ok: () => spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0, packages: ['redis-server'] },
   { what: 'Chromium (browser tests)', ok: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'), packages: ['chromium'] },
+  { what: 'zsh and fish (the CLI\'s shell completion, run by the shells)', ok: () => ['zsh', 'fish'].every((shell) => spawnSync(shell, ['--version'], { stdio: 'ignore' }).status === 0), packages: ['zsh', 'fish'] },
   { what: 'curl and openssl (CLI curl output, https redirect tests)', ok: () => ['curl', 'openssl'].every((tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0 || spawnSync(tool, ['version'], { stdio: 'ignore' }).status === 0), packages: ['curl', 'openssl'] },
 ];
 

@@ -3,17 +3,11 @@
 // without fetching, not remembered as a failure. Real https actor host on loopback.
 import type { ServerResponse } from 'node:http';
 import { KeyFetchRateLimitedError, RemoteKeys, remoteKeyLookup, type RemoteKeysOptions } from '../src/index.js';
-import { actor, certificateForTestHosts, guardFor, json, rsaKey, startActorHost, type ActorHost, type TestKey } from './support/actor-host.js';
+import { actor, certificateForTestHosts, guardFor, json, rsaKey, useActorHost, type TestKey } from './support/actor-host.js';
 
 const tls = certificateForTestHosts();
-let host: ActorHost;
-let key: TestKey;
-beforeAll(async () => {
-  host = await startActorHost(tls);
-  key = rsaKey();
-});
-afterAll(async () => { await host.close(); });
-beforeEach(() => { host.routes.clear(); host.requests.length = 0; });
+const host = useActorHost(tls);
+const key: TestKey = rsaKey();
 
 const remote = (options: RemoteKeysOptions): RemoteKeys => new RemoteKeys({ ...guardFor(host, tls.cert), ...options });
 

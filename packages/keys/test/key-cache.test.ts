@@ -1,17 +1,11 @@
 // Caching of fetched keys against a real https actor host: TTL from max-age (clamped; no-store), expiry on an
 // injected clock, negative caching, single-flight, the LRU bound.
 import { MemoryKeyCache, RemoteKeys, type RemoteKeysOptions } from '../src/index.js';
-import { actor, certificateForTestHosts, guardFor, json, rsaKey, startActorHost, type ActorHost, type TestKey } from './support/actor-host.js';
+import { actor, certificateForTestHosts, guardFor, json, rsaKey, useActorHost, type TestKey } from './support/actor-host.js';
 
 const tls = certificateForTestHosts();
-let host: ActorHost;
-let key: TestKey;
-beforeAll(async () => {
-  host = await startActorHost(tls);
-  key = rsaKey();
-});
-afterAll(async () => { await host.close(); });
-beforeEach(() => { host.routes.clear(); host.requests.length = 0; });
+const host = useActorHost(tls);
+const key: TestKey = rsaKey();
 
 /** A clock the test moves. */
 function clock(start = 1_800_000_000_000): { now: () => number; advance: (seconds: number) => void } {

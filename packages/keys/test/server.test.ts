@@ -7,17 +7,11 @@ import express from 'express';
 import { createServer } from 'node:http';
 import { remoteKeyLookup } from '../src/index.js';
 import { listenOnLoopback } from '../../../test-support/loopback.mjs';
-import { actor, certificateForTestHosts, guardFor, json, rsaKey, startActorHost, type ActorHost, type TestKey } from './support/actor-host.js';
+import { actor, certificateForTestHosts, guardFor, json, rsaKey, useActorHost, type TestKey } from './support/actor-host.js';
 
 const tls = certificateForTestHosts();
-let host: ActorHost;
-let key: TestKey;
-beforeAll(async () => {
-  host = await startActorHost(tls);
-  key = rsaKey();
-});
-afterAll(async () => { await host.close(); });
-beforeEach(() => { host.routes.clear(); host.requests.length = 0; });
+const host = useActorHost(tls);
+const key: TestKey = rsaKey();
 
 /** Sends a GET with the signed headers (fetch sets the same Host the signature covers); status and JSON body. */
 async function send(base: string, request: { path: string; headers: Record<string, string> }): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {

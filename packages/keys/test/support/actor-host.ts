@@ -56,6 +56,28 @@ export interface ActorHost {
   close(): Promise<void>;
 }
 
+/**
+ * Starts one actor host for the test file (closed after it) and clears its routes and recorded requests before
+ * every test.
+ * @returns the host, usable inside tests and hooks (it forwards to the host `beforeAll` started).
+ */
+export function useActorHost(tls?: { key: string; cert: string }): ActorHost {
+  let host: ActorHost | undefined;
+  beforeAll(async () => { host = await startActorHost(tls); });
+  afterAll(async () => { await host?.close(); });
+  beforeEach(() => {
+    host?.routes.clear();
+    if (host !== undefined) host.requests.length = 0;
+  });
+  return new Proxy({} as ActorHost, {
+    get(_target, property) {
+      if (host === undefined) throw new Error('the actor host is not running yet (use it inside a test)');
+      const value: unknown = Reflect.get(host, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(host) : value;
+    },
+  });
+}
+
 /** Starts an actor host on loopback; https with `tls`, else http. */
 export async function startActorHost(tls?: { key: string; cert: string }): Promise<ActorHost> {
   const routes = new Map<string, Route>();

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { verifyIncomingEager } from './lib/node-message.js';
+import { verifyIncomingSync } from './lib/node-message.js';
 import { checkServerOptions } from './lib/verify-message.js';
 import { sendSignatureError } from './response.js';
 import type { ServerVerifyOptions, SignatureVerification } from './types.js';
@@ -66,7 +66,7 @@ export function expressMiddleware(options: ServerVerifyOptions): ExpressMiddlewa
     // directly: no promise and no microtask per request.
     let outcome: SignatureVerification | Promise<SignatureVerification>;
     try {
-      outcome = verifyIncomingEager(req, rawUrl, options);
+      outcome = verifyIncomingSync(req, rawUrl, options);
     } catch (error) {
       fail(res, next, error);
       return;

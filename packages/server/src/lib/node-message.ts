@@ -9,7 +9,7 @@ import type { ServerVerifyOptions, SignatureVerification, TrustProxyOptions } fr
 import { checkDeclaredLength, mayHaveBody, readNodeBody } from './node-body.js';
 import { applyTrustedProxy, type ProxiedTarget } from './proxy.js';
 import { verifiedTarget } from './target.js';
-import { bodyLimitOf, bodyTimeoutOf, verifyMessageEager, withHooks, type ReceivedMessage } from './verify-message.js';
+import { bodyLimitOf, bodyTimeoutOf, verifyMessageSync, withHooks, type ReceivedMessage } from './verify-message.js';
 
 const EMPTY_BODY = new Uint8Array(0);
 
@@ -69,14 +69,14 @@ export function nodeTarget(
  * @param rawUrl - the request target from the request line (`req.url`, or Express' `req.originalUrl`).
  */
 export async function verifyIncoming(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): Promise<SignatureVerification> {
-  return verifyIncomingEager(req, rawUrl, options);
+  return verifyIncomingSync(req, rawUrl, options);
 }
 
 /**
  * {@link verifyIncoming} without a forced promise: a request without a body, verified with a synchronous key
  * lookup, no replay store and no hooks, gets its result in the same tick. Failures may be thrown.
  */
-export function verifyIncomingEager(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
+export function verifyIncomingSync(req: IncomingMessage, rawUrl: string, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
   const pairs = requestHeaderPairs(req);
   const hasBody = mayHaveBody(req.httpVersionMajor, pairs);
   if (options.onError === undefined && options.onVerified === undefined) return verifyReceived(req, rawUrl, pairs, hasBody, options);
@@ -105,5 +105,5 @@ function verifyWithBody(
 ): SignatureVerification | Promise<SignatureVerification> {
   // Only RFC 9421 signs the scheme (`@scheme`, `@target-uri`); draft-cavage never reads it.
   const { url, headers, scheme } = nodeTarget(req, rawUrl, options.trustProxy, pairs);
-  return verifyMessageEager({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
+  return verifyMessageSync({ method: req.method ?? 'GET', url, headers, body, scheme }, options);
 }

@@ -83,14 +83,14 @@ export function bodyLimitOf(options: ServerVerifyOptions): number {
  * protection core also records the signature in the `replay` store, within `maxReplayWindow`.
  */
 export async function verifyMessage(message: ReceivedMessage, options: ServerVerifyOptions): Promise<SignatureVerification> {
-  return verifyMessageEager(message, options);
+  return verifyMessageSync(message, options);
 }
 
 /**
  * {@link verifyMessage} without a forced promise: the result itself when every step ran synchronously
  * (draft-cavage, a synchronous key lookup, no replay store), else a promise. Failures may be thrown.
  */
-export function verifyMessageEager(message: ReceivedMessage, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
+export function verifyMessageSync(message: ReceivedMessage, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
   return options.scheme === 'rfc9421' ? verifyRfc9421Message(message, options) : verifyCavageMessage(message, options);
 }
 

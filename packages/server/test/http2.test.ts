@@ -7,16 +7,11 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { fastifyPlugin, sendSignatureError, verifyNodeRequest } from '../src/index.js';
 import type { ServerVerifyOptions } from '../src/index.js';
-import { HMAC_KEY_ID, SECRET, keyLookup, outcomeOf } from './support/helpers.js';
+import { HMAC_KEY_ID, SECRET, h2Send, keyLookup, outcomeOf } from './support/helpers.js';
 
 interface H2Server {
   url: string;
   close(): Promise<void>;
-}
-
-interface H2Answer {
-  status: number;
-  json: Record<string, unknown>;
 }
 
 const options: ServerVerifyOptions = { keyLookup };
@@ -57,32 +52,6 @@ async function fastifyH2Server(): Promise<H2Server> {
   app.all('/*', async (request) => ({ keyId: request.signature?.keyId, body: request.body ?? null }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
-}
-
-/** Sends one request over a fresh h2c session; no content-length is sent. */
-function h2Send(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<H2Answer> {
-  return new Promise((resolve, reject) => {
-    const client = http2.connect(base);
-    client.on('error', reject);
-    const req = client.request({ ':method': method, ':path': path, ...headers }, { endStream: body === undefined });
-    let status = 0;
-    const chunks: Buffer[] = [];
-    req.on('response', (h) => { status = Number(h[':status']); });
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('error', (e) => { client.close(); reject(e); });
-    req.on('end', () => {
-      client.close();
-      const text = Buffer.concat(chunks).toString('utf8');
-      let json: Record<string, unknown> = {};
-      try { json = JSON.parse(text) as Record<string, unknown>; } catch { json = { text }; }
-      resolve({ status, json });
-    });
-    if (body !== undefined) {
-      // In two DATA frames, so the body is still arriving when verification starts.
-      req.write(body.slice(0, 3));
-      setTimeout(() => req.end(body.slice(3)), 20);
-    }
-  });
 }
 
 async function signed(method: string, path: string, body?: string): Promise<Record<string, string>> {

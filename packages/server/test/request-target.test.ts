@@ -8,7 +8,7 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware, fastifyPlugin, sendSignatureError, verifyNodeRequest } from '../src/index.js';
 import type { ServerVerifyOptions, TrustProxyOptions } from '../src/index.js';
-import { HMAC_KEY_ID, SECRET, handOptions, handSign, rawSend, type Answer } from './support/helpers.js';
+import { HMAC_KEY_ID, SECRET, h2Send, handOptions, handSign, rawSend, type Answer, type H2Answer } from './support/helpers.js';
 import { SERVER_KINDS, startServer, startViewServer, type Running, type ViewAnswer } from './support/servers.js';
 
 const SCHEMES = ['cavage', 'rfc9421'] as const;
@@ -199,22 +199,7 @@ describe.each(SCHEMES)('HTTP/2 (%s): a Host that disagrees with :authority is ma
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  function h2(headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
-    return new Promise((resolve, reject) => {
-      const client = http2.connect(base);
-      client.on('error', reject);
-      const req = client.request({ ':method': 'GET', ':path': '/x', ...headers });
-      let status = 0;
-      const chunks: Buffer[] = [];
-      req.on('response', (h) => { status = Number(h[':status']); });
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('error', (e) => { client.close(); reject(e); });
-      req.on('end', () => {
-        client.close();
-        resolve({ status, json: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown> });
-      });
-    });
-  }
+  const h2 = (headers: Record<string, string>): Promise<H2Answer> => h2Send(base, 'GET', '/x', headers);
 
   test('signed for the Host, sent with another :authority: refused with 400', async () => {
     const authority = new URL(base).host;

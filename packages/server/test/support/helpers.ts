@@ -4,6 +4,7 @@ import type { CavageAlgorithm, KeyLookup, ReplayEntry } from '@httpsig/core';
 import { execFile } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
+import http2 from 'node:http2';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -243,5 +244,39 @@ export function outcomeOf(verification: Promise<unknown>): Promise<string> {
   return verification.then(() => 'verified', (error: unknown) => {
     const code = (error as { code?: unknown } | null)?.code;
     return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+  });
+}
+
+/** The status and JSON body of an HTTP/2 answer. */
+export interface H2Answer {
+  status: number;
+  json: Record<string, unknown>;
+}
+
+/**
+ * Sends one request over a fresh h2c session; no content-length is sent. A body goes in two DATA frames, so it is
+ * still arriving when verification starts.
+ */
+export function h2Send(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<H2Answer> {
+  return new Promise((resolve, reject) => {
+    const client = http2.connect(base);
+    client.on('error', reject);
+    const req = client.request({ ':method': method, ':path': path, ...headers }, { endStream: body === undefined });
+    let status = 0;
+    const chunks: Buffer[] = [];
+    req.on('response', (h) => { status = Number(h[':status']); });
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', (e) => { client.close(); reject(e); });
+    req.on('end', () => {
+      client.close();
+      const text = Buffer.concat(chunks).toString('utf8');
+      let json: Record<string, unknown> = {};
+      try { json = JSON.parse(text) as Record<string, unknown>; } catch { json = { text }; }
+      resolve({ status, json });
+    });
+    if (body !== undefined) {
+      req.write(body.slice(0, 3));
+      setTimeout(() => req.end(body.slice(3)), 20);
+    }
   });
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EMULATOR_ACCESS_KEY, startEmulator, type RunningEmulator } from '@httpsig/jumpserver/emulator';
 
 /** The result of one `httpsig` run. */
 export interface Run {
@@ -58,4 +59,26 @@ export function inTerminal(args: string[], script: Array<[string, string]>, env:
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, out }));
   });
+}
+
+/**
+ * Starts one JumpServer emulator for the test file (closed after it).
+ * @returns the emulator, usable inside tests and hooks (it forwards to the emulator `beforeAll` started).
+ */
+export function useEmulator(): RunningEmulator {
+  let emulator: RunningEmulator | undefined;
+  beforeAll(async () => { emulator = await startEmulator(); });
+  afterAll(async () => { await emulator?.close(); });
+  return new Proxy({} as RunningEmulator, {
+    get(_target, property) {
+      if (emulator === undefined) throw new Error('the emulator is not running yet (use it inside a test)');
+      const value: unknown = Reflect.get(emulator, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(emulator) : value;
+    },
+  });
+}
+
+/** The environment that points the CLI at an emulator with its access key. */
+export function accessKeyEnv(emulator: RunningEmulator): Record<string, string> {
+  return { JMS_URL: emulator.url, JMS_ACCESS_KEY_ID: EMULATOR_ACCESS_KEY.keyId, JMS_ACCESS_KEY_SECRET: EMULATOR_ACCESS_KEY.secret };
 }

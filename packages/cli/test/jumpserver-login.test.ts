@@ -1,17 +1,10 @@
 import { mkdtempSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type RunningEmulator } from '@httpsig/jumpserver/emulator';
 import { EXIT_CODES } from '../src/index.js';
-import { httpsig } from './helpers.js';
+import { httpsig, useEmulator } from './helpers.js';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = useEmulator();
 
 describe('httpsig jumpserver login: the steps JumpServer may ask for', () => {
   test('MFA enforced with nothing bound: exit 4, ERR_JMS_MFA_UNSET', async () => {

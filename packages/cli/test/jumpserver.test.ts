@@ -4,21 +4,13 @@ import { chmodSync, chownSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { totp } from '@httpsig/jumpserver';
 import {
-  startEmulator, EMULATOR_ACCESS_KEY, EMULATOR_LIMITED_ACCESS_KEY, EMULATOR_ORGS, EMULATOR_PRIVATE_TOKEN, EMULATOR_TOTP_SECRET,
-  type RunningEmulator,
+  EMULATOR_LIMITED_ACCESS_KEY, EMULATOR_ORGS, EMULATOR_PRIVATE_TOKEN, EMULATOR_TOTP_SECRET,
 } from '@httpsig/jumpserver/emulator';
 import { EXIT_CODES } from '../src/index.js';
-import { httpsig, home, inTerminal, tempFile } from './helpers.js';
+import { httpsig, home, inTerminal, tempFile, useEmulator, accessKeyEnv } from './helpers.js';
 
-let emulator: RunningEmulator;
-let keyEnv: Record<string, string>;
-beforeAll(async () => {
-  emulator = await startEmulator();
-  keyEnv = { JMS_URL: emulator.url, JMS_ACCESS_KEY_ID: EMULATOR_ACCESS_KEY.keyId, JMS_ACCESS_KEY_SECRET: EMULATOR_ACCESS_KEY.secret };
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = useEmulator();
+const keyEnv = (): Record<string, string> => accessKeyEnv(emulator);
 
 interface LoginOutput { token: string; keyword: string; expiresAt: string; user: { username: string } }
 
@@ -98,23 +90,23 @@ describe('httpsig jumpserver login', () => {
 
 describe('httpsig jumpserver api', () => {
   test('GET with an access key from the environment; the trailing slash is added', async () => {
-    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile'], keyEnv);
+    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile'], keyEnv());
     expect(run.code).toBe(EXIT_CODES.OK);
     expect(JSON.parse(run.stdout)).toMatchObject({ username: 'admin' });
   });
 
   test('--paginate prints every item of every page as NDJSON; --org and --query', async () => {
-    const all = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--limit', '2'], keyEnv);
+    const all = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--limit', '2'], keyEnv());
     const lines = all.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(7);
     expect(lines.map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(['web-01', 'web-02', 'web-03', 'web-04', 'web-05', 'web-06', 'web-07']);
     expect(all.stderr).toBe(''); // no progress when stderr is not a terminal
-    const eng = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--org', EMULATOR_ORGS.engineering, '-q', 'q=build-02'], keyEnv);
+    const eng = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/assets/assets/', '--paginate', '--org', EMULATOR_ORGS.engineering, '-q', 'q=build-02'], keyEnv());
     expect(JSON.parse(eng.stdout)).toEqual(expect.objectContaining({ name: 'build-02' }));
   });
 
   test('POST --data sends JSON (content-type not signed)', async () => {
-    const run = await httpsig(['jumpserver', 'api', 'POST', '/api/v1/echo/create', '--data', '{"name":"web-42"}'], keyEnv);
+    const run = await httpsig(['jumpserver', 'api', 'POST', '/api/v1/echo/create', '--data', '{"name":"web-42"}'], keyEnv());
     expect(run.code).toBe(EXIT_CODES.OK);
     const echo = JSON.parse(run.stdout) as { body: string; headers: Record<string, string> };
     expect(JSON.parse(echo.body)).toEqual({ name: 'web-42' });
@@ -227,14 +219,14 @@ describe('httpsig jumpserver api', () => {
   });
 
   test('401 Invalid signature: exit 4, secret not echoed', async () => {
-    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile/'], { ...keyEnv, JMS_ACCESS_KEY_SECRET: 'wrong-secret-value' });
+    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile/'], { ...keyEnv(), JMS_ACCESS_KEY_SECRET: 'wrong-secret-value' });
     expect(run.code).toBe(EXIT_CODES.AUTH_FAILED);
     expect(run.stderr).toContain('Invalid signature.');
     expect(run.stderr).not.toContain('wrong-secret-value');
   });
 
   test('404: exit 1', async () => {
-    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/does/not/exist/'], keyEnv);
+    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/does/not/exist/'], keyEnv());
     expect(run.code).toBe(EXIT_CODES.HTTP_ERROR);
     expect(run.stderr).toContain('ERR_JMS_HTTP');
   });
@@ -244,7 +236,7 @@ describe('httpsig jumpserver api', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile/'], { ...keyEnv, JMS_URL: `http://127.0.0.1:${port}` });
+    const run = await httpsig(['jumpserver', 'api', 'GET', '/api/v1/users/profile/'], { ...keyEnv(), JMS_URL: `http://127.0.0.1:${port}` });
     expect(run.code).toBe(EXIT_CODES.NETWORK);
     expect(run.stderr).toContain('ERR_JMS_NETWORK');
   });
@@ -252,11 +244,11 @@ describe('httpsig jumpserver api', () => {
   test('usage errors: no credentials, no URL, bad JSON, bad method, --paginate with POST, bad org', async () => {
     expect((await httpsig(['jumpserver', 'api', 'GET', '/x/'], { JMS_URL: emulator.url })).code).toBe(EXIT_CODES.USAGE);
     expect((await httpsig(['jumpserver', 'api', 'GET', '/x/'], { JMS_PRIVATE_TOKEN: 't' })).code).toBe(EXIT_CODES.USAGE);
-    expect((await httpsig(['jumpserver', 'api', 'POST', '/x/', '--data', '{oops'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
-    expect((await httpsig(['jumpserver', 'api', 'FETCH', '/x/'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
-    expect((await httpsig(['jumpserver', 'api', 'POST', '/x/', '--paginate'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
-    expect((await httpsig(['jumpserver', 'api', 'GET', '/x/', '--org', 'Défaut'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
-    expect((await httpsig(['jumpserver', 'api', 'GET'], keyEnv)).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'POST', '/x/', '--data', '{oops'], keyEnv())).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'FETCH', '/x/'], keyEnv())).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'POST', '/x/', '--paginate'], keyEnv())).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'GET', '/x/', '--org', 'Défaut'], keyEnv())).code).toBe(EXIT_CODES.USAGE);
+    expect((await httpsig(['jumpserver', 'api', 'GET'], keyEnv())).code).toBe(EXIT_CODES.USAGE);
     expect((await httpsig(['jumpserver', 'api', '--config', '/nonexistent.json', 'GET', '/x/'])).code).toBe(EXIT_CODES.USAGE);
   });
 });

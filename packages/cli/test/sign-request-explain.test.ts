@@ -1,16 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startEmulator, EMULATOR_ACCESS_KEY, type RunningEmulator } from '@httpsig/jumpserver/emulator';
+import { EMULATOR_ACCESS_KEY } from '@httpsig/jumpserver/emulator';
 import { EXIT_CODES } from '../src/index.js';
-import { httpsig, tempFile } from './helpers.js';
+import { httpsig, tempFile, useEmulator } from './helpers.js';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = useEmulator();
 
 const key = { HTTPSIG_KEY_ID: EMULATOR_ACCESS_KEY.keyId, HTTPSIG_SECRET: EMULATOR_ACCESS_KEY.secret };
 

@@ -17,6 +17,7 @@ export {
   type ReplayStore, type ReplayEntry, type ReplayOutcome, type MemoryReplayStoreOptions,
 } from './replay-store.js';
 export { clearKeyCache } from './keys.js';
+export { jwkThumbprint, publicJwk, keyThumbprint, type PublicJwk } from './jwk-thumbprint.js';
 export { backendName } from './backend-name.js';
 export * from './errors.js';
 export type * from './types.js';

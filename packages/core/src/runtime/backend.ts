@@ -67,6 +67,12 @@ export interface CryptoBackend {
    * @throws Error (any) when the key cannot be read: callers wrap it in InvalidKeyError.
    */
   importKey(input: AsymmetricKeyInput, use: 'sign' | 'verify'): Promise<AsymmetricKey>;
+  /**
+   * The public half of an imported key as a JWK holding only its public members (`kty`, `crv`, `n`, `e`, `x`,
+   * `y`): what a key directory publishes and a thumbprint hashes.
+   * @throws Error (any) when the backend cannot export it: callers wrap it in InvalidKeyError.
+   */
+  exportPublicJwk(key: AsymmetricKey): Promise<Record<string, string>>;
   /** Signs a UTF-8 string. */
   sign(primitive: AsymmetricPrimitive, key: AsymmetricKey, data: string): Uint8Array | Promise<Uint8Array>;
   /** Verifies a signature over a UTF-8 string; false on any mismatch. */

@@ -9,6 +9,8 @@ import {
   timingSafeEqual as nodeTimingSafeEqual, verify as nodeVerify,
 } from 'node:crypto';
 import { nodeHmac } from './node-hmac.js';
+import { publicMembers } from './public-jwk.js';
+import { asRsaEncryption, fromSpki } from '../lib/pem.js';
 import type { AsymmetricKey, AsymmetricKeyInput, AsymmetricPrimitive, CryptoBackend, HashName, KeyRestriction } from './backend.js';
 
 const NODE_HASH: Record<HashName, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
@@ -89,6 +91,17 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/**
+ * A public KeyObject as a JWK. node:crypto has no JWK form for an RSASSA-PSS key (JWK cannot carry its parameters):
+ * its modulus and exponent are read through the same key relabelled as rsaEncryption.
+ */
+function publicJwkOf(handle: KeyObject): Record<string, unknown> {
+  const key = handle.type === 'private' ? createPublicKey(handle) : handle;
+  if (key.asymmetricKeyType !== 'rsa-pss') return key.export({ format: 'jwk' }) as Record<string, unknown>;
+  const spki = fromSpki(new Uint8Array(key.export({ type: 'spki', format: 'der' })));
+  return createPublicKey({ key: Buffer.from(asRsaEncryption(spki).der), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as Record<string, unknown>;
+}
+
 const hmac = nodeHmac(typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined);
 
 /** The node:crypto backend. */
@@ -98,6 +111,7 @@ export const backend: CryptoBackend = {
   hmac: hmac.bytes,
   hmacBase64: hmac.base64,
   importKey: async (input, use) => describe(toKeyObject(input, use)),
+  exportPublicJwk: async (key) => publicMembers(publicJwkOf(key.handle as KeyObject)),
   sign(primitive, key, data) {
     const o = options(primitive, key.handle as KeyObject);
     return nodeSign(o.hash, Buffer.from(data, 'utf8'), o.key);

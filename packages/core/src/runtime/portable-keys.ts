@@ -13,6 +13,7 @@ import {
   asRsaEncryption, binaryToBytes, bytesToBinary, forgeRsaKey, fromPkcs8, fromSpki, loadForge, readPem, bitLength, rsaPublicFromPrivate, rsaSize, type RsaSize,
   type DerKey,
 } from '../lib/pem.js';
+import { publicMembers } from './public-jwk.js';
 import type { AsymmetricKey, AsymmetricKeyInput, AsymmetricPrimitive, CryptoBackend, KeyRestriction } from './backend.js';
 
 /** What the portable backend keeps per imported key. */
@@ -89,7 +90,7 @@ function isKeyObjectLike(input: unknown): input is { type: string; export(option
  * Creates the asymmetric operations over a given WebCrypto `SubtleCrypto` (or none: then RSA runs on node-forge
  * and other key types are refused with WebCryptoUnavailableError).
  */
-export function createPortableKeys(subtle: SubtleCrypto | undefined): Pick<CryptoBackend, 'importKey' | 'sign' | 'verify'> {
+export function createPortableKeys(subtle: SubtleCrypto | undefined): Pick<CryptoBackend, 'importKey' | 'exportPublicJwk' | 'sign' | 'verify'> {
   async function toPublicJwk(privateKey: DerKey): Promise<Record<string, unknown>> {
     if (subtle === undefined) throw new TypeError('deriving a public key needs WebCrypto');
     const params = privateKey.kind === 'ec' ? { name: 'ECDSA', namedCurve: privateKey.curve as string }
@@ -212,6 +213,23 @@ export function createPortableKeys(subtle: SubtleCrypto | undefined): Pick<Crypt
         return make(undefined, jwk, undefined, kind, use === 'sign', jwkSize(jwk));
       }
       throw new TypeError('unsupported key input');
+    },
+
+    async exportPublicJwk(key) {
+      const handle = handleOf(key);
+      if (handle.jwk !== undefined) return publicMembers(handle.jwk);
+      if (subtle === undefined) throw new WebCryptoUnavailableError();
+      if (handle.given !== undefined) {
+        if (!handle.given.extractable) throw new TypeError('the CryptoKey is not extractable');
+        return publicMembers((await subtle.exportKey('jwk', handle.given)) as Record<string, unknown>);
+      }
+      const der = handle.der as DerKey;
+      if (der.format === 'pkcs8') return publicMembers(await toPublicJwk(der));
+      const params = der.kind === 'ec' ? { name: 'ECDSA', namedCurve: der.curve as string }
+        : der.kind === 'ed25519' ? { name: 'Ed25519' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+      const normal = der.kind === 'rsa-pss' ? asRsaEncryption(der) : der;
+      const imported = await subtle.importKey('spki', normal.der as BufferSource, params, true, ['verify']);
+      return publicMembers((await subtle.exportKey('jwk', imported)) as Record<string, unknown>);
     },
 
     async sign(primitive, key, data) {

@@ -20,7 +20,7 @@ type HmacState = ReturnType<typeof hmac.create>;
 const MAX_HMAC_STATES = 256;
 
 /** The asymmetric operations, imported on first use. */
-type PortableKeys = Pick<CryptoBackend, 'importKey' | 'sign' | 'verify'>;
+type PortableKeys = Pick<CryptoBackend, 'importKey' | 'exportPublicJwk' | 'sign' | 'verify'>;
 
 /**
  * Creates a portable backend over a given WebCrypto `SubtleCrypto` (or none: then RSA runs on node-forge
@@ -50,6 +50,7 @@ export function createPortableBackend(subtle: SubtleCrypto | undefined): CryptoB
     hmacBase64: (hash, secret, data) => encodeBase64(hmacState(hash, secret).update(utf8(data)).digest()),
 
     importKey: async (input, use) => (await asymmetric()).importKey(input, use),
+    exportPublicJwk: async (key) => (await asymmetric()).exportPublicJwk(key),
     sign: async (primitive, key, data) => (await asymmetric()).sign(primitive, key, data),
     verify: async (primitive, key, data, signature) => (await asymmetric()).verify(primitive, key, data, signature),
     base64Encode: encodeBase64,

@@ -18,7 +18,7 @@ export {
 } from './replay-store.js';
 export { clearKeyCache } from './keys.js';
 export { backendName } from './backend-name.js';
-export { useOpenTelemetry, type OpenTelemetryApi, type OpenTelemetrySpan, type OpenTelemetryCounter } from './telemetry.js';
+export { useOpenTelemetry, type OpenTelemetryApi, type OpenTelemetryTracer, type OpenTelemetrySpan, type OpenTelemetryCounter } from './telemetry.js';
 export * from './errors.js';
 export type * from './types.js';
 export type * from './sign-options.js';

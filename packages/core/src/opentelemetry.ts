@@ -33,6 +33,12 @@ export interface OpenTelemetrySpan {
   end(): void;
 }
 
+/** The member of an OpenTelemetry `Tracer` that is used. */
+export interface OpenTelemetryTracer {
+  /** Starts a span (not made active). */
+  startSpan(name: string, options?: { attributes?: Record<string, string> }): OpenTelemetrySpan;
+}
+
 /** The members of an OpenTelemetry `Counter` that are used. */
 export interface OpenTelemetryCounter {
   /** Adds to the counter. */
@@ -46,8 +52,11 @@ export interface OpenTelemetryCounter {
 export interface OpenTelemetryApi {
   /** The trace API. */
   trace: {
-    /** The tracer of an instrumentation scope. */
-    getTracer(name: string): { startSpan(name: string, options?: { attributes?: Record<string, string> }): OpenTelemetrySpan };
+    /** The registered tracer provider (the API's proxy, replaced when the API is disabled). */
+    getTracerProvider(): {
+      /** The tracer of an instrumentation scope. */
+      getTracer(name: string): OpenTelemetryTracer;
+    };
     /** A context with the span active in it. */
     setSpan(context: OtelContext, span: OpenTelemetrySpan): OtelContext;
   };
@@ -56,7 +65,7 @@ export interface OpenTelemetryApi {
     /** The active context. */
     active(): OtelContext;
     /** Runs a function with a context active. */
-    with<F extends (...args: never[]) => unknown>(context: OtelContext, fn: F, thisArg?: unknown, ...args: Parameters<F>): ReturnType<F>;
+    with<A extends unknown[], R>(context: OtelContext, fn: (...args: A) => R, thisArg?: undefined, ...args: A): R;
   };
   /** The metrics API. */
   metrics: {
@@ -79,7 +88,7 @@ export interface OpenTelemetryApi {
 export function isOpenTelemetryApi(value: unknown): value is OpenTelemetryApi {
   if (typeof value !== 'object' || value === null) return false;
   const { trace, context, metrics } = value as Partial<OpenTelemetryApi>;
-  return typeof trace?.getTracer === 'function' && typeof trace.setSpan === 'function' && typeof context?.active === 'function' &&
+  return typeof trace?.getTracerProvider === 'function' && typeof trace.setSpan === 'function' && typeof context?.active === 'function' &&
     typeof context.with === 'function' && typeof metrics?.getMeterProvider === 'function';
 }
 
@@ -126,9 +135,10 @@ function identify(span: OpenTelemetrySpan, source: unknown): void {
  * @returns the reporter.
  */
 export function openTelemetryReporter(api: OpenTelemetryApi): Reporter {
-  const tracer = api.trace.getTracer(INSTRUMENTATION_SCOPE);
-  // The meter is taken again when the registered provider changes: a meter taken before an SDK is registered
-  // stays a no-op one for ever.
+  // The tracer and the meter are taken again when the registered provider changes: a meter taken before an SDK is
+  // registered stays a no-op one for ever, and so does a tracer once the API is disabled and registered again.
+  let tracerProvider: unknown;
+  let tracer: OpenTelemetryTracer | undefined;
   let meterProvider: unknown;
   let counters: Record<TelemetryOperation, OpenTelemetryCounter> | undefined;
   const attributeSets = new Map<string, Record<string, string>>();
@@ -168,6 +178,11 @@ export function openTelemetryReporter(api: OpenTelemetryApi): Reporter {
   };
 
   return <A, B, R>(operation: TelemetryOperation, scheme: TelemetryScheme, run: (a: A, b: B) => R, a: A, b: B): R => {
+    const provider = api.trace.getTracerProvider();
+    if (tracer === undefined || provider !== tracerProvider) {
+      tracer = provider.getTracer(INSTRUMENTATION_SCOPE);
+      tracerProvider = provider;
+    }
     const span = tracer.startSpan(SPAN_NAMES[operation], SPAN_OPTIONS[operation][scheme]);
     const recording = span.isRecording();
     if (recording && operation === 'sign') identify(span, b);

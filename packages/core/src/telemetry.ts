@@ -10,7 +10,7 @@
 import { detectReporter } from '#telemetry';
 import { isOpenTelemetryApi, openTelemetryReporter, type OpenTelemetryApi, type Reporter, type TelemetryOperation, type TelemetryScheme } from './opentelemetry.js';
 
-export type { OpenTelemetryApi, OpenTelemetrySpan, OpenTelemetryCounter } from './opentelemetry.js';
+export type { OpenTelemetryApi, OpenTelemetryTracer, OpenTelemetrySpan, OpenTelemetryCounter } from './opentelemetry.js';
 
 /** The reporter in use; `null` when reporting is off, `undefined` until the first call looked for the API. */
 let active: Reporter | null | undefined;

@@ -3,7 +3,7 @@
 /** The modules the caller resolves: `@opentelemetry/api`, `…/sdk-trace-base`, `…/sdk-metrics`, `…/context-async-hooks`. */
 export interface OpenTelemetryModules {
   api: unknown;
-  sdkTrace: unknown;
+  sdkTrace?: unknown;
   sdkMetrics?: unknown;
   contextAsyncHooks?: unknown;
 }
@@ -30,7 +30,7 @@ export interface CountPoint {
 export interface InMemoryTelemetry {
   /** A tracer of the registered provider, for the test's own spans. */
   tracer: { startActiveSpan<T>(name: string, fn: (span: { end(): void }) => T): T };
-  /** The spans ended so far. */
+  /** The spans ended so far (none without sdkTrace). */
   spans(): RecordedSpan[];
   /** Forgets the spans ended so far. */
   resetSpans(): void;

@@ -1,5 +1,6 @@
-// The OpenTelemetry SDK as a test or bench registers it: spans kept in memory (InMemorySpanExporter), counts read on
-// demand (InMemoryMetricExporter, delta temporality), and optionally AsyncLocalStorage as the context manager. The
+// The OpenTelemetry SDK as a test registers it: spans kept in memory (InMemorySpanExporter), counts read on demand
+// (InMemoryMetricExporter, delta temporality), and AsyncLocalStorage as the context manager; each part only when its
+// module is given. The
 // modules are passed in by the caller, so that they are the copies its package resolves (under jest, the ones of
 // jest's module registry, which @httpsig/core's own lookup of `@opentelemetry/api` also goes through).
 
@@ -10,9 +11,13 @@
  * @returns {import('./opentelemetry.d.mts').InMemoryTelemetry}
  */
 export function registerInMemoryTelemetry({ api, sdkTrace, sdkMetrics, contextAsyncHooks }) {
-  const spanExporter = new sdkTrace.InMemorySpanExporter();
-  const tracerProvider = new sdkTrace.BasicTracerProvider({ spanProcessors: [new sdkTrace.SimpleSpanProcessor(spanExporter)] });
-  api.trace.setGlobalTracerProvider(tracerProvider);
+  let spanExporter;
+  let tracerProvider;
+  if (sdkTrace !== undefined) {
+    spanExporter = new sdkTrace.InMemorySpanExporter();
+    tracerProvider = new sdkTrace.BasicTracerProvider({ spanProcessors: [new sdkTrace.SimpleSpanProcessor(spanExporter)] });
+    api.trace.setGlobalTracerProvider(tracerProvider);
+  }
   let contextManager;
   if (contextAsyncHooks !== undefined) {
     contextManager = new contextAsyncHooks.AsyncLocalStorageContextManager().enable();
@@ -30,8 +35,8 @@ export function registerInMemoryTelemetry({ api, sdkTrace, sdkMetrics, contextAs
   }
   return {
     tracer: api.trace.getTracer('test'),
-    spans: () => spanExporter.getFinishedSpans(),
-    resetSpans: () => spanExporter.reset(),
+    spans: () => spanExporter?.getFinishedSpans() ?? [],
+    resetSpans: () => spanExporter?.reset(),
     async counts() {
       if (reader === undefined) throw new Error('registered without sdkMetrics');
       await reader.forceFlush();
@@ -47,7 +52,7 @@ export function registerInMemoryTelemetry({ api, sdkTrace, sdkMetrics, contextAs
       return points.filter((point) => point.value !== 0);
     },
     async shutdown() {
-      await tracerProvider.shutdown();
+      await tracerProvider?.shutdown();
       if (meterProvider !== undefined) await meterProvider.shutdown();
       contextManager?.disable();
       api.trace.disable();

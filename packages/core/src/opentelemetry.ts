@@ -67,6 +67,8 @@ export interface OpenTelemetryApi {
     /** Runs a function with a context active. */
     with<A extends unknown[], R>(context: OtelContext, fn: (...args: A) => R, thisArg?: undefined, ...args: A): R;
   };
+  /** A no-op meter (recognised to skip counting while no meter provider is registered). */
+  createNoopMeter?(): object;
   /** The metrics API. */
   metrics: {
     /** The registered meter provider (a no-op one while none is). */
@@ -140,26 +142,32 @@ export function openTelemetryReporter(api: OpenTelemetryApi): Reporter {
   let tracerProvider: unknown;
   let tracer: OpenTelemetryTracer | undefined;
   let meterProvider: unknown;
-  let counters: Record<TelemetryOperation, OpenTelemetryCounter> | undefined;
-  const attributeSets = new Map<string, Record<string, string>>();
+  /** The counters of the registered meter provider; null while it is the API's no-op one (nothing to count). */
+  let counters: Record<TelemetryOperation, OpenTelemetryCounter> | null | undefined;
+  // The API's no-op meter, recognised by its class (the API exports a factory of it), so that a call with neither a
+  // recording span nor a meter to count on costs nothing more than starting the no-op span.
+  const NoopMeter = typeof api.createNoopMeter === 'function' ? api.createNoopMeter().constructor : undefined;
+  const attributeSets: Record<TelemetryScheme, Record<string, Record<string, string>>> = { cavage: {}, rfc9421: {} };
 
-  const count = (operation: TelemetryOperation, scheme: TelemetryScheme, outcome: string): void => {
+  const countersNow = (): Record<TelemetryOperation, OpenTelemetryCounter> | null => {
     const provider = api.metrics.getMeterProvider();
     if (counters === undefined || provider !== meterProvider) {
       const meter = provider.getMeter(INSTRUMENTATION_SCOPE);
-      counters = {
+      counters = NoopMeter !== undefined && meter instanceof NoopMeter ? null : {
         sign: meter.createCounter('httpsig.sign.outcomes', { description: 'Sign calls, by scheme and outcome', unit: '{call}' }),
         verify: meter.createCounter('httpsig.verify.outcomes', { description: 'Verify calls, by scheme and outcome', unit: '{call}' }),
       };
       meterProvider = provider;
     }
-    const key = `${scheme} ${outcome}`;
-    let attributes = attributeSets.get(key);
-    if (attributes === undefined) {
-      attributes = { 'httpsig.scheme': scheme, 'httpsig.outcome': outcome };
-      attributeSets.set(key, attributes);
-    }
-    counters[operation].add(1, attributes);
+    return counters;
+  };
+
+  const count = (operation: TelemetryOperation, scheme: TelemetryScheme, outcome: string): void => {
+    const now = countersNow();
+    if (now === null) return;
+    const sets = attributeSets[scheme];
+    const attributes = sets[outcome] ??= { 'httpsig.scheme': scheme, 'httpsig.outcome': outcome };
+    now[operation].add(1, attributes);
   };
 
   const finish = (operation: TelemetryOperation, scheme: TelemetryScheme, span: OpenTelemetrySpan, recording: boolean, result: unknown, failed: boolean, error: unknown): void => {
@@ -185,6 +193,10 @@ export function openTelemetryReporter(api: OpenTelemetryApi): Reporter {
     }
     const span = tracer.startSpan(SPAN_NAMES[operation], SPAN_OPTIONS[operation][scheme]);
     const recording = span.isRecording();
+    if (!recording && countersNow() === null) {
+      span.end();
+      return run(a, b);
+    }
     if (recording && operation === 'sign') identify(span, b);
     let result: R;
     try {

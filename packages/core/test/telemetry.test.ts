@@ -54,6 +54,20 @@ describe('with @opentelemetry/api installed and no SDK registered', () => {
   });
 });
 
+test('a meter provider alone: every call is counted, no span is recorded', async () => {
+  const telemetry = registerInMemoryTelemetry({ api: otel, sdkMetrics });
+  try {
+    const message = await signed();
+    verifySync(message, { keyLookup: hmacLookup, now });
+    await codeOf(verify(message, { keyLookup: async () => null, now }));
+    expect((await telemetry.counts()).map((p) => [p.name, p.attributes['httpsig.outcome'], p.value])).toEqual([
+      ['httpsig.sign.outcomes', 'ok', 1], ['httpsig.verify.outcomes', 'ok', 1], ['httpsig.verify.outcomes', 'ERR_UNKNOWN_KEY', 1],
+    ]);
+  } finally {
+    await telemetry.shutdown();
+  }
+});
+
 describe('with an SDK registered', () => {
   let telemetry: InMemoryTelemetry;
   beforeAll(() => {

@@ -18,9 +18,6 @@ export type TelemetryScheme = 'cavage' | 'rfc9421';
  */
 export type Reporter = <A, B, R>(operation: TelemetryOperation, scheme: TelemetryScheme, run: (a: A, b: B) => R, a: A, b: B) => R;
 
-/** An opaque OpenTelemetry context. */
-type OtelContext = object;
-
 /** The members of an OpenTelemetry `Span` that are used. */
 export interface OpenTelemetrySpan {
   /** Whether the span is recorded (sampled by an SDK). */
@@ -58,14 +55,14 @@ export interface OpenTelemetryApi {
       getTracer(name: string): OpenTelemetryTracer;
     };
     /** A context with the span active in it. */
-    setSpan(context: OtelContext, span: OpenTelemetrySpan): OtelContext;
+    setSpan(context: object, span: OpenTelemetrySpan): object;
   };
   /** The context API. */
   context: {
     /** The active context. */
-    active(): OtelContext;
+    active(): object;
     /** Runs a function with a context active. */
-    with<A extends unknown[], R>(context: OtelContext, fn: (...args: A) => R, thisArg?: undefined, ...args: A): R;
+    with<A extends unknown[], R>(context: object, fn: (...args: A) => R, thisArg?: undefined, ...args: A): R;
   };
   /** A no-op meter (recognised to skip counting while no meter provider is registered). */
   createNoopMeter?(): object;

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { table } from './measure.mjs';
 
-const ROUNDS = 9;
+const ROUNDS = 15;
 const ROUND_MS = 300;
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 

@@ -53,6 +53,8 @@ export interface OpenTelemetryApi {
     getTracerProvider(): {
       /** The tracer of an instrumentation scope. */
       getTracer(name: string): OpenTelemetryTracer;
+      /** The API's proxy provider: the tracer of the SDK's provider behind it, undefined while none is registered. */
+      getDelegateTracer?(name: string): OpenTelemetryTracer | undefined;
     };
     /** A context with the span active in it. */
     setSpan(context: object, span: OpenTelemetrySpan): object;
@@ -112,6 +114,11 @@ const SPAN_OPTIONS = {
   verify: { cavage: { attributes: { 'httpsig.scheme': 'cavage' } }, rfc9421: { attributes: { 'httpsig.scheme': 'rfc9421' } } },
 } as const;
 
+/** A span that records nothing: where no tracer provider is registered but a meter provider is. */
+const NO_SPAN: OpenTelemetrySpan = { isRecording: () => false, setAttribute: () => NO_SPAN, setStatus: () => NO_SPAN, end: () => undefined };
+/** The tracer of {@link NO_SPAN}. */
+const NO_SPAN_TRACER: OpenTelemetryTracer = { startSpan: () => NO_SPAN };
+
 /** The outcome attribute of a call: `ok`, the error's stable code, or `error`. */
 function outcomeOf(error: unknown): string {
   return isHttpSignatureError(error) && CODE.test(error.code) ? error.code : ERROR;
@@ -138,6 +145,17 @@ export function openTelemetryReporter(api: OpenTelemetryApi): Reporter {
   // registered stays a no-op one for ever, and so does a tracer once the API is disabled and registered again.
   let tracerProvider: unknown;
   let tracer: OpenTelemetryTracer | undefined;
+  // The API's proxy provider tells whether an SDK's provider is behind it (`getDelegateTracer`): while none is, no
+  // span is started at all.
+  const tracerNow = (): OpenTelemetryTracer | undefined => {
+    const provider = api.trace.getTracerProvider();
+    if (typeof provider.getDelegateTracer === 'function') return provider.getDelegateTracer(INSTRUMENTATION_SCOPE);
+    if (tracer === undefined || provider !== tracerProvider) {
+      tracer = provider.getTracer(INSTRUMENTATION_SCOPE);
+      tracerProvider = provider;
+    }
+    return tracer;
+  };
   let meterProvider: unknown;
   /** The counters of the registered meter provider; null while it is the API's no-op one (nothing to count). */
   let counters: Record<TelemetryOperation, OpenTelemetryCounter> | null | undefined;
@@ -183,17 +201,10 @@ export function openTelemetryReporter(api: OpenTelemetryApi): Reporter {
   };
 
   return <A, B, R>(operation: TelemetryOperation, scheme: TelemetryScheme, run: (a: A, b: B) => R, a: A, b: B): R => {
-    const provider = api.trace.getTracerProvider();
-    if (tracer === undefined || provider !== tracerProvider) {
-      tracer = provider.getTracer(INSTRUMENTATION_SCOPE);
-      tracerProvider = provider;
-    }
-    const span = tracer.startSpan(SPAN_NAMES[operation], SPAN_OPTIONS[operation][scheme]);
+    const current = tracerNow();
+    if (current === undefined && countersNow() === null) return run(a, b);
+    const span = (current ?? NO_SPAN_TRACER).startSpan(SPAN_NAMES[operation], SPAN_OPTIONS[operation][scheme]);
     const recording = span.isRecording();
-    if (!recording && countersNow() === null) {
-      span.end();
-      return run(a, b);
-    }
     if (recording && operation === 'sign') identify(span, b);
     let result: R;
     try {

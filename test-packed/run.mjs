@@ -3,7 +3,8 @@
 // outside the workspace, the way a user installs them, and checks what a user relies on: the tarball
 // contents and metadata, no engine warnings on this Node, no optional peers pulled in, every entry point
 // from ESM and CommonJS, the public types under node16, bundler and node10 resolution without DOM types,
-// a signed request against @httpsig/server, the core under Node, Bun and Deno, the two bins through
+// a signed request against @httpsig/server, the core under Node, Bun and Deno (without @opentelemetry/api, then
+// reporting to it once it is installed), the two bins through
 // `npx -p <tarball>`, and `npm publish --dry-run`.
 // One `npm install`, reused by every check. Exits non-zero on the first failure.
 import { spawn, spawnSync } from 'node:child_process';
@@ -85,9 +86,11 @@ try {
   check(!installed.includes('EBADENGINE'), `npm install warned about engines on Node ${process.version}:\n${installed}`);
   pass(`npm install of ${packages.length} tarballs on Node ${process.version}: no EBADENGINE warning`);
 
-  // 3. Optional peers of @httpsig/server are not installed with it.
+  // 3. Optional peers are not installed with their packages.
   for (const peer of ['express', 'fastify', 'ioredis']) check(!existsSync(join(project, 'node_modules', peer)), `installing @httpsig/server pulled in ${peer}`);
   pass('@httpsig/server alone installs none of express, fastify, ioredis');
+  check(!existsSync(join(project, 'node_modules', '@opentelemetry')), 'installing @httpsig/core pulled in @opentelemetry/api');
+  pass('@httpsig/core alone does not install @opentelemetry/api (the checks up to 7 run without it)');
 
   // 4. Every entry point, from ESM and CommonJS.
   console.log(`  ${run(process.execPath, ['imports.mjs', JSON.stringify(packages.map((p) => p.name))], { cwd: project }).trim()}`);
@@ -115,6 +118,21 @@ try {
     const line = runtime.run().trim().split('\n').pop();
     check(line === JSON.stringify({ backend: 'node', signatureMatches: true, keyId: 'Test' }), `${runtime.name} with the installed core printed: ${line}`);
     pass(`${runtime.name}: the installed core loads the node backend, signs and verifies the draft-cavage-12 C.2 vector`);
+  }
+
+  // 7b. With @opentelemetry/api and an SDK installed next to it, the installed core reports spans with no set-up
+  // call, from ESM and CommonJS, under Node, Bun and Deno. (Installed only now: the checks above ran without it.)
+  const otel = JSON.parse(readFileSync(join(root, 'packages', 'core', 'package.json'), 'utf8')).devDependencies;
+  run(npm, ['install', '--no-audit', '--no-fund', `@opentelemetry/api@${otel['@opentelemetry/api']}`,
+    `@opentelemetry/sdk-trace-base@${otel['@opentelemetry/sdk-trace-base']}`], { cwd: project });
+  const reported = JSON.stringify([['httpsig.sign', 'ok'], ['httpsig.verify', 'ok'], ['httpsig.verify', 'ERR_UNKNOWN_KEY']]);
+  const traced = [{ name: 'Node (ESM)', run: () => run(process.execPath, ['telemetry.mjs'], { cwd: project }) },
+    { name: 'Node (CommonJS)', run: () => run(process.execPath, ['telemetry.cjs'], { cwd: project }) },
+    ...RUNTIMES.map((r) => ({ name: r.name, run: () => run(npx, [...r.command, ...r.args, 'telemetry.mjs'], { cwd: project }) }))];
+  for (const runtime of traced) {
+    const line = runtime.run().trim().split('\n').pop();
+    check(line === reported, `${runtime.name} with @opentelemetry/api installed printed: ${line}`);
+    pass(`${runtime.name}: the installed core finds @opentelemetry/api by itself and reports a span per sign and verify`);
   }
 
   // 8. The bins, the documented way: `npx -p <tarball> <bin>`, from a directory that has none of them.

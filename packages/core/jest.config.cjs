@@ -5,6 +5,8 @@ const backend = (name) => ({
   ...base,
   displayName: name,
   globals: { EXPECTED_BACKEND: name },
-  moduleNameMapper: { ...base.moduleNameMapper, '^#backend$': `<rootDir>/src/runtime/${name}.ts` },
+  moduleNameMapper: { ...base.moduleNameMapper, '^#backend$': `<rootDir>/src/runtime/${name}.ts`,
+    // Jest runs the CommonJS form of the sources: the `require` variant of the `#telemetry` condition.
+    '^#telemetry$': '<rootDir>/src/runtime/telemetry-require.ts' },
 });
 module.exports = { projects: [backend('node'), { ...backend('portable'), testMatch: ['<rootDir>/test/**/*.both.test.ts'] }] };

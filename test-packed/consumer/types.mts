@@ -1,5 +1,5 @@
 // A strict ESM consumer of the public types, checked without DOM types and with skipLibCheck false.
-import { sign, verify, isHttpSignatureError, MissingHeaderError, type SignOptions, type VerifyResult } from '@httpsig/core';
+import { sign, verify, isHttpSignatureError, MissingHeaderError, useOpenTelemetry, type SignOptions, type VerifyResult } from '@httpsig/core';
 import { signedFetch, type SignedFetchOptions } from '@httpsig/fetch';
 import { withHttpSignature } from '@httpsig/axios';
 import { httpSignature } from '@httpsig/got';
@@ -22,6 +22,8 @@ const fetchOptions: SignedFetchOptions = options;
 const fetcher = signedFetch(fetchOptions);
 const error: unknown = new MissingHeaderError('date');
 if (isHttpSignatureError(error)) console.log(error.code);
+// Without @opentelemetry/api installed: the switch type-checks on its own declarations.
+useOpenTelemetry(false);
 export { header, result, fetcher, withHttpSignature, httpSignature, verifyNodeRequest, expressMiddleware, fastifyPlugin,
   verifyFetchRequest, MemoryReplayStore, accessKey, JumpServerClient, startEmulator, main, EXIT_CODES, signOutgoing, verifySync,
   buildSigningString, signRfc9421, remoteKeyLookup };

@@ -19,6 +19,7 @@ export {
 export { clearKeyCache } from './keys.js';
 export { jwkThumbprint, publicJwk, keyThumbprint, type PublicJwk } from './jwk-thumbprint.js';
 export { backendName } from './backend-name.js';
+export { useOpenTelemetry, type OpenTelemetryApi, type OpenTelemetryTracer, type OpenTelemetrySpan, type OpenTelemetryCounter } from './telemetry.js';
 export * from './errors.js';
 export type * from './types.js';
 export type * from './sign-options.js';

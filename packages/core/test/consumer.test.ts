@@ -56,9 +56,50 @@ test.each([
   expect(run(file, source, ['portable'])).toEqual({ backend: 'portable', keyId: 'ak', isError: true });
 });
 
+test('without @opentelemetry/api (an optional peer) nothing is reported and nothing fails; with it, calls are reported', () => {
+  // A user's environment: not pnpm's NODE_PATH (set by the workspace's bin shims), through which every package of
+  // the workspace install, @opentelemetry/api included, could be resolved.
+  const { NODE_PATH: _nodePath, ...env } = process.env;
+  const probe = "try { require.resolve('@opentelemetry/api'); console.log('found') } catch (e) { console.log(e.code) }";
+  expect(execFileSync(process.execPath, ['-e', probe], { cwd: join(consumer, 'node_modules', '@httpsig', 'core'), encoding: 'utf8', env }).trim()).toBe('MODULE_NOT_FOUND');
+  const lines = (file: string, source: string) => {
+    writeFileSync(join(consumer, file), source);
+    return execFileSync(process.execPath, [file], { cwd: consumer, encoding: 'utf8', env }).trim().split('\n');
+  };
+  const works = JSON.stringify({ backend: 'node', keyId: 'ak', isError: true });
+  expect(lines('absent.mjs', `import * as core from '@httpsig/core';\n${script}`).pop()).toBe(works);
+  expect(lines('absent.cjs', `const core = require('@httpsig/core');\n(async () => {${script}})();`).pop()).toBe(works);
+  const links = ['@opentelemetry/api', '@opentelemetry/sdk-trace-base'].map((name) => {
+    const link = join(consumer, 'node_modules', name);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(realpathSync(join(packageDir, 'node_modules', name)), link, 'dir');
+    return link;
+  });
+  try {
+    // Found with no set-up call, from either module format; the SDK only registers a provider.
+    const traced = (load: string) => `${load}
+      const api = require('@opentelemetry/api');
+      const sdk = require('@opentelemetry/sdk-trace-base');
+      const spans = new sdk.InMemorySpanExporter();
+      api.trace.setGlobalTracerProvider(new sdk.BasicTracerProvider({ spanProcessors: [new sdk.SimpleSpanProcessor(spans)] }));
+      (async () => {
+        const core = await loaded;
+        ${script}
+        console.log(JSON.stringify(spans.getFinishedSpans().map((s) => [s.name, s.attributes['httpsig.outcome']])));
+      })();`;
+    const reported = JSON.stringify([['httpsig.sign', 'ok'], ['httpsig.verify', 'ok']]);
+    expect(lines('traced.mjs', traced("import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const loaded = import('@httpsig/core');")).pop()).toBe(reported);
+    expect(lines('traced.cjs', traced("const loaded = Promise.resolve(require('@httpsig/core'));")).pop()).toBe(reported);
+  } finally {
+    for (const link of links) rmSync(link, { force: true });
+  }
+});
+
 test('a TypeScript consumer type-checks against the published declarations (ESM and CommonJS)', () => {
   const tsc = require.resolve('typescript/bin/tsc');
-  writeFileSync(join(consumer, 'consumer.mts'), `import { sign, type SignOptions, type HttpSignatureErrorCode } from '@httpsig/core';
+  // Without @opentelemetry/api installed: the published types do not need its types.
+  writeFileSync(join(consumer, 'consumer.mts'), `import { sign, useOpenTelemetry, type SignOptions, type HttpSignatureErrorCode } from '@httpsig/core';
+useOpenTelemetry(false);
 const options: SignOptions = { keyId: 'ak', key: 'secret', algorithm: 'hmac-sha256' };
 const code: HttpSignatureErrorCode = 'ERR_UNKNOWN_KEY';
 export const pending: Promise<{ headers: Record<string, string> }> = sign({ method: 'GET', url: '/' }, options);

@@ -17,6 +17,7 @@ import { signingStringFromTable } from './signing-string.js';
 import type { SignableRequest, SignResult } from '../types.js';
 import type { CavageSignOptions } from './types.js';
 import { nowMilliseconds } from '../lib/clock.js';
+import { reported } from '../telemetry.js';
 
 /**
  * The draft-cavage path of {@link core/src!sign}: one promise per call, everything runs synchronously unless a key is still
@@ -28,7 +29,7 @@ import { nowMilliseconds } from '../lib/clock.js';
 export function signCavage(request: SignableRequest, options: CavageSignOptions): Promise<SignResult> {
   try {
     if (!('method' in request)) throw new TypeError('draft-cavage signs requests: the message needs a method and url');
-    const result = signSync(request, options);
+    const result = reported('sign', 'cavage', signCavageSteps, request, options);
     return result instanceof Promise ? result : Promise.resolve(result);
   } catch (error) {
     return Promise.reject(error);
@@ -55,6 +56,11 @@ export function signSync(request: SignableRequest, options: CavageSignOptions): 
   if ((options as { scheme?: unknown } | undefined)?.scheme === 'rfc9421') {
     throw new TypeError('signSync signs draft-cavage signatures; call sign with scheme: \'rfc9421\'');
   }
+  return reported('sign', 'cavage', signCavageSteps, request, options);
+}
+
+/** The draft-cavage signing steps; synchronous unless a key is still being imported. */
+function signCavageSteps(request: SignableRequest, options: CavageSignOptions): SignResult | Promise<SignResult> {
   const plan = signingPlan(options);
   const { keyId } = options;
   const table = headerTable(request.headers);

@@ -21,6 +21,7 @@ import { assertKeyInput, assertUsableSecret, importAsymmetricKey, isPemText } fr
 import type { AsymmetricKey } from '../runtime/backend.js';
 import { bodyBytes, constantTimeEqualText } from '../lib/bytes.js';
 import { checkReceivedRequest } from '../request-target.js';
+import { reported } from '../telemetry.js';
 import { parseSignatureHeader } from './signature-header.js';
 import { signingStringFromTable } from './signing-string.js';
 import { assertNoRepeatedSigned } from '../singleton-headers.js';
@@ -197,7 +198,7 @@ export function verifySync(request: SignableRequest, options: VerifyOptions): Ve
   if ((options as { scheme?: unknown } | undefined)?.scheme === 'rfc9421') {
     throw new TypeError('verifySync verifies draft-cavage signatures; call verify with scheme: \'rfc9421\'');
   }
-  return verifyCavageSteps(request, options);
+  return reported('verify', 'cavage', verifyCavageSteps, request, options);
 }
 
 /**
@@ -209,7 +210,7 @@ export function verifySync(request: SignableRequest, options: VerifyOptions): Ve
  */
 export function verifyCavage(request: SignableRequest, options: VerifyOptions): Promise<VerifyResult> {
   try {
-    const result = verifyCavageSteps(request, options);
+    const result = reported('verify', 'cavage', verifyCavageSteps, request, options);
     return result instanceof Promise ? result : Promise.resolve(result);
   } catch (error) {
     return Promise.reject(error);

@@ -11,6 +11,7 @@ import { addSignature } from './dictionaries.js';
 import { buildParameters, serializeSignatureParams } from './parameters.js';
 import { signatureBaseOf } from './signature-base.js';
 import { nowMilliseconds } from '../lib/clock.js';
+import { reported } from '../telemetry.js';
 import type { Rfc9421Message, SignRfc9421Options, SignRfc9421Result } from './types.js';
 
 /**
@@ -53,7 +54,12 @@ export function defaultComponents(view: MessageView): string[] {
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc9421#section-3.1
  */
-export async function signRfc9421(message: Rfc9421Message, options: SignRfc9421Options): Promise<SignRfc9421Result> {
+export function signRfc9421(message: Rfc9421Message, options: SignRfc9421Options): Promise<SignRfc9421Result> {
+  return reported('sign', 'rfc9421', signMessage, message, options);
+}
+
+/** The RFC 9421 signing of {@link signRfc9421}. */
+async function signMessage(message: Rfc9421Message, options: SignRfc9421Options): Promise<SignRfc9421Result> {
   if (typeof options !== 'object' || options === null) throw new TypeError('signRfc9421 needs options');
   const { algorithm, keyId } = options;
   if (keyId !== undefined && (typeof keyId !== 'string' || keyId === '')) throw new TypeError('keyId must be a non-empty string');

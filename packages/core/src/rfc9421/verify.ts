@@ -21,6 +21,7 @@ import { checkCoverage, checkTimes, compilePolicy, type CompiledPolicy } from '.
 import { signatureBaseOf } from './signature-base.js';
 import { nowMilliseconds } from '../lib/clock.js';
 import { isPromiseLike } from '../lib/promise-like.js';
+import { reported } from '../telemetry.js';
 import type { Rfc9421Algorithm, Rfc9421Message, Rfc9421VerificationKey, VerifyRfc9421Options, VerifyRfc9421Result } from './types.js';
 
 /**
@@ -147,7 +148,12 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInpu
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc9421#section-3.2
  */
-export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9421Options): Promise<VerifyRfc9421Result> {
+export function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9421Options): Promise<VerifyRfc9421Result> {
+  return reported('verify', 'rfc9421', verifySignatures, message, options);
+}
+
+/** The RFC 9421 verification of {@link verifyRfc9421}: select the signatures, then try them in order. */
+async function verifySignatures(message: Rfc9421Message, options: VerifyRfc9421Options): Promise<VerifyRfc9421Result> {
   if (typeof options?.keyLookup !== 'function') throw new TypeError('verifyRfc9421 needs a keyLookup function');
   const view = messageView(message, options, 'verify');
   const limits: DictionaryLimits = {

@@ -54,6 +54,13 @@ declare module 'doc-blocks:README.md' {
   const keyLookup: import('@httpsig/core').Rfc9421KeyLookup
 }
 
+declare module 'doc-blocks:docs/guides/fediverse.md' {
+  // the activity to deliver, and the lookups of the first block
+  const activity: { type: string; actor: string }
+  const cavageLookup: import('@httpsig/core').KeyLookup
+  const rfc9421Lookup: import('@httpsig/core').Rfc9421KeyLookup
+}
+
 declare module 'doc-blocks:docs/guides/jumpserver.md' {
   import { JumpServerClient } from '@httpsig/jumpserver'
   import { bearer } from '@httpsig/jumpserver'
@@ -90,6 +97,17 @@ declare module 'doc-blocks:docs/guides/server.md' {
 declare module 'doc-blocks:packages/core/src/' {
   // a web Request (bufferBody) and the response carrying Accept-Signature
   const response: Response
+}
+
+declare module 'doc-blocks:packages/core/src/presets/' {
+  const ed25519Pem: string
+  const cavageLookup: import('@httpsig/core').KeyLookup
+  const rfc9421Lookup: import('@httpsig/core').Rfc9421KeyLookup
+}
+
+declare module 'doc-blocks:packages/core/src/verify.ts' {
+  const cavageLookup: import('@httpsig/core').KeyLookup
+  const rfc9421Lookup: import('@httpsig/core').Rfc9421KeyLookup
 }
 
 declare module 'doc-blocks:packages/core/src/rfc9421/' {

@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 import type { VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
+import type { VerifyWebBotAuthResult } from '@httpsig/core/web-bot-auth';
 import type { IncomingMessage } from 'node:http';
 import { verifyIncoming } from './lib/node-message.js';
 import type {
-  CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
+  CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification, WebBotAuthServerVerifyOptions,
 } from './types.js';
 
 /**
@@ -43,6 +44,14 @@ export function verifyNodeRequest(req: IncomingMessage, options: CavageServerVer
  * @returns the verified label, keyId, algorithm, components and signature base.
  */
 export function verifyNodeRequest(req: IncomingMessage, options: Rfc9421ServerVerifyOptions): Promise<VerifyRfc9421Result>;
+/**
+ * Verifies a bot's Web Bot Auth signature of a node:http request (`scheme: 'web-bot-auth'`, see
+ * {@link WebBotAuthServerVerifyOptions}).
+ * @param req - the incoming request, body not yet read.
+ * @param options - the bots' key source (`keys`), `maxValidity` and server options.
+ * @returns the verified signature with the bot's `thumbprint` and `agent`.
+ */
+export function verifyNodeRequest(req: IncomingMessage, options: WebBotAuthServerVerifyOptions): Promise<VerifyWebBotAuthResult>;
 /**
  * Verifies with whichever scheme the options name.
  * @param req - the incoming request.

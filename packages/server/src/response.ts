@@ -27,7 +27,10 @@ export interface ChallengeOptions {
   realm?: string | undefined;
   /** The headers the server requires signed. Default `(request-target) date`. */
   requiredHeaders?: readonly string[] | undefined;
-  /** `'rfc9421'`: the challenge also names what to sign in an `Accept-Signature` field (RFC 9421 §5.1). */
+  /**
+   * `'rfc9421'`: the challenge also names what to sign in an `Accept-Signature` field (RFC 9421 §5.1);
+   * `'web-bot-auth'`: the same, with `@authority`, `created`, `expires` and `tag="web-bot-auth"`.
+   */
   scheme?: string | undefined;
   /** RFC 9421: the components the server requires. Default `@method @authority @path`. */
   requiredComponents?: readonly string[] | undefined;
@@ -72,11 +75,12 @@ export function describeSignatureError(error: ServerSignatureError, options: Cha
   const code = error.code as ServerErrorCode;
   const status = signatureErrorStatus(code);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-  if (status === 401 && options.scheme === 'rfc9421') {
-    const components = options.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS;
+  if (status === 401 && (options.scheme === 'rfc9421' || options.scheme === 'web-bot-auth')) {
+    const bot = options.scheme === 'web-bot-auth';
+    const components = bot ? ['@authority'] : options.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS;
     headers['www-authenticate'] = `Signature realm=${JSON.stringify(options.realm ?? 'api')}`;
     // RFC 9421 §5.1: a dictionary of labels, each an inner list of component identifiers with parameters.
-    headers['accept-signature'] = `sig1=(${components.map(componentIdentifier).join(' ')});created`;
+    headers['accept-signature'] = `sig1=(${components.map(componentIdentifier).join(' ')});created${bot ? ';expires;tag="web-bot-auth"' : ''}`;
   } else if (status === 401) {
     headers['www-authenticate'] = formatChallenge({
       realm: options.realm ?? 'api',

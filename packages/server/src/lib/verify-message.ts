@@ -6,8 +6,11 @@
 import { isHttpSignatureError, verify } from '@httpsig/core';
 import { verifySync } from '@httpsig/core/adapter';
 import type { ReplayStore, VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
+import { verifyWebBotAuth, type VerifyWebBotAuthResult } from '@httpsig/core/web-bot-auth';
 import type { ServerErrorCode } from '../errors.js';
-import type { CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification } from '../types.js';
+import type {
+  CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification, WebBotAuthServerVerifyOptions,
+} from '../types.js';
 import { signatureErrorStatus as statusFor } from '../response.js';
 import { replayStoreOf } from './replay.js';
 
@@ -91,6 +94,7 @@ export async function verifyMessage(message: ReceivedMessage, options: ServerVer
  * (draft-cavage, a synchronous key lookup, no replay store), else a promise. Failures may be thrown.
  */
 export function verifyMessageSync(message: ReceivedMessage, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
+  if (options.scheme === 'web-bot-auth') return verifyWebBotAuthMessage(message, options);
   return options.scheme === 'rfc9421' ? verifyRfc9421Message(message, options) : verifyCavageMessage(message, options);
 }
 
@@ -144,6 +148,21 @@ async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421Se
   return verify(message, { ...withBody, ...replay, requireNonce: false });
 }
 
+async function verifyWebBotAuthMessage(message: ReceivedMessage, options: WebBotAuthServerVerifyOptions): Promise<VerifyWebBotAuthResult> {
+  const {
+    maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay: _replay, realm: _realm,
+    onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, bodyTimeout: _bodyTimeout, scheme: _scheme,
+    ...coreOptions
+  } = options;
+  const body = bodyToCheck(message, options, ['content-digest']);
+  const withBody = body === undefined ? coreOptions : { ...coreOptions, body };
+  const replay = replayOptionsOf(options);
+  if (replay === undefined) return verifyWebBotAuth(message, withBody);
+  // As for RFC 9421, the server's replay protection requires no nonce unless asked: without one the record is
+  // keyed on the signature base.
+  return verifyWebBotAuth(message, { ...withBody, ...replay, requireNonce: options.requireNonce ?? false });
+}
+
 /**
  * Runs a verification task with the options' hooks: `onVerified` after success, `onError` with the stable
  * code, keyId and status when it fails with a signature error (which is then rethrown).
@@ -161,7 +180,8 @@ export async function withHooks<R extends SignatureVerification>(options: Server
   }
   if (options.onVerified !== undefined) {
     const headers = 'components' in result ? result.components : result.headers;
-    await options.onVerified({ keyId: result.keyId, algorithm: result.algorithm, headers: [...headers] });
+    const bot = 'thumbprint' in result ? { thumbprint: result.thumbprint, agent: result.agent } : {};
+    await options.onVerified({ keyId: result.keyId, algorithm: result.algorithm, headers: [...headers], ...bot });
   }
   return result;
 }

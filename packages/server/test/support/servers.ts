@@ -18,6 +18,12 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/** The bot a Web Bot Auth verification reported (thumbprint and agent), for the echo; nothing for other schemes. */
+function botOf(result: unknown): { thumbprint?: unknown; agent?: unknown } {
+  return typeof result === 'object' && result !== null && 'thumbprint' in result
+    ? { thumbprint: (result as { thumbprint: unknown }).thumbprint, agent: (result as { agent?: unknown }).agent ?? null } : {};
+}
+
 function parse(text: string, contentType: string | undefined | null): unknown {
   if (text === '') return null;
   if (contentType?.includes('json') === true) return JSON.parse(text) as unknown;
@@ -51,7 +57,7 @@ async function nodeServer(options: ServerVerifyOptions): Promise<Running> {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const text = Buffer.concat(chunks).toString('utf8');
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keyId: result.keyId, algorithm: result.algorithm, body: parse(text, req.headers['content-type']) }));
+      res.end(JSON.stringify({ keyId: result.keyId, algorithm: result.algorithm, ...botOf(result), body: parse(text, req.headers['content-type']) }));
     })();
   }));
 }
@@ -63,7 +69,7 @@ async function expressServer(options: ServerVerifyOptions): Promise<Running> {
   app.use(express.json());
   app.use(express.text({ type: 'text/*' }));
   app.use((req, res) => {
-    res.json({ keyId: req.signature?.keyId, algorithm: req.signature?.algorithm, body: req.body ?? null });
+    res.json({ keyId: req.signature?.keyId, algorithm: req.signature?.algorithm, ...botOf(req.signature), body: req.body ?? null });
   });
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(500).json({ error: err.message });
@@ -76,7 +82,7 @@ async function fastifyServer(options: ServerVerifyOptions): Promise<Running> {
   const app = Fastify();
   await app.register(fastifyPlugin, options);
   app.all('/*', async (request) => ({
-    keyId: request.signature?.keyId, algorithm: request.signature?.algorithm, body: request.body ?? null,
+    keyId: request.signature?.keyId, algorithm: request.signature?.algorithm, ...botOf(request.signature), body: request.body ?? null,
   }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
@@ -96,7 +102,7 @@ export async function fetchServer(options: FetchVerifyOptions): Promise<Running>
       return signatureErrorResponse(error, options);
     }
     const text = await request.text();
-    return Response.json({ keyId: result.keyId, algorithm: result.algorithm, body: parse(text, request.headers.get('content-type')) });
+    return Response.json({ keyId: result.keyId, algorithm: result.algorithm, ...botOf(result), body: parse(text, request.headers.get('content-type')) });
   };
   return listen(http.createServer((req, res) => {
     void (async () => {

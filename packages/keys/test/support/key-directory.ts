@@ -64,12 +64,16 @@ export function directoryRoute(signers: readonly BotKey[], options: DirectoryOpt
   };
 }
 
-/** A bot's GET of `https://site.example/page` as the site receives it, naming `agent` in a dictionary Signature-Agent. */
-export async function botRequest(key: BotKey, agent: string | undefined, options: { created?: number; nonce?: string } = {}): Promise<Rfc9421Request & { headers: Record<string, string> }> {
-  const headers: Record<string, string> = { host: 'site.example' };
+/**
+ * A bot's GET of `<site>/page` (default `https://site.example`) as the site receives it, naming `agent` in a
+ * dictionary Signature-Agent.
+ */
+export async function botRequest(key: BotKey, agent: string | undefined, options: { created?: number; nonce?: string; site?: string } = {}): Promise<Rfc9421Request & { headers: Record<string, string> }> {
+  const target = new URL('/page', options.site ?? 'https://site.example');
+  const headers: Record<string, string> = { host: target.host };
   if (agent !== undefined) headers['signature-agent'] = `agent1=${JSON.stringify(agent)}`;
   const created = options.created ?? Math.floor(Date.now() / 1000);
-  const signed = await signRfc9421({ method: 'GET', url: 'https://site.example/page', headers }, {
+  const signed = await signRfc9421({ method: 'GET', url: target.href, headers }, {
     key: key.privateKey as never, algorithm: key.jwk['kty'] === 'RSA' ? 'rsa-pss-sha512' : 'ed25519', keyId: key.thumbprint,
     components: agent === undefined ? ['@authority'] : ['@authority', '"signature-agent";key="agent1"'],
     created, expires: created + 60, tag: WEB_BOT_AUTH_TAG, structuredFields: { 'signature-agent': 'dictionary' },

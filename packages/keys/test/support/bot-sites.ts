@@ -4,6 +4,7 @@ import {
   expressMiddleware, fastifyPlugin, sendSignatureError, signatureErrorResponse, verifyFetchRequest, verifyNodeRequest,
   type ServerVerifyOptions, type SignatureVerification,
 } from '@httpsig/server';
+import type {} from '@httpsig/server/fastify';
 import express from 'express';
 import Fastify from 'fastify';
 import { connect } from 'node:net';
@@ -18,7 +19,7 @@ export interface Site {
   close(): Promise<void>;
 }
 
-function reported(result: SignatureVerification | undefined): Record<string, unknown> {
+function reported(result: SignatureVerification | null | undefined): Record<string, unknown> {
   const bot = result as { keyId?: string; thumbprint?: string; agent?: string } | undefined;
   return { keyId: bot?.keyId, thumbprint: bot?.thumbprint, agent: bot?.agent ?? null };
 }

@@ -280,6 +280,8 @@ export type SignatureAgentKeys = WebBotAuthKeys & {
  * @throws RangeError for an option out of range.
  * @example
  * ```ts
+ * import { verifyWebBotAuth } from '@httpsig/core/web-bot-auth'
+ *
  * const keys = signatureAgentKeys()
  * const bot = await verifyWebBotAuth(request, { keys })   // bot.agent, bot.thumbprint
  * ```

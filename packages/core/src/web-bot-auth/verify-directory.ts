@@ -51,7 +51,9 @@ export const DIRECTORY_COMPONENTS: readonly string[] = ['"@authority";req'];
  *   `ERR_SIGNATURE_EXPIRED`, `ERR_HEADER_NOT_SIGNED` for a missing tag, component or parameter…) when none verifies.
  * @example
  * ```ts
- * const { keys } = await verifyKeyDirectory({ status: 200, headers, keys: json.keys }, 'https://crawler.example');
+ * const response = await fetch('https://crawler.example/.well-known/http-message-signatures-directory');   // behind your SSRF guard
+ * const { keys: jwks } = await response.json() as { keys: unknown[] };
+ * const { keys } = await verifyKeyDirectory({ status: response.status, headers: response.headers, keys: jwks }, 'https://crawler.example');
  * ```
  */
 export async function verifyKeyDirectory(

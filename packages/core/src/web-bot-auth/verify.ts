@@ -34,7 +34,7 @@ export type WebBotAuthKeys = (
 
 /** Options of {@link verifyWebBotAuth}: the key source and limits; the policy itself is fixed. */
 export interface VerifyWebBotAuthOptions extends Omit<VerifyRfc9421Options, 'keyLookup' | 'requiredComponents' | 'requiredParameters' | 'tag' | 'maxAge'> {
-  /** Where the bots' keys come from: {@link webBotAuthKeyring}, or `signatureAgentKeys()` of `@httpsig/keys`. */
+  /** Where the bots' keys come from: {@link core/src/web-bot-auth!webBotAuthKeyring}, or `signatureAgentKeys()` of `@httpsig/keys`. */
   keys: WebBotAuthKeys;
   /**
    * The longest validity accepted, `expires − created`, in seconds. Default {@link DEFAULT_MAX_BOT_VALIDITY}
@@ -131,7 +131,7 @@ function positiveSeconds(value: number | undefined, fallback: number, name: stri
  * @example
  * ```ts
  * const bot = await verifyWebBotAuth({ method: req.method!, url: req.url!, headers: req.headers }, {
- *   keys: webBotAuthKeyring([crawlerJwk]),
+ *   keys: webBotAuthKeyring([await publicJwk(publicKeyPem)]),
  * });
  * console.log(bot.thumbprint, bot.agent);
  * ```

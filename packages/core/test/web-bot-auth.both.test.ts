@@ -152,9 +152,16 @@ describe('refused', () => {
   });
 
   test('a keyid that is not the key\'s thumbprint: ERR_UNKNOWN_KEY, even from a key source that answers anything', async () => {
-    const request = await botRequest({ keyId: 'my-bot-key' });
+    const request = await botRequest({ keyId: jwkThumbprint(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }) as Record<string, unknown>) });
     expect(await outcome(verifyWebBotAuth(request, { keys, ...at }))).toBe('ERR_UNKNOWN_KEY');
     expect(await outcome(verifyWebBotAuth(request, { keys: () => edJwk, ...at }))).toBe('ERR_UNKNOWN_KEY');
+  });
+
+  test('a keyid that cannot be a thumbprint is unknown without asking the key source', async () => {
+    let asked = 0;
+    const request = await botRequest({ keyId: 'my-bot-key' });
+    expect(await outcome(verifyWebBotAuth(request, { keys: () => { asked += 1; return edJwk; }, ...at }))).toBe('ERR_UNKNOWN_KEY');
+    expect(asked).toBe(0);
   });
 
   test('a key neither Ed25519 nor RSA: ERR_ALGORITHM_NOT_ALLOWED', async () => {

@@ -70,6 +70,9 @@ export interface VerifyWebBotAuthResult extends VerifyRfc9421Result {
  */
 export const DEFAULT_MAX_BOT_VALIDITY = 3600;
 
+/** What an RFC 7638 SHA-256 thumbprint looks like: 32 bytes, base64url without padding. */
+const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
+
 /** The parameters every bot signature must carry (`tag` is checked on top). */
 const REQUIRED_PARAMETERS = ['created', 'expires', 'keyid'] as const;
 
@@ -210,6 +213,8 @@ async function verifyOne(message: Rfc9421Message, signature: ParsedSignature, op
     if (id === undefined || created === undefined || expires === undefined) return null; // required: refused before
     // Cheap before expensive: the validity is bounded before any key is looked up (or fetched).
     if (expires - created > policy.maxValidity) throw new InvalidDateError('The signature is valid for longer than allowed', { keyId: id });
+    // A keyid that cannot be a thumbprint names no key: the key source (maybe a fetch) is not asked.
+    if (!THUMBPRINT.test(id)) return null;
     const jwk = await policy.keys(id, agent);
     if (jwk === null || jwk === undefined) return null;
     const key = botKeyOf(jwk, id);

@@ -138,9 +138,15 @@ export interface Rfc9421ServerVerifyOptions extends Omit<VerifyRfc9421Options, '
  * (`req.signature`) and in `onVerified`. With `replay`, each verified signature is recorded by its key and nonce
  * (by its signature base when it has none); a nonce is required only with `requireNonce: true`.
  */
-export interface WebBotAuthServerVerifyOptions extends Omit<VerifyWebBotAuthOptions, 'body' | 'replayStore'>, ServerOptions {
+export interface WebBotAuthServerVerifyOptions extends Omit<VerifyWebBotAuthOptions, 'body' | 'replayStore' | 'requireNonce'>, ServerOptions {
   /** Selects Web Bot Auth. */
   scheme: 'web-bot-auth';
+  /**
+   * With `replay`: whether a bot's signature must carry a `nonce` (`ERR_HEADER_NOT_SIGNED` without one). Default
+   * `false` on the server, as for RFC 9421 (core's `verifyWebBotAuth` defaults to `true`): a signature without a
+   * nonce is then recorded by its signature base.
+   */
+  requireNonce?: boolean | undefined;
 }
 
 /** Server verification options: draft-cavage (default), RFC 9421 (`scheme: 'rfc9421'`) or Web Bot Auth (`scheme: 'web-bot-auth'`). */

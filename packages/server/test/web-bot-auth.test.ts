@@ -46,11 +46,13 @@ function rawBot(base: string, headers: Record<string, string>): Promise<Answer> 
 describe.each(SERVER_KINDS)('%s', (kind) => {
   let server: Running;
   let replayServer: Running;
+  let lenientServer: Running;
   beforeAll(async () => {
     server = await startServer(kind, { scheme: 'web-bot-auth', keys });
     replayServer = await startServer(kind, { scheme: 'web-bot-auth', keys, replay: new MemoryReplayStore(), requireNonce: true });
+    lenientServer = await startServer(kind, { scheme: 'web-bot-auth', keys, replay: new MemoryReplayStore() });
   });
-  afterAll(async () => { await server.close(); await replayServer.close(); });
+  afterAll(async () => { await server.close(); await replayServer.close(); await lenientServer.close(); });
 
   test('a bot signed with a key of the keyring is accepted; the app sees its thumbprint and agent', async () => {
     const answer = await send(server.url, { path: '/page', headers: await botHeaders(server.url) });
@@ -85,6 +87,13 @@ describe.each(SERVER_KINDS)('%s', (kind) => {
     expect([again.status, again.json['code']]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
     const none = await rawBot(replayServer.url, await botHeaders(replayServer.url));
     expect([none.status, none.json['code']]).toEqual([401, 'ERR_HEADER_NOT_SIGNED']);
+  });
+
+  test('without requireNonce a bot needs no nonce, and its signature itself is accepted once', async () => {
+    const headers = await botHeaders(lenientServer.url);
+    expect((await rawBot(lenientServer.url, headers)).status).toBe(200);
+    const again = await rawBot(lenientServer.url, headers);
+    expect([again.status, again.json['code']]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
   });
 });
 

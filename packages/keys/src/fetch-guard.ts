@@ -66,6 +66,21 @@ export interface FetchedDocument {
   cache: CacheDirectives;
   /** The length of the document, bytes. */
   bytes: number;
+  /** The response header fields the {@link DocumentKind} asked to keep (lower-case names, one entry per field line). */
+  headers?: Record<string, string[]> | undefined;
+}
+
+/**
+ * What kind of document a fetch expects: the `Accept` it sends, the content types it accepts, and the response
+ * header fields it keeps (e.g. the signature fields of a signed key directory).
+ */
+export interface DocumentKind {
+  /** The `Accept` header sent. */
+  accept: string;
+  /** Whether a `Content-Type` is accepted. */
+  isType: (contentType: string | undefined) => boolean;
+  /** Response header fields to return in {@link FetchedDocument.headers}. */
+  headers?: readonly string[] | undefined;
 }
 
 /** Default size limit of a key document: 256 KiB. */
@@ -81,6 +96,8 @@ export const KEY_DOCUMENT_ACCEPT: string =
   'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams", '
   + 'application/jwk-set+json;q=0.9, application/json;q=0.8';
 const ACTIVITYSTREAMS = 'https://www.w3.org/ns/activitystreams';
+/** The documents {@link fetchKeyDocument} fetches unless told otherwise: actors, key documents, JWK sets. */
+const KEY_DOCUMENT: DocumentKind = { accept: KEY_DOCUMENT_ACCEPT, isType: isKeyDocumentType };
 const MAX_URL_LENGTH = 2048;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -204,18 +221,20 @@ type HopResult = { redirect: string } | FetchedDocument;
  * @param url - the key URL (a fragment is dropped).
  * @param options - the guard options.
  * @param keyId - the keyId, attached to errors.
+ * @param kind - the `Accept` sent, the content types accepted and the response headers kept; default: key
+ *   documents ({@link KEY_DOCUMENT_ACCEPT}, {@link isKeyDocumentType}).
  * @returns the parsed document, its final URL and cache directives.
  * @throws {@link KeyFetchRefusedUrlError}, {@link KeyFetchRefusedAddressError}, {@link KeyFetchTimeoutError},
  *   {@link KeyFetchTooLargeError}, {@link KeyFetchFailedError}, {@link KeyFetchBadDocumentError}.
  */
-export async function fetchKeyDocument(url: string, options: FetchGuardOptions, keyId: string): Promise<FetchedDocument> {
+export async function fetchKeyDocument(url: string, options: FetchGuardOptions, keyId: string, kind: DocumentKind = KEY_DOCUMENT): Promise<FetchedDocument> {
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const deadline = new Deadline(options.timeout ?? DEFAULT_FETCH_TIMEOUT, keyId);
   let current = checkKeyUrl(url, options, keyId);
   for (let hop = 0; ; hop += 1) {
     const address = await checkedAddress(current, options, keyId, deadline);
     if (deadline.remaining() <= 0) throw deadline.expired();
-    const result = await fetchHop(current, address, options, keyId, deadline);
+    const result = await fetchHop(current, address, options, keyId, deadline, kind);
     if (!('redirect' in result)) return result;
     if (hop >= maxRedirects) throw new KeyFetchFailedError('Too many redirects', { keyId });
     let next: string;
@@ -224,7 +243,7 @@ export async function fetchKeyDocument(url: string, options: FetchGuardOptions, 
   }
 }
 
-function fetchHop(url: URL, address: ResolvedAddress, options: FetchGuardOptions, keyId: string, deadline: Deadline): Promise<HopResult> {
+function fetchHop(url: URL, address: ResolvedAddress, options: FetchGuardOptions, keyId: string, deadline: Deadline, kind: DocumentKind): Promise<HopResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   const connectTimeout = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
   const hostname = bareHostname(url);
@@ -263,7 +282,7 @@ function fetchHop(url: URL, address: ResolvedAddress, options: FetchGuardOptions
       agent: false as const,
       lookup: pinnedLookup as never,
       headers: {
-        accept: KEY_DOCUMENT_ACCEPT,
+        accept: kind.accept,
         'accept-encoding': 'identity',
         'user-agent': options.userAgent ?? '@httpsig/keys',
       },
@@ -289,7 +308,7 @@ function fetchHop(url: URL, address: ResolvedAddress, options: FetchGuardOptions
         return;
       }
       if (status !== 200) { finish(new KeyFetchFailedError(`The key host answered ${status}`, { keyId }, status)); return; }
-      if (!isKeyDocumentType(response.headers['content-type'])) {
+      if (!kind.isType(response.headers['content-type'])) {
         finish(new KeyFetchBadDocumentError('The key document has an unexpected content type', { keyId }));
         return;
       }
@@ -317,7 +336,15 @@ function fetchHop(url: URL, address: ResolvedAddress, options: FetchGuardOptions
           finish(new KeyFetchBadDocumentError('The key document is not JSON', { keyId }));
           return;
         }
-        finish(undefined, { json, url: url.href, cache: parseCacheControl(response.headers['cache-control']), bytes: length });
+        const document: FetchedDocument = { json, url: url.href, cache: parseCacheControl(response.headers['cache-control']), bytes: length };
+        if (kind.headers !== undefined) {
+          document.headers = {};
+          for (const name of kind.headers) {
+            const lines = response.headersDistinct[name];
+            if (lines !== undefined) document.headers[name] = [...lines];
+          }
+        }
+        finish(undefined, document);
       });
     });
     request.end();

@@ -14,7 +14,7 @@ export {
 export { RemoteKeys, type RemoteKeysOptions, type RemoteKey } from './remote-keys.js';
 export { verifyWithRotation, type RefreshableKeys } from './rotation.js';
 export {
-  fetchKeyDocument, checkKeyUrl, isKeyDocumentType, KEY_DOCUMENT_ACCEPT, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_REDIRECTS,
+  fetchKeyDocument, checkKeyUrl, isKeyDocumentType, KEY_DOCUMENT_ACCEPT, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_REDIRECTS, type DocumentKind,
   DEFAULT_CONNECT_TIMEOUT, DEFAULT_FETCH_TIMEOUT,
   type FetchGuardOptions, type FetchedDocument, type HostLookup, type ResolvedAddress,
 } from './fetch-guard.js';
@@ -31,3 +31,6 @@ export { RedisKeyCache, type RedisKeyCacheOptions, type RedisKeyCacheClient } fr
 export { keyFromPem, keyFromJwk, keyFromMultibase, RSA_MODULUS_BITS, RSA_PUBLIC_EXPONENT, type KeyMaterial, type RemoteKeyKind } from './key-material.js';
 export type { CacheDirectives } from './cache-control.js';
 export * from './errors.js';
+export {
+  KeyDirectories, signatureAgentKeys, DEFAULT_MAX_DIRECTORY_KEYS, type KeyDirectoriesOptions, type SignatureAgentKeys,
+} from './key-directory.js';

@@ -6,11 +6,13 @@
 import { BodyTooLargeError } from '@httpsig/core';
 import { bufferBody } from '@httpsig/core/adapter';
 import type { VerifyAutoResult, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
+import type { VerifyWebBotAuthResult } from '@httpsig/core/web-bot-auth';
 import { fetchTarget } from './lib/fetch-message.js';
 import { bodyLimitOf, bodyTimeoutOf, verifyMessage, withHooks, type ReceivedMessage } from './lib/verify-message.js';
 import { BodyTimeoutError, RequestAbortedError, isServerSignatureError } from './errors.js';
 import type {
   AutoServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
+  WebBotAuthServerVerifyOptions,
 } from './types.js';
 
 /** Options of {@link verifyFetchRequest}: the server options plus the peer address for proxy trust. */
@@ -81,6 +83,14 @@ export function verifyFetchRequest(request: Request, options: Rfc9421ServerVerif
  * @returns the result of the scheme used, with `scheme` naming it.
  */
 export function verifyFetchRequest(request: Request, options: AutoServerVerifyOptions & PeerAddress): Promise<VerifyAutoResult>;
+/**
+ * Verifies a bot's Web Bot Auth signature of a web `Request` (`scheme: 'web-bot-auth'`, see
+ * {@link WebBotAuthServerVerifyOptions}).
+ * @param request - the incoming request, body not yet read.
+ * @param options - the bots' key source (`keys`), `maxValidity` and server options.
+ * @returns the verified signature with the bot's `thumbprint` and `agent`.
+ */
+export function verifyFetchRequest(request: Request, options: WebBotAuthServerVerifyOptions & PeerAddress): Promise<VerifyWebBotAuthResult>;
 /**
  * Verifies with whichever scheme the options name.
  * @param request - the request.

@@ -31,6 +31,7 @@ export {
   type ServerErrorCode, type ServerSignatureError,
 } from './errors.js';
 export type {
-  ServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, AutoServerVerifyOptions, ServerOptions, SignatureVerification,
+  ServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, AutoServerVerifyOptions, WebBotAuthServerVerifyOptions,
+  ServerOptions, SignatureVerification,
   ReplayStore, TrustProxyOptions, VerifiedEvent, VerificationFailedEvent,
 } from './types.js';

@@ -4,10 +4,12 @@
  * @packageDocumentation
  */
 import type { VerifyAutoResult, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
+import type { VerifyWebBotAuthResult } from '@httpsig/core/web-bot-auth';
 import type { IncomingMessage } from 'node:http';
 import { verifyIncoming } from './lib/node-message.js';
 import type {
   AutoServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
+  WebBotAuthServerVerifyOptions,
 } from './types.js';
 
 /**
@@ -51,6 +53,14 @@ export function verifyNodeRequest(req: IncomingMessage, options: Rfc9421ServerVe
  * @returns the result of the scheme used, with `scheme` naming it.
  */
 export function verifyNodeRequest(req: IncomingMessage, options: AutoServerVerifyOptions): Promise<VerifyAutoResult>;
+/**
+ * Verifies a bot's Web Bot Auth signature of a node:http request (`scheme: 'web-bot-auth'`, see
+ * {@link WebBotAuthServerVerifyOptions}).
+ * @param req - the incoming request, body not yet read.
+ * @param options - the bots' key source (`keys`), `maxValidity` and server options.
+ * @returns the verified signature with the bot's `thumbprint` and `agent`.
+ */
+export function verifyNodeRequest(req: IncomingMessage, options: WebBotAuthServerVerifyOptions): Promise<VerifyWebBotAuthResult>;
 /**
  * Verifies with whichever scheme the options name.
  * @param req - the incoming request.

@@ -27,7 +27,10 @@ export interface ChallengeOptions {
   realm?: string | undefined;
   /** The headers the server requires signed. Default `(request-target) date`. */
   requiredHeaders?: readonly string[] | undefined;
-  /** `'rfc9421'`: the challenge also names what to sign in an `Accept-Signature` field (RFC 9421 §5.1). */
+  /**
+   * `'rfc9421'`: the challenge also names what to sign in an `Accept-Signature` field (RFC 9421 §5.1);
+   * `'web-bot-auth'`: the same, with `@authority`, `created`, `expires` and `tag="web-bot-auth"`.
+   */
   scheme?: string | undefined;
   /** RFC 9421: the components the server requires. Default `@method @authority @path`. */
   requiredComponents?: readonly string[] | undefined;
@@ -78,11 +81,12 @@ export function describeSignatureError(error: ServerSignatureError, options: Cha
   const code = error.code as ServerErrorCode;
   const status = signatureErrorStatus(code);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-  if (status === 401 && options.scheme === 'rfc9421') {
-    const components = options.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS;
+  if (status === 401 && (options.scheme === 'rfc9421' || options.scheme === 'web-bot-auth')) {
+    const bot = options.scheme === 'web-bot-auth';
+    const components = bot ? ['@authority'] : options.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS;
     headers['www-authenticate'] = `Signature realm=${JSON.stringify(options.realm ?? 'api')}`;
     // RFC 9421 §5.1: a dictionary of labels, each an inner list of component identifiers with parameters.
-    headers['accept-signature'] = acceptSignature(components);
+    headers['accept-signature'] = acceptSignature(components, bot ? ';expires;tag="web-bot-auth"' : '');
   } else if (status === 401 && options.scheme === 'auto') {
     // Either scheme is accepted: the draft-cavage challenge, and what an RFC 9421 signature must cover.
     headers['www-authenticate'] = formatChallenge({
@@ -147,9 +151,9 @@ export function sendSignatureError(res: ServerResponse, error: unknown, options:
   res.end(failure.body);
 }
 
-/** An `Accept-Signature` value asking for one signature over the components, with `created`. */
-function acceptSignature(components: readonly string[]): string {
-  return `sig1=(${components.map(componentIdentifier).join(' ')});created`;
+/** An `Accept-Signature` value asking for one signature over the components, with `created` and any further parameters. */
+function acceptSignature(components: readonly string[], parameters = ''): string {
+  return `sig1=(${components.map(componentIdentifier).join(' ')});created${parameters}`;
 }
 
 /** A component identifier as a structured-field string: `@path` → `"@path"`; an already quoted one is kept. */

@@ -7,6 +7,7 @@ import type {
   CavageAlgorithm, ReplayStore as CoreReplayStore, Rfc9421Algorithm, VerifyAutoResult, VerifyOptions, VerifyResult, VerifyRfc9421Options,
   VerifyRfc9421Result,
 } from '@httpsig/core';
+import type { VerifyWebBotAuthOptions, VerifyWebBotAuthResult } from '@httpsig/core/web-bot-auth';
 import type { RedisReplayStore } from './redis-replay-store.js';
 import type { ServerErrorCode } from './errors.js';
 
@@ -57,6 +58,10 @@ export interface VerifiedEvent {
   algorithm: CavageAlgorithm | Rfc9421Algorithm;
   /** The signed header names (RFC 9421: the covered components), in order. */
   headers: readonly string[];
+  /** Web Bot Auth (`scheme: 'web-bot-auth'`): the RFC 7638 thumbprint of the bot's key (its `keyid`). */
+  thumbprint?: string | undefined;
+  /** Web Bot Auth: the agent origin the bot's covered `Signature-Agent` names, when it sent one. */
+  agent?: string | undefined;
 }
 
 /** What `onError` receives: the stable code, the keyId when it was known, and the HTTP status answered. */
@@ -140,11 +145,34 @@ export interface AutoServerVerifyOptions extends ServerOptions {
   rfc9421: Omit<VerifyRfc9421Options, 'body' | 'replayStore'>;
 }
 
-/** Server verification options: draft-cavage (default), RFC 9421 (`scheme: 'rfc9421'`) or either (`scheme: 'auto'`). */
-export type ServerVerifyOptions = CavageServerVerifyOptions | Rfc9421ServerVerifyOptions | AutoServerVerifyOptions;
+/**
+ * Web Bot Auth on the server (`scheme: 'web-bot-auth'`): bots' RFC 9421 signatures under core's
+ * `verifyWebBotAuth` policy (`tag="web-bot-auth"`, `expires − created` at most `maxValidity`, `@authority` and a
+ * sent `Signature-Agent` covered, `keyid` = the key's thumbprint, the algorithm from the key), with the keys from
+ * `keys`: `webBotAuthKeyring([...])` of `@httpsig/core/web-bot-auth` for bots you know, or `signatureAgentKeys()` of
+ * `@httpsig/keys` for each agent's signed directory. The verified bot's `thumbprint` and `agent` are in the result
+ * (`req.signature`) and in `onVerified`. With `replay`, each verified signature is recorded by its key and nonce
+ * (by its signature base when it has none); a nonce is required only with `requireNonce: true`.
+ */
+export interface WebBotAuthServerVerifyOptions extends Omit<VerifyWebBotAuthOptions, 'body' | 'replayStore' | 'requireNonce'>, ServerOptions {
+  /** Selects Web Bot Auth. */
+  scheme: 'web-bot-auth';
+  /**
+   * With `replay`: whether a bot's signature must carry a `nonce` (`ERR_HEADER_NOT_SIGNED` without one). Default
+   * `false` on the server, as for RFC 9421 (core's `verifyWebBotAuth` defaults to `true`): a signature without a
+   * nonce is then recorded by its signature base.
+   */
+  requireNonce?: boolean | undefined;
+}
 
 /**
- * What a verified request carries: core's draft-cavage or RFC 9421 verify result; with `scheme: 'auto'`, that
- * result with `scheme: 'cavage' | 'rfc9421'` naming which.
+ * Server verification options: draft-cavage (default), RFC 9421 (`scheme: 'rfc9421'`), either (`scheme: 'auto'`)
+ * or Web Bot Auth (`scheme: 'web-bot-auth'`).
  */
-export type SignatureVerification = VerifyResult | VerifyRfc9421Result | VerifyAutoResult;
+export type ServerVerifyOptions = CavageServerVerifyOptions | Rfc9421ServerVerifyOptions | AutoServerVerifyOptions | WebBotAuthServerVerifyOptions;
+
+/**
+ * What a verified request carries: core's draft-cavage, RFC 9421 or Web Bot Auth verify result; with
+ * `scheme: 'auto'`, the draft-cavage or RFC 9421 result with `scheme: 'cavage' | 'rfc9421'` naming which.
+ */
+export type SignatureVerification = VerifyResult | VerifyRfc9421Result | VerifyAutoResult | VerifyWebBotAuthResult;

@@ -5,3 +5,8 @@
  * @packageDocumentation
  */
 export { WEB_BOT_AUTH_TAG, DIRECTORY_TAG, DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, SIGNATURE_AGENT_HEADER } from './constants.js';
+export {
+  verifyWebBotAuth, DEFAULT_MAX_BOT_VALIDITY, type VerifyWebBotAuthOptions, type VerifyWebBotAuthResult, type WebBotAuthKeys,
+} from './verify.js';
+export { webBotAuthKeyring } from './keyring.js';
+export { verifyKeyDirectory, DIRECTORY_COMPONENTS, type VerifyKeyDirectoryOptions, type VerifiedKeyDirectory } from './verify-directory.js';

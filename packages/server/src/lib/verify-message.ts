@@ -6,9 +6,11 @@
 import { isHttpSignatureError, verify } from '@httpsig/core';
 import { verifySync } from '@httpsig/core/adapter';
 import type { ReplayStore, VerifyAutoResult, VerifyOptions, VerifyResult, VerifyRfc9421Options, VerifyRfc9421Result } from '@httpsig/core';
+import { verifyWebBotAuth, type VerifyWebBotAuthResult } from '@httpsig/core/web-bot-auth';
 import type { ServerErrorCode } from '../errors.js';
 import type {
   AutoServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
+  WebBotAuthServerVerifyOptions,
 } from '../types.js';
 import { signatureErrorStatus as statusFor } from '../response.js';
 import { replayStoreOf } from './replay.js';
@@ -98,6 +100,7 @@ export async function verifyMessage(message: ReceivedMessage, options: ServerVer
  */
 export function verifyMessageSync(message: ReceivedMessage, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
   if (options.scheme === 'auto') return verifyAutoMessage(message, options);
+  if (options.scheme === 'web-bot-auth') return verifyWebBotAuthMessage(message, options);
   return options.scheme === 'rfc9421' ? verifyRfc9421Message(message, options) : verifyCavageMessage(message, options);
 }
 
@@ -152,6 +155,21 @@ async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421Se
   return verify(message, { ...withBody, ...replay, requireNonce: false });
 }
 
+async function verifyWebBotAuthMessage(message: ReceivedMessage, options: WebBotAuthServerVerifyOptions): Promise<VerifyWebBotAuthResult> {
+  const {
+    maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay: _replay, realm: _realm,
+    onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, bodyTimeout: _bodyTimeout, scheme: _scheme,
+    ...coreOptions
+  } = options;
+  const body = bodyToCheck(message, options, ['content-digest']);
+  const withBody = body === undefined ? coreOptions : { ...coreOptions, body };
+  const replay = replayOptionsOf(options);
+  if (replay === undefined) return verifyWebBotAuth(message, withBody);
+  // As for RFC 9421, the server's replay protection requires no nonce unless asked: without one the record is
+  // keyed on the signature base.
+  return verifyWebBotAuth(message, { ...withBody, ...replay, requireNonce: options.requireNonce ?? false });
+}
+
 /**
  * `scheme: 'auto'`: core decides the scheme from the request's fields; the server adds to each scheme's options
  * the body to check (as for that scheme alone) and the replay store.
@@ -184,7 +202,8 @@ export async function withHooks<R extends SignatureVerification>(options: Server
   }
   if (options.onVerified !== undefined) {
     const headers = 'components' in result ? result.components : result.headers;
-    await options.onVerified({ keyId: result.keyId, algorithm: result.algorithm, headers: [...headers] });
+    const bot = 'thumbprint' in result ? { thumbprint: result.thumbprint, agent: result.agent } : {};
+    await options.onVerified({ keyId: result.keyId, algorithm: result.algorithm, headers: [...headers], ...bot });
   }
   return result;
 }

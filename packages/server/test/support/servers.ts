@@ -18,6 +18,12 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/** The bot a Web Bot Auth verification reported (thumbprint and agent), for the echo; nothing for other schemes. */
+function botOf(result: unknown): { thumbprint?: unknown; agent?: unknown } {
+  return typeof result === 'object' && result !== null && 'thumbprint' in result
+    ? { thumbprint: (result as { thumbprint: unknown }).thumbprint, agent: (result as { agent?: unknown }).agent ?? null } : {};
+}
+
 function parse(text: string, contentType: string | undefined | null): unknown {
   if (text === '') return null;
   if (contentType?.includes('json') === true) return JSON.parse(text) as unknown;
@@ -58,7 +64,7 @@ async function nodeServer(options: ServerVerifyOptions): Promise<Running> {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const text = Buffer.concat(chunks).toString('utf8');
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ...echoOf(result), body: parse(text, req.headers['content-type']) }));
+      res.end(JSON.stringify({ ...echoOf(result), ...botOf(result), body: parse(text, req.headers['content-type']) }));
     })();
   }));
 }
@@ -70,7 +76,7 @@ async function expressServer(options: ServerVerifyOptions): Promise<Running> {
   app.use(express.json());
   app.use(express.text({ type: 'text/*' }));
   app.use((req, res) => {
-    res.json({ ...echoOf(req.signature), body: req.body ?? null });
+    res.json({ ...echoOf(req.signature), ...botOf(req.signature), body: req.body ?? null });
   });
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(500).json({ error: err.message });
@@ -82,7 +88,7 @@ async function expressServer(options: ServerVerifyOptions): Promise<Running> {
 async function fastifyServer(options: ServerVerifyOptions): Promise<Running> {
   const app = Fastify();
   await app.register(fastifyPlugin, options);
-  app.all('/*', async (request) => ({ ...echoOf(request.signature), body: request.body ?? null }));
+  app.all('/*', async (request) => ({ ...echoOf(request.signature), ...botOf(request.signature), body: request.body ?? null }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
@@ -101,7 +107,7 @@ export async function fetchServer(options: FetchVerifyOptions): Promise<Running>
       return signatureErrorResponse(error, options);
     }
     const text = await request.text();
-    return Response.json({ ...echoOf(result), body: parse(text, request.headers.get('content-type')) });
+    return Response.json({ ...echoOf(result), ...botOf(result), body: parse(text, request.headers.get('content-type')) });
   };
   return listen(http.createServer((req, res) => {
     void (async () => {

@@ -1,0 +1,47 @@
+/**
+ * What a Web Bot Auth key may be: an Ed25519 or RSA public JWK, its algorithm decided by its type (never by the
+ * signature's `alg`), and its name, the RFC 7638 thumbprint. Internal.
+ * @packageDocumentation
+ */
+import { AlgorithmNotAllowedError, InvalidKeyError } from '../errors.js';
+import { jwkThumbprint, type PublicJwk } from '../jwk-thumbprint.js';
+import type { Rfc9421Algorithm } from '../rfc9421/types.js';
+
+/** A key as Web Bot Auth verifies with it. Internal. @internal */
+export interface BotKey {
+  /** The public members only (`kty crv x` or `kty n e`). */
+  readonly jwk: PublicJwk;
+  /** The RFC 7638 SHA-256 thumbprint: what `keyid` must be. */
+  readonly thumbprint: string;
+  /** The one algorithm the key verifies with. */
+  readonly algorithm: Rfc9421Algorithm;
+}
+
+/**
+ * Reads a public JWK as a Web Bot Auth key: `OKP`/`Ed25519` verifies `ed25519`, `RSA` verifies `rsa-pss-sha512`
+ * (the two algorithms the architecture draft names); anything else is refused.
+ * @param jwk - a JWK (private members, `kid`, `alg`, `use` are ignored: only the public members are kept).
+ * @param keyId - for errors.
+ * @returns the key, its thumbprint and its algorithm.
+ * @throws {@link AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — a key type Web Bot Auth does not use.
+ * @throws {@link InvalidKeyError} `ERR_INVALID_KEY` — not a JWK, or a member missing or not base64url.
+ * @internal
+ */
+export function botKeyOf(jwk: unknown, keyId?: string): BotKey {
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new InvalidKeyError('A Web Bot Auth key must be a JWK', { keyId });
+  const members = jwk as Readonly<Record<string, unknown>>;
+  let publicJwk: PublicJwk;
+  let algorithm: Rfc9421Algorithm;
+  if (members['kty'] === 'OKP' && members['crv'] === 'Ed25519') {
+    publicJwk = { kty: 'OKP', crv: 'Ed25519', x: members['x'] as string };
+    algorithm = 'ed25519';
+  } else if (members['kty'] === 'RSA') {
+    publicJwk = { kty: 'RSA', n: members['n'] as string, e: members['e'] as string };
+    algorithm = 'rsa-pss-sha512';
+  } else {
+    throw new AlgorithmNotAllowedError('Web Bot Auth keys are Ed25519 or RSA', { keyId });
+  }
+  // Checks the members (present, base64url, bounded) as it hashes them.
+  const thumbprint = jwkThumbprint(publicJwk as unknown as Readonly<Record<string, unknown>>);
+  return { jwk: publicJwk, thumbprint, algorithm };
+}

@@ -1,0 +1,117 @@
+// Web Bot Auth on every entry point (`scheme: 'web-bot-auth'`), over real loopback servers: a bot signed with a
+// key of the keyring is accepted and reported (thumbprint, agent); hostile requests are written over raw sockets
+// and refused with their stable code.
+import { jwkThumbprint } from '@httpsig/core';
+import { signRfc9421 } from '@httpsig/core/rfc9421';
+import { DIRECTORY_TAG, WEB_BOT_AUTH_TAG, webBotAuthKeyring } from '@httpsig/core/web-bot-auth';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { MemoryReplayStore, verifyNodeRequest, type ServerVerifyOptions, type VerifiedEvent } from '../src/index.js';
+import { rawSend, send, type Answer } from './support/helpers.js';
+import { SERVER_KINDS, startServer, type Running } from './support/servers.js';
+
+const ed = generateKeyPairSync('ed25519');
+const edJwk = ed.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
+const edThumbprint = jwkThumbprint(edJwk);
+const keys = webBotAuthKeyring([edJwk]);
+
+interface Bot {
+  key?: KeyObject; keyId?: string; components?: string[]; tag?: string | null; created?: number; expires?: number;
+  agent?: string | null; nonce?: string;
+}
+
+/** The headers of a bot's GET /page to `base`, signed with our RFC 9421 signer; `Signature-Agent` a dictionary. */
+async function botHeaders(base: string, bot: Bot = {}): Promise<Record<string, string>> {
+  const url = new URL('/page', base);
+  const headers: Record<string, string> = { host: url.host };
+  const agent = bot.agent === undefined ? 'agent1="https://crawler.example"' : bot.agent;
+  if (agent !== null) headers['signature-agent'] = agent;
+  const created = bot.created ?? Math.floor(Date.now() / 1000);
+  const signed = await signRfc9421({ method: 'GET', url: url.href, headers }, {
+    key: (bot.key ?? ed.privateKey) as never, algorithm: 'ed25519', keyId: bot.keyId ?? edThumbprint,
+    components: bot.components ?? (agent === null ? ['@authority'] : ['@authority', '"signature-agent";key="agent1"']),
+    created, expires: bot.expires ?? created + 60,
+    ...(bot.tag === null ? {} : { tag: bot.tag ?? WEB_BOT_AUTH_TAG }),
+    ...(bot.nonce === undefined ? {} : { nonce: bot.nonce }),
+    structuredFields: { 'signature-agent': 'dictionary' },
+  });
+  return { ...headers, ...signed.headers };
+}
+
+/** Writes the request byte for byte over a socket. */
+function rawBot(base: string, headers: Record<string, string>): Promise<Answer> {
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  return rawSend(base, `GET /page HTTP/1.1\r\n${lines.join('\r\n')}\r\nconnection: close\r\n\r\n`);
+}
+
+describe.each(SERVER_KINDS)('%s', (kind) => {
+  let server: Running;
+  let replayServer: Running;
+  let lenientServer: Running;
+  beforeAll(async () => {
+    server = await startServer(kind, { scheme: 'web-bot-auth', keys });
+    replayServer = await startServer(kind, { scheme: 'web-bot-auth', keys, replay: new MemoryReplayStore(), requireNonce: true });
+    lenientServer = await startServer(kind, { scheme: 'web-bot-auth', keys, replay: new MemoryReplayStore() });
+  });
+  afterAll(async () => { await server.close(); await replayServer.close(); await lenientServer.close(); });
+
+  test('a bot signed with a key of the keyring is accepted; the app sees its thumbprint and agent', async () => {
+    const answer = await send(server.url, { path: '/page', headers: await botHeaders(server.url) });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ keyId: edThumbprint, thumbprint: edThumbprint, agent: 'https://crawler.example', algorithm: 'ed25519' });
+    const bare = await send(server.url, { path: '/page', headers: await botHeaders(server.url, { agent: null }) });
+    expect(bare.json).toMatchObject({ thumbprint: edThumbprint, agent: null });
+  });
+
+  test.each<[string, Bot | ((base: string) => Promise<Record<string, string>>), string]>([
+    ['no tag', { tag: null }, 'ERR_HEADER_NOT_SIGNED'],
+    ['the directory tag', { tag: DIRECTORY_TAG }, 'ERR_HEADER_NOT_SIGNED'],
+    ['expired', { created: Math.floor(Date.now() / 1000) - 1000, expires: Math.floor(Date.now() / 1000) - 400 }, 'ERR_SIGNATURE_EXPIRED'],
+    ['valid for longer than an hour', { created: Math.floor(Date.now() / 1000), expires: Math.floor(Date.now() / 1000) + 3601 }, 'ERR_INVALID_DATE'],
+    ['a keyid that is not the key\'s thumbprint', { keyId: 'crawler-key-1' }, 'ERR_UNKNOWN_KEY'],
+    ['a key the site does not know', { key: generateKeyPairSync('ed25519').privateKey, keyId: jwkThumbprint(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }) as Record<string, unknown>) }, 'ERR_UNKNOWN_KEY'],
+    ['no @authority covered (what web-bot-auth 0.1.3 would accept)', { components: ['"signature-agent";key="agent1"'] }, 'ERR_HEADER_NOT_SIGNED'],
+    ['a Signature-Agent not covered', async (base) => ({ ...(await botHeaders(base, { agent: null })), 'signature-agent': 'agent1="https://impostor.example"' }), 'ERR_HEADER_NOT_SIGNED'],
+    ['a Signature-Agent that is no URL', { agent: 'agent1="not a url"' }, 'ERR_MALFORMED_SIGNATURE'],
+  ])('refused over a raw socket: %s', async (_name, bot, code) => {
+    const headers = typeof bot === 'function' ? await bot(server.url) : await botHeaders(server.url, bot);
+    const answer = await rawBot(server.url, headers);
+    expect(answer.status).toBe(401);
+    expect(answer.json['code']).toBe(code);
+    expect(answer.headers['accept-signature']).toBe('sig1=("@authority");created;expires;tag="web-bot-auth"');
+  });
+
+  test('with replay protection a nonce is accepted once (ERR_SIGNATURE_REPLAYED), and required with requireNonce', async () => {
+    const headers = await botHeaders(replayServer.url, { nonce: `n-${kind}-${Date.now()}` });
+    expect((await rawBot(replayServer.url, headers)).status).toBe(200);
+    const again = await rawBot(replayServer.url, headers);
+    expect([again.status, again.json['code']]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
+    const none = await rawBot(replayServer.url, await botHeaders(replayServer.url));
+    expect([none.status, none.json['code']]).toEqual([401, 'ERR_HEADER_NOT_SIGNED']);
+  });
+
+  test('without requireNonce a bot needs no nonce, and its signature itself is accepted once', async () => {
+    const headers = await botHeaders(lenientServer.url);
+    expect((await rawBot(lenientServer.url, headers)).status).toBe(200);
+    const again = await rawBot(lenientServer.url, headers);
+    expect([again.status, again.json['code']]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
+  });
+});
+
+test('onVerified reports the bot (thumbprint, agent) like any verified signature', async () => {
+  const events: VerifiedEvent[] = [];
+  const options: ServerVerifyOptions = { scheme: 'web-bot-auth', keys, onVerified: (event) => { events.push(event); } };
+  const http = await import('node:http');
+  const server = http.createServer((req, res) => {
+    verifyNodeRequest(req, options).then((result) => res.end(result.agent ?? ''), () => res.writeHead(401).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const answer = await send(base, { path: '/page', headers: await botHeaders(base) });
+    expect(answer.text).toBe('https://crawler.example');
+    expect(events).toEqual([{ keyId: edThumbprint, algorithm: 'ed25519', headers: ['"@authority"', '"signature-agent";key="agent1"'], thumbprint: edThumbprint, agent: 'https://crawler.example' }]);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

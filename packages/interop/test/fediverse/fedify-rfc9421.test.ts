@@ -1,0 +1,116 @@
+// RFC 9421 between us and Fedify 2.3.6 (run under Node 22), both directions, RSA (rsa-v1_5-sha256: Fedify signs
+// RSA only). Fedify signs `@method @target-uri @authority host date` (+ `content-digest` on a body) with
+// `created`; it verifies whatever is covered, with the key from its document loader.
+import { verify } from '@httpsig/core';
+import { signedFetch } from '@httpsig/fetch';
+import { remoteKeyLookup } from '@httpsig/keys';
+import { useFedify } from './support/fedify.js';
+import { actor, certificateForTestHosts, guardFor, json, ourServer, rsaKey, sendSigned, useActorHost, verdictOf } from './support/ours.js';
+
+const tls = certificateForTestHosts();
+const host = useActorHost(tls);
+const fedify = useFedify();
+const ours = rsaKey();
+const theirs = rsaKey();
+const alice = (): string => `${host.origin()}/users/alice`;
+const bob = (): string => `${host.origin()}/users/bob`;
+const SPEC = 'rfc9421';
+
+beforeEach(async () => {
+  host.routes.set('/users/bob', json(actor(bob(), theirs)));
+  await fedify.serve({ [alice()]: actor(alice(), ours) });
+});
+
+/** Our fetch client signing RFC 9421 as alice. */
+const ourClient = (extra: Record<string, unknown> = {}): ReturnType<typeof signedFetch> => signedFetch({
+  scheme: 'rfc9421', keyId: `${alice()}#main-key`, key: ours.privatePem, algorithm: 'rsa-v1_5-sha256', ...extra,
+});
+
+describe('we sign, Fedify verifies', () => {
+  test('a GET with our default components (@method @authority @path)', async () => {
+    const response = await ourClient()(`${fedify.origin}/users/bob/outbox`);
+    expect(await response.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
+    expect(response.status).toBe(200);
+  });
+
+  test('a GET with a query, covered by @target-uri', async () => {
+    const response = await ourClient({ components: ['@method', '@target-uri'] })(`${fedify.origin}/users/bob/outbox?page=true`);
+    expect(await response.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
+  });
+
+  test('a POST with Content-Digest, signed', async () => {
+    const client = ourClient({ components: ['@method', '@target-uri', 'content-digest'], digest: 'SHA-256' });
+    const response = await client(`${fedify.origin}/users/bob/inbox`, { method: 'POST', body: JSON.stringify({ type: 'Follow', actor: alice() }) });
+    expect(await response.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
+  });
+
+  test('a POST whose body is not the one digested fails in Fedify', async () => {
+    const tampering = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => fetch(url, { ...init, body: '{"type":"Delete"}' });
+    const client = signedFetch({ scheme: 'rfc9421', keyId: `${alice()}#main-key`, key: ours.privatePem, algorithm: 'rsa-v1_5-sha256', components: ['@method', '@target-uri', 'content-digest'], digest: 'SHA-256' }, tampering);
+    const response = await client(`${fedify.origin}/users/bob/inbox`, { method: 'POST', body: '{"type":"Follow"}' });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ verified: false, reason: 'invalidSignature' });
+  });
+
+  test('a GET with a query and our default components (@query with its "?") fails in Fedify, which serializes @query without the "?"', async () => {
+    const response = await ourClient()(`${fedify.origin}/users/bob/outbox?page=true`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ verified: false, reason: 'invalidSignature' });
+  });
+});
+
+describe('Fedify signs, we verify', () => {
+  const lookup = () => remoteKeyLookup({ ...guardFor(host, tls.cert), scheme: 'rfc9421' });
+  const sign = { spec: SPEC, keyId: '', privateKeyPem: theirs.privatePem } as const;
+
+  test('Fedify\'s default components lack @path, which our default policy requires: ERR_HEADER_NOT_SIGNED', async () => {
+    const server = await ourServer({ scheme: 'rfc9421', keyLookup: lookup() });
+    try {
+      const answer = await fedify.send({ ...sign, keyId: `${bob()}#main-key`, method: 'GET', url: `${server.origin}/users/alice/outbox` });
+      expect(await verdictOf(answer)).toMatchObject({ status: 401, code: 'ERR_HEADER_NOT_SIGNED' });
+    } finally { await server.close(); }
+  });
+
+  test('a GET with a query, through our Express middleware and remoteKeyLookup, when the policy asks for @target-uri', async () => {
+    const server = await ourServer({ scheme: 'rfc9421', keyLookup: lookup(), requiredComponents: ['@method', '@target-uri'] });
+    try {
+      const answer = await fedify.send({ ...sign, keyId: `${bob()}#main-key`, method: 'GET', url: `${server.origin}/users/alice/outbox?page=true` });
+      expect(await verdictOf(answer)).toEqual({ status: 200, keyId: `${bob()}#main-key` });
+      expect(host.count('/users/bob')).toBe(1);
+    } finally { await server.close(); }
+  });
+
+  test('a POST: its Content-Digest is checked against the body', async () => {
+    const server = await ourServer({ scheme: 'rfc9421', keyLookup: lookup(), requiredComponents: ['@method', '@target-uri', 'content-digest'] });
+    try {
+      const url = `${server.origin}/users/alice/inbox`;
+      const body = JSON.stringify({ type: 'Follow', actor: bob() });
+      const answer = await fedify.send({ ...sign, keyId: `${bob()}#main-key`, method: 'POST', url, body });
+      expect(await verdictOf(answer)).toEqual({ status: 200, keyId: `${bob()}#main-key` });
+      const headers = await fedify.sign({ ...sign, keyId: `${bob()}#main-key`, method: 'POST', url, body });
+      expect(await sendSigned(url, { method: 'POST', headers, body: '{"type":"Delete"}' })).toMatchObject({ status: 401, code: 'ERR_DIGEST_MISMATCH' });
+    } finally { await server.close(); }
+  });
+
+  test('core verify, with the key in a local table', async () => {
+    const url = 'https://inbox.example/users/alice/outbox?page=true';
+    const headers = await fedify.sign({ ...sign, keyId: `${bob()}#main-key`, method: 'GET', url });
+    const result = await verify({ method: 'GET', url, headers }, {
+      scheme: 'rfc9421',
+      keyLookup: (keyId) => (keyId === `${bob()}#main-key` ? { key: theirs.publicPem, algorithms: ['rsa-v1_5-sha256'] } : null),
+      requiredComponents: ['@method', '@target-uri'],
+    });
+    expect(result).toMatchObject({ keyId: `${bob()}#main-key`, algorithm: 'rsa-v1_5-sha256', components: ['"@method"', '"@target-uri"', '"@authority"', '"host"', '"date"'] });
+  });
+
+  test('a signature covering @query, which Fedify serializes without the "?", is ERR_SIGNATURE_MISMATCH under our defaults', async () => {
+    const server = await ourServer({ scheme: 'rfc9421', keyLookup: lookup() });
+    try {
+      const answer = await fedify.send({
+        ...sign, keyId: `${bob()}#main-key`, method: 'GET', url: `${server.origin}/users/alice/outbox?page=true`,
+        components: ['@method', '@authority', '@path', '@query'],
+      });
+      expect(await verdictOf(answer)).toMatchObject({ status: 401, code: 'ERR_SIGNATURE_MISMATCH' });
+    } finally { await server.close(); }
+  });
+});

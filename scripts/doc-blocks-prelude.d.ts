@@ -92,6 +92,17 @@ declare module 'doc-blocks:packages/core/src/' {
   const response: Response
 }
 
+declare module 'doc-blocks:packages/core/src/presets/' {
+  const ed25519Pem: string
+  const cavageLookup: import('@httpsig/core').KeyLookup
+  const rfc9421Lookup: import('@httpsig/core').Rfc9421KeyLookup
+}
+
+declare module 'doc-blocks:packages/core/src/verify.ts' {
+  const cavageLookup: import('@httpsig/core').KeyLookup
+  const rfc9421Lookup: import('@httpsig/core').Rfc9421KeyLookup
+}
+
 declare module 'doc-blocks:packages/core/src/rfc9421/' {
   const keyLookup: import('@httpsig/core').Rfc9421KeyLookup
 }

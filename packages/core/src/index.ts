@@ -18,8 +18,10 @@ export {
 } from './replay-store.js';
 export { clearKeyCache } from './keys.js';
 export { backendName } from './backend-name.js';
+export * from './presets/index.js';
 export * from './errors.js';
 export type * from './types.js';
 export type * from './sign-options.js';
 export type * from './cavage/types.js';
 export type * from './rfc9421/types.js';
+export type * from './verify-auto.js';

@@ -278,6 +278,35 @@ export function requestTarget(method: string, url: string): string {
 }
 
 /**
+ * The `(request-target)` value without the query: the lower-cased method and the path alone — what Fedify (and
+ * Misskey given an absolute URL, and older Mastodon releases) sign. Not the draft's value: the query is left unsigned.
+ * Used only when a caller asks for it (`requestTarget: 'without-query'` on sign, `'with-or-without-query'` on
+ * verify). Internal.
+ *
+ * @param method - the HTTP method, any case.
+ * @param url - as {@link requestTarget}.
+ * @returns `"<method> <path>"`; for the asterisk and authority forms, the same as {@link requestTarget}.
+ * @throws TypeError as {@link requestTarget}.
+ */
+export function requestTargetWithoutQuery(method: string, url: string): string {
+  if (typeof method !== 'string' || method === '') throw new TypeError('A request needs a method');
+  const target = parseOutgoingTarget(url, method);
+  return `${method.toLowerCase()} ${originFormOf({ ...target, query: undefined })}`;
+}
+
+/**
+ * Whether a request target carries a query (a `?`, even with nothing after it): only then do the two
+ * `(request-target)` forms differ. Internal.
+ * @param url - the request target or URL.
+ * @returns true when the target has a `?` before any fragment.
+ */
+export function targetHasQuery(url: string): boolean {
+  const hash = url.indexOf('#');
+  const question = url.indexOf('?');
+  return question !== -1 && (hash === -1 || question < hash);
+}
+
+/**
  * The `Host` a client sends for an absolute URL: lower-cased host name, the port only when it is not the
  * scheme's default. Returns undefined for a path-only URL.
  */

@@ -7,6 +7,7 @@ import type { VerifyOptions, VerifyResult } from './cavage/types.js';
 import { verifyRfc9421 } from './rfc9421/verify.js';
 import type { Rfc9421Message, VerifyRfc9421Options, VerifyRfc9421Result } from './rfc9421/types.js';
 import type { SignableRequest } from './types.js';
+import { verifyAuto, type AutoVerifiableRequest, type VerifyAutoOptions, type VerifyAutoResult } from './verify-auto.js';
 
 export { DEFAULT_REQUIRED_HEADERS, DEFAULT_CLOCK_SKEW } from './cavage/verify.js';
 
@@ -61,10 +62,35 @@ export function verify(request: SignableRequest, options: VerifyOptions): Promis
  * @returns the verified label, keyId, algorithm, components, parameters and signature base.
  */
 export function verify(message: Rfc9421Message, options: VerifyRfc9421Options & { scheme: 'rfc9421' }): Promise<VerifyRfc9421Result>;
+/**
+ * Verifies a request signed with either scheme (`scheme: 'auto'`), chosen by the request's own fields: RFC 9421
+ * when it carries `Signature-Input` (its `Signature` then belongs to RFC 9421), else draft-cavage from
+ * `Authorization: Signature` or `Signature` (as `cavage.scheme` says). Fails closed: a request with both a
+ * `Signature-Input` and an `Authorization: Signature` is refused (`ERR_MALFORMED_SIGNATURE`) rather than verified
+ * by one of them — the other would be an unverified credential beside a verified one, for the application (or a
+ * proxy) to read as it likes; one with neither is `ERR_SIGNATURE_MISSING`. Nothing is tried twice: the request is
+ * verified by one scheme only, whose failure is the answer (no fallback from a failing RFC 9421 signature to
+ * draft-cavage).
+ * @param request - the request as received (with `scheme`, `https` or `http`, for RFC 9421 `@target-uri`).
+ * @param options - `{ scheme: 'auto', cavage, rfc9421 }`: each scheme's full options.
+ * @returns that scheme's result with `scheme: 'cavage' | 'rfc9421'`.
+ * @throws the errors of the scheme used; {@link MalformedSignatureError} for both credentials.
+ * @example
+ * ```ts
+ * const result = await verify({ method: req.method!, url: req.url!, headers: req.headers }, {   // req: node:http
+ *   scheme: 'auto',
+ *   cavage: { keyLookup: cavageLookup, scheme: 'signature' },
+ *   rfc9421: { keyLookup: rfc9421Lookup, requiredComponents: ['@method', '@target-uri'] },
+ * })
+ * if (result.scheme === 'rfc9421') console.log(result.label)
+ * ```
+ */
+export function verify(request: AutoVerifiableRequest, options: VerifyAutoOptions): Promise<VerifyAutoResult>;
 export function verify(
   request: SignableRequest | Rfc9421Message,
-  options: VerifyOptions | (VerifyRfc9421Options & { scheme: 'rfc9421' }),
-): Promise<VerifyResult | VerifyRfc9421Result> {
+  options: VerifyOptions | (VerifyRfc9421Options & { scheme: 'rfc9421' }) | VerifyAutoOptions,
+): Promise<VerifyResult | VerifyRfc9421Result | VerifyAutoResult> {
+  if (options?.scheme === 'auto') return verifyAuto(request as AutoVerifiableRequest, options);
   if (options?.scheme === 'rfc9421') {
     const { scheme: _scheme, ...rest } = options;
     return verifyRfc9421(request as Rfc9421Message, rest);

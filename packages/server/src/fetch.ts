@@ -5,12 +5,12 @@
  */
 import { BodyTooLargeError } from '@httpsig/core';
 import { bufferBody } from '@httpsig/core/adapter';
-import type { VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
+import type { VerifyAutoResult, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import { fetchTarget } from './lib/fetch-message.js';
 import { bodyLimitOf, bodyTimeoutOf, verifyMessage, withHooks, type ReceivedMessage } from './lib/verify-message.js';
 import { BodyTimeoutError, RequestAbortedError, isServerSignatureError } from './errors.js';
 import type {
-  CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
+  AutoServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
 } from './types.js';
 
 /** Options of {@link verifyFetchRequest}: the server options plus the peer address for proxy trust. */
@@ -73,6 +73,14 @@ export function verifyFetchRequest(request: Request, options: CavageServerVerify
  * @returns the verified label, keyId, algorithm, components and signature base.
  */
 export function verifyFetchRequest(request: Request, options: Rfc9421ServerVerifyOptions & PeerAddress): Promise<VerifyRfc9421Result>;
+/**
+ * Verifies a request signed with either scheme (`scheme: 'auto'`): RFC 9421 when it has `Signature-Input`, else
+ * draft-cavage; both an `Authorization: Signature` and a `Signature-Input` are refused (`ERR_MALFORMED_SIGNATURE`).
+ * @param request - the request, body not yet read.
+ * @param options - both schemes' options (e.g. a preset of `@httpsig/core`) and the server options.
+ * @returns the result of the scheme used, with `scheme` naming it.
+ */
+export function verifyFetchRequest(request: Request, options: AutoServerVerifyOptions & PeerAddress): Promise<VerifyAutoResult>;
 /**
  * Verifies with whichever scheme the options name.
  * @param request - the request.

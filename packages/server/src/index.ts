@@ -31,6 +31,6 @@ export {
   type ServerErrorCode, type ServerSignatureError,
 } from './errors.js';
 export type {
-  ServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerOptions, SignatureVerification,
+  ServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, AutoServerVerifyOptions, ServerOptions, SignatureVerification,
   ReplayStore, TrustProxyOptions, VerifiedEvent, VerificationFailedEvent,
 } from './types.js';

@@ -3,11 +3,11 @@
  *
  * @packageDocumentation
  */
-import type { VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
+import type { VerifyAutoResult, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
 import type { IncomingMessage } from 'node:http';
 import { verifyIncoming } from './lib/node-message.js';
 import type {
-  CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
+  AutoServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
 } from './types.js';
 
 /**
@@ -43,6 +43,14 @@ export function verifyNodeRequest(req: IncomingMessage, options: CavageServerVer
  * @returns the verified label, keyId, algorithm, components and signature base.
  */
 export function verifyNodeRequest(req: IncomingMessage, options: Rfc9421ServerVerifyOptions): Promise<VerifyRfc9421Result>;
+/**
+ * Verifies a request signed with either scheme (`scheme: 'auto'`): RFC 9421 when it has `Signature-Input`, else
+ * draft-cavage; both an `Authorization: Signature` and a `Signature-Input` are refused (`ERR_MALFORMED_SIGNATURE`).
+ * @param req - the request, body not yet read.
+ * @param options - both schemes' options (e.g. a preset of `@httpsig/core`) and the server options.
+ * @returns the result of the scheme used, with `scheme` naming it.
+ */
+export function verifyNodeRequest(req: IncomingMessage, options: AutoServerVerifyOptions): Promise<VerifyAutoResult>;
 /**
  * Verifies with whichever scheme the options name.
  * @param req - the incoming request.

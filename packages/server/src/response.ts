@@ -31,6 +31,10 @@ export interface ChallengeOptions {
   scheme?: string | undefined;
   /** RFC 9421: the components the server requires. Default `@method @authority @path`. */
   requiredComponents?: readonly string[] | undefined;
+  /** With `scheme: 'auto'`: the draft-cavage options, whose `requiredHeaders` the challenge names. */
+  cavage?: { requiredHeaders?: readonly string[] | undefined } | undefined;
+  /** With `scheme: 'auto'`: the RFC 9421 options, whose `requiredComponents` `Accept-Signature` names. */
+  rfc9421?: { requiredComponents?: readonly string[] | undefined } | undefined;
 }
 
 /**
@@ -56,7 +60,9 @@ export function signatureErrorStatus(code: ServerErrorCode): number {
  * Describes the answer to a signature error. The body carries the stable code and the error's fixed
  * message (never a secret, key or signature); a 401 carries the challenge
  * `WWW-Authenticate: Signature realm="…",headers="…"` (draft-cavage-12 §3.1.1); when `scheme` is `'rfc9421'`,
- * `WWW-Authenticate: Signature realm="…"` and `Accept-Signature` naming the required components (RFC 9421 §5.1).
+ * `WWW-Authenticate: Signature realm="…"` and `Accept-Signature` naming the required components (RFC 9421 §5.1);
+ * when it is `'auto'`, both the draft-cavage challenge (`cavage.requiredHeaders`) and `Accept-Signature`
+ * (`rfc9421.requiredComponents`).
  *
  * @param error - a signature error from a verification.
  * @param options - realm, required headers (or RFC 9421 components) and scheme for the challenge.
@@ -76,7 +82,14 @@ export function describeSignatureError(error: ServerSignatureError, options: Cha
     const components = options.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS;
     headers['www-authenticate'] = `Signature realm=${JSON.stringify(options.realm ?? 'api')}`;
     // RFC 9421 §5.1: a dictionary of labels, each an inner list of component identifiers with parameters.
-    headers['accept-signature'] = `sig1=(${components.map(componentIdentifier).join(' ')});created`;
+    headers['accept-signature'] = acceptSignature(components);
+  } else if (status === 401 && options.scheme === 'auto') {
+    // Either scheme is accepted: the draft-cavage challenge, and what an RFC 9421 signature must cover.
+    headers['www-authenticate'] = formatChallenge({
+      realm: options.realm ?? 'api',
+      headers: options.cavage?.requiredHeaders ?? DEFAULT_REQUIRED_HEADERS,
+    });
+    headers['accept-signature'] = acceptSignature(options.rfc9421?.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS);
   } else if (status === 401) {
     headers['www-authenticate'] = formatChallenge({
       realm: options.realm ?? 'api',
@@ -132,6 +145,11 @@ export function sendSignatureError(res: ServerResponse, error: unknown, options:
   const failure = describeSignatureError(error, options);
   res.writeHead(failure.status, { ...failure.headers, 'content-length': String(new TextEncoder().encode(failure.body).length) });
   res.end(failure.body);
+}
+
+/** An `Accept-Signature` value asking for one signature over the components, with `created`. */
+function acceptSignature(components: readonly string[]): string {
+  return `sig1=(${components.map(componentIdentifier).join(' ')});created`;
 }
 
 /** A component identifier as a structured-field string: `@path` → `"@path"`; an already quoted one is kept. */

@@ -4,7 +4,8 @@
  * @packageDocumentation
  */
 import type {
-  CavageAlgorithm, ReplayStore as CoreReplayStore, Rfc9421Algorithm, VerifyOptions, VerifyResult, VerifyRfc9421Options, VerifyRfc9421Result,
+  CavageAlgorithm, ReplayStore as CoreReplayStore, Rfc9421Algorithm, VerifyAutoResult, VerifyOptions, VerifyResult, VerifyRfc9421Options,
+  VerifyRfc9421Result,
 } from '@httpsig/core';
 import type { RedisReplayStore } from './redis-replay-store.js';
 import type { ServerErrorCode } from './errors.js';
@@ -124,8 +125,26 @@ export interface Rfc9421ServerVerifyOptions extends Omit<VerifyRfc9421Options, '
   scheme: 'rfc9421';
 }
 
-/** Server verification options: draft-cavage (default) or RFC 9421 (`scheme: 'rfc9421'`). */
-export type ServerVerifyOptions = CavageServerVerifyOptions | Rfc9421ServerVerifyOptions;
+/**
+ * Verification of either scheme on the server (`scheme: 'auto'`): core's `{ scheme: 'auto', cavage, rfc9421 }`
+ * (RFC 9421 for a request with `Signature-Input`, else draft-cavage; a request with both a `Signature-Input` and
+ * an `Authorization: Signature` is refused) and the server options, which apply to both (`replay`, body limits,
+ * `requireDigest`, proxy, hooks). The presets of `@httpsig/core` (`mastodonVerifyOptions`, …) can be spread in.
+ */
+export interface AutoServerVerifyOptions extends ServerOptions {
+  /** Selects the scheme by the request's fields. */
+  scheme: 'auto';
+  /** For a request without `Signature-Input`: core's draft-cavage options. */
+  cavage: Omit<VerifyOptions, 'body' | 'replayStore'>;
+  /** For a request with `Signature-Input`: core's RFC 9421 options. */
+  rfc9421: Omit<VerifyRfc9421Options, 'body' | 'replayStore'>;
+}
 
-/** What a verified request carries: core's draft-cavage or RFC 9421 verify result. */
-export type SignatureVerification = VerifyResult | VerifyRfc9421Result;
+/** Server verification options: draft-cavage (default), RFC 9421 (`scheme: 'rfc9421'`) or either (`scheme: 'auto'`). */
+export type ServerVerifyOptions = CavageServerVerifyOptions | Rfc9421ServerVerifyOptions | AutoServerVerifyOptions;
+
+/**
+ * What a verified request carries: core's draft-cavage or RFC 9421 verify result; with `scheme: 'auto'`, that
+ * result with `scheme: 'cavage' | 'rfc9421'` naming which.
+ */
+export type SignatureVerification = VerifyResult | VerifyRfc9421Result | VerifyAutoResult;

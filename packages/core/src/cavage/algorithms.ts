@@ -9,8 +9,17 @@ import type { CavageAlgorithm, Hs2019Mapping } from './types.js';
 
 /** Every algorithm name this library implements, in a stable order. */
 export const CAVAGE_ALGORITHMS: readonly CavageAlgorithm[] = [
-  'hmac-sha1', 'hmac-sha256', 'hmac-sha512', 'rsa-sha1', 'rsa-sha256', 'rsa-sha512', 'ecdsa-sha256', 'ed25519', 'hs2019',
+  'hmac-sha1', 'hmac-sha256', 'hmac-sha512', 'rsa-sha1', 'rsa-sha256', 'rsa-sha512', 'ecdsa-sha256', 'ed25519', 'ed25519-sha512', 'hs2019',
 ];
+
+/**
+ * The name an algorithm is verified under: `ed25519-sha512` is `ed25519` (Misskey's name for the same signature).
+ * @param algorithm - an algorithm name this library implements.
+ * @returns the canonical name.
+ */
+export function canonicalAlgorithm(algorithm: CavageAlgorithm): CavageAlgorithm {
+  return algorithm === 'ed25519-sha512' ? 'ed25519' : algorithm;
+}
 
 const HMAC_HASH: Partial<Record<CavageAlgorithm, HashName>> = { 'hmac-sha1': 'SHA-1', 'hmac-sha256': 'SHA-256', 'hmac-sha512': 'SHA-512' };
 /** The HMAC primitives, shared (a primitive is read-only): no object per signature. */
@@ -66,7 +75,7 @@ function asymmetricPrimitiveFor(algorithm: CavageAlgorithm, key: AsymmetricKey, 
   if (algorithm === 'ecdsa-sha256') {
     return key.kind === 'ec' && key.curve === 'P-256' ? { type: 'ecdsa', hash: 'SHA-256', curve: 'P-256', encoding: 'der' } : undefined;
   }
-  if (algorithm === 'ed25519') return key.kind === 'ed25519' ? { type: 'ed25519' } : undefined;
+  if (algorithm === 'ed25519' || algorithm === 'ed25519-sha512') return key.kind === 'ed25519' ? { type: 'ed25519' } : undefined;
   // hs2019 on an asymmetric key
   if (algorithm !== 'hs2019' || hs2019 === 'hmac-sha512') return undefined;
   switch (key.kind) {

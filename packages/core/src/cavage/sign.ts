@@ -85,7 +85,7 @@ export function signSync(request: SignableRequest, options: CavageSignOptions): 
   const times = (created === undefined ? '' : `,created=${unixSeconds('created', created)}`) +
     (expires === undefined ? '' : `,expires=${unixSeconds('expires', expires)}`);
 
-  const signingString = signingStringFromTable(request.method, request.url, table, names, { created, expires }, keyId);
+  const signingString = signingStringFromTable(request.method, request.url, table, names, { created, expires }, keyId, withoutQuery(options.requestTarget));
   const finish = (signature: string): SignResult => {
     // keyId, algorithm, created, expires, headers, signature: the order of the draft's examples and Python httpsig.
     const params = `${plan.keyIdAndAlgorithm}${times}${headersParameter},signature="${signature}"`;
@@ -95,6 +95,13 @@ export function signSync(request: SignableRequest, options: CavageSignOptions): 
   };
   const signature = signString(signingString, options);
   return typeof signature === 'string' ? finish(signature) : signature.then(finish);
+}
+
+/** Whether `(request-target)` is signed without the query (`requestTarget: 'without-query'`). */
+function withoutQuery(requestTarget: CavageSignOptions['requestTarget']): boolean {
+  if (requestTarget === undefined || requestTarget === 'with-query') return false;
+  if (requestTarget === 'without-query') return true;
+  throw new TypeError("requestTarget must be 'with-query' or 'without-query'");
 }
 
 function unixSeconds(name: string, value: number): string {

@@ -4,7 +4,7 @@
  */
 import { MalformedSignatureError, MissingHeaderError } from '../errors.js';
 import { headerTable, type HeaderTable } from '../headers.js';
-import { hostOfUrl, requestTarget } from '../request-target.js';
+import { hostOfUrl, requestTarget, requestTargetWithoutQuery } from '../request-target.js';
 import type { SignableRequest } from '../types.js';
 
 /** Whether a header value holds a line break (which would forge an extra line of the signing string). */
@@ -45,7 +45,10 @@ export function buildSigningString(request: SignableRequest, headerNames: readon
   return signingStringFromTable(request.method, request.url, headerTable(request.headers), names, times);
 }
 
-/** {@link buildSigningString} over an already built header table; `headerNames` must be lower-case. Internal. */
+/**
+ * {@link buildSigningString} over an already built header table; `headerNames` must be lower-case. With
+ * `withoutQuery`, `(request-target)` is built without the query (the Fediverse compatibility form). Internal.
+ */
 export function signingStringFromTable(
   method: string,
   url: string,
@@ -53,12 +56,13 @@ export function signingStringFromTable(
   headerNames: readonly string[],
   times: SigningStringTimes,
   keyId?: string,
+  withoutQuery = false,
 ): string {
   let out = '';
   for (let index = 0; index < headerNames.length; index++) {
     const name = headerNames[index] as string;
     let value: string | undefined;
-    if (name === '(request-target)') value = requestTarget(method, url);
+    if (name === '(request-target)') value = withoutQuery ? requestTargetWithoutQuery(method, url) : requestTarget(method, url);
     else if (name === '(created)') value = times.created === undefined ? undefined : String(times.created);
     else if (name === '(expires)') value = times.expires === undefined ? undefined : String(times.expires);
     else {

@@ -6,7 +6,11 @@
 import type { ReplayStore } from '../replay-store.js';
 import type { BodyInput, DigestAlgorithm, KeyInput, PerRequestSignOptions, ReceivedBody } from '../types.js';
 
-/** The draft-cavage algorithm names this library implements. */
+/**
+ * The draft-cavage algorithm names this library implements. `ed25519-sha512` is another name of `ed25519` (the
+ * same Ed25519 signature; Misskey writes it, Joyent's and PeerTube's `http-signature` require it): a key allowing
+ * either name verifies both, and it still needs an Ed25519 key.
+ */
 export type CavageAlgorithm =
   | 'hmac-sha1'
   | 'hmac-sha256'
@@ -16,6 +20,7 @@ export type CavageAlgorithm =
   | 'rsa-sha512'
   | 'ecdsa-sha256'
   | 'ed25519'
+  | 'ed25519-sha512'
   | 'hs2019';
 
 /**
@@ -34,6 +39,22 @@ export type Hs2019Mapping = Hs2019RsaMapping | 'hmac-sha512';
 
 /** Where the signature goes: `Authorization: Signature …` (JumpServer) or a `Signature: …` header. */
 export type SignatureScheme = 'authorization' | 'signature';
+
+/**
+ * How a signer builds `(request-target)`: `'with-query'` (default, draft-cavage-12 §2.3: the path and query as
+ * sent) or `'without-query'` — the path alone, what Fedify signs (and Misskey for an absolute URL). The query is
+ * then not signed: anyone on the path can change it. Use it only towards a peer that verifies nothing else.
+ */
+export type RequestTargetSigning = 'with-query' | 'without-query';
+
+/**
+ * How a verifier reads `(request-target)`: `'with-query'` (default: only the draft's form) or
+ * `'with-or-without-query'` — the draft's form first, and when it does not verify and the request has a query, the
+ * path alone (what Fedify, Misskey and older Mastodon sign). A signature that verified the second way is
+ * reported by `queryUnsigned: true`: the query was not signed and the application must not trust it. At most two
+ * signature checks per request (the second only for a request with a query), never more key lookups.
+ */
+export type RequestTargetVerifying = 'with-query' | 'with-or-without-query';
 
 /**
  * How to sign with draft-cavage HTTP Signatures (the default scheme family).
@@ -67,6 +88,11 @@ export interface CavageSigningOptions {
   hs2019?: Hs2019Mapping | undefined;
   /** The shortest RSA key accepted, in bits. Default 2048; lower it only for legacy keys you cannot replace. */
   minRsaBits?: number | undefined;
+  /**
+   * How `(request-target)` is built: `'with-query'` (default, the draft) or `'without-query'` for a peer that
+   * verifies only the path (Fedify) — the query is then not signed. See {@link RequestTargetSigning}.
+   */
+  requestTarget?: RequestTargetSigning | undefined;
 }
 
 /** Options of a draft-cavage {@link sign}. */
@@ -175,8 +201,18 @@ export interface VerifyOptions extends VerifyLimits {
    * `2 × clockSkew + maxAge`. Default: no cap (`@httpsig/server` sets one hour).
    */
   maxReplayWindow?: number | undefined;
-  /** Where to read the signature: `'authorization'`, `'signature'`, or `'any'` (default: Authorization first). */
+  /**
+   * Where to read the signature: `'authorization'` (`Authorization: Signature …` only), `'signature'` (the
+   * `Signature` header only, what Mastodon and Fedify read), or `'any'` (default: `Authorization: Signature` when
+   * present, else `Signature`).
+   */
   scheme?: SignatureScheme | 'any' | undefined;
+  /**
+   * How `(request-target)` is read: `'with-query'` (default, the draft's form only) or `'with-or-without-query'`
+   * to also accept a signature over the path alone (Fedify, Misskey, older Mastodon); the result then says
+   * `queryUnsigned: true`. See {@link RequestTargetVerifying}.
+   */
+  requestTarget?: RequestTargetVerifying | undefined;
   /** The current time; default `Date.now()`. */
   now?: Date | number | undefined;
 }
@@ -200,4 +236,10 @@ export interface VerifyResult {
    * `expires` + skew, and without `expires` `created` + skew); undefined when nothing signed bounds it in time.
    */
   validUntil: number | undefined;
+  /**
+   * `true` when the signature verified only over a `(request-target)` without the query (with
+   * `requestTarget: 'with-or-without-query'`) and the request has one: the query was not signed, so the
+   * application must not trust it. Absent otherwise.
+   */
+  queryUnsigned?: true | undefined;
 }

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { backend } from '#backend';
-import { isCavageAlgorithm, isHmacAlgorithm, primitiveFor } from './algorithms.js';
+import { canonicalAlgorithm, isCavageAlgorithm, isHmacAlgorithm, primitiveFor } from './algorithms.js';
 import { checkContentDigestMembers } from '../content-digest.js';
 import { bodyDigests } from '../body-digest.js';
 import { checkDigestEntries } from './digest.js';
@@ -20,7 +20,7 @@ import { andThen, isPromiseLike } from '../lib/promise-like.js';
 import { assertKeyInput, assertUsableSecret, importAsymmetricKey, isPemText } from '../keys.js';
 import type { AsymmetricKey } from '../runtime/backend.js';
 import { bodyBytes, constantTimeEqualText } from '../lib/bytes.js';
-import { checkReceivedRequest } from '../request-target.js';
+import { checkReceivedRequest, targetHasQuery } from '../request-target.js';
 import { parseSignatureHeader } from './signature-header.js';
 import { signingStringFromTable } from './signing-string.js';
 import { assertNoRepeatedSigned } from '../singleton-headers.js';
@@ -31,8 +31,12 @@ import type { CavageAlgorithm, SignatureParameters, VerificationKey, VerifyOptio
 export const DEFAULT_REQUIRED_HEADERS: readonly string[] = ['(request-target)', 'date'];
 export { DEFAULT_CLOCK_SKEW };
 
-/** Whether an Authorization value starts with the `Signature` scheme (any case) and a space or tab. */
-function hasSignatureScheme(value: string): boolean {
+/**
+ * Whether an Authorization value starts with the `Signature` scheme (any case) and a space or tab. Internal.
+ * @param value - an `Authorization` header value.
+ * @returns true for `Signature …`.
+ */
+export function hasSignatureScheme(value: string): boolean {
   if (value.length < 10) return false;
   const after = value.charCodeAt(9);
   if (after !== 32 && after !== 9) return false;
@@ -125,8 +129,10 @@ function chooseAlgorithm(params: SignatureParameters, entry: VerificationKey): C
   }
   if (params.algorithm === undefined) return allowed[0] as CavageAlgorithm;
   if (!isCavageAlgorithm(params.algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
-  if (!allowed.includes(params.algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not allowed for this key', { keyId });
-  return params.algorithm;
+  // `ed25519-sha512` and `ed25519` name one algorithm: either allowed name admits the other (still an Ed25519 key only).
+  const wanted = canonicalAlgorithm(params.algorithm);
+  if (!allowed.some((name) => canonicalAlgorithm(name) === wanted)) throw new AlgorithmNotAllowedError('The algorithm is not allowed for this key', { keyId });
+  return wanted;
 }
 
 /**
@@ -221,6 +227,7 @@ function verifyCavageSteps(request: SignableRequest, options: VerifyOptions): Ve
   if (typeof options?.keyLookup !== 'function') throw new TypeError('verify needs a keyLookup function');
   const nowMs = nowMilliseconds(options.now);
   const skew = clockSkewOf(options.clockSkew);
+  const queryLess = queryLessAllowed(options.requestTarget);
   const table = headerTable(request.headers);
   // Before anything else: a target or Host an application may read differently is never verified.
   const host = table.get('host');
@@ -242,7 +249,9 @@ function verifyCavageSteps(request: SignableRequest, options: VerifyOptions): Ve
   }
 
   const found = options.keyLookup(keyId, params);
-  const checked: Checked = { table, params, times, validUntil };
+  // The query-less form is tried only where it differs: `(request-target)` signed, and a query in the target.
+  const retryWithoutQuery = queryLess && params.headers.includes('(request-target)') && targetHasQuery(request.url);
+  const checked: Checked = { table, params, times, validUntil, retryWithoutQuery };
   if (isPromiseLike(found)) return Promise.resolve(found).then((entry) => verifyWithEntry(request, options, checked, entry));
   return verifyWithEntry(request, options, checked, found);
 }
@@ -253,6 +262,18 @@ interface Checked {
   params: SignatureParameters;
   times: SignedTimes;
   validUntil: number | undefined;
+  /** Whether a mismatch is tried again over `(request-target)` without the query (`'with-or-without-query'`). */
+  retryWithoutQuery: boolean;
+}
+
+/**
+ * Whether `requestTarget` admits the query-less `(request-target)`.
+ * @throws TypeError for a value other than `'with-query'` and `'with-or-without-query'`.
+ */
+function queryLessAllowed(requestTarget: VerifyOptions['requestTarget']): boolean {
+  if (requestTarget === undefined || requestTarget === 'with-query') return false;
+  if (requestTarget === 'with-or-without-query') return true;
+  throw new TypeError("requestTarget must be 'with-query' or 'with-or-without-query'");
 }
 
 /**
@@ -269,18 +290,27 @@ function verifyWithEntry(
   const algorithm = chooseAlgorithm(params, entry);
   const signingString = receivedSigningString(request, checked.table, params.headers, checked.times, keyId);
   const valid = verifyBytes(params, entry, algorithm, signingString);
-  if (typeof valid === 'boolean') return afterSignature(valid, options, checked, entry, algorithm, signingString);
-  return valid.then((ok) => afterSignature(ok, options, checked, entry, algorithm, signingString));
+  const next = (ok: boolean): VerifyResult | Promise<VerifyResult> => {
+    if (ok || !checked.retryWithoutQuery) return afterSignature(ok, options, checked, entry, algorithm, signingString, false);
+    // The compatibility form, once: the same key and algorithm over the path without the query.
+    const queryLess = receivedSigningString(request, checked.table, params.headers, checked.times, keyId, true);
+    const second = verifyBytes(params, entry, algorithm, queryLess);
+    if (typeof second === 'boolean') return afterSignature(second, options, checked, entry, algorithm, queryLess, true);
+    return second.then((again) => afterSignature(again, options, checked, entry, algorithm, queryLess, true));
+  };
+  return typeof valid === 'boolean' ? next(valid) : valid.then(next);
 }
 
 /** Once the signature bytes were checked: refuses a mismatch, then checks the body digest and records the replay. */
 function afterSignature(
   valid: boolean, options: VerifyOptions, checked: Checked, entry: VerificationKey, algorithm: CavageAlgorithm, signingString: string,
+  queryUnsigned: boolean,
 ): VerifyResult | Promise<VerifyResult> {
   const { params } = checked;
   const { keyId } = params;
   if (!valid) throw new SignatureMismatchError({ keyId });
   const result = verifiedResult(params, algorithm, signingString, checked);
+  if (queryUnsigned) result.queryUnsigned = true;
   const { body, replayStore } = options;
   if (body === undefined && replayStore === undefined) return result;
   const bodyChecked = body === undefined
@@ -307,9 +337,11 @@ function verifiedResult(params: SignatureParameters, algorithm: CavageAlgorithm,
  * target on a method other than CONNECT, or no method) is the client's fault: a typed error, so servers answer
  * 401 rather than 500.
  */
-function receivedSigningString(request: SignableRequest, table: HeaderTable, names: readonly string[], times: SignedTimes, keyId: string): string {
+function receivedSigningString(
+  request: SignableRequest, table: HeaderTable, names: readonly string[], times: SignedTimes, keyId: string, withoutQuery = false,
+): string {
   try {
-    return signingStringFromTable(request.method, request.url, table, names, times, keyId);
+    return signingStringFromTable(request.method, request.url, table, names, times, keyId, withoutQuery);
   } catch (error) {
     if (error instanceof TypeError) throw new MalformedSignatureError('The request target cannot be used in a signing string', { keyId });
     throw error;

@@ -151,7 +151,9 @@ function fieldValue(component: ComponentId, fields: Map<string, string[]>, view:
 }
 
 /** The value of a derived component (RFC 9421 §2.2), as a one-line list. */
-function derivedValues(component: ComponentId, request: RequestView | undefined, status: number | undefined, mode: Mode, keyId: string | undefined): string[] {
+function derivedValues(
+  component: ComponentId, request: RequestView | undefined, status: number | undefined, mode: Mode, keyId: string | undefined, bareQuery: boolean,
+): string[] {
   const { name } = component;
   if (name === '@status') {
     if (status === undefined) throw invalid(mode, '@status is a response component', keyId);
@@ -176,7 +178,8 @@ function derivedValues(component: ComponentId, request: RequestView | undefined,
       // §2.2.6: an empty path (the asterisk and authority forms) is a single slash.
       return [request.path === '' ? '/' : request.path];
     case '@query':
-      return [`?${request.query ?? ''}`];
+      // §2.2.7 has the leading `?`; Fedify writes the query without it (a compatibility form, asked for explicitly).
+      return [bareQuery ? request.query ?? '' : `?${request.query ?? ''}`];
     default: {
       // @query-param (§2.2.8): parsed as application/x-www-form-urlencoded, the value re-encoded. A name that
       // occurs several times "MUST NOT be included" (sign the whole @query instead): refused.
@@ -204,7 +207,7 @@ export function componentLines(component: ComponentId, view: MessageView, mode: 
     throw new MissingHeaderError(component.id, { keyId });
   }
   const values = component.name.startsWith('@')
-    ? derivedValues(component, bound ? view.boundRequest : view.request, bound ? undefined : view.status, mode, keyId)
+    ? derivedValues(component, bound ? view.boundRequest : view.request, bound ? undefined : view.status, mode, keyId, view.bareQuery === true)
     : [fieldValue(component, bound ? (view.boundRequest as RequestView).fields : view.fields, view, mode, keyId)];
   for (const value of values) {
     // Derived values come from the method and target the caller passed: a CR or LF there would forge a line too.

@@ -34,6 +34,8 @@ export interface MessageView {
   /** The request a response is bound to (for `;req`). */
   boundRequest: RequestView | undefined;
   structuredFields: Readonly<Record<string, 'item' | 'list' | 'dictionary'>> | undefined;
+  /** `@query` without its leading `?` (Fedify's form; `queryComponent: 'without-question-mark'`). */
+  bareQuery?: boolean | undefined;
 }
 
 function fieldMap(headers: HeadersInit | undefined): Map<string, string[]> {

@@ -38,6 +38,8 @@ export { DEFAULT_CLOCK_SKEW };
 /** The policy with its identifiers parsed once per verification. Internal: not in the published types. @internal */
 export interface CompiledPolicy {
   required: ComponentId[];
+  /** Per required component, the key of the `@target-uri` (same `req`) that covers it too, if any. */
+  coveredBy: (string | undefined)[];
   parameters: readonly Rfc9421ParameterName[];
   tag: string | undefined;
   nonce: boolean;
@@ -48,6 +50,21 @@ export interface CompiledPolicy {
 const TARGET_URI_KEY = parseComponentText(RESPONSE_TARGET_BINDING.targetUri).key;
 const PATH_KEY = parseComponentText(RESPONSE_TARGET_BINDING.path).key;
 const QUERY_KEY = parseComponentText(RESPONSE_TARGET_BINDING.query).key;
+const TARGET_URI_REQUEST_KEY = parseComponentText('@target-uri').key;
+
+/**
+ * The parts of the target URI that a covered `@target-uri` covers as well (RFC 9421 §2.2.2: it is the scheme,
+ * authority, path and query together), so that a policy requiring one of them accepts a signature covering
+ * `@target-uri` instead (Fedify and Mastodon cover `@target-uri`, not `@path`).
+ */
+export const COVERED_BY_TARGET_URI: ReadonlySet<string> = new Set(['@scheme', '@authority', '@path', '@query']);
+
+/** The key of the `@target-uri` (with the same `req`) that covers a required component, or undefined. */
+function targetUriCovering(component: ComponentId): string | undefined {
+  if (!COVERED_BY_TARGET_URI.has(component.name)) return undefined;
+  if (component.params.size === 0) return TARGET_URI_REQUEST_KEY;
+  return component.params.size === 1 && component.params.has('req') ? TARGET_URI_KEY : undefined;
+}
 
 /**
  * Compiles the static part of the policy.
@@ -61,9 +78,11 @@ export function compilePolicy(options: VerifyRfc9421Options, view: MessageView):
   const response = view.status !== undefined;
   const components = options.requiredComponents ?? (response ? DEFAULT_REQUIRED_RESPONSE_COMPONENTS : DEFAULT_REQUIRED_REQUEST_COMPONENTS);
   const bound = view.boundRequest;
+  const required = components.map(parseComponentText);
   return {
     target: !response || options.requiredComponents !== undefined ? 'none' : bound !== undefined && bound.query === undefined ? 'path' : 'path-and-query',
-    required: components.map(parseComponentText),
+    required,
+    coveredBy: required.map(targetUriCovering),
     parameters: options.requiredParameters ?? DEFAULT_REQUIRED_PARAMETERS,
     tag: options.tag,
     nonce: options.replayStore !== undefined && options.requireNonce !== false,
@@ -78,8 +97,11 @@ export function compilePolicy(options: VerifyRfc9421Options, view: MessageView):
  */
 export function checkCoverage(signature: ParsedSignature, policy: CompiledPolicy): void {
   const keyId = signature.parameters.keyid;
-  for (const required of policy.required) {
-    if (!signature.components.some((c) => c.key === required.key)) throw new HeaderNotSignedError(required.id, { keyId });
+  const { required, coveredBy } = policy;
+  for (let index = 0; index < required.length; index++) {
+    const wanted = required[index] as ComponentId;
+    const alternative = coveredBy[index];
+    if (!signature.components.some((c) => c.key === wanted.key || c.key === alternative)) throw new HeaderNotSignedError(wanted.id, { keyId });
   }
   for (const name of policy.parameters) {
     if (signature.parameters[name] === undefined) throw new HeaderNotSignedError(name, { keyId });

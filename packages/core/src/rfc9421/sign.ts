@@ -59,6 +59,11 @@ export async function signRfc9421(message: Rfc9421Message, options: SignRfc9421O
   if (keyId !== undefined && (typeof keyId !== 'string' || keyId === '')) throw new TypeError('keyId must be a non-empty string');
   if (!isRfc9421Algorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
   const view = messageView(message, options);
+  const { queryComponent } = options;
+  if (queryComponent !== undefined && queryComponent !== 'rfc9421' && queryComponent !== 'without-question-mark') {
+    throw new TypeError("queryComponent must be 'rfc9421' or 'without-question-mark'");
+  }
+  if (queryComponent === 'without-question-mark') view.bareQuery = true;
   const added: Record<string, string> = {};
   const names = options.components === undefined ? defaultComponents(view) : [...options.components];
 

@@ -79,6 +79,21 @@ export interface SignatureParamsInit {
   parameters?: Rfc9421Parameters | Iterable<readonly [string, string | number | boolean]> | undefined;
 }
 
+/**
+ * How a signer derives `@query`: `'rfc9421'` (default, RFC 9421 §2.2.7: `?` and the query, `?` alone when there is
+ * none) or `'without-question-mark'` — the query alone, as Fedify writes it, for a peer that verifies only that
+ * form. The query is still signed; the two forms are ambiguous only for a query that itself starts with `?`.
+ */
+export type QueryComponentSigning = 'rfc9421' | 'without-question-mark';
+
+/**
+ * How a verifier derives `@query`: `'rfc9421'` (default, the RFC's form only) or
+ * `'rfc9421-or-without-question-mark'` — the RFC's form first, and when the signature covers `@query` and does not
+ * verify, the query without its `?` (Fedify's form); the result then says `queryComponent: 'without-question-mark'`.
+ * At most two signature checks per signature tried, never more key lookups.
+ */
+export type QueryComponentVerifying = 'rfc9421' | 'rfc9421-or-without-question-mark';
+
 /** Options that change how component values are derived (shared by signing, verifying and building a base). */
 export interface ComponentOptions {
   /**
@@ -131,6 +146,11 @@ export interface SignRfc9421Options extends ComponentOptions {
   digest?: DigestAlgorithm | undefined;
   /** The current time (a finite number of Unix milliseconds or a valid `Date`, else RangeError); default `Date.now()`. */
   now?: Date | number | undefined;
+  /**
+   * How `@query` is derived: `'rfc9421'` (default) or `'without-question-mark'` for a peer that verifies only
+   * Fedify's form. See {@link QueryComponentSigning}.
+   */
+  queryComponent?: QueryComponentSigning | undefined;
 }
 
 /**
@@ -213,7 +233,9 @@ export interface VerifyRfc9421Options extends ComponentOptions {
    * Component identifiers the signature must cover (`'@method'`, `'"@query-param";name="id"'`,
    * `'@authority;req'`…). Default: `@method @authority @path` for a request; for a response `@status` and a
    * binding to the request's target — `"@target-uri";req`, or `"@path";req` with `"@query";req` when the bound
-   * request has a query (or none is bound). A list given here replaces the whole default, binding included.
+   * request has a query (or none is bound). A list given here replaces the whole default, binding included. A
+   * covered `@target-uri` satisfies a required `@scheme`, `@authority`, `@path` or `@query` (with the same `;req`):
+   * it is all of them together, derived from the request as received.
    */
   requiredComponents?: readonly string[] | undefined;
   /** Parameters the signature must carry. Default `['created', 'keyid']`. */
@@ -266,6 +288,12 @@ export interface VerifyRfc9421Options extends ComponentOptions {
   maxKeyLookups?: number | undefined;
   /** Most covered components in one signature. Default 64. */
   maxComponents?: number | undefined;
+  /**
+   * How a covered `@query` is read: `'rfc9421'` (default) or `'rfc9421-or-without-question-mark'` to also accept
+   * Fedify's form (the query without its `?`); the result then says `queryComponent: 'without-question-mark'`.
+   * See {@link QueryComponentVerifying}.
+   */
+  queryComponent?: QueryComponentVerifying | undefined;
 }
 
 /** What a successful {@link core/src/rfc9421!verifyRfc9421} returns. */
@@ -284,6 +312,11 @@ export interface VerifyRfc9421Result {
   signatureBase: string;
   /** The last Unix second at which the signature is acceptable (`expires`, `maxAge` or `created`, plus skew). */
   validUntil: number;
+  /**
+   * `'without-question-mark'` when the signature verified only with `@query` derived without its `?` (with
+   * `queryComponent: 'rfc9421-or-without-question-mark'`). Absent otherwise.
+   */
+  queryComponent?: 'without-question-mark' | undefined;
 }
 
 /** One signature a server asks for in `Accept-Signature` (RFC 9421 §5.1). */

@@ -149,6 +149,10 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInpu
  */
 export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9421Options): Promise<VerifyRfc9421Result> {
   if (typeof options?.keyLookup !== 'function') throw new TypeError('verifyRfc9421 needs a keyLookup function');
+  const { queryComponent } = options;
+  if (queryComponent !== undefined && queryComponent !== 'rfc9421' && queryComponent !== 'rfc9421-or-without-question-mark') {
+    throw new TypeError("queryComponent must be 'rfc9421' or 'rfc9421-or-without-question-mark'");
+  }
   const view = messageView(message, options, 'verify');
   const limits: DictionaryLimits = {
     maxHeaderLength: options.maxHeaderLength ?? DEFAULT_MAX_HEADER_LENGTH,
@@ -220,8 +224,17 @@ async function verifySelected(
   if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
   const algorithm = chooseAlgorithm(signature, entry);
 
-  const signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
-  if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits))) throw new SignatureMismatchError({ keyId });
+  let signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
+  let bareQuery = false;
+  if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits))) {
+    // Fedify's `@query` (no `?`), once, when asked for and covered: the same key and algorithm over the other form.
+    if (options.queryComponent !== 'rfc9421-or-without-question-mark' || !signature.components.some((c) => c.name === '@query')) {
+      throw new SignatureMismatchError({ keyId });
+    }
+    signatureBase = signatureBaseOf({ ...view, bareQuery: true }, signature.components, signature.signatureParams, 'verify', keyId);
+    if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits))) throw new SignatureMismatchError({ keyId });
+    bareQuery = true;
+  }
 
   // Only a signature that verified gets its body read and hashed: it covers `content-digest`, so a forged
   // message costs no body work.
@@ -246,8 +259,10 @@ async function verifySelected(
       throw new Decisive(error);
     }
   }
-  return {
+  const result: VerifyRfc9421Result = {
     label: signature.label, keyId, algorithm, components: signature.components.map((c) => c.id), parameters, signatureBase,
     validUntil: acceptableUntil,
   };
+  if (bareQuery) result.queryComponent = 'without-question-mark';
+  return result;
 }

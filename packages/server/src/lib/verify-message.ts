@@ -5,9 +5,11 @@
  */
 import { isHttpSignatureError, verify } from '@httpsig/core';
 import { verifySync } from '@httpsig/core/adapter';
-import type { ReplayStore, VerifyOptions, VerifyResult, VerifyRfc9421Result } from '@httpsig/core';
+import type { ReplayStore, VerifyAutoResult, VerifyOptions, VerifyResult, VerifyRfc9421Options, VerifyRfc9421Result } from '@httpsig/core';
 import type { ServerErrorCode } from '../errors.js';
-import type { CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification } from '../types.js';
+import type {
+  AutoServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
+} from '../types.js';
 import { signatureErrorStatus as statusFor } from '../response.js';
 import { replayStoreOf } from './replay.js';
 
@@ -91,6 +93,7 @@ export async function verifyMessage(message: ReceivedMessage, options: ServerVer
  * (draft-cavage, a synchronous key lookup, no replay store), else a promise. Failures may be thrown.
  */
 export function verifyMessageSync(message: ReceivedMessage, options: ServerVerifyOptions): SignatureVerification | Promise<SignatureVerification> {
+  if (options.scheme === 'auto') return verifyAutoMessage(message, options);
   return options.scheme === 'rfc9421' ? verifyRfc9421Message(message, options) : verifyCavageMessage(message, options);
 }
 
@@ -118,6 +121,7 @@ function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVeri
     requiredHeaders: options.requiredHeaders,
     clockSkew: options.clockSkew,
     scheme: options.scheme,
+    requestTarget: options.requestTarget,
     maxHeaderLength: options.maxHeaderLength,
     maxSignedHeaders: options.maxSignedHeaders,
     now: options.now,
@@ -142,6 +146,21 @@ async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421Se
   if (replay === undefined) return verify(message, withBody);
   // The server's replay protection does not require a nonce: the record is keyed on the signature base.
   return verify(message, { ...withBody, ...replay, requireNonce: false });
+}
+
+/**
+ * `scheme: 'auto'`: core decides the scheme from the request's fields; the server adds to each scheme's options
+ * the body to check (as for that scheme alone) and the replay store.
+ */
+function verifyAutoMessage(message: ReceivedMessage, options: AutoServerVerifyOptions): Promise<VerifyAutoResult> {
+  const { body: _cavageBody, replayStore: _cavageStore, ...cavageOptions } = options.cavage as VerifyOptions;
+  const { body: _rfc9421Body, replayStore: _rfc9421Store, ...rfc9421Options } = options.rfc9421 as VerifyRfc9421Options;
+  const replay = replayOptionsOf(options);
+  const cavage: VerifyOptions = { ...cavageOptions, body: bodyToCheck(message, options, ['digest', 'content-digest']), ...replay };
+  const rfc9421: VerifyRfc9421Options = {
+    ...rfc9421Options, body: bodyToCheck(message, options, ['content-digest']), ...(replay === undefined ? {} : { ...replay, requireNonce: false }),
+  };
+  return verify(message, { scheme: 'auto', cavage, rfc9421 });
 }
 
 /**

@@ -2,7 +2,9 @@
 // are verified by Fedify's verifyRequestDetailed on its loopback server (the actor served by its document loader);
 // requests Fedify's signRequest signs are verified by core verify and by our Express middleware, with
 // remoteKeyLookup fetching the actor from a loopback actor host. RSA throughout: Fedify signs RSA only.
-import { verify } from '@httpsig/core';
+// Where Fedify and our strict defaults disagree, the failure is shown first, then the Fediverse profile's option or
+// preset that makes it work.
+import { fedifySignOptions, fediverseVerifyOptions, verify } from '@httpsig/core';
 import { signedFetch } from '@httpsig/fetch';
 import { remoteKeyLookup } from '@httpsig/keys';
 import { useFedify } from './support/fedify.js';
@@ -16,6 +18,9 @@ const theirs = rsaKey();
 /** Our actor (we sign as alice) and Fedify's (it signs as bob), both on the loopback actor host. */
 const alice = (): string => `${host.origin()}/users/alice`;
 const bob = (): string => `${host.origin()}/users/bob`;
+
+/** Our key lookup: the actor fetched from the loopback actor host (the guard allows its port only). */
+const lookup = () => remoteKeyLookup(guardFor(host, tls.cert));
 
 beforeEach(async () => {
   host.routes.set('/users/bob', json(actor(bob(), theirs)));
@@ -67,7 +72,6 @@ describe('we sign, Fedify verifies', () => {
 });
 
 describe('Fedify signs, we verify', () => {
-  const lookup = () => remoteKeyLookup(guardFor(host, tls.cert));
 
   test('a GET, through our Express middleware with the actor fetched by remoteKeyLookup', async () => {
     const server = await ourServer({ keyLookup: lookup() });
@@ -126,5 +130,57 @@ describe('Fedify signs, we verify', () => {
     await expect(verify({ method: 'GET', url: '/users/alice/outbox?page=true', headers }, {
       keyLookup: () => ({ key: theirs.publicPem, algorithms: ['rsa-sha256'] }),
     })).rejects.toMatchObject({ code: 'ERR_SIGNATURE_MISMATCH' });
+  });
+});
+
+describe('with the Fediverse profile', () => {
+  const lookups = () => ({ cavage: lookup(), rfc9421: remoteKeyLookup({ ...guardFor(host, tls.cert), scheme: 'rfc9421' }) });
+  const signer = (): { keyId: string; key: string } => ({ keyId: `${alice()}#main-key`, key: ours.privatePem });
+
+  test('fedifySignOptions: a GET with a query verifies in Fedify ((request-target) without the query, in the Signature header)', async () => {
+    const response = await signedFetch(fedifySignOptions(signer()))(`${fedify.origin}/users/bob/outbox?page=true`);
+    expect(await response.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
+    expect(response.status).toBe(200);
+  });
+
+  test('fedifySignOptions: a POST, its Digest signed', async () => {
+    const response = await signedFetch(fedifySignOptions(signer()))(`${fedify.origin}/users/bob/inbox`, {
+      method: 'POST', headers: { 'content-type': 'application/activity+json' }, body: JSON.stringify({ type: 'Follow', actor: alice() }),
+    });
+    expect(await response.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
+  });
+
+  test('requestTarget: \'with-or-without-query\' verifies Fedify\'s GET with a query, and the result says the query was not signed', async () => {
+    const server = await ourServer({ keyLookup: lookup(), requestTarget: 'with-or-without-query' });
+    try {
+      const answer = await fedify.send({ spec: 'draft-cavage-http-signatures-12', method: 'GET', url: `${server.origin}/users/alice/outbox?page=true`, keyId: `${bob()}#main-key`, privateKeyPem: theirs.privatePem });
+      expect(await verdictOf(answer)).toEqual({ status: 200, keyId: `${bob()}#main-key`, queryUnsigned: true });
+    } finally { await server.close(); }
+    const headers = await fedify.sign({ spec: 'draft-cavage-http-signatures-12', method: 'GET', url: 'https://inbox.example/users/alice/outbox?page=true', keyId: `${bob()}#main-key`, privateKeyPem: theirs.privatePem });
+    const result = await verify({ method: 'GET', url: '/users/alice/outbox?page=true', headers }, {
+      keyLookup: () => ({ key: theirs.publicPem, algorithms: ['rsa-sha256'] }), requestTarget: 'with-or-without-query',
+    });
+    expect(result).toMatchObject({ keyId: `${bob()}#main-key`, queryUnsigned: true });
+  });
+
+  test('under the compat mode the path stays signed: Fedify\'s signature for another path is ERR_SIGNATURE_MISMATCH', async () => {
+    const headers = await fedify.sign({ spec: 'draft-cavage-http-signatures-12', method: 'GET', url: 'https://inbox.example/users/alice/outbox?page=true', keyId: `${bob()}#main-key`, privateKeyPem: theirs.privatePem });
+    await expect(verify({ method: 'GET', url: '/users/alice/followers?page=true', headers }, {
+      keyLookup: () => ({ key: theirs.publicPem, algorithms: ['rsa-sha256'] }), requestTarget: 'with-or-without-query',
+    })).rejects.toMatchObject({ code: 'ERR_SIGNATURE_MISMATCH' });
+  });
+
+  test('fediverseVerifyOptions in our Express middleware: Fedify\'s GET with a query and its POST verify', async () => {
+    const server = await ourServer(fediverseVerifyOptions(lookups()));
+    try {
+      const get = await fedify.send({ spec: 'draft-cavage-http-signatures-12', method: 'GET', url: `${server.origin}/users/alice/outbox?page=true`, keyId: `${bob()}#main-key`, privateKeyPem: theirs.privatePem });
+      expect(await verdictOf(get)).toEqual({ status: 200, keyId: `${bob()}#main-key`, scheme: 'cavage', queryUnsigned: true });
+      const post = await fedify.send({
+        spec: 'draft-cavage-http-signatures-12', method: 'POST', url: `${server.origin}/users/alice/inbox`,
+        headers: { 'content-type': 'application/activity+json' }, body: JSON.stringify({ type: 'Follow', actor: bob() }),
+        keyId: `${bob()}#main-key`, privateKeyPem: theirs.privatePem,
+      });
+      expect(await verdictOf(post)).toEqual({ status: 200, keyId: `${bob()}#main-key`, scheme: 'cavage' });
+    } finally { await server.close(); }
   });
 });

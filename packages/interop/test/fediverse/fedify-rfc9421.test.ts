@@ -1,7 +1,8 @@
 // RFC 9421 between us and Fedify 2.3.6 (run under Node 22), both directions, RSA (rsa-v1_5-sha256: Fedify signs
 // RSA only). Fedify signs `@method @target-uri @authority host date` (+ `content-digest` on a body) with
-// `created`; it verifies whatever is covered, with the key from its document loader.
-import { verify } from '@httpsig/core';
+// `created`; it verifies whatever is covered, with the key from its document loader. Where Fedify and our strict
+// defaults disagree, the failure is shown first, then the Fediverse profile's option or preset that makes it work.
+import { fedifySignOptions, fediverseVerifyOptions, verify } from '@httpsig/core';
 import { signedFetch } from '@httpsig/fetch';
 import { remoteKeyLookup } from '@httpsig/keys';
 import { useFedify } from './support/fedify.js';
@@ -15,6 +16,9 @@ const theirs = rsaKey();
 const alice = (): string => `${host.origin()}/users/alice`;
 const bob = (): string => `${host.origin()}/users/bob`;
 const SPEC = 'rfc9421';
+
+/** Our RFC 9421 key lookup: the actor fetched from the loopback actor host (the guard allows its port only). */
+const lookup = () => remoteKeyLookup({ ...guardFor(host, tls.cert), scheme: 'rfc9421' });
 
 beforeEach(async () => {
   host.routes.set('/users/bob', json(actor(bob(), theirs)));
@@ -60,13 +64,20 @@ describe('we sign, Fedify verifies', () => {
 });
 
 describe('Fedify signs, we verify', () => {
-  const lookup = () => remoteKeyLookup({ ...guardFor(host, tls.cert), scheme: 'rfc9421' });
   const sign = { spec: SPEC, keyId: '', privateKeyPem: theirs.privatePem } as const;
 
-  test('Fedify\'s default components lack @path, which our default policy requires: ERR_HEADER_NOT_SIGNED', async () => {
+  test('Fedify\'s default components verify under our default policy: its @target-uri covers the required @path and @authority', async () => {
     const server = await ourServer({ scheme: 'rfc9421', keyLookup: lookup() });
     try {
-      const answer = await fedify.send({ ...sign, keyId: `${bob()}#main-key`, method: 'GET', url: `${server.origin}/users/alice/outbox` });
+      const answer = await fedify.send({ ...sign, keyId: `${bob()}#main-key`, method: 'GET', url: `${server.origin}/users/alice/outbox?page=true` });
+      expect(await verdictOf(answer)).toEqual({ status: 200, keyId: `${bob()}#main-key` });
+    } finally { await server.close(); }
+  });
+
+  test('a signature covering neither @path nor @target-uri is still ERR_HEADER_NOT_SIGNED', async () => {
+    const server = await ourServer({ scheme: 'rfc9421', keyLookup: lookup() });
+    try {
+      const answer = await fedify.send({ ...sign, keyId: `${bob()}#main-key`, method: 'GET', url: `${server.origin}/users/alice/outbox`, components: ['@method', '@authority', 'date'] });
       expect(await verdictOf(answer)).toMatchObject({ status: 401, code: 'ERR_HEADER_NOT_SIGNED' });
     } finally { await server.close(); }
   });
@@ -111,6 +122,53 @@ describe('Fedify signs, we verify', () => {
         components: ['@method', '@authority', '@path', '@query'],
       });
       expect(await verdictOf(answer)).toMatchObject({ status: 401, code: 'ERR_SIGNATURE_MISMATCH' });
+    } finally { await server.close(); }
+  });
+});
+
+describe('with the Fediverse profile', () => {
+  const signer = (): { keyId: string; key: string } => ({ keyId: `${alice()}#main-key`, key: ours.privatePem });
+  const fedifySigned = { spec: SPEC, privateKeyPem: theirs.privatePem, components: ['@method', '@authority', '@path', '@query'] } as const;
+
+  test('queryComponent: \'without-question-mark\': our GET covering @query verifies in Fedify', async () => {
+    const response = await ourClient({ queryComponent: 'without-question-mark' })(`${fedify.origin}/users/bob/outbox?page=true`);
+    expect(await response.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
+    expect(response.status).toBe(200);
+  });
+
+  test('fedifySignOptions (rfc9421): a GET with a query and a POST verify in Fedify', async () => {
+    const client = signedFetch(fedifySignOptions(signer(), 'rfc9421'));
+    const get = await client(`${fedify.origin}/users/bob/outbox?page=true`);
+    expect(await get.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
+    const post = await client(`${fedify.origin}/users/bob/inbox`, { method: 'POST', body: JSON.stringify({ type: 'Follow', actor: alice() }) });
+    expect(await post.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
+  });
+
+  test('queryComponent: \'rfc9421-or-without-question-mark\' verifies Fedify\'s @query, and the result says which form', async () => {
+    const server = await ourServer({ scheme: 'rfc9421', keyLookup: lookup(), queryComponent: 'rfc9421-or-without-question-mark' });
+    try {
+      const answer = await fedify.send({ ...fedifySigned, keyId: `${bob()}#main-key`, method: 'GET', url: `${server.origin}/users/alice/outbox?page=true` });
+      expect(await verdictOf(answer)).toEqual({ status: 200, keyId: `${bob()}#main-key`, queryComponent: 'without-question-mark' });
+    } finally { await server.close(); }
+  });
+
+  test('under the compat mode the query stays signed: Fedify\'s @query for another query is ERR_SIGNATURE_MISMATCH', async () => {
+    const headers = await fedify.sign({ ...fedifySigned, keyId: `${bob()}#main-key`, method: 'GET', url: 'https://inbox.example/users/alice/outbox?page=true' });
+    await expect(verify({ method: 'GET', url: 'https://inbox.example/users/alice/outbox?page=false', headers }, {
+      scheme: 'rfc9421', keyLookup: () => ({ key: theirs.publicPem, algorithms: ['rsa-v1_5-sha256'] }), queryComponent: 'rfc9421-or-without-question-mark',
+    })).rejects.toMatchObject({ code: 'ERR_SIGNATURE_MISMATCH' });
+  });
+
+  test('fediverseVerifyOptions in our Express middleware: Fedify\'s draft-cavage and RFC 9421 requests verify at one endpoint', async () => {
+    const server = await ourServer(fediverseVerifyOptions({ cavage: remoteKeyLookup(guardFor(host, tls.cert)), rfc9421: lookup() }));
+    try {
+      const url = `${server.origin}/users/alice/inbox`;
+      const body = JSON.stringify({ type: 'Follow', actor: bob() });
+      const base = { keyId: `${bob()}#main-key`, privateKeyPem: theirs.privatePem, method: 'POST', url, body } as const;
+      expect(await verdictOf(await fedify.send({ ...base, spec: 'rfc9421' }))).toEqual({ status: 200, keyId: `${bob()}#main-key`, scheme: 'rfc9421' });
+      expect(await verdictOf(await fedify.send({ ...base, spec: 'draft-cavage-http-signatures-12' }))).toEqual({ status: 200, keyId: `${bob()}#main-key`, scheme: 'cavage' });
+      const query = await fedify.send({ ...fedifySigned, keyId: `${bob()}#main-key`, method: 'GET', url: `${server.origin}/users/alice/outbox?page=true`, components: ['@method', '@target-uri', '@query'] });
+      expect(await verdictOf(query)).toEqual({ status: 200, keyId: `${bob()}#main-key`, scheme: 'rfc9421', queryComponent: 'without-question-mark' });
     } finally { await server.close(); }
   });
 });

@@ -1,8 +1,10 @@
 // draft-cavage between us and Misskey's library (@misskey-dev/node-http-message-signatures 0.0.10), both
 // directions, RSA and Ed25519: requests our fetch client signs are verified by a loopback server running Misskey's
 // parseRequestSignature / verifyDraftSignature / verifyDigestHeader; requests Misskey's signAsDraftToRequest signs
-// are verified by core verify and by our Express middleware with remoteKeyLookup on a loopback actor host.
-import { verify } from '@httpsig/core';
+// are verified by core verify and by our Express middleware with remoteKeyLookup on a loopback actor host. Where
+// Misskey and our strict defaults disagree, the failure is shown first, then the Fediverse profile's option or
+// preset that makes it work.
+import { misskeySignOptions, misskeyVerifyOptions, verify } from '@httpsig/core';
 import { signedFetch } from '@httpsig/fetch';
 import { remoteKeyLookup } from '@httpsig/keys';
 import { misskeyServer, misskeySignDraft, misskeyVerdict } from './support/misskey.js';
@@ -18,16 +20,20 @@ const carol = (): string => `${host.origin()}/users/carol`;
 /** What Misskey's inbox requires a signature to cover. */
 const MISSKEY_REQUIRED = ['(request-target)', 'date', 'host', 'digest'];
 
+/** Our key lookup: the actor fetched from the loopback actor host (the guard allows its port only). */
+const lookup = () => remoteKeyLookup(guardFor(host, tls.cert));
+
 beforeEach(() => {
   host.routes.set('/users/bob', json(actor(bob(), rsa.theirs)));
   host.routes.set('/users/carol', json(actor(carol(), ed.theirs)));
 });
 
-describe('we sign, Misskey verifies', () => {
-  const keys = (): Map<string, string> => new Map([[`${alice()}#main-key`, rsa.ours.publicPem], [`${alice()}#ed25519-key`, ed.ours.publicPem]]);
+/** The public keys Misskey's verifying server knows (Misskey's inbox resolves them from the actor). */
+const misskeyKeys = (): Map<string, string> => new Map([[`${alice()}#main-key`, rsa.ours.publicPem], [`${alice()}#ed25519-key`, ed.ours.publicPem]]);
 
+describe('we sign, Misskey verifies', () => {
   test('a GET with a query (RSA, our default Authorization header): Misskey reads the query from the request line', async () => {
-    const server = await misskeyServer(keys());
+    const server = await misskeyServer(misskeyKeys());
     try {
       const client = signedFetch({ keyId: `${alice()}#main-key`, key: rsa.ours.privatePem, algorithm: 'rsa-sha256' });
       expect(await misskeyVerdict(await client(`${server.origin}/users/bob/outbox?page=true`))).toEqual({ status: 200, verified: true, keyId: `${alice()}#main-key` });
@@ -38,7 +44,7 @@ describe('we sign, Misskey verifies', () => {
     ['RSA', 'rsa-sha256', 'main-key'],
     ['Ed25519', 'ed25519', 'ed25519-key'],
   ] as const)('a POST with its Digest (%s), as Misskey\'s inbox requires', async (_name, algorithm, fragment) => {
-    const server = await misskeyServer(keys(), MISSKEY_REQUIRED);
+    const server = await misskeyServer(misskeyKeys(), MISSKEY_REQUIRED);
     try {
       const client = signedFetch({
         keyId: `${alice()}#${fragment}`, key: (algorithm === 'ed25519' ? ed : rsa).ours.privatePem, algorithm,
@@ -50,7 +56,7 @@ describe('we sign, Misskey verifies', () => {
   });
 
   test('a POST whose body is not the one digested fails Misskey\'s digest check', async () => {
-    const server = await misskeyServer(keys(), MISSKEY_REQUIRED);
+    const server = await misskeyServer(misskeyKeys(), MISSKEY_REQUIRED);
     try {
       const tampering = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => fetch(url, { ...init, body: '{"type":"Delete"}' });
       const client = signedFetch({ keyId: `${alice()}#main-key`, key: rsa.ours.privatePem, algorithm: 'rsa-sha256', headers: ['(request-target)', 'host', 'date', 'digest'], digest: 'SHA-256' }, tampering);
@@ -61,7 +67,6 @@ describe('we sign, Misskey verifies', () => {
 });
 
 describe('Misskey signs, we verify', () => {
-  const lookup = () => remoteKeyLookup(guardFor(host, tls.cert));
 
   test('a GET with a query given as a path (RSA), through our Express middleware and remoteKeyLookup', async () => {
     const server = await ourServer({ keyLookup: lookup() });
@@ -96,14 +101,16 @@ describe('Misskey signs, we verify', () => {
     expect(result).toMatchObject({ keyId: `${bob()}#main-key`, algorithm: 'rsa-sha256', headers: ['(request-target)', 'date', 'host'] });
   });
 
-  test('Ed25519: Misskey names the algorithm "ed25519-sha512", which our defaults refuse (ERR_ALGORITHM_NOT_ALLOWED)', async () => {
+  test('Ed25519: Misskey names the algorithm "ed25519-sha512", accepted as ed25519 by our defaults', async () => {
     const server = await ourServer({ keyLookup: lookup() });
     try {
       const url = new URL('/users/alice/outbox', server.origin);
       const headers = await misskeySignDraft({ method: 'GET', url: url.pathname, headers: { date: new Date().toUTCString(), host: url.host } },
         { keyId: `${carol()}#main-key`, privateKeyPem: ed.theirs.privatePem }, ['(request-target)', 'date', 'host']);
       expect(headers.Signature).toContain('algorithm="ed25519-sha512"');
-      expect(await sendSigned(url.href, { headers })).toMatchObject({ status: 401, code: 'ERR_ALGORITHM_NOT_ALLOWED' });
+      expect(await sendSigned(url.href, { headers })).toEqual({ status: 200, keyId: `${carol()}#main-key` });
+      const result = await verify({ method: 'GET', url: url.pathname, headers }, { keyLookup: () => ({ key: ed.theirs.publicPem, algorithms: ['ed25519'] }) });
+      expect(result.algorithm).toBe('ed25519');
     } finally { await server.close(); }
   });
 
@@ -114,6 +121,39 @@ describe('Misskey signs, we verify', () => {
       const headers = await misskeySignDraft({ method: 'GET', url: url.href, headers: { date: new Date().toUTCString(), host: url.host } },
         { keyId: `${bob()}#main-key`, privateKeyPem: rsa.theirs.privatePem }, ['(request-target)', 'date', 'host']);
       expect(await sendSigned(url.href, { headers })).toMatchObject({ status: 401, code: 'ERR_SIGNATURE_MISMATCH' });
+    } finally { await server.close(); }
+  });
+});
+
+describe('with the Fediverse profile', () => {
+  test('we can name Ed25519 "ed25519-sha512" as Misskey does; Misskey verifies it', async () => {
+    const server = await misskeyServer(misskeyKeys());
+    try {
+      const client = signedFetch({ keyId: `${alice()}#ed25519-key`, key: ed.ours.privatePem, algorithm: 'ed25519-sha512' });
+      expect(await misskeyVerdict(await client(`${server.origin}/users/bob/outbox`))).toEqual({ status: 200, verified: true, keyId: `${alice()}#ed25519-key` });
+    } finally { await server.close(); }
+  });
+
+  test.each(['rsa', 'ed25519'] as const)('misskeySignOptions (%s): a POST verifies in Misskey\'s inbox', async (keyType) => {
+    const server = await misskeyServer(misskeyKeys(), MISSKEY_REQUIRED);
+    try {
+      const keyId = `${alice()}#${keyType === 'rsa' ? 'main-key' : 'ed25519-key'}`;
+      const client = signedFetch(misskeySignOptions({ keyId, key: (keyType === 'rsa' ? rsa : ed).ours.privatePem, keyType }));
+      const response = await client(`${server.origin}/users/bob/inbox`, { method: 'POST', body: JSON.stringify({ type: 'Follow', actor: alice() }) });
+      expect(await misskeyVerdict(response)).toEqual({ status: 200, verified: true, keyId });
+    } finally { await server.close(); }
+  });
+
+  test('misskeyVerifyOptions in our Express middleware: Misskey\'s GET with a query given as an absolute URL verifies, its query unsigned', async () => {
+    const server = await ourServer(misskeyVerifyOptions({ cavage: lookup(), rfc9421: remoteKeyLookup({ ...guardFor(host, tls.cert), scheme: 'rfc9421' }) }));
+    try {
+      const url = new URL('/users/alice/outbox?page=true', server.origin);
+      const headers = await misskeySignDraft({ method: 'GET', url: url.href, headers: { date: new Date().toUTCString(), host: url.host } },
+        { keyId: `${bob()}#main-key`, privateKeyPem: rsa.theirs.privatePem }, ['(request-target)', 'date', 'host']);
+      expect(await sendSigned(url.href, { headers })).toEqual({ status: 200, keyId: `${bob()}#main-key`, scheme: 'cavage', queryUnsigned: true });
+      const given = await misskeySignDraft({ method: 'GET', url: `${url.pathname}${url.search}`, headers: { date: new Date().toUTCString(), host: url.host } },
+        { keyId: `${bob()}#main-key`, privateKeyPem: rsa.theirs.privatePem }, ['(request-target)', 'date', 'host']);
+      expect(await sendSigned(url.href, { headers: given })).toEqual({ status: 200, keyId: `${bob()}#main-key`, scheme: 'cavage' });
     } finally { await server.close(); }
   });
 });

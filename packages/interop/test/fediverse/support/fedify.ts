@@ -19,7 +19,7 @@ export interface FedifySignArgs {
   keyId: string;
   privateKeyPem: string;
   /** RFC 9421 covered components, instead of Fedify's default `@method @target-uri @authority host date`. */
-  components?: string[];
+  components?: readonly string[];
 }
 
 /** What Fedify's verifying server answered. */

@@ -10,18 +10,29 @@ export {
   actor, certificateForTestHosts, ed25519Key, guardFor, json, rsaKey, useActorHost, type ActorHost, type TestKey,
 } from '../../../../keys/test/support/actor-host.js';
 
-/** What our server answered: the status and its JSON (the verified keyId, or the error `code`). */
+/**
+ * What our server answered: the status and its JSON — the verified keyId, and what the Fediverse profile adds to a
+ * result when it applies (the scheme `scheme: 'auto'` picked, `queryUnsigned`, `queryComponent`); or the error
+ * `code` and `message`.
+ */
 export interface OurVerdict {
   status: number;
   keyId?: string;
+  scheme?: 'cavage' | 'rfc9421';
+  queryUnsigned?: true;
+  queryComponent?: 'without-question-mark';
   code?: string;
+  message?: string;
 }
 
-/** An Express app verifying every request with `expressMiddleware(options)`; answers `{ keyId }`. */
+/** An Express app verifying every request with `expressMiddleware(options)`; answers the verified signature. */
 export async function ourServer(options: ServerVerifyOptions): Promise<Listening> {
   const application = express();
   application.use(expressMiddleware(options));
-  application.use((req, res) => { res.json({ keyId: req.signature?.keyId }); });
+  application.use((req, res) => {
+    const { keyId, scheme, queryUnsigned, queryComponent } = (req.signature ?? {}) as Omit<OurVerdict, 'status'>;
+    res.json({ keyId, scheme, queryUnsigned, queryComponent });
+  });
   return listenOnLoopback(createServer(application));
 }
 

@@ -58,7 +58,7 @@ describe('we sign, Misskey verifies', () => {
     } finally { await server.close(); }
   });
 
-  test('@request-target with a query fails in Misskey, which derives it from the path alone', async () => {
+  test('@request-target fails in Misskey, which serializes it in the draft\'s form ("get /path", no query; RFC 9421 §2.2.5 has "/path?query")', async () => {
     const server = await misskeyServer(misskeyKeys());
     try {
       const response = await rsaClient({ components: ['@method', '@authority', '@request-target'] })(`${server.origin}/users/bob/outbox?page=true`);
@@ -103,7 +103,7 @@ describe('Misskey signs, we verify', () => {
     expect(result).toMatchObject({ keyId: `${bob()}#main-key`, algorithm: 'rsa-v1_5-sha256' });
   });
 
-  test('Misskey\'s @request-target without the query is ERR_SIGNATURE_MISMATCH', async () => {
+  test('Misskey\'s @request-target in the draft\'s form ("get /path", no query) is ERR_SIGNATURE_MISMATCH', async () => {
     const url = 'https://inbox.example/users/alice/outbox?page=true';
     const headers = await misskeySignRfc9421({ method: 'GET', url, headers: { host: 'inbox.example' } }, rsa.theirs.privatePem,
       ['@method', '@authority', '@path', '@request-target'], { keyId: `${bob()}#main-key`, alg: 'rsa-v1_5-sha256' });

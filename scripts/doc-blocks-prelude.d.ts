@@ -54,6 +54,13 @@ declare module 'doc-blocks:README.md' {
   const keyLookup: import('@httpsig/core').Rfc9421KeyLookup
 }
 
+declare module 'doc-blocks:docs/guides/fediverse.md' {
+  // the activity to deliver, and the lookups of the first block
+  const activity: { type: string; actor: string }
+  const cavageLookup: import('@httpsig/core').KeyLookup
+  const rfc9421Lookup: import('@httpsig/core').Rfc9421KeyLookup
+}
+
 declare module 'doc-blocks:docs/guides/jumpserver.md' {
   import { JumpServerClient } from '@httpsig/jumpserver'
   import { bearer } from '@httpsig/jumpserver'

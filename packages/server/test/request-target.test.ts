@@ -79,6 +79,25 @@ describe.each(SERVER_KINDS)('%s: an absolute-form request line', (kind) => {
 });
 
 // node:http entry points know the connection. A web Request has only its URL, which is also what its handler reads.
+describe.each(SERVER_KINDS)('%s: a draft-cavage (request-target) signed without the query', (kind) => {
+  let strict: Running;
+  let compat: Running;
+  beforeAll(async () => {
+    strict = await startServer(kind, handOptions('cavage'));
+    compat = await startServer(kind, { ...handOptions('cavage'), requestTarget: 'with-or-without-query' } as ServerVerifyOptions);
+  });
+  afterAll(async () => { await strict.close(); await compat.close(); });
+
+  test('is refused unless the options ask for it, and then reported to the handler', async () => {
+    const refused = await signedRaw(strict.url, 'cavage', 'GET', '/users/bob/outbox', '/users/bob/outbox?page=true');
+    expect({ status: refused.status, code: refused.json['code'] }).toEqual({ status: 401, code: 'ERR_SIGNATURE_MISMATCH' });
+    const accepted = await signedRaw(compat.url, 'cavage', 'GET', '/users/bob/outbox', '/users/bob/outbox?page=true');
+    expect({ status: accepted.status, queryUnsigned: accepted.json['queryUnsigned'] }).toEqual({ status: 200, queryUnsigned: true });
+    const exact = await signedRaw(compat.url, 'cavage', 'GET', '/users/bob/outbox?page=true', '/users/bob/outbox?page=true');
+    expect({ status: exact.status, queryUnsigned: exact.json['queryUnsigned'] }).toEqual({ status: 200, queryUnsigned: undefined });
+  });
+});
+
 describe.each(['node', 'express', 'fastify'] as const)('%s: RFC 9421 @scheme/@authority/@target-uri never come from an absolute-form target', (kind) => {
   let server: Running;
   const options: ServerVerifyOptions = {

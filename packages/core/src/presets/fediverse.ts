@@ -88,7 +88,7 @@ function signOptions(
  * made (a client adapter digests an absent body as empty).
  *
  * @param signer - keyId and private key (RSA).
- * @param spec - `'cavage'` (default) or `'rfc9421'` (Mastodon 4.5+).
+ * @param spec - `'cavage'` (default) or `'rfc9421'` (what current Mastodon verifies besides draft-cavage).
  * @returns options for {@link core/src!sign} or a client adapter.
  * @throws TypeError for an Ed25519 signer or an unknown spec.
  * @example

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import {
   expressMiddleware, fastifyPlugin, sendSignatureError, signatureErrorResponse, verifyFetchRequest, verifyNodeRequest,
 } from '../../src/index.js';
-import type { FetchVerifyOptions, ServerVerifyOptions } from '../../src/index.js';
+import type { FetchVerifyOptions, ServerVerifyOptions, SignatureVerification } from '../../src/index.js';
 
 export type ServerKind = 'node' | 'express' | 'fastify' | 'fetch';
 export const SERVER_KINDS: ServerKind[] = ['node', 'express', 'fastify', 'fetch'];
@@ -22,6 +22,13 @@ function parse(text: string, contentType: string | undefined | null): unknown {
   if (text === '') return null;
   if (contentType?.includes('json') === true) return JSON.parse(text) as unknown;
   return text;
+}
+
+/** What a server echoes of a verification besides the body: keyId and algorithm; with `scheme: 'auto'` the scheme and a compatibility form used. */
+function echoOf(result: SignatureVerification | null | undefined): Record<string, unknown> {
+  if (result === null || result === undefined) return { keyId: undefined, algorithm: undefined };
+  const compat = 'queryUnsigned' in result ? { queryUnsigned: result.queryUnsigned } : 'queryComponent' in result ? { queryComponent: result.queryComponent } : {};
+  return { keyId: result.keyId, algorithm: result.algorithm, ...('scheme' in result ? { scheme: result.scheme } : {}), ...compat };
 }
 
 function listen(server: http.Server): Promise<Running> {
@@ -51,7 +58,7 @@ async function nodeServer(options: ServerVerifyOptions): Promise<Running> {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const text = Buffer.concat(chunks).toString('utf8');
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keyId: result.keyId, algorithm: result.algorithm, body: parse(text, req.headers['content-type']) }));
+      res.end(JSON.stringify({ ...echoOf(result), body: parse(text, req.headers['content-type']) }));
     })();
   }));
 }
@@ -63,7 +70,7 @@ async function expressServer(options: ServerVerifyOptions): Promise<Running> {
   app.use(express.json());
   app.use(express.text({ type: 'text/*' }));
   app.use((req, res) => {
-    res.json({ keyId: req.signature?.keyId, algorithm: req.signature?.algorithm, body: req.body ?? null });
+    res.json({ ...echoOf(req.signature), body: req.body ?? null });
   });
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(500).json({ error: err.message });
@@ -75,9 +82,7 @@ async function expressServer(options: ServerVerifyOptions): Promise<Running> {
 async function fastifyServer(options: ServerVerifyOptions): Promise<Running> {
   const app = Fastify();
   await app.register(fastifyPlugin, options);
-  app.all('/*', async (request) => ({
-    keyId: request.signature?.keyId, algorithm: request.signature?.algorithm, body: request.body ?? null,
-  }));
+  app.all('/*', async (request) => ({ ...echoOf(request.signature), body: request.body ?? null }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
@@ -96,7 +101,7 @@ export async function fetchServer(options: FetchVerifyOptions): Promise<Running>
       return signatureErrorResponse(error, options);
     }
     const text = await request.text();
-    return Response.json({ keyId: result.keyId, algorithm: result.algorithm, body: parse(text, request.headers.get('content-type')) });
+    return Response.json({ ...echoOf(result), body: parse(text, request.headers.get('content-type')) });
   };
   return listen(http.createServer((req, res) => {
     void (async () => {

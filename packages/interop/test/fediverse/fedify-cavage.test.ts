@@ -8,13 +8,16 @@ import { fedifySignOptions, fediverseVerifyOptions, verify } from '@httpsig/core
 import { signedFetch } from '@httpsig/fetch';
 import { remoteKeyLookup } from '@httpsig/keys';
 import { useFedify } from './support/fedify.js';
-import { actor, certificateForTestHosts, guardFor, json, ourServer, rsaKey, sendSigned, useActorHost, verdictOf } from './support/ours.js';
+import { actor, certificateForTestHosts, ed25519Key, guardFor, json, ourServer, rsaKey, sendSigned, useActorHost, verdictOf } from './support/ours.js';
 
 const tls = certificateForTestHosts();
 const host = useActorHost(tls);
 const fedify = useFedify();
 const ours = rsaKey();
 const theirs = rsaKey();
+/** Dave: our Ed25519 actor. */
+const ed = ed25519Key();
+const dave = (): string => `${host.origin()}/users/dave`;
 /** Our actor (we sign as alice) and Fedify's (it signs as bob), both on the loopback actor host. */
 const alice = (): string => `${host.origin()}/users/alice`;
 const bob = (): string => `${host.origin()}/users/bob`;
@@ -24,7 +27,7 @@ const lookup = () => remoteKeyLookup(guardFor(host, tls.cert));
 
 beforeEach(async () => {
   host.routes.set('/users/bob', json(actor(bob(), theirs)));
-  await fedify.serve({ [alice()]: actor(alice(), ours) });
+  await fedify.serve({ [alice()]: actor(alice(), ours), [dave()]: actor(dave(), ed) });
 });
 
 /** Our fetch client signing as alice, with the `Signature` header Fedify reads. */
@@ -62,6 +65,13 @@ describe('we sign, Fedify verifies', () => {
     const response = await client(`${fedify.origin}/users/bob/outbox`);
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ verified: false, reason: 'noSignature' });
+  });
+
+  test('Ed25519 fails in Fedify: its draft-cavage verification is RSASSA-PKCS1-v1_5 only, and throws on an Ed25519 key', async () => {
+    const client = signedFetch({ keyId: `${dave()}#main-key`, key: ed.privatePem, algorithm: 'ed25519', scheme: 'signature' });
+    const response = await client(`${fedify.origin}/users/bob/outbox`);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ verified: false, error: expect.stringMatching(/^InvalidAccessError/) as unknown });
   });
 
   test('a GET with a query fails in Fedify: it rebuilds (request-target) from the path without the query', async () => {

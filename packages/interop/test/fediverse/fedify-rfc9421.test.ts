@@ -6,13 +6,16 @@ import { fedifySignOptions, fediverseVerifyOptions, verify } from '@httpsig/core
 import { signedFetch } from '@httpsig/fetch';
 import { remoteKeyLookup } from '@httpsig/keys';
 import { useFedify } from './support/fedify.js';
-import { actor, certificateForTestHosts, guardFor, json, ourServer, rsaKey, sendSigned, useActorHost, verdictOf } from './support/ours.js';
+import { actor, certificateForTestHosts, ed25519Key, guardFor, json, ourServer, rsaKey, sendSigned, useActorHost, verdictOf } from './support/ours.js';
 
 const tls = certificateForTestHosts();
 const host = useActorHost(tls);
 const fedify = useFedify();
 const ours = rsaKey();
 const theirs = rsaKey();
+/** Dave: our Ed25519 actor (Fedify signs RSA only, but verifies RFC 9421 Ed25519). */
+const ed = ed25519Key();
+const dave = (): string => `${host.origin()}/users/dave`;
 const alice = (): string => `${host.origin()}/users/alice`;
 const bob = (): string => `${host.origin()}/users/bob`;
 const SPEC = 'rfc9421';
@@ -22,7 +25,7 @@ const lookup = () => remoteKeyLookup({ ...guardFor(host, tls.cert), scheme: 'rfc
 
 beforeEach(async () => {
   host.routes.set('/users/bob', json(actor(bob(), theirs)));
-  await fedify.serve({ [alice()]: actor(alice(), ours) });
+  await fedify.serve({ [alice()]: actor(alice(), ours), [dave()]: actor(dave(), ed) });
 });
 
 /** Our fetch client signing RFC 9421 as alice. */
@@ -46,6 +49,12 @@ describe('we sign, Fedify verifies', () => {
     const client = ourClient({ components: ['@method', '@target-uri', 'content-digest'], digest: 'SHA-256' });
     const response = await client(`${fedify.origin}/users/bob/inbox`, { method: 'POST', body: JSON.stringify({ type: 'Follow', actor: alice() }) });
     expect(await response.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
+  });
+
+  test('Ed25519: a POST signed with ed25519', async () => {
+    const client = signedFetch({ scheme: 'rfc9421', keyId: `${dave()}#main-key`, key: ed.privatePem, algorithm: 'ed25519', components: ['@method', '@target-uri', 'content-digest'], digest: 'SHA-256' });
+    const response = await client(`${fedify.origin}/users/bob/inbox`, { method: 'POST', body: JSON.stringify({ type: 'Follow', actor: dave() }) });
+    expect(await response.json()).toEqual({ verified: true, keyId: `${dave()}#main-key` });
   });
 
   test('a POST whose body is not the one digested fails in Fedify', async () => {
@@ -142,6 +151,12 @@ describe('with the Fediverse profile', () => {
     expect(await get.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
     const post = await client(`${fedify.origin}/users/bob/inbox`, { method: 'POST', body: JSON.stringify({ type: 'Follow', actor: alice() }) });
     expect(await post.json()).toEqual({ verified: true, keyId: `${alice()}#main-key` });
+  });
+
+  test('fedifySignOptions (rfc9421, ed25519): Fedify verifies an Ed25519 key over RFC 9421', async () => {
+    const client = signedFetch(fedifySignOptions({ keyId: `${dave()}#main-key`, key: ed.privatePem, keyType: 'ed25519' }, 'rfc9421'));
+    const response = await client(`${fedify.origin}/users/bob/outbox?page=true`);
+    expect(await response.json()).toEqual({ verified: true, keyId: `${dave()}#main-key` });
   });
 
   test('queryComponent: \'rfc9421-or-without-question-mark\' verifies Fedify\'s @query, and the result says which form', async () => {

@@ -22,17 +22,13 @@ export interface FedifySignArgs {
   components?: readonly string[];
 }
 
-/** What Fedify's verifying server answered. */
-export interface FedifyVerdict {
-  status: number;
-  verified: boolean;
-  keyId?: string;
-  /** Fedify's failure reason: `noSignature`, `invalidSignature` or `keyFetchError`. */
-  reason?: string;
-}
-
+/** A running Fedify peer (one Node 22 process). */
 export interface FedifyPeer {
-  /** `http://127.0.0.1:<port>`: Fedify verifies every request sent here. */
+  /**
+   * `http://127.0.0.1:<port>`: Fedify verifies every request sent here and answers `{ verified: true, keyId }`
+   * (200), `{ verified: false, reason }` (401: Fedify's `noSignature`, `invalidSignature` or `keyFetchError`), or
+   * `{ verified: false, error }` (500: Fedify threw).
+   */
   origin: string;
   /** The versions the peer runs: its Node (`process.version`) and Fedify's. */
   versions: { node: string; fedify: string };
@@ -42,8 +38,6 @@ export interface FedifyPeer {
   sign(args: FedifySignArgs): Promise<Record<string, string>>;
   /** Signs with Fedify and sends the request with Node 22's fetch. */
   send(args: FedifySignArgs): Promise<{ status: number; body: string }>;
-  /** Sends a request to Fedify's verifying server (from this Node). */
-  verify(path: string, init: { method?: string; headers: Record<string, string>; body?: string }): Promise<FedifyVerdict>;
   close(): Promise<void>;
 }
 
@@ -99,10 +93,6 @@ export async function startFedify(): Promise<FedifyPeer> {
       return Object.fromEntries(headers);
     },
     send: async (args) => await call('send', args) as { status: number; body: string },
-    verify: async (path, init) => {
-      const response = await fetch(`${origin}${path}`, { method: init.method ?? 'GET', headers: init.headers, ...(init.body === undefined ? {} : { body: init.body }) });
-      return { status: response.status, ...await response.json() as Omit<FedifyVerdict, 'status'> };
-    },
     close: async () => {
       child.stdin.end();
       await exited;

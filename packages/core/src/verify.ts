@@ -15,7 +15,10 @@ export { DEFAULT_REQUIRED_HEADERS, DEFAULT_CLOCK_SKEW } from './cavage/verify.js
  * Verifies a signed request. In order: the request target and `Host`, size caps and parsing, the required headers
  * policy, clock skew on `Date`/`created`/`expires`, the key lookup, the algorithm bound to the key, the signature
  * itself (HMAC compared in constant time); then, for a signature that verified, the body digest (a lazy `body` is
- * read only then); last, the replay record. Every failure throws; success returns what was verified.
+ * read only then); last, the replay record. Every failure throws; success returns what was verified. With
+ * `requestTarget: 'with-or-without-query'`, a signature that does not verify over the draft's `(request-target)` is
+ * checked once more over the path without the query (same key, no second lookup), and the result then says
+ * `queryUnsigned: true`. `algorithm="ed25519-sha512"` is read as `ed25519` (an Ed25519 key only).
  *
  * @param request - `{ method, url, headers }` as received; `url` is the raw request target (`req.url`), an
  *   absolute URL only when its authority is the `Host` (or there is no `Host`).

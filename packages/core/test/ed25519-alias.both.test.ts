@@ -30,6 +30,11 @@ test('a key allowing ed25519 verifies ed25519-sha512 (reported as ed25519), and 
   const result = await verify(await signedWith('ed25519-sha512'), { keyLookup: lookup({ key: ED_PUBLIC, algorithms: ['ed25519'] }), now });
   expect(result.algorithm).toBe('ed25519');
   await expect(verify(await signedWith('ed25519'), { keyLookup: lookup({ key: ED_PUBLIC, algorithms: ['ed25519-sha512'] }), now })).resolves.toMatchObject({ algorithm: 'ed25519' });
+  // Without an algorithm parameter the key's first name is used, reported under the canonical name.
+  const bare = await signedWith('ed25519');
+  const header = (bare.headers as Record<string, string>)['signature'] as string;
+  const withoutAlgorithm = { ...bare, headers: { ...bare.headers, signature: header.replace(',algorithm="ed25519"', '') } };
+  await expect(verify(withoutAlgorithm, { keyLookup: lookup({ key: ED_PUBLIC, algorithms: ['ed25519-sha512'] }), now })).resolves.toMatchObject({ algorithm: 'ed25519' });
   // hs2019 with an Ed25519 key (Mastodon's name for "the key's algorithm") still works beside it.
   await expect(verify(await signedWith('ed25519-sha512'), { keyLookup: lookup({ key: ED_PUBLIC, algorithms: ['ed25519', 'hs2019'] }), now })).resolves.toBeDefined();
 });

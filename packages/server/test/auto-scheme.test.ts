@@ -2,7 +2,8 @@
 // `Signature-Input`, with a Fediverse preset of core spread in; two credentials, conflicting or oversized fields
 // refused over raw sockets.
 import { fedifySignOptions, fediverseVerifyOptions, mastodonSignOptions, sign, type SigningOptions } from '@httpsig/core';
-import type { AutoServerVerifyOptions } from '../src/index.js';
+import { expressMiddleware, fastifyPlugin, type AutoServerVerifyOptions } from '../src/index.js';
+import Fastify from 'fastify';
 import { SERVER_KINDS, startServer, type Running } from './support/servers.js';
 import { RSA_KEY_ID, RSA_PRIVATE, RSA_PUBLIC, keyLookup, rawSend, send, type Answer } from './support/helpers.js';
 
@@ -109,4 +110,11 @@ describe.each(SERVER_KINDS)('%s server with scheme auto', (kind) => {
       expect({ status: broken.status, code: codeOf(broken) }).toEqual({ status: 401, code: 'ERR_MALFORMED_SIGNATURE' });
     });
   });
+});
+
+test("a middleware with scheme: 'auto' and one scheme's options missing fails at set-up", async () => {
+  expect(() => expressMiddleware({ scheme: 'auto', cavage: options.cavage } as never)).toThrow(TypeError);
+  const app = Fastify();
+  await expect(app.register(fastifyPlugin, { scheme: 'auto', rfc9421: options.rfc9421 } as never).ready()).rejects.toThrow(TypeError);
+  await app.close();
 });

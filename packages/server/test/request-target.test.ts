@@ -1,6 +1,7 @@
 // The request target every entry point verifies is the one on the wire, checked by core's parser: Fastify's
 // rewriteUrl, absolute-form request lines, trusted proxies' original URL, HTTP/2 :authority against Host, and
 // @query-param against Express' extended query parser. Real servers, raw sockets, both schemes.
+import { sign } from '@httpsig/core';
 import express from 'express';
 import Fastify, { type FastifyRequest } from 'fastify';
 import http from 'node:http';
@@ -95,6 +96,36 @@ describe.each(SERVER_KINDS)('%s: a draft-cavage (request-target) signed without 
     expect({ status: accepted.status, queryUnsigned: accepted.json['queryUnsigned'] }).toEqual({ status: 200, queryUnsigned: true });
     const exact = await signedRaw(compat.url, 'cavage', 'GET', '/users/bob/outbox?page=true', '/users/bob/outbox?page=true');
     expect({ status: exact.status, queryUnsigned: exact.json['queryUnsigned'] }).toEqual({ status: 200, queryUnsigned: undefined });
+  });
+});
+
+describe.each(SERVER_KINDS)('%s: an RFC 9421 @target-uri stands for @authority, @path and @query, derived from the request on the wire', (kind) => {
+  let server: Running;
+  beforeAll(async () => { server = await startServer(kind, handOptions('rfc9421')); });
+  afterAll(async () => { await server.close(); });
+
+  /** Signs `GET <target>` over `@method @target-uri` (what Mastodon covers) and sends `sent` with `host`. */
+  async function targetUriSigned(target: string, sent: string, host = new URL(server.url).host): Promise<Answer> {
+    const signedHost = new URL(server.url).host;
+    const { headers } = await sign({ method: 'GET', url: `http://${signedHost}${target}`, headers: { host: signedHost } }, {
+      scheme: 'rfc9421', keyId: HMAC_KEY_ID, key: SECRET, algorithm: 'hmac-sha256', headers: ['@method', '@target-uri'],
+    });
+    return rawSend(server.url, rawRequest('GET', sent, { Host: host, ...headers }));
+  }
+
+  test('the policy requiring @authority @path @query accepts it, for the request signed', async () => {
+    expect((await targetUriSigned('/orders?id=1', '/orders?id=1')).status).toBe(200);
+  });
+
+  test.each([
+    ['another query', '/orders?id=2', undefined],
+    ['no query', '/orders', undefined],
+    ['another path', '/orders/?id=1', undefined],
+    ['another Host naming the same server', '/orders?id=1', 'localhost'],
+  ])('%s is refused', async (_name, sent, host) => {
+    const port = new URL(server.url).port;
+    const answer = await targetUriSigned('/orders?id=1', sent, host === undefined ? undefined : `${host}:${port}`);
+    expect({ status: answer.status, code: answer.json['code'] }).toEqual({ status: 401, code: 'ERR_SIGNATURE_MISMATCH' });
   });
 });
 

@@ -127,7 +127,7 @@ function chooseAlgorithm(params: SignatureParameters, entry: VerificationKey): C
   if (!Array.isArray(allowed) || allowed.length === 0) {
     throw new AlgorithmNotAllowedError('The key allows no algorithm', { keyId });
   }
-  if (params.algorithm === undefined) return allowed[0] as CavageAlgorithm;
+  if (params.algorithm === undefined) return canonicalAlgorithm(allowed[0] as CavageAlgorithm);
   if (!isCavageAlgorithm(params.algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
   // `ed25519-sha512` and `ed25519` name one algorithm: either allowed name admits the other (still an Ed25519 key only).
   const wanted = canonicalAlgorithm(params.algorithm);

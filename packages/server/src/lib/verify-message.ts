@@ -46,9 +46,13 @@ function maxReplayWindowOf(options: ServerVerifyOptions): number {
  * Checks the server options that core does not check, once when a middleware is set up, so that a mistake fails
  * at start-up rather than on every request.
  * @throws RangeError for a bad `maxBodySize`, `bodyTimeout` or `maxReplayWindow`.
- * @throws TypeError for a `replay` option that is neither a boolean nor a replay store.
+ * @throws TypeError for a `replay` option that is neither a boolean nor a replay store, or `scheme: 'auto'` without
+ *   both the `cavage` and the `rfc9421` options.
  */
 export function checkServerOptions(options: ServerVerifyOptions): void {
+  if (options.scheme === 'auto' && (typeof options.cavage !== 'object' || options.cavage === null || typeof options.rfc9421 !== 'object' || options.rfc9421 === null)) {
+    throw new TypeError("scheme: 'auto' needs both cavage and rfc9421 options");
+  }
   bodyLimitOf(options);
   bodyTimeoutOf(options);
   maxReplayWindowOf(options);

@@ -81,6 +81,12 @@ describe('createKeyDirectory', () => {
     expect([post.status, post.headers['allow']]).toEqual([405, 'GET, HEAD']);
   });
 
+  test('a request without a usable Host gets 400: there is no authority to bind the signatures to', async () => {
+    const directory = await createKeyDirectory({ keys: [ED_SIGN] });
+    expect((await directory.respond({ method: 'GET', url: DIRECTORY_PATH, headers: {} })).status).toBe(400);
+    expect((await directory.respond({ method: 'GET', url: DIRECTORY_PATH, headers: { host: 'user@bot.example' } })).status).toBe(400);
+  });
+
   test.each([
     ['no key', { keys: [] }, 'ERR_INVALID_KEY'],
     ['a public key (it cannot sign the response)', { keys: [ED_VERIFY] }, 'ERR_INVALID_KEY'],

@@ -6,7 +6,7 @@
  */
 import { createContentDigest } from '../content-digest.js';
 import { normalizeHeaders } from '../headers.js';
-import { InvalidKeyError } from '../errors.js';
+import { InvalidKeyError, MalformedRequestError, MissingHeaderError } from '../errors.js';
 import { jwkThumbprint, publicJwk, type PublicJwk } from '../jwk-thumbprint.js';
 import { importAsymmetricKey } from '../keys.js';
 import type { AsymmetricKeyInput } from '../runtime/backend.js';
@@ -63,8 +63,11 @@ export interface DirectoryRequest {
 
 /** What to answer: a framework handler writes it as it is. */
 export interface DirectoryResponse {
-  /** 200, 304 (the client's `If-None-Match` holds the current `ETag`) or 405 (a method other than GET and HEAD). */
-  status: 200 | 304 | 405;
+  /**
+   * 200; 304 when the client's `If-None-Match` holds the current `ETag`; 400 when the request has no authority to
+   * bind the signatures to (no `Host`, or one that is not `host[:port]`); 405 for a method other than GET and HEAD.
+   */
+  status: 200 | 304 | 400 | 405;
   /** Lower-case header names. */
   headers: Record<string, string>;
   /** The JWK set, exactly the bytes `Content-Digest` covers; absent for HEAD, 304 and 405. */
@@ -84,12 +87,12 @@ export interface KeyDirectory {
    * (`application/http-message-signatures-directory+json`), `Cache-Control`, `ETag`,
    * `Access-Control-Allow-Origin: *`, `Content-Digest` and one signature per key (`binding0`, `binding1`, …:
    * `("@authority";req "content-digest")`, `created`, `expires`, `keyid` = thumbprint,
-   * `tag="http-message-signatures-directory"`); a 304 when `If-None-Match` names the current `ETag`; else a 405.
+   * `tag="http-message-signatures-directory"`); a 304 when `If-None-Match` names the current `ETag`; a 400 when
+   * the request has no usable authority; else a 405.
    * @param request - the request received.
    * @param now - the clock, Unix milliseconds or a `Date`; default now.
    * @returns the status, headers and body to send.
-   * @throws {@link core/src!MalformedRequestError} and the other errors of {@link core/src/rfc9421!signRfc9421}
-   *   when the request has no usable `Host`.
+   * @throws RangeError when `now` is neither a finite number nor a valid `Date`.
    */
   respond(request: DirectoryRequest, now?: Date | number): Promise<DirectoryResponse>;
 }
@@ -152,13 +155,21 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
     const created = Math.floor(nowMilliseconds(now) / 1000);
     let headers: Record<string, string> = { 'content-type': DIRECTORY_MEDIA_TYPE, ...base, 'content-digest': contentDigest };
     const bound = { method: request.method, url: request.url, headers: request.headers };
-    for (const [index, signer] of signers.entries()) {
-      const signed = await signRfc9421({ status: 200, headers, request: bound }, {
-        key: signer.key, algorithm: signer.algorithm, keyId: signer.keyId, label: `binding${index}`,
-        components: ['"@authority";req', 'content-digest'], created, expires: created + expiresIn, tag: DIRECTORY_TAG,
-        minRsaBits,
-      });
-      headers = { ...headers, ...signed.headers };
+    try {
+      for (const [index, signer] of signers.entries()) {
+        const signed = await signRfc9421({ status: 200, headers, request: bound }, {
+          key: signer.key, algorithm: signer.algorithm, keyId: signer.keyId, label: `binding${index}`,
+          components: ['"@authority";req', 'content-digest'], created, expires: created + expiresIn, tag: DIRECTORY_TAG,
+          minRsaBits,
+        });
+        headers = { ...headers, ...signed.headers };
+      }
+    } catch (error) {
+      // No authority to bind the signatures to (no Host, a Host that is not host[:port], a target that is not a URL).
+      if (error instanceof MalformedRequestError || error instanceof MissingHeaderError || error instanceof TypeError) {
+        return { status: 400, headers: {}, body: undefined };
+      }
+      throw error;
     }
     return { status: 200, headers, body: method === 'HEAD' ? undefined : body };
   }

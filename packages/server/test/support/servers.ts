@@ -24,7 +24,8 @@ function parse(text: string, contentType: string | undefined | null): unknown {
   return text;
 }
 
-function listen(server: http.Server): Promise<Running> {
+/** Listens on a loopback port. */
+export function listen(server: http.Server): Promise<Running> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
@@ -98,6 +99,11 @@ export async function fetchServer(options: FetchVerifyOptions): Promise<Running>
     const text = await request.text();
     return Response.json({ keyId: result.keyId, algorithm: result.algorithm, body: parse(text, request.headers.get('content-type')) });
   };
+  return serveFetchHandler(handler);
+}
+
+/** Serves a web-standard handler `(Request) => Response` behind a minimal node:http bridge (what Hono's Node adapter does). */
+export function serveFetchHandler(handler: (request: Request, remoteAddress: string | undefined) => Promise<Response>): Promise<Running> {
   return listen(http.createServer((req, res) => {
     void (async () => {
       const headers: [string, string][] = [];

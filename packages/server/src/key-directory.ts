@@ -65,9 +65,12 @@ function writeNode(res: ServerResponse, { status, headers, body }: Pick<Director
  * @returns the handler.
  * @example
  * ```ts
- * const directory = await createKeyDirectory({ keys: [botKeyPem] });
- * app.use(keyDirectoryHandler(directory));                     // Express
- * http.createServer(keyDirectoryHandler(directory)).listen(443); // node:http
+ * import http from 'node:http';
+ * import { createKeyDirectory } from '@httpsig/core/web-bot-auth';
+ *
+ * const directory = await createKeyDirectory({ keys: [privateKeyPem] });
+ * app.use(keyDirectoryHandler(directory));                      // Express
+ * http.createServer(keyDirectoryHandler(directory)).listen(8443); // node:http
  * ```
  */
 export function keyDirectoryHandler(directory: KeyDirectory): KeyDirectoryHandler {
@@ -93,7 +96,11 @@ export function keyDirectoryHandler(directory: KeyDirectory): KeyDirectoryHandle
  * @returns the plugin.
  * @example
  * ```ts
- * await app.register(fastifyKeyDirectory(await createKeyDirectory({ keys: [botKeyPem] })));
+ * import Fastify from 'fastify';
+ * import { createKeyDirectory } from '@httpsig/core/web-bot-auth';
+ *
+ * const fastify = Fastify();
+ * await fastify.register(fastifyKeyDirectory(await createKeyDirectory({ keys: [privateKeyPem] })));
  * ```
  */
 export function fastifyKeyDirectory(directory: KeyDirectory): (instance: FastifyRoutesLike) => Promise<void> {
@@ -114,8 +121,12 @@ export function fastifyKeyDirectory(directory: KeyDirectory): (instance: Fastify
  * @returns the handler.
  * @example
  * ```ts
- * const serveDirectory = keyDirectoryFetchHandler(await createKeyDirectory({ keys: [botKeyPem] }));
- * export default { fetch: async (request: Request) => (await serveDirectory(request)) ?? app(request) };
+ * import { createKeyDirectory } from '@httpsig/core/web-bot-auth';
+ *
+ * const serveDirectory = keyDirectoryFetchHandler(await createKeyDirectory({ keys: [privateKeyPem] }));
+ * export default {
+ *   fetch: async (request: Request): Promise<Response> => (await serveDirectory(request)) ?? new Response('not found', { status: 404 }),
+ * };
  * ```
  */
 export function keyDirectoryFetchHandler(directory: KeyDirectory): (request: Request) => Promise<Response | undefined> {

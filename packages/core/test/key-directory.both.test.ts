@@ -14,12 +14,13 @@ const PSS_VERIFY = pemOf('rfc9421-test-key-rsa-pss.public.pem');
 const ED_KEYID = 'poqkLGiymh_W0uP6PZFw-dvez3QJT5SolqXBCW38r0U';
 const PSS_KEYID = 'oD0HwocPBSfpNy5W3bpJeyFGY_IQ_YpqxSjQ3Yd-CLA';
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+const SERVED = { authorities: ['signature-agent.test'] };
 const fetchRequest = { method: 'GET', url: DIRECTORY_PATH, headers: { host: 'signature-agent.test', accept: DIRECTORY_MEDIA_TYPE } };
 
 describe('createKeyDirectory', () => {
   test('publishes each key\'s public members only, with kid = thumbprint and use "sig"', async () => {
     const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const directory = await createKeyDirectory({ keys: [ED_SIGN, PSS_SIGN, rsa] });
+    const directory = await createKeyDirectory({ keys: [ED_SIGN, PSS_SIGN, rsa], ...SERVED });
     expect(directory.document.keys.map((k) => k.kid)).toEqual([ED_KEYID, PSS_KEYID, expect.any(String)]);
     for (const key of JSON.parse(directory.body).keys as Record<string, unknown>[]) {
       for (const member of PRIVATE_MEMBERS) expect(key).not.toHaveProperty(member);
@@ -30,14 +31,14 @@ describe('createKeyDirectory', () => {
 
   test('a private JWK is published without its private members', async () => {
     const jwk = crypto.generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
-    const directory = await createKeyDirectory({ keys: [jwk as never] });
+    const directory = await createKeyDirectory({ keys: [jwk as never], ...SERVED });
     expect(directory.body).not.toContain(jwk.d as string);
     expect(Object.keys(directory.document.keys[0] as object)).toEqual(['kty', 'crv', 'kid', 'x', 'use']);
   });
 
   test('reproduces the draft\'s signed directory response: body, Content-Digest, signature base and Ed25519 signature', async () => {
     // draft-meunier-webbotauth-httpsig-protocol, Test Vectors, "Signed Directory Response" (label `binding` there).
-    const directory = await createKeyDirectory({ keys: [ED_SIGN], signatureExpiresIn: 4_889_289_600 - 1_735_689_600 });
+    const directory = await createKeyDirectory({ keys: [ED_SIGN], signatureExpiresIn: 4_889_289_600 - 1_735_689_600, ...SERVED });
     const response = await directory.respond(fetchRequest, 1_735_689_600_000);
     expect(response.status).toBe(200);
     expect(response.body).toBe(`{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"${ED_KEYID}","x":"JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs","use":"sig"}]}`);
@@ -48,7 +49,7 @@ describe('createKeyDirectory', () => {
   });
 
   test('one signature per key, each verifying with core verify against the key it names', async () => {
-    const directory = await createKeyDirectory({ keys: [ED_SIGN, PSS_SIGN] });
+    const directory = await createKeyDirectory({ keys: [ED_SIGN, PSS_SIGN], ...SERVED });
     const now = 1_800_000_000_000;
     const response = await directory.respond(fetchRequest, now);
     const published = new Map([[ED_KEYID, { key: ED_VERIFY, algorithms: ['ed25519' as const] }], [PSS_KEYID, { key: PSS_VERIFY, algorithms: ['rsa-pss-sha512' as const] }]]);
@@ -64,7 +65,7 @@ describe('createKeyDirectory', () => {
   });
 
   test('caching: public max-age, a strong ETag, 304 for If-None-Match, CORS open', async () => {
-    const directory = await createKeyDirectory({ keys: [ED_SIGN], maxAge: 600 });
+    const directory = await createKeyDirectory({ keys: [ED_SIGN], maxAge: 600, ...SERVED });
     const response = await directory.respond(fetchRequest);
     expect(response.headers['cache-control']).toBe('public, max-age=600');
     expect(response.headers['access-control-allow-origin']).toBe('*');
@@ -74,7 +75,7 @@ describe('createKeyDirectory', () => {
   });
 
   test('HEAD has the headers and no body; other methods get 405 with Allow', async () => {
-    const directory = await createKeyDirectory({ keys: [ED_SIGN] });
+    const directory = await createKeyDirectory({ keys: [ED_SIGN], ...SERVED });
     const head = await directory.respond({ ...fetchRequest, method: 'HEAD' });
     expect([head.status, head.body, typeof head.headers['signature']]).toEqual([200, undefined, 'string']);
     const post = await directory.respond({ ...fetchRequest, method: 'POST' });
@@ -82,17 +83,29 @@ describe('createKeyDirectory', () => {
   });
 
   test('a request without a usable Host gets 400: there is no authority to bind the signatures to', async () => {
-    const directory = await createKeyDirectory({ keys: [ED_SIGN] });
+    const directory = await createKeyDirectory({ keys: [ED_SIGN], ...SERVED });
     expect((await directory.respond({ method: 'GET', url: DIRECTORY_PATH, headers: {} })).status).toBe(400);
     expect((await directory.respond({ method: 'GET', url: DIRECTORY_PATH, headers: { host: 'user@bot.example' } })).status).toBe(400);
+    expect((await directory.respond({ method: 'GET', url: DIRECTORY_PATH, headers: [['host', 'signature-agent.test'], ['host', 'evil.example']] })).status).toBe(400);
+  });
+
+  test('another authority gets 421, unsigned: nobody can collect proofs binding the keys to their own domain', async () => {
+    const directory = await createKeyDirectory({ keys: [ED_SIGN], ...SERVED });
+    const answer = await directory.respond({ ...fetchRequest, headers: { host: 'evil.example' } });
+    expect([answer.status, answer.body, answer.headers['signature']]).toEqual([421, undefined, undefined]);
+    expect((await directory.respond({ ...fetchRequest, headers: { host: 'SIGNATURE-AGENT.test' } })).status).toBe(200);
+    const byPredicate = await createKeyDirectory({ keys: [ED_SIGN], authorities: (authority) => authority.endsWith('.test') });
+    expect((await byPredicate.respond(fetchRequest)).status).toBe(200);
+    expect((await byPredicate.respond({ ...fetchRequest, headers: { host: 'evil.example' } })).status).toBe(421);
   });
 
   test.each([
-    ['no key', { keys: [] }, 'ERR_INVALID_KEY'],
-    ['a public key (it cannot sign the response)', { keys: [ED_VERIFY] }, 'ERR_INVALID_KEY'],
-    ['an HMAC secret', { keys: [new Uint8Array(32).fill(1)] }, 'ERR_INVALID_KEY'],
-    ['the same key twice', { keys: [ED_SIGN, ED_SIGN] }, 'ERR_INVALID_KEY'],
-    ['a negative maxAge', { keys: [ED_SIGN], maxAge: -1 }, 'RangeError'],
+    ['no key', { keys: [], ...SERVED }, 'ERR_INVALID_KEY'],
+    ['a public key (it cannot sign the response)', { keys: [ED_VERIFY], ...SERVED }, 'ERR_INVALID_KEY'],
+    ['an HMAC secret', { keys: [new Uint8Array(32).fill(1)], ...SERVED }, 'ERR_INVALID_KEY'],
+    ['the same key twice', { keys: [ED_SIGN, ED_SIGN], ...SERVED }, 'ERR_INVALID_KEY'],
+    ['a negative maxAge', { keys: [ED_SIGN], maxAge: -1, ...SERVED }, 'RangeError'],
+    ['no authorities', { keys: [ED_SIGN], authorities: [] }, 'TypeError'],
   ])('refuses %s', async (_name, options, expected) => {
     expect(await refusal(createKeyDirectory(options))).toBe(expected);
   });

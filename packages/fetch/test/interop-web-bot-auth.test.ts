@@ -78,7 +78,8 @@ describe.each([['Ed25519', ED], ['RSA-PSS-SHA512', RSA]] as const)('our %s signe
   let server: http.Server;
   let origin: string;
   beforeAll(async () => {
-    directory = await createKeyDirectory({ keys: [key] }); // one key: http-message-sig 0.2.0 reads one signature per message
+    // One key: http-message-sig 0.2.0 reads one signature per message.
+    directory = await createKeyDirectory({ keys: [key], authorities: (authority) => authority.startsWith('127.0.0.1:') });
     server = http.createServer((req, res) => {
       void directory.respond({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers as Record<string, string> }).then((answer) => {
         res.writeHead(answer.status, answer.headers).end(answer.body);

@@ -58,7 +58,7 @@ function writeNode(res: ServerResponse, { status, headers, body }: Pick<Director
 
 /**
  * Serves a key directory from node:http or Express: a request for {@link DIRECTORY_PATH} is answered with
- * `directory.respond` (200 signed JWKS, 304, 400 or 405); any other request goes to `next` (Express) or, as a plain
+ * `directory.respond` (200 signed JWKS, 304, 400, 405 or 421); any other request goes to `next` (Express) or, as a plain
  * node:http listener, gets 404. Mount it before authentication: verifiers fetch the directory unsigned.
  *
  * @param directory - from `createKeyDirectory` of `@httpsig/core/web-bot-auth`.
@@ -68,7 +68,7 @@ function writeNode(res: ServerResponse, { status, headers, body }: Pick<Director
  * import http from 'node:http';
  * import { createKeyDirectory } from '@httpsig/core/web-bot-auth';
  *
- * const directory = await createKeyDirectory({ keys: [privateKeyPem] });
+ * const directory = await createKeyDirectory({ keys: [privateKeyPem], authorities: ['bot.example'] });
  * app.use(keyDirectoryHandler(directory));                      // Express
  * http.createServer(keyDirectoryHandler(directory)).listen(8443); // node:http
  * ```
@@ -100,7 +100,7 @@ export function keyDirectoryHandler(directory: KeyDirectory): KeyDirectoryHandle
  * import { createKeyDirectory } from '@httpsig/core/web-bot-auth';
  *
  * const fastify = Fastify();
- * await fastify.register(fastifyKeyDirectory(await createKeyDirectory({ keys: [privateKeyPem] })));
+ * await fastify.register(fastifyKeyDirectory(await createKeyDirectory({ keys: [privateKeyPem], authorities: ['bot.example'] })));
  * ```
  */
 export function fastifyKeyDirectory(directory: KeyDirectory): (instance: FastifyRoutesLike) => Promise<void> {
@@ -123,7 +123,7 @@ export function fastifyKeyDirectory(directory: KeyDirectory): (instance: Fastify
  * ```ts
  * import { createKeyDirectory } from '@httpsig/core/web-bot-auth';
  *
- * const serveDirectory = keyDirectoryFetchHandler(await createKeyDirectory({ keys: [privateKeyPem] }));
+ * const serveDirectory = keyDirectoryFetchHandler(await createKeyDirectory({ keys: [privateKeyPem], authorities: ['bot.example'] }));
  * export default {
  *   fetch: async (request: Request): Promise<Response> => (await serveDirectory(request)) ?? new Response('not found', { status: 404 }),
  * };

@@ -46,7 +46,7 @@ describe.each(SERVER_KINDS)('key directory served by %s', (kind) => {
   let directory: KeyDirectory;
   let server: Running;
   beforeAll(async () => {
-    directory = await createKeyDirectory({ keys: [ED, RSA] });
+    directory = await createKeyDirectory({ keys: [ED, RSA], authorities: (authority) => authority.startsWith('127.0.0.1:') });
     server = await startDirectoryServer(kind, directory);
   });
   afterAll(() => server.close());
@@ -86,6 +86,15 @@ describe.each(SERVER_KINDS)('key directory served by %s', (kind) => {
     expect(etag).toBe(directory.etag);
     const again = await fetch(server.url + DIRECTORY_PATH, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
+  });
+
+  test('a request naming another Host gets 421 and no signature', async () => {
+    const { port } = new URL(server.url);
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: DIRECTORY_PATH, headers: { host: 'evil.example' } }, resolve).on('error', reject);
+    });
+    answer.resume();
+    expect([answer.statusCode, answer.headers['signature']]).toEqual([421, undefined]);
   });
 
   test('other paths are left to the application', async () => {

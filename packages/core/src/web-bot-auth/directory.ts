@@ -6,11 +6,12 @@
  */
 import { createContentDigest } from '../content-digest.js';
 import { normalizeHeaders } from '../headers.js';
-import { InvalidKeyError, MalformedRequestError, MissingHeaderError } from '../errors.js';
+import { InvalidKeyError, MalformedRequestError } from '../errors.js';
 import { jwkThumbprint, publicJwk, type PublicJwk } from '../jwk-thumbprint.js';
 import { importAsymmetricKey } from '../keys.js';
 import type { AsymmetricKeyInput } from '../runtime/backend.js';
 import { nowMilliseconds } from '../lib/clock.js';
+import { messageView } from '../rfc9421/message.js';
 import { signRfc9421 } from '../rfc9421/sign.js';
 import type { Rfc9421Request } from '../rfc9421/types.js';
 import type { KeyInput } from '../types.js';
@@ -40,6 +41,13 @@ export interface KeyDirectoryOptions {
    * RSA. Only their public members are published.
    */
   keys: readonly KeyInput[];
+  /**
+   * The authorities (`host[:port]`, as verifiers send `Host`; the scheme's default port left out) the directory is
+   * served under, or a predicate on the normalised authority. The response signatures cover the requested
+   * authority, so signing for any `Host` a client sends would let anyone collect proofs binding your keys to a
+   * domain of their choosing: a request for another authority gets 421 Misdirected Request, unsigned.
+   */
+  authorities: readonly string[] | ((authority: string) => boolean);
   /** `Cache-Control: max-age`, seconds. Default {@link DEFAULT_DIRECTORY_MAX_AGE}. */
   maxAge?: number | undefined;
   /**
@@ -65,9 +73,10 @@ export interface DirectoryRequest {
 export interface DirectoryResponse {
   /**
    * 200; 304 when the client's `If-None-Match` holds the current `ETag`; 400 when the request has no authority to
-   * bind the signatures to (no `Host`, or one that is not `host[:port]`); 405 for a method other than GET and HEAD.
+   * bind the signatures to (no `Host`, several, or one that is not `host[:port]`); 405 for a method other than GET
+   * and HEAD; 421 for an authority not in `authorities`.
    */
-  status: 200 | 304 | 400 | 405;
+  status: 200 | 304 | 400 | 405 | 421;
   /** Lower-case header names. */
   headers: Record<string, string>;
   /** The JWK set, exactly the bytes `Content-Digest` covers; absent for HEAD, 304 and 405. */
@@ -88,7 +97,7 @@ export interface KeyDirectory {
    * `Access-Control-Allow-Origin: *`, `Content-Digest` and one signature per key (`binding0`, `binding1`, …:
    * `("@authority";req "content-digest")`, `created`, `expires`, `keyid` = thumbprint,
    * `tag="http-message-signatures-directory"`); a 304 when `If-None-Match` names the current `ETag`; a 400 when
-   * the request has no usable authority; else a 405.
+   * the request has no usable authority, a 421 when it is not one of `authorities`; else a 405.
    * @param request - the request received.
    * @param now - the clock, Unix milliseconds or a `Date`; default now.
    * @returns the status, headers and body to send.
@@ -113,10 +122,11 @@ interface Signer {
  * @returns the directory.
  * @throws {@link core/src!InvalidKeyError} `ERR_INVALID_KEY` — no key, an HMAC secret, a key that is neither Ed25519
  *   nor RSA, an RSA key under `minRsaBits`, a public key (it cannot sign the response), or the same key twice.
- * @throws RangeError — `maxAge` or `signatureExpiresIn` is not a non-negative integer.
+ * @throws RangeError — `maxAge` or `signatureExpiresIn` is not a non-negative integer. TypeError — `authorities` is
+ *   neither a non-empty list of authorities nor a function.
  * @example
  * ```ts
- * const directory = await createKeyDirectory({ keys: [process.env.BOT_KEY_PEM!] });
+ * const directory = await createKeyDirectory({ keys: [process.env.BOT_KEY_PEM!], authorities: ['bot.example'] });
  * const { status, headers, body } = await directory.respond({ method: 'GET', url: DIRECTORY_PATH, headers: { host: 'bot.example' } });
  * ```
  * @see https://datatracker.ietf.org/doc/draft-meunier-webbotauth-httpsig-protocol/
@@ -144,6 +154,7 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
   const etag = `"${contentDigest.slice('sha-256=:'.length, -1)}"`;
   const cacheControl = `public, max-age=${maxAge}`;
   const minRsaBits = options.minRsaBits;
+  const served = servedAuthority(options.authorities);
 
   async function respond(request: DirectoryRequest, now?: Date | number): Promise<DirectoryResponse> {
     const method = request.method.toUpperCase();
@@ -151,25 +162,26 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
     const base: Record<string, string> = {
       'cache-control': cacheControl, etag, 'access-control-allow-origin': '*',
     };
+    const bound = { method: request.method, url: request.url, headers: request.headers };
+    // The authority the signatures will cover, read as a server reads a received request (one valid Host).
+    let authority: string | undefined;
+    try {
+      authority = messageView(bound, {}, 'verify').request?.authority;
+    } catch (error) {
+      if (!(error instanceof MalformedRequestError || error instanceof TypeError)) throw error;
+    }
+    if (authority === undefined) return { status: 400, headers: {}, body: undefined };
+    if (!served(authority)) return { status: 421, headers: {}, body: undefined };
     if (matchesEtag(request.headers, etag)) return { status: 304, headers: base, body: undefined };
     const created = Math.floor(nowMilliseconds(now) / 1000);
     let headers: Record<string, string> = { 'content-type': DIRECTORY_MEDIA_TYPE, ...base, 'content-digest': contentDigest };
-    const bound = { method: request.method, url: request.url, headers: request.headers };
-    try {
-      for (const [index, signer] of signers.entries()) {
-        const signed = await signRfc9421({ status: 200, headers, request: bound }, {
-          key: signer.key, algorithm: signer.algorithm, keyId: signer.keyId, label: `binding${index}`,
-          components: ['"@authority";req', 'content-digest'], created, expires: created + expiresIn, tag: DIRECTORY_TAG,
-          minRsaBits,
-        });
-        headers = { ...headers, ...signed.headers };
-      }
-    } catch (error) {
-      // No authority to bind the signatures to (no Host, a Host that is not host[:port], a target that is not a URL).
-      if (error instanceof MalformedRequestError || error instanceof MissingHeaderError || error instanceof TypeError) {
-        return { status: 400, headers: {}, body: undefined };
-      }
-      throw error;
+    for (const [index, signer] of signers.entries()) {
+      const signed = await signRfc9421({ status: 200, headers, request: bound }, {
+        key: signer.key, algorithm: signer.algorithm, keyId: signer.keyId, label: `binding${index}`,
+        components: ['"@authority";req', 'content-digest'], created, expires: created + expiresIn, tag: DIRECTORY_TAG,
+        minRsaBits,
+      });
+      headers = { ...headers, ...signed.headers };
     }
     return { status: 200, headers, body: method === 'HEAD' ? undefined : body };
   }
@@ -182,6 +194,16 @@ function directoryKey(jwk: PublicJwk, kid: string): DirectoryKey {
   if (jwk.kty === 'OKP') return { kty: 'OKP', crv: jwk.crv, kid, x: jwk.x, use: 'sig' } as DirectoryKey;
   if (jwk.kty === 'EC') return { kty: 'EC', crv: jwk.crv, kid, x: jwk.x, y: jwk.y, use: 'sig' } as DirectoryKey;
   return { kty: 'RSA', kid, n: jwk.n, e: jwk.e, use: 'sig' } as DirectoryKey;
+}
+
+/** The `authorities` option as a predicate on a normalised authority (host names compared case-insensitively). */
+function servedAuthority(authorities: KeyDirectoryOptions['authorities']): (authority: string) => boolean {
+  if (typeof authorities === 'function') return authorities;
+  if (!Array.isArray(authorities) || authorities.length === 0 || authorities.some((a) => typeof a !== 'string' || a === '')) {
+    throw new TypeError('authorities must name the host[:port] the directory is served under');
+  }
+  const allowed = new Set(authorities.map((a) => a.toLowerCase()));
+  return (authority) => allowed.has(authority.toLowerCase());
 }
 
 /** Whether `If-None-Match` names the current entity tag (weak comparison, RFC 9110 §13.1.2), or is `*`. */

@@ -54,6 +54,11 @@ describe('webBotAuth: a bot\'s request signature', () => {
     expect(verified.components).toEqual(['"@authority"', '"signature-agent";key="sig1"']);
   });
 
+  test('Signature-Agent is sent as the origin\'s serialisation (a trailing slash dropped, the host lower-cased)', async () => {
+    const { headers } = await signAt(await webBotAuth({ key: ED_SIGN, signatureAgent: 'https://Bot.Example/' }), 1_735_689_600);
+    expect(headers['signature-agent']).toBe('sig1="https://bot.example"');
+  });
+
   test('without a Signature-Agent it covers @authority alone and sends no Signature-Agent', async () => {
     const { headers } = await signAt(await webBotAuth({ key: ED_SIGN }), 1_735_689_600);
     expect(headers['signature-agent']).toBeUndefined();
@@ -102,6 +107,8 @@ describe('webBotAuth: a bot\'s request signature', () => {
     ['an algorithm that does not fit the key', { key: ED_SIGN, algorithm: 'rsa-pss-sha512' as const }, 'ERR_ALGORITHM_NOT_ALLOWED'],
     ['an http Signature-Agent', { key: ED_SIGN, signatureAgent: 'http://bot.example' }, 'TypeError'],
     ['a Signature-Agent with a quote', { key: ED_SIGN, signatureAgent: 'https://bot.example/"x' }, 'TypeError'],
+    ['a Signature-Agent with a path (a directory member is an origin)', { key: ED_SIGN, signatureAgent: 'https://bot.example/keys.json' }, 'TypeError'],
+    ['a Signature-Agent with credentials', { key: ED_SIGN, signatureAgent: 'https://user:pw@bot.example' }, 'TypeError'],
     ['a label that is not a Structured Field key', { key: ED_SIGN, label: 'Sig1' }, 'TypeError'],
     ['components without @authority or @target-uri', { key: ED_SIGN, components: ['@method', '@path'] }, 'TypeError'],
     ['a negative expiresIn', { key: ED_SIGN, expiresIn: -1 }, 'RangeError'],

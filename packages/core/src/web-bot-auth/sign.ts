@@ -41,9 +41,9 @@ export interface WebBotAuthOptions {
   /** The algorithm. Default: `ed25519` for an Ed25519 key, `rsa-pss-sha512` for an RSA key. */
   algorithm?: WebBotAuthAlgorithm | undefined;
   /**
-   * The `https` URL where verifiers find the bot's keys, sent in `Signature-Agent` and covered. For a key
-   * directory this is the origin serving `/.well-known/http-message-signatures-directory`
-   * (`https://bot.example`). The draft requires it on every request; without it a verifier must already hold the key.
+   * The `https` origin serving the bot's key directory at `/.well-known/http-message-signatures-directory`
+   * (`https://bot.example`), sent in `Signature-Agent` (as the origin's serialisation: a trailing `/` is dropped)
+   * and covered. The draft requires it on every request; without it a verifier must already hold the key.
    */
   signatureAgent?: string | undefined;
   /** How `Signature-Agent` is written and covered. Default `'dictionary'`. */
@@ -81,7 +81,7 @@ const SF_KEY = /^[a-z*][a-z0-9_.*-]*$/;
  * @throws {@link core/src!InvalidKeyError} `ERR_INVALID_KEY` — an HMAC secret (the draft forbids shared secrets), a
  *   key that cannot be read, an RSA key under `minRsaBits`, a public key, or a key that is neither Ed25519 nor RSA.
  * @throws {@link core/src!AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — `algorithm` does not fit the key.
- * @throws TypeError — `signatureAgent` is not an `https` URL a Structured Field String can carry, `label` is not a
+ * @throws TypeError — `signatureAgent` is not an `https` origin a Structured Field String can carry, `label` is not a
  *   Structured Field key, or `components` lacks `@authority` and `@target-uri`. RangeError — `expiresIn` is not a
  *   non-negative integer.
  * @example
@@ -142,12 +142,14 @@ function signatureAgentField(url: string, label: string, form: SignatureAgentFor
     throw new TypeError('signatureAgent must be an https URL');
   }
   const parsed = new URL(url);
-  if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '' || parsed.hash !== '') {
-    throw new TypeError('signatureAgent must be an https URL without credentials or fragment');
+  // A `directory` member (the default type) is the ASCII serialisation of an origin; a verifier ignores anything else.
+  if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '' || parsed.pathname !== '/' || parsed.search !== '' || parsed.hash !== '') {
+    throw new TypeError('signatureAgent must be an https origin (no credentials, path, query or fragment)');
   }
-  if (form === 'string') return { value: `"${url}"`, component: SIGNATURE_AGENT_HEADER };
+  const origin = parsed.origin;
+  if (form === 'string') return { value: `"${origin}"`, component: SIGNATURE_AGENT_HEADER };
   if (form !== 'dictionary') throw new TypeError('signatureAgentForm must be "dictionary" or "string"');
-  return { value: `${label}="${url}"`, component: `"${SIGNATURE_AGENT_HEADER}";key="${label}"` };
+  return { value: `${label}="${origin}"`, component: `"${SIGNATURE_AGENT_HEADER}";key="${label}"` };
 }
 
 /** A fresh nonce: {@link WEB_BOT_AUTH_NONCE_BYTES} bytes from WebCrypto's CSPRNG, base64. */

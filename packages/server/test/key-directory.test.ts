@@ -2,7 +2,9 @@
 // loopback server: the media type, a JWK set that parses and holds no private member, every response signature
 // verifying with core `verify` against the published key it names, HEAD, 304, and other paths left to the app.
 import express from 'express';
+import express4 from 'express4';
 import Fastify from 'fastify';
+import Fastify4 from 'fastify4';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -100,5 +102,33 @@ describe.each(SERVER_KINDS)('key directory served by %s', (kind) => {
   test('other paths are left to the application', async () => {
     const response = await fetch(`${server.url}/elsewhere`);
     expect([response.status, await response.text()]).toEqual([200, 'app']);
+  });
+});
+
+describe('the previous framework majors serve the directory too', () => {
+  let directory: KeyDirectory;
+  beforeAll(async () => { directory = await createKeyDirectory({ keys: [ED], authorities: (authority) => authority.startsWith('127.0.0.1:') }); });
+
+  test.each([
+    ['Express 4', async (): Promise<Running> => {
+      const app = express4();
+      app.use(keyDirectoryHandler(directory));
+      return listen(http.createServer(app));
+    }],
+    ['Fastify 4', async (): Promise<Running> => {
+      const app = Fastify4();
+      await app.register(fastifyKeyDirectory(directory));
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
+    }],
+  ])('%s', async (_name, start) => {
+    const server = await start();
+    try {
+      const response = await fetch(server.url + DIRECTORY_PATH);
+      expect([response.status, response.headers.get('content-type'), await response.text()]).toEqual([200, DIRECTORY_MEDIA_TYPE, directory.body]);
+      expect(response.headers.get('signature')).toMatch(/^binding0=:[A-Za-z0-9+/=]+:$/);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -111,6 +111,7 @@ describe('webBotAuth: a bot\'s request signature', () => {
     ['a Signature-Agent with credentials', { key: ED_SIGN, signatureAgent: 'https://user:pw@bot.example' }, 'TypeError'],
     ['a label that is not a Structured Field key', { key: ED_SIGN, label: 'Sig1' }, 'TypeError'],
     ['components without @authority or @target-uri', { key: ED_SIGN, components: ['@method', '@path'] }, 'TypeError'],
+    ['components naming signature-agent (signatureAgent adds it)', { key: ED_SIGN, components: ['@authority', '"signature-agent";key="sig1"'] }, 'TypeError'],
     ['a negative expiresIn', { key: ED_SIGN, expiresIn: -1 }, 'RangeError'],
   ])('refuses %s', async (_name, options, expected) => {
     expect(await refusal(webBotAuth(options))).toBe(expected);

@@ -51,8 +51,9 @@ export interface WebBotAuthOptions {
   /** The signature's label (and the `Signature-Agent` member key). Default `sig1`. */
   label?: string | undefined;
   /**
-   * The covered components before `signature-agent`. Default `['@authority']`, the draft's minimum; it must hold
-   * `@authority` or `@target-uri`. Add `@method` and `@path` to narrow a signature to one request.
+   * The covered components before `signature-agent` (which `signatureAgent` adds). Default `['@authority']`, the
+   * draft's minimum; it must hold `@authority` or `@target-uri`. Add `@method` and `@path` to narrow a signature to
+   * one request.
    */
   components?: readonly string[] | undefined;
   /** Seconds from `created` to `expires`, for each request. Default {@link DEFAULT_WEB_BOT_AUTH_EXPIRES_IN}. */
@@ -82,7 +83,7 @@ const SF_KEY = /^[a-z*][a-z0-9_.*-]*$/;
  *   key that cannot be read, an RSA key under `minRsaBits`, a public key, or a key that is neither Ed25519 nor RSA.
  * @throws {@link core/src!AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — `algorithm` does not fit the key.
  * @throws TypeError — `signatureAgent` is not an `https` origin a Structured Field String can carry, `label` is not a
- *   Structured Field key, or `components` lacks `@authority` and `@target-uri`. RangeError — `expiresIn` is not a
+ *   Structured Field key, or `components` lacks `@authority` and `@target-uri` or names `signature-agent`. RangeError — `expiresIn` is not a
  *   non-negative integer.
  * @example
  * ```ts
@@ -103,6 +104,9 @@ export async function webBotAuth(options: WebBotAuthOptions): Promise<Rfc9421Sig
   const components = [...(options.components ?? ['@authority'])];
   if (!components.includes('@authority') && !components.includes('@target-uri')) {
     throw new TypeError('a Web Bot Auth signature covers @authority or @target-uri');
+  }
+  if (components.some((c) => typeof c !== 'string' || c.replace(/"/g, '').startsWith(SIGNATURE_AGENT_HEADER))) {
+    throw new TypeError('components are strings; signature-agent is added by signatureAgent');
   }
   const agent = options.signatureAgent === undefined ? undefined : signatureAgentField(options.signatureAgent, label, options.signatureAgentForm ?? 'dictionary');
 

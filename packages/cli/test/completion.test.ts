@@ -28,6 +28,8 @@ describe('httpsig completion', () => {
     expect(bashComplete(bash, ['httpsig', 'jumpserver', 'login', '--wait'])).toEqual(['--wait-confirm']);
     expect(bashComplete(bash, ['httpsig', 'sign', '--comp'])).toEqual(['--components']);
     expect(bashComplete(bash, ['httpsig', 'sign', '--cu'])).toEqual(['--curl']);
+    expect(bashComplete(bash, ['httpsig', 'sign', '--web'])).toEqual(['--web-bot-auth']);
+    expect(bashComplete(bash, ['httpsig', 'request', '--signature-agent'])).toEqual(['--signature-agent', '--signature-agent-form']);
     expect(bashComplete(bash, ['httpsig', 'request', '--cu'])).toEqual([]);
     expect(bashComplete(bash, ['httpsig', 'verify', '--required-c'])).toEqual(['--required-components']);
     expect(bashComplete(bash, ['httpsig', 'completion', 'f'])).toEqual(['fish']);
@@ -38,6 +40,7 @@ describe('httpsig completion', () => {
     expect(zsh.stdout).toMatch(/^#compdef httpsig\n/);
     expect(zsh.stdout).toContain("'jumpserver api') opts=(");
     expect(zsh.stdout).toContain('--max-items');
+    expect(zsh.stdout).toContain('--web-bot-auth');
     const fish = await httpsig(['completion', 'fish']);
     expect(fish.stdout).toContain("complete -c httpsig -n '__fish_seen_subcommand_from login' -l wait-confirm");
     expect(fish.stdout).toContain("complete -c httpsig -n '__fish_seen_subcommand_from sign' -l components");
@@ -61,6 +64,8 @@ describe('httpsig completion', () => {
     expect(complete('httpsig ver')).toEqual(['verify']);
     expect(complete('httpsig jumpserver login --wait')).toEqual(['--wait-confirm']);
     expect(complete('httpsig sign --comp')).toEqual(['--components']);
+    expect(complete('httpsig sign --random')).toEqual(['--random-nonce']);
+    expect(complete('httpsig request --web')).toEqual(['--web-bot-auth']);
     expect(complete('httpsig jumpserver api --max')).toEqual(['--max-items']);
   });
 

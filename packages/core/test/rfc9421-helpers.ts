@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { HttpSignatureErrorCode } from '../src/errors.js';
 import { normalizeHeaders } from '../src/headers.js';
 import type {
-  Rfc9421Algorithm, Rfc9421Message, Rfc9421ParameterName, SignRfc9421Options, VerifyRfc9421Options,
+  Rfc9421Algorithm, Rfc9421Message, Rfc9421ParameterName, Rfc9421Request, SignRfc9421Options, VerifyRfc9421Options,
 } from '../src/rfc9421/index.js';
 
 /** test-vectors/rfc9421 */
@@ -13,9 +13,11 @@ export const RFC9421_DIR: string = join(__dirname, '..', '..', '..', 'test-vecto
 
 export type HeaderPair = [string, string];
 
+export interface VectorRequest { method: string; target: string; scheme?: string; headers: HeaderPair[]; body?: string }
+
 export type VectorMessage =
-  | { type: 'request'; method: string; target: string; scheme?: string; headers: HeaderPair[]; body?: string }
-  | { type: 'response'; status: number; headers: HeaderPair[]; body?: string };
+  | ({ type: 'request' } & VectorRequest)
+  | { type: 'response'; status: number; headers: HeaderPair[]; body?: string; request?: VectorRequest };
 
 export type VectorKey =
   | { type: 'hmac'; secretBase64: string }
@@ -47,7 +49,7 @@ export interface Rfc9421Vector {
 }
 
 /** Every vector of one file. */
-export function loadRfc9421Vectors(file: 'appendix-b.json' | 'negative.json'): Rfc9421Vector[] {
+export function loadRfc9421Vectors(file: 'appendix-b.json' | 'negative.json' | 'web-bot-auth.json'): Rfc9421Vector[] {
   return (JSON.parse(readFileSync(join(RFC9421_DIR, file), 'utf8')) as { vectors: Rfc9421Vector[] }).vectors;
 }
 
@@ -71,8 +73,13 @@ export function toMessage(message: VectorMessage, withoutSignature = false): Rfc
   const headers = withoutSignature
     ? message.headers.filter(([name]) => !/^signature(-input)?$/i.test(name))
     : message.headers;
-  if (message.type === 'response') return { status: message.status, headers };
-  return { method: message.method, url: message.target, headers, ...(message.scheme === undefined ? {} : { scheme: message.scheme }) };
+  if (message.type === 'response') return { status: message.status, headers, ...(message.request === undefined ? {} : { request: toRequest(message.request) }) };
+  return toRequest({ ...message, headers });
+}
+
+/** A vector's request as the library takes it. */
+function toRequest(request: VectorRequest): Rfc9421Request {
+  return { method: request.method, url: request.target, headers: request.headers, ...(request.scheme === undefined ? {} : { scheme: request.scheme }) };
 }
 
 /** Signing options reproducing the vector's parameters, in their order. */

@@ -14,6 +14,10 @@ export {
   type FetchResponseSigningOptions,
 } from './sign-response.js';
 export {
+  keyDirectoryHandler, fastifyKeyDirectory, keyDirectoryFetchHandler,
+  type KeyDirectoryHandler, type FastifyRoutesLike, type FastifyRequestLike, type FastifyReplyLike,
+} from './key-directory.js';
+export {
   describeSignatureError, signatureErrorResponse, sendSignatureError, signatureErrorStatus,
   type SignatureFailure, type ChallengeOptions,
 } from './response.js';

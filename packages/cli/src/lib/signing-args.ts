@@ -2,6 +2,7 @@
 import type { CavageAlgorithm, DigestAlgorithm, KeyInput, Rfc9421Algorithm, SignOptions } from '@httpsig/core';
 import { CAVAGE_ALGORITHMS } from '@httpsig/core/cavage';
 import { RFC9421_ALGORITHMS } from '@httpsig/core/rfc9421';
+import { webBotAuth, type SignatureAgentForm, type WebBotAuthAlgorithm } from '@httpsig/core/web-bot-auth';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from './io.js';
 import { parseHeaderOptions, readData, normalizeUrl, type RequestInput } from './request-input.js';
@@ -27,6 +28,10 @@ export const SIGNING_OPTIONS = {
   expires: { type: 'string' },
   jumpserver: { type: 'boolean' },
   org: { type: 'string' },
+  'web-bot-auth': { type: 'boolean' },
+  'signature-agent': { type: 'string' },
+  'signature-agent-form': { type: 'string' },
+  'random-nonce': { type: 'boolean' },
   method: { type: 'string', short: 'X' },
   header: { type: 'string', short: 'H', multiple: true },
   data: { type: 'string', short: 'd' },
@@ -64,7 +69,15 @@ Signing:
   --digest SHA-256|SHA-512           add and sign a Digest (RFC 9421: Content-Digest) of the body
   --created               add created=now;  --expires SECONDS  add expires=now+SECONDS
   --jumpserver            JumpServer preset: sign "(request-target) accept date" (+ x-jms-org),
-                          send Accept: application/json; --org UUID sends X-JMS-ORG`;
+                          send Accept: application/json; --org UUID sends X-JMS-ORG
+Web Bot Auth (sign as a bot; RFC 9421):
+  --web-bot-auth          with --key-file (Ed25519, or RSA: rsa-pss-sha512): keyid = the key's
+                          JWK thumbprint, tag "web-bot-auth", alg, created, expires=created+300
+                          (--expires SECONDS), covering @authority (--components to add more)
+  --signature-agent URL   send and cover Signature-Agent: the https origin of your key directory
+  --signature-agent-form dictionary|string
+                          sig1="URL" (default, the draft's) or the legacy "URL" (Cloudflare 0.1.3)
+  --random-nonce          add a nonce of 64 random bytes (or --nonce TEXT)`;
 
 /** The values parseArgs gives for {@link SIGNING_OPTIONS}. */
 export interface SigningValues {
@@ -86,6 +99,10 @@ export interface SigningValues {
   expires?: string | undefined;
   jumpserver?: boolean | undefined;
   org?: string | undefined;
+  'web-bot-auth'?: boolean | undefined;
+  'signature-agent'?: string | undefined;
+  'signature-agent-form'?: string | undefined;
+  'random-nonce'?: boolean | undefined;
   method?: string | undefined;
   header?: string[] | undefined;
   data?: string | undefined;
@@ -141,6 +158,10 @@ export async function signOptionsFrom(
   body: Uint8Array | undefined,
   keyOptional = false,
 ): Promise<SigningChoice> {
+  if (values['web-bot-auth'] === true) return webBotAuthOptions(io, values, body);
+  for (const name of ['signature-agent', 'signature-agent-form', 'random-nonce'] as const) {
+    if (values[name] !== undefined) throw new UsageError(`--${name} is a Web Bot Auth option: add --web-bot-auth`);
+  }
   const keyId = values['key-id'] ?? io.env['HTTPSIG_KEY_ID'];
   if (keyId === undefined || keyId === '') throw new UsageError('No key id: pass --key-id or set HTTPSIG_KEY_ID');
   if (values.scheme === 'rfc9421') return rfc9421Options(io, values, body, keyOptional, keyId);
@@ -291,4 +312,57 @@ async function rfc9421Options(
     ...(body === undefined ? {} : { body }),
   };
   return { scheme: 'rfc9421', options, keyId, algorithm, headers: components };
+}
+
+/**
+ * `--web-bot-auth`: core's `webBotAuth` preset from a private key file; keyid is the key's thumbprint, so
+ * `--key-id` and the options the preset fixes (tag, created, headers, an HMAC secret) are refused.
+ */
+async function webBotAuthOptions(io: CliIo, values: SigningValues, body: Uint8Array | undefined): Promise<SigningChoice> {
+  const fixed = { 'key-id': 'keyid is the key\'s JWK thumbprint', tag: 'the tag is web-bot-auth', created: 'created is always added',
+    headers: 'use --components', jumpserver: 'JumpServer reads only draft-cavage', 'secret-file': 'Web Bot Auth forbids shared secrets',
+    'secret-env': 'Web Bot Auth forbids shared secrets' } as const;
+  for (const [name, why] of Object.entries(fixed)) {
+    if (values[name as keyof typeof fixed] !== undefined) throw new UsageError(`--${name} does not go with --web-bot-auth (${why})`);
+  }
+  if (values.scheme !== undefined && values.scheme !== 'rfc9421') throw new UsageError('--web-bot-auth signs with RFC 9421');
+  if (values['key-file'] === undefined) throw new UsageError('--web-bot-auth needs --key-file (an Ed25519 or RSA private key)');
+  if (values.algorithm !== undefined && values.algorithm !== 'ed25519' && values.algorithm !== 'rsa-pss-sha512') {
+    throw new UsageError('--web-bot-auth signs with ed25519 or rsa-pss-sha512');
+  }
+  const form = values['signature-agent-form'];
+  if (form !== undefined && form !== 'dictionary' && form !== 'string') throw new UsageError('--signature-agent-form must be dictionary or string');
+  if (form !== undefined && values['signature-agent'] === undefined) throw new UsageError('--signature-agent-form needs --signature-agent');
+  if (values.nonce !== undefined && values['random-nonce'] === true) throw new UsageError('--nonce and --random-nonce do not go together');
+  if (values.digest !== undefined && values.digest !== 'SHA-256' && values.digest !== 'SHA-512') throw new UsageError('--digest must be SHA-256 or SHA-512');
+  if (values.digest !== undefined && body === undefined) throw new UsageError('--digest needs a body (--data)');
+  let expiresIn: number | undefined;
+  if (values.expires !== undefined) {
+    expiresIn = Number(values.expires);
+    if (!Number.isInteger(expiresIn) || expiresIn <= 0) throw new UsageError('--expires needs a positive number of seconds');
+  }
+  const { key } = await keyFrom(io, values, false, 'web-bot-auth');
+  let preset;
+  try {
+    preset = await webBotAuth({
+      key: key as KeyInput,
+      algorithm: values.algorithm as WebBotAuthAlgorithm | undefined,
+      signatureAgent: values['signature-agent'],
+      signatureAgentForm: form as SignatureAgentForm | undefined,
+      label: values.label,
+      components: values.components === undefined ? undefined : splitComponents(values.components),
+      expiresIn,
+      nonce: values['random-nonce'] === true,
+    });
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
+  const options: SignOptions = {
+    ...preset,
+    ...(values.nonce === undefined ? {} : { nonce: values.nonce }),
+    ...(values.digest === undefined ? {} : { digest: values.digest as DigestAlgorithm }),
+    ...(body === undefined ? {} : { body }),
+  };
+  return { scheme: 'rfc9421', options, keyId: preset.keyId as string, algorithm: preset.algorithm, headers: [...(preset.components ?? [])] };
 }

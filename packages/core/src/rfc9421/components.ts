@@ -21,6 +21,8 @@ const KNOWN_STRUCTURED_FIELDS: Readonly<Record<string, 'item' | 'list' | 'dictio
   'content-digest': 'dictionary', 'repr-digest': 'dictionary', 'want-content-digest': 'dictionary',
   'want-repr-digest': 'dictionary', 'priority': 'dictionary', 'cdn-cache-control': 'dictionary',
   'cache-status': 'list', 'proxy-status': 'list', 'client-cert': 'item', 'client-cert-chain': 'list',
+  // Web Bot Auth (draft-meunier-webbotauth-httpsig-protocol, Signature-Agent): `"signature-agent";key="sig1"` names one member.
+  'signature-agent': 'dictionary',
 };
 
 /** Percent-encodes with the application/x-www-form-urlencoded percent-encode set (RFC 9421 §2.2.8). */

@@ -41,8 +41,10 @@ export function defaultComponents(view: MessageView): string[] {
  * @throws {@link core/src!MissingHeaderError} when a covered field, query parameter, dictionary key or bound request is absent.
  * @throws {@link core/src!MalformedSignatureError} when the message's existing signature fields do not parse.
  * @throws TypeError on a malformed option (bad component identifier, duplicate or used label, no body for a
- * digest), or a field value with a CR or LF left after unfolding obsolete line folding.
- * @throws RangeError when `now` is neither a finite number nor a valid `Date`, or `expires` is before `created`.
+ * digest, `expiresIn` with `expires` or without `created`, a `fields` name that is not a token or a value that is not
+ * printable ASCII), or a field value with a CR or LF left after unfolding obsolete line folding.
+ * @throws RangeError when `now` is neither a finite number nor a valid `Date`, `expiresIn` is not a non-negative
+ * integer, or `expires` is before `created`.
  * @example
  * ```ts
  * const { headers } = await signRfc9421(
@@ -71,6 +73,7 @@ async function signMessage(message: Rfc9421Message, options: SignRfc9421Options)
   }
   if (queryComponent === 'without-question-mark') view.bareQuery = true;
   const added: Record<string, string> = {};
+  if (options.fields !== undefined) setFields(view, options.fields, added);
   const names = options.components === undefined ? defaultComponents(view) : [...options.components];
 
   if (options.digest !== undefined) {
@@ -84,9 +87,11 @@ async function signMessage(message: Rfc9421Message, options: SignRfc9421Options)
 
   const time = nowMilliseconds(options.now);
   const created = options.created === false ? undefined : options.created ?? Math.floor(time / 1000);
-  if (created !== undefined && options.expires !== undefined && options.expires < created) throw new RangeError('expires must not be before created');
+  const expires = expiresOf(options, created);
+  if (created !== undefined && expires !== undefined && expires < created) throw new RangeError('expires must not be before created');
+  const nonce = typeof options.nonce === 'function' ? options.nonce() : options.nonce;
   const params = buildParameters(
-    { created, expires: options.expires, keyid: keyId, alg: options.includeAlg === true ? algorithm : undefined, nonce: options.nonce, tag: options.tag },
+    { created, expires, keyid: keyId, alg: options.includeAlg === true ? algorithm : undefined, nonce, tag: options.tag },
     options.parameterOrder,
   );
   const signatureParams = serializeSignatureParams(components, params);
@@ -98,3 +103,26 @@ async function signMessage(message: Rfc9421Message, options: SignRfc9421Options)
   return { headers: added, label: fields.label, signatureBase, signatureParams };
 }
 
+
+/** `expires`: the absolute option, or `created` + `expiresIn` for this message. */
+function expiresOf(options: SignRfc9421Options, created: number | undefined): number | undefined {
+  if (options.expiresIn === undefined) return options.expires;
+  if (options.expires !== undefined) throw new TypeError('expires and expiresIn cannot both be given');
+  if (created === undefined) throw new TypeError('expiresIn needs created');
+  if (!Number.isSafeInteger(options.expiresIn) || options.expiresIn < 0) throw new RangeError('expiresIn must be a non-negative integer (seconds)');
+  return created + options.expiresIn;
+}
+
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+const FIELD_VALUE = /^[\x20-\x7e]*$/;
+
+/** Sets the `fields` option on the message to sign (RFC 9110 §5.1 token names, printable ASCII values). */
+function setFields(view: MessageView, fields: Readonly<Record<string, string>>, added: Record<string, string>): void {
+  if (typeof fields !== 'object' || fields === null) throw new TypeError('fields must be an object of field values');
+  for (const [name, value] of Object.entries(fields)) {
+    if (!FIELD_NAME.test(name) || name === 'signature' || name === 'signature-input') throw new TypeError('fields names a field that cannot be set');
+    if (typeof value !== 'string' || !FIELD_VALUE.test(value)) throw new TypeError('a value of fields is not printable ASCII');
+    view.fields.set(name, [value]);
+    added[name] = value;
+  }
+}

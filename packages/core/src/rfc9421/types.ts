@@ -132,8 +132,20 @@ export interface SignRfc9421Options extends ComponentOptions {
   created?: number | false | undefined;
   /** `expires` in Unix seconds (absolute). */
   expires?: number | undefined;
-  /** `nonce`. */
-  nonce?: string | undefined;
+  /**
+   * `expires` as a number of seconds after `created`, taken anew for every message signed (so options reused for
+   * many requests, as the client adapters do, give each request its own window). Not with `expires` or
+   * `created: false`.
+   */
+  expiresIn?: number | undefined;
+  /** `nonce`: a string, or a function called for every message signed (a fresh random value per request). */
+  nonce?: string | (() => string) | undefined;
+  /**
+   * Fields to set on the message before it is signed (replacing a field of the same name), returned with the
+   * signature headers so that the caller sends them: e.g. `Signature-Agent`. Cover them in `components`. Names are
+   * lower-case tokens other than `signature` and `signature-input`; values are printable ASCII.
+   */
+  fields?: Readonly<Record<string, string>> | undefined;
   /** `tag`. */
   tag?: string | undefined;
   /** Whether to write the `alg` parameter. Default `false` (RFC 9421 §3.2 derives it from the key). */

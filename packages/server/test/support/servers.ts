@@ -37,7 +37,8 @@ function echoOf(result: SignatureVerification | null | undefined): Record<string
   return { keyId: result.keyId, algorithm: result.algorithm, ...('scheme' in result ? { scheme: result.scheme } : {}), ...compat };
 }
 
-function listen(server: http.Server): Promise<Running> {
+/** Listens on a loopback port. */
+export function listen(server: http.Server): Promise<Running> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
@@ -109,6 +110,11 @@ export async function fetchServer(options: FetchVerifyOptions): Promise<Running>
     const text = await request.text();
     return Response.json({ ...echoOf(result), ...botOf(result), body: parse(text, request.headers.get('content-type')) });
   };
+  return serveFetchHandler(handler);
+}
+
+/** Serves a web-standard handler `(Request) => Response` behind a minimal node:http bridge (what Hono's Node adapter does). */
+export function serveFetchHandler(handler: (request: Request, remoteAddress: string | undefined) => Promise<Response>): Promise<Running> {
   return listen(http.createServer((req, res) => {
     void (async () => {
       const headers: [string, string][] = [];

@@ -1,0 +1,26 @@
+/** Types of the shared double-knocking adapter cases (test-support/double-knock-cases.mjs). */
+
+/** Draft-cavage preferred, RFC 9421 derived: the Fediverse case in one option (`doubleKnock: true`). */
+export const cavageFirst: Record<string, unknown>;
+/** RFC 9421 preferred, draft-cavage derived. */
+export const rfc9421First: Record<string, unknown>;
+
+/** One request of a case: a GET by default; `body` a string, `stream` the text of a stream body. */
+export interface KnockCaseRequest {
+  method?: string;
+  url: string;
+  body?: string;
+  stream?: string;
+}
+
+export function doubleKnockCases(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the adapter's own options type
+  client: (options: any) => (request: KnockCaseRequest) => Promise<number>,
+  jest: {
+    test: (name: string, fn: () => Promise<void>) => void;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    expect: (value: unknown) => any;
+    beforeAll: (fn: () => Promise<void>) => void;
+    afterAll: (fn: () => Promise<void>) => void;
+  },
+): void;

@@ -1,9 +1,11 @@
 /** Types of the shared double-knocking adapter cases (test-support/double-knock-cases.mjs). */
+import type { SigningOptions } from '@httpsig/core';
+import type { ClientOptions } from '@httpsig/core/adapter';
 
 /** Draft-cavage preferred, RFC 9421 derived: the Fediverse case in one option (`doubleKnock: true`). */
-export const cavageFirst: Record<string, unknown>;
+export const cavageFirst: SigningOptions & ClientOptions;
 /** RFC 9421 preferred, draft-cavage derived. */
-export const rfc9421First: Record<string, unknown>;
+export const rfc9421First: SigningOptions & ClientOptions;
 
 /** One request of a case: a GET by default; `body` a string, `stream` the text of a stream body. */
 export interface KnockCaseRequest {

@@ -30,6 +30,9 @@ describe('httpsig completion', () => {
     expect(bashComplete(bash, ['httpsig', 'sign', '--cu'])).toEqual(['--curl']);
     expect(bashComplete(bash, ['httpsig', 'request', '--cu'])).toEqual([]);
     expect(bashComplete(bash, ['httpsig', 'verify', '--required-c'])).toEqual(['--required-components']);
+    expect(bashComplete(bash, ['httpsig', 'verify', '--rem'])).toEqual(['--remote-key']);
+    expect(bashComplete(bash, ['httpsig', 'verify', '--allow-'])).toEqual(['--allow-http', '--allow-private-addresses']);
+    expect(bashComplete(bash, ['httpsig', 'sign', '--rem'])).toEqual([]);
     expect(bashComplete(bash, ['httpsig', 'completion', 'f'])).toEqual(['fish']);
   });
 
@@ -38,6 +41,7 @@ describe('httpsig completion', () => {
     expect(zsh.stdout).toMatch(/^#compdef httpsig\n/);
     expect(zsh.stdout).toContain("'jumpserver api') opts=(");
     expect(zsh.stdout).toContain('--max-items');
+    expect(zsh.stdout).toMatch(/'verify'\) opts=\([^)]*--remote-key --allow-http --allow-private-addresses /);
     const fish = await httpsig(['completion', 'fish']);
     expect(fish.stdout).toContain("complete -c httpsig -n '__fish_seen_subcommand_from login' -l wait-confirm");
     expect(fish.stdout).toContain("complete -c httpsig -n '__fish_seen_subcommand_from sign' -l components");
@@ -62,6 +66,8 @@ describe('httpsig completion', () => {
     expect(complete('httpsig jumpserver login --wait')).toEqual(['--wait-confirm']);
     expect(complete('httpsig sign --comp')).toEqual(['--components']);
     expect(complete('httpsig jumpserver api --max')).toEqual(['--max-items']);
+    expect(complete('httpsig verify --remote')).toEqual(['--remote-key']);
+    expect(complete('httpsig verify --allow-p')).toEqual(['--allow-private-addresses']);
   });
 
   test('an unknown shell is a usage error', async () => {

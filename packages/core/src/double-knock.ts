@@ -154,12 +154,18 @@ const MAX_CHALLENGE_SCAN = 8192;
  *   or when the other spec's options cannot be derived (give `other`); RangeError for bad memory bounds.
  * @example
  * ```ts
- * const knocker = createKnocker({ keyId: actorKeyUrl, key: privatePem, algorithm: 'rsa-sha256' }, true)
+ * const knocker = createKnocker({ keyId: 'https://me.example/users/alice#main-key', key: privateKeyPem, algorithm: 'rsa-sha256' }, true)
+ * const url = new URL('https://server.example/users/bob')
  * let attempt = knocker.first(url)
- * let res = await send(await attempt.sign(request))
- * const { retry } = await knocker.decide(attempt, res.status, res.headers, true)
- * if (retry !== undefined) res = await send(await (attempt = retry).sign(request))
- * knocker.settle(attempt, res.status)
+ * let signed = await attempt.sign({ method: 'GET', url, headers: { accept: 'application/activity+json' } })
+ * // … send it with signed.headers; the server answers 401:
+ * const { retry } = await knocker.decide(attempt, 401, {}, true)
+ * if (retry !== undefined) {
+ *   attempt = retry
+ *   signed = await attempt.sign({ method: 'GET', url, headers: { accept: 'application/activity+json' } })
+ *   // … send it again; the server answers 200:
+ *   knocker.settle(attempt, 200)
+ * }
  * ```
  */
 export function createKnocker(signing: SigningOptions, setting: DoubleKnockSetting): Knocker {

@@ -23,7 +23,14 @@ export interface KnockMemoryOptions {
 
 /**
  * A least-recently-used map from origin to the spec a server accepted, each entry expiring `ttl` seconds after it
- * was recorded. Only a success is recorded (see `createKnocker`); a failure never changes it.
+ * was recorded. Only a success is recorded (see `createKnocker`); a failure never changes it. Give one to several
+ * clients (`doubleKnock: { memory }`) so that they share what they learnt.
+ * @example
+ * ```ts
+ * const memory = new KnockMemory({ maxOrigins: 10_000, ttl: 3600 })
+ * memory.remember('https://server.example', 'rfc9421')
+ * memory.get('https://server.example') // 'rfc9421'
+ * ```
  */
 export class KnockMemory {
   readonly #entries = new Map<string, { spec: SignatureSpec; expiresAt: number }>();

@@ -37,12 +37,12 @@ export function createSigningAdapter(
 ): AxiosAdapter {
   const inner = typeof original === 'function' && ORIGINAL in original ? (original as SigningAdapter)[ORIGINAL] : original;
   const adapter = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
-    assertAuthCompatible(config.auth, knocker.signings);
+    assertAuthCompatible(config.auth, await knocker.signings());
     const adapterFn = getAdapter(inner, config);
     const send = (hop: Hop, headers: AxiosHeaders): Promise<AxiosResponse> => adapterFn(hopConfig(config, hop, headers));
     /** Sends a signed hop, and once more with the other spec when core's double-knock policy says so. */
     const knock = async (hop: Hop): Promise<AxiosResponse> => {
-      let attempt = knocker.first(hop.url);
+      let attempt = await knocker.first(hop.url);
       let response = await send(hop, await signHop(hop, attempt));
       let decision;
       try {
@@ -56,7 +56,7 @@ export function createSigningAdapter(
         attempt = decision.retry;
         response = await send(hop, await signHop(hop, attempt));
       }
-      knocker.settle(attempt, response.status);
+      await knocker.settle(attempt, response.status);
       return response;
     };
     const maxRedirects = config.maxRedirects ?? DEFAULT_MAX_REDIRECTS;

@@ -11,8 +11,8 @@ export { signOutgoing, type OutgoingRequest } from './sign-outgoing.js';
 export { splitClientOptions, mayRedirectCarrySignature, type ClientOptions } from './client-options.js';
 export {
   createKnocker, type DoubleKnockOptions, type DoubleKnockSetting, type Knocker, type KnockAttempt, type KnockDecision, type KnockReason,
+  type SignatureSpec,
 } from './double-knock.js';
-export { KnockMemory, DEFAULT_KNOCK_MAX_ORIGINS, DEFAULT_KNOCK_TTL, type KnockMemoryOptions, type SignatureSpec } from './knock-memory.js';
 export { bufferBody, chunkBytes, concatBytes, DEFAULT_MAX_BODY_BYTES, type BodySource } from './body-stream.js';
 export { normalizeHeaders } from './headers.js';
 export { SINGLETON_HEADERS } from './singleton-headers.js';

@@ -1,15 +1,13 @@
 /**
  * Double-knocking: a client signs with the spec it prefers (draft-cavage or RFC 9421), and when the server refuses
  * it, signs once more with the other and remembers, per origin, the spec that worked. Decided here once for the
- * fetch, axios and got adapters, which only send what this says.
+ * fetch, axios and got adapters, which only send what this says. The policy itself (`knock-policy.ts`) is loaded on
+ * first use: a client that does not double-knock (a browser page signing with `signedFetch`) never downloads it.
  *
  * @packageDocumentation
  */
-import type { CavageAlgorithm, CavageSigningOptions } from './cavage/types.js';
-import { headerTable } from './headers.js';
-import { KnockMemory, type KnockMemoryOptions, type SignatureSpec } from './knock-memory.js';
-import type { AcceptSignatureRequest, Rfc9421Algorithm, Rfc9421SigningOptions } from './rfc9421/types.js';
 import type { SigningOptions } from './sign-options.js';
+import { headerTable } from './headers.js';
 import { outgoingBody, outgoingMessage, signOutgoing, type OutgoingRequest } from './sign-outgoing.js';
 import type { HeadersInit, SignResult } from './types.js';
 
@@ -17,7 +15,10 @@ import type { HeadersInit, SignResult } from './types.js';
  * Double-knocking of a client adapter (its `doubleKnock` option): the signing options the adapter was given are
  * tried first; on a refusal the request is signed once more with `other`.
  */
-export interface DoubleKnockOptions extends KnockMemoryOptions {
+/** The two signature specs a client can sign with: draft-cavage (`Signature`/`Authorization`) or RFC 9421. */
+export type SignatureSpec = 'cavage' | 'rfc9421';
+
+export interface DoubleKnockOptions {
   /**
    * How to sign with the other spec. Default: derived from the main options' key and keyId with what the
    * Fediverse (Mastodon, Misskey, Fedify) accepts — for RFC 9421 `@method @target-uri` (+ `content-digest` with
@@ -27,8 +28,15 @@ export interface DoubleKnockOptions extends KnockMemoryOptions {
    * algorithms need `other` given.
    */
   other?: SigningOptions | undefined;
-  /** A memory shared with other clients; the bounds and clock of this object are then ignored. */
-  memory?: KnockMemory | undefined;
+  /** Most origins remembered; the least recently used goes first. Default 1000. */
+  maxOrigins?: number | undefined;
+  /**
+   * Seconds a spec that worked is remembered, counted from when it was learnt (a later success does not extend it,
+   * so the preferred spec is tried afresh at least once per `ttl`). Default 86400 (a day).
+   */
+  ttl?: number | undefined;
+  /** The clock, Unix milliseconds. Default `Date.now`. */
+  clock?: (() => number) | undefined;
 }
 
 /** The `doubleKnock` option: off (default), on with the defaults (`true`), or {@link DoubleKnockOptions}. */
@@ -72,18 +80,26 @@ export type KnockDecision =
   | { retry: KnockAttempt; reason: 'unauthorized' | 'accept-signature' | 'cavage-challenge' }
   | { retry: undefined; reason: 'off' | 'not-refused' | 'retried' | 'body-not-replayable' | 'same-spec-refused' };
 
-/** The double-knock policy of one client: which spec first, when to retry, what to remember. */
+/**
+ * The double-knock policy of one client: which spec first, when to retry, what to remember. Its methods are
+ * asynchronous because the policy is loaded on first use.
+ */
 export interface Knocker {
   /** Whether double-knocking is on. */
   readonly enabled: boolean;
-  /** The signing options in use: the main ones, and the other spec's when double-knocking is on. */
-  readonly signings: readonly SigningOptions[];
+  /**
+   * The signing options in use: the main ones, and the other spec's when double-knocking is on.
+   * @returns the options.
+   * @throws TypeError when the other spec's options cannot be derived from the main ones (give `doubleKnock.other`).
+   */
+  signings(): Promise<readonly SigningOptions[]>;
   /**
    * The first try for a URL: the spec remembered for its origin, else the main options'.
    * @param url - the request URL.
    * @returns the try.
+   * @throws TypeError when the other spec's options cannot be derived from the main ones (give `doubleKnock.other`).
    */
-  first(url: URL): KnockAttempt;
+  first(url: URL): Promise<KnockAttempt>;
   /**
    * Whether a response to a signed try calls for the other spec: a 401, or a 4xx carrying `Accept-Signature`.
    * @param attempt - the try that got the response.
@@ -99,48 +115,38 @@ export interface Knocker {
    * Records the spec of a try the server accepted (2xx) for its origin; anything else records nothing.
    * @param attempt - the last try.
    * @param status - its response status.
+   * @returns when it is recorded.
    */
+  settle(attempt: KnockAttempt, status: number): Promise<void>;
+}
+
+/** The policy behind a {@link Knocker} that double-knocks, once loaded. Internal. */
+export interface KnockPolicy {
+  /** The main signing options and the other spec's. */
+  signings: readonly SigningOptions[];
+  /** See {@link Knocker.first}. */
+  first(url: URL): KnockAttempt;
+  /** See {@link Knocker.decide}. */
+  decide(attempt: KnockAttempt, status: number, headers: HeadersInit, replayable: boolean): Promise<KnockDecision>;
+  /** See {@link Knocker.settle}. */
   settle(attempt: KnockAttempt, status: number): void;
 }
 
-const RFC9421_FOR: Partial<Record<CavageAlgorithm, Rfc9421Algorithm>> = {
-  'rsa-sha256': 'rsa-v1_5-sha256', 'ecdsa-sha256': 'ecdsa-p256-sha256', ed25519: 'ed25519', 'hmac-sha256': 'hmac-sha256',
-};
-const CAVAGE_FOR: Record<Rfc9421Algorithm, CavageAlgorithm> = {
-  'rsa-v1_5-sha256': 'rsa-sha256', 'ecdsa-p256-sha256': 'ecdsa-sha256', ed25519: 'ed25519', 'hmac-sha256': 'hmac-sha256',
-  'rsa-pss-sha512': 'hs2019', 'ecdsa-p384-sha384': 'hs2019',
-};
-/** What the Fediverse requires of RFC 9421 requests (Mastodon): the method and the whole target URI. */
-const FEDIVERSE_COMPONENTS: readonly string[] = ['@method', '@target-uri'];
-/** What the Fediverse requires of draft-cavage requests (Mastodon, Misskey): draft-cavage-12 §2.1.3 + host. */
-const FEDIVERSE_HEADERS: readonly string[] = ['(request-target)', 'host', 'date'];
-
-/** The spec of signing options. */
-function specOf(options: SigningOptions): SignatureSpec {
-  return options.scheme === 'rfc9421' ? 'rfc9421' : 'cavage';
+/**
+ * What the lazily loaded policy uses of the modules every client loads up front, handed to it rather than imported
+ * there: measured, importing them made the bundler split the signer into one more up-front chunk (scripts/size.mjs,
+ * +1.2 kB gzipped). Internal.
+ */
+export interface KnockPolicyDeps {
+  /** {@link signOutgoing}. */
+  signOutgoing: typeof signOutgoing;
+  /** `outgoingMessage` of sign-outgoing. */
+  outgoingMessage: typeof outgoingMessage;
+  /** `outgoingBody` of sign-outgoing. */
+  outgoingBody: typeof outgoingBody;
+  /** `headerTable` of headers. */
+  headerTable: typeof headerTable;
 }
-
-/** The other spec's options, derived from the main ones (see {@link DoubleKnockOptions.other}). */
-function deriveOther(main: SigningOptions): SigningOptions {
-  const digest = main.digest === undefined ? {} : { digest: main.digest };
-  const minRsaBits = main.minRsaBits === undefined ? {} : { minRsaBits: main.minRsaBits };
-  if (main.scheme === 'rfc9421') {
-    if (typeof main.keyId !== 'string') throw new TypeError('doubleKnock derives draft-cavage options from a keyId: give keyId, or doubleKnock.other');
-    const algorithm = CAVAGE_FOR[main.algorithm];
-    if (algorithm === undefined) throw new TypeError('doubleKnock cannot derive draft-cavage options for this algorithm: give doubleKnock.other');
-    const cavage: CavageSigningOptions = { keyId: main.keyId, key: main.key, algorithm, headers: FEDIVERSE_HEADERS, scheme: 'signature', ...digest, ...minRsaBits };
-    if (main.algorithm === 'rsa-pss-sha512') cavage.hs2019 = 'rsa-pss-sha512';
-    return cavage;
-  }
-  const algorithm = RFC9421_FOR[main.algorithm] ?? (main.algorithm === 'hs2019' && main.hs2019 === 'rsa-pss-sha512' ? 'rsa-pss-sha512' : undefined);
-  if (algorithm === undefined) throw new TypeError('doubleKnock cannot derive RFC 9421 options for this algorithm: give doubleKnock.other');
-  return { scheme: 'rfc9421', keyId: main.keyId, key: main.key, algorithm, components: FEDIVERSE_COMPONENTS, ...digest, ...minRsaBits };
-}
-
-/** The draft-cavage challenge: an auth-scheme `Signature` in `WWW-Authenticate` (draft-cavage-12 §3.1). */
-const CAVAGE_CHALLENGE = /(?:^|,)[ \t]*signature(?:[ \t]|,|$)/i;
-/** Longest `WWW-Authenticate` read for the challenge; the rest is ignored. */
-const MAX_CHALLENGE_SCAN = 8192;
 
 /**
  * The double-knock policy for a client's signing options: with `setting` off, one try signed with `signing` and
@@ -150,13 +156,15 @@ const MAX_CHALLENGE_SCAN = 8192;
  * @param signing - the main signing options: the preferred spec.
  * @param setting - the `doubleKnock` option.
  * @returns the knocker.
- * @throws TypeError when `setting` is not a boolean or an object, when `other` is of the same spec as `signing`,
- *   or when the other spec's options cannot be derived (give `other`); RangeError for bad memory bounds.
+ * @throws TypeError when `setting` is not a boolean or an object, or `other` is of the same spec as `signing`. The
+ *   rest is checked when the policy is loaded, on the first request, which then rejects before anything is sent: a
+ *   TypeError when the other spec's options cannot be derived from the main algorithm, a RangeError for a
+ *   `maxOrigins` that is not a positive integer or a `ttl` that is not a positive number.
  * @example
  * ```ts
  * const knocker = createKnocker({ keyId: 'https://me.example/users/alice#main-key', key: privateKeyPem, algorithm: 'rsa-sha256' }, true)
  * const url = new URL('https://server.example/users/bob')
- * let attempt = knocker.first(url)
+ * let attempt = await knocker.first(url)
  * let signed = await attempt.sign({ method: 'GET', url, headers: { accept: 'application/activity+json' } })
  * // … send it with signed.headers; the server answers 401:
  * const { retry } = await knocker.decide(attempt, 401, {}, true)
@@ -164,7 +172,7 @@ const MAX_CHALLENGE_SCAN = 8192;
  *   attempt = retry
  *   signed = await attempt.sign({ method: 'GET', url, headers: { accept: 'application/activity+json' } })
  *   // … send it again; the server answers 200:
- *   knocker.settle(attempt, 200)
+ *   await knocker.settle(attempt, 200)
  * }
  * ```
  */
@@ -172,64 +180,28 @@ export function createKnocker(signing: SigningOptions, setting: DoubleKnockSetti
   if (setting !== undefined && typeof setting !== 'boolean' && (typeof setting !== 'object' || setting === null)) {
     throw new TypeError('doubleKnock must be a boolean or an options object');
   }
-  const mainSpec = specOf(signing);
-  const attempt = (spec: SignatureSpec, origin: string, retry: boolean, options: SigningOptions): KnockAttempt =>
-    ({ spec, origin, retry, sign: (request) => signOutgoing(request, options) });
   if (setting === undefined || setting === false) {
+    const spec: SignatureSpec = signing.scheme === 'rfc9421' ? 'rfc9421' : 'cavage';
+    const only: KnockAttempt = { spec, origin: '', retry: false, sign: (request: OutgoingRequest): Promise<SignResult> => signOutgoing(request, signing) };
     return {
       enabled: false,
-      signings: [signing],
-      first: (url) => attempt(mainSpec, url.origin, false, signing),
+      signings: async () => [signing],
+      first: async (url) => ({ ...only, origin: url.origin }),
       decide: async () => ({ retry: undefined, reason: 'off' }),
-      settle: () => undefined,
+      settle: async () => undefined,
     };
   }
   const options: DoubleKnockOptions = setting === true ? {} : setting;
-  const other = options.other ?? deriveOther(signing);
-  if (specOf(other) === mainSpec) throw new TypeError('doubleKnock.other must be of the other spec than the main options');
-  const memory = options.memory ?? new KnockMemory(options);
-  const bySpec = (spec: SignatureSpec): SigningOptions => (spec === mainSpec ? signing : other);
-  const rfc9421 = (mainSpec === 'rfc9421' ? signing : other) as Rfc9421SigningOptions;
+  const { other } = options;
+  if (other !== undefined && (other.scheme === 'rfc9421') === (signing.scheme === 'rfc9421')) throw new TypeError('doubleKnock.other must be of the other spec');
+  let policy: Promise<KnockPolicy> | undefined;
+  // Loaded on first use, like the RFC 9421 signer (scripts/size.mjs).
+  const load = (): Promise<KnockPolicy> => (policy ??= import('./knock-policy.js').then((m) => m.knockPolicy(signing, options, { signOutgoing, outgoingMessage, outgoingBody, headerTable })));
   return {
     enabled: true,
-    signings: [signing, other],
-    first(url) {
-      const spec = memory.get(url.origin) ?? mainSpec;
-      return attempt(spec, url.origin, false, bySpec(spec));
-    },
-    async decide(tried, status, headers, replayable) {
-      if (tried.retry) return { retry: undefined, reason: 'retried' };
-      if (status < 400 || status > 499) return { retry: undefined, reason: 'not-refused' };
-      const table = headerTable(headers);
-      const challenge = table.get('accept-signature');
-      if (challenge === undefined && status !== 401) return { retry: undefined, reason: 'not-refused' };
-      if (!replayable) return { retry: undefined, reason: 'body-not-replayable' };
-      if (challenge !== undefined) {
-        // Parsed (bounded, typed errors) before anything is sent again; loaded on first use like the RFC 9421 signer.
-        const { parseAcceptSignature } = await import('./rfc9421/accept-signature.js');
-        const requests = parseAcceptSignature(challenge);
-        return { retry: { spec: 'rfc9421', origin: tried.origin, retry: true, sign: (request) => signForChallenge(request, requests, rfc9421) }, reason: 'accept-signature' };
-      }
-      const authenticate = table.get('www-authenticate');
-      if (authenticate !== undefined && CAVAGE_CHALLENGE.test(authenticate.slice(0, MAX_CHALLENGE_SCAN))) {
-        if (tried.spec === 'cavage') return { retry: undefined, reason: 'same-spec-refused' };
-        return { retry: attempt('cavage', tried.origin, true, bySpec('cavage')), reason: 'cavage-challenge' };
-      }
-      const next: SignatureSpec = tried.spec === 'cavage' ? 'rfc9421' : 'cavage';
-      return { retry: attempt(next, tried.origin, true, bySpec(next)), reason: 'unauthorized' };
-    },
-    settle(tried, status) {
-      // A redirect is no proof (servers redirect before they authenticate); a refusal never changes the memory.
-      if (status >= 200 && status < 300) memory.remember(tried.origin, tried.spec);
-    },
+    signings: async () => (await load()).signings,
+    first: async (url) => (await load()).first(url),
+    decide: async (attempt, status, headers, replayable) => (await load()).decide(attempt, status, headers, replayable),
+    settle: async (attempt, status) => { (await load()).settle(attempt, status); },
   };
-}
-
-/** Signs an outgoing request as an `Accept-Signature` asks (RFC 9421 §5.2), with the RFC 9421 options' key. */
-async function signForChallenge(request: OutgoingRequest, requests: readonly AcceptSignatureRequest[], options: Rfc9421SigningOptions): Promise<SignResult> {
-  const { signForAcceptSignature } = await import('./rfc9421/accept-signature.js');
-  const { scheme: _scheme, headers: _headers, components: _components, digestHeader: _digestHeader, ...rest } = options;
-  const result = await signForAcceptSignature(outgoingMessage(request), requests,
-    options.digest === undefined ? rest : { ...rest, body: outgoingBody(request) });
-  return { headers: result.headers, signingString: result.signatureBase, label: result.label };
 }

@@ -1,36 +1,21 @@
 /**
- * Which signature spec worked for an origin: the memory of double-knocking, bounded and expiring.
+ * Which signature spec worked for an origin: the memory of double-knocking, bounded and expiring. Internal: made by
+ * the double-knock policy (`knock-policy.ts`) from the `doubleKnock` options.
  * @packageDocumentation
  */
+import type { DoubleKnockOptions, SignatureSpec } from './double-knock.js';
 
-/** The two signature specs a client can sign with: draft-cavage (`Signature`/`Authorization`) or RFC 9421. */
-export type SignatureSpec = 'cavage' | 'rfc9421';
-
-/** Default {@link KnockMemoryOptions.maxOrigins}: 1000 origins. */
+/** Default `maxOrigins`: 1000 origins. */
 export const DEFAULT_KNOCK_MAX_ORIGINS = 1000;
-/** Default {@link KnockMemoryOptions.ttl}: one day, in seconds. */
+/** Default `ttl`: one day, in seconds. */
 export const DEFAULT_KNOCK_TTL = 86_400;
 
-/** Bounds of a {@link KnockMemory}. */
-export interface KnockMemoryOptions {
-  /** Most origins remembered; the least recently used goes first. Default {@link DEFAULT_KNOCK_MAX_ORIGINS}. */
-  maxOrigins?: number | undefined;
-  /** Seconds a spec that worked is remembered, so a server that changes is tried afresh. Default {@link DEFAULT_KNOCK_TTL}. */
-  ttl?: number | undefined;
-  /** The clock, Unix milliseconds. Default `Date.now`. */
-  clock?: (() => number) | undefined;
-}
+/** Bounds of a {@link KnockMemory}: those of the `doubleKnock` options. */
+export type KnockMemoryOptions = Pick<DoubleKnockOptions, 'maxOrigins' | 'ttl' | 'clock'>;
 
 /**
  * A least-recently-used map from origin to the spec a server accepted, each entry expiring `ttl` seconds after it
- * was recorded. Only a success is recorded (see `createKnocker`); a failure never changes it. Give one to several
- * clients (`doubleKnock: { memory }`) so that they share what they learnt.
- * @example
- * ```ts
- * const memory = new KnockMemory({ maxOrigins: 10_000, ttl: 3600 })
- * memory.remember('https://server.example', 'rfc9421')
- * memory.get('https://server.example') // 'rfc9421'
- * ```
+ * was recorded. Only a success is recorded (see `createKnocker`); a failure never changes it.
  */
 export class KnockMemory {
   readonly #entries = new Map<string, { spec: SignatureSpec; expiresAt: number }>();

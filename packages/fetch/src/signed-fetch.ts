@@ -56,7 +56,7 @@ export function signedFetch(options: SignedFetchOptions, fetchImpl: FetchLike = 
   });
   /** Sends a signed hop, and once more with the other spec when core's double-knock policy says so. */
   const knock = async (request: PreparedRequest): Promise<Response> => {
-    let attempt = knocker.first(request.url);
+    let attempt = await knocker.first(request.url);
     let response = await send(request, await signRequest(request, attempt));
     let decision;
     try {
@@ -70,7 +70,7 @@ export function signedFetch(options: SignedFetchOptions, fetchImpl: FetchLike = 
       attempt = decision.retry;
       response = await send(request, await signRequest(request, attempt));
     }
-    knocker.settle(attempt, response.status);
+    await knocker.settle(attempt, response.status);
     return response;
   };
   return async function fetchSigned(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {

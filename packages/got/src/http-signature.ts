@@ -94,10 +94,11 @@ export function httpSignature(options: GotSignatureOptions): GotSignatureExtensi
   const addedDates = new Set<string>();
   // What a previous hop's signature left on the headers (RFC 9421 adds to an existing Signature-Input, so a
   // stale one must go before re-signing), for both specs when double-knocking.
-  const signatureHeaders = signatureHeadersOf(knocker.signings);
-  const digestHeaders = digestHeadersOf(knocker.signings);
+  let written: Promise<{ signatureHeaders: string[]; digestHeaders: string[] }> | undefined;
+  const headersWritten = (): Promise<{ signatureHeaders: string[]; digestHeaders: string[] }> =>
+    (written ??= knocker.signings().then((signings) => ({ signatureHeaders: signatureHeadersOf(signings), digestHeaders: digestHeadersOf(signings) })));
 
-  const strip = (hop: GotRequestOptions, names: readonly string[]): void => {
+  const strip = (hop: GotRequestOptions, names: readonly string[], digestHeaders: readonly string[]): void => {
     const previousDate = hop.headers['date'];
     if (typeof previousDate === 'string' && addedDates.has(previousDate)) delete hop.headers['date'];
     for (const name of names) delete hop.headers[name];
@@ -105,14 +106,15 @@ export function httpSignature(options: GotSignatureOptions): GotSignatureExtensi
   };
 
   const signHop = async (hop: GotRequestOptions): Promise<void> => {
+    const { signatureHeaders, digestHeaders } = await headersWritten();
     if (isUnsigned(hop)) {
-      strip(hop, ALL_SIGNATURE_HEADERS);
+      strip(hop, ALL_SIGNATURE_HEADERS, digestHeaders);
       return;
     }
-    strip(hop, signatureHeaders);
+    strip(hop, signatureHeaders, digestHeaders);
     if (hop.url === undefined) throw new TypeError('got options have no url');
     const state = knockState(hop);
-    const attempt = state.next ?? knocker.first(typeof hop.url === 'string' ? new URL(hop.url) : hop.url);
+    const attempt = state.next ?? await knocker.first(typeof hop.url === 'string' ? new URL(hop.url) : hop.url);
     state.next = undefined;
     state.attempt = attempt;
     const date = (await signGotOptions(hop, attempt, digestHeaders.length > 0, maxBodyBytes))['date'];
@@ -124,7 +126,7 @@ export function httpSignature(options: GotSignatureOptions): GotSignatureExtensi
 
   const settle = async <R extends GotKnockResponse>(response: R): Promise<R> => {
     const state = (response.request.options.context as Record<symbol, KnockState | undefined> | undefined)?.[KNOCK];
-    if (state?.attempt !== undefined && !isUnsigned(response.request.options)) knocker.settle(state.attempt, response.statusCode);
+    if (state?.attempt !== undefined && !isUnsigned(response.request.options)) await knocker.settle(state.attempt, response.statusCode);
     return response;
   };
 

@@ -11,13 +11,13 @@ import { headerTable } from './headers.js';
 import { outgoingBody, outgoingMessage, signOutgoing, type OutgoingRequest } from './sign-outgoing.js';
 import type { HeadersInit, SignResult } from './types.js';
 
+/** The two signature specs a client can sign with: draft-cavage (`Signature`/`Authorization`) or RFC 9421. */
+export type SignatureSpec = 'cavage' | 'rfc9421';
+
 /**
  * Double-knocking of a client adapter (its `doubleKnock` option): the signing options the adapter was given are
  * tried first; on a refusal the request is signed once more with `other`.
  */
-/** The two signature specs a client can sign with: draft-cavage (`Signature`/`Authorization`) or RFC 9421. */
-export type SignatureSpec = 'cavage' | 'rfc9421';
-
 export interface DoubleKnockOptions {
   /**
    * How to sign with the other spec. Default: derived from the main options' key and keyId with what the
@@ -35,7 +35,7 @@ export interface DoubleKnockOptions {
    * so the preferred spec is tried afresh at least once per `ttl`). Default 86400 (a day).
    */
   ttl?: number | undefined;
-  /** The clock, Unix milliseconds. Default `Date.now`. */
+  /** The clock of the memory's expiry, Unix milliseconds (for tests). Default `Date.now`. */
   clock?: (() => number) | undefined;
 }
 

@@ -139,7 +139,7 @@ try {
   const elsewhere = join(project, 'npx');
   mkdirSync(elsewhere);
   const from = (...names) => names.flatMap((name) => ['-p', tarball(name)]);
-  const help = run(npx, ['--yes', ...from('@httpsig/core', '@httpsig/jumpserver', '@httpsig/cli'), 'httpsig', '--help'], { cwd: elsewhere });
+  const help = run(npx, ['--yes', ...from('@httpsig/core', '@httpsig/jumpserver', '@httpsig/keys', '@httpsig/cli'), 'httpsig', '--help'], { cwd: elsewhere });
   check(help.includes('httpsig'), `httpsig --help printed:\n${help}`);
   pass('npx -p <tarball> httpsig --help');
   await emulatorStarts(['--yes', ...from('@httpsig/core', '@httpsig/jumpserver'), 'httpsig-jumpserver-emulator', '--port', '0'], elsewhere);

@@ -12,6 +12,8 @@ import { bufferBody, chunkBytes, concatBytes } from '@httpsig/core/adapter';
 export interface AxiosBodyBytes {
   bytes: Uint8Array;
   contentType: string | undefined;
+  /** Whether it was read from a stream (async iterable or pipe): such a body is never sent twice. */
+  stream?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -47,14 +49,14 @@ export async function readAxiosBody(data: unknown, maxBytes: number): Promise<Ax
     };
   }
   if (typeof data === 'object' && typeof (data as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-    return { bytes: await bufferBody(data as AsyncIterable<unknown>, maxBytes), contentType: undefined };
+    return { bytes: await bufferBody(data as AsyncIterable<unknown>, maxBytes), contentType: undefined, stream: true };
   }
   if (typeof data === 'object' && typeof (data as PipeSource).pipe === 'function') {
     // An old-style stream, such as the `form-data` package axios uses for multipart in Node: its boundary
     // comes from getHeaders(), as axios's http adapter reads it.
     const getHeaders = (data as PipeSource).getHeaders;
     const contentType = typeof getHeaders === 'function' ? getHeaders.call(data)['content-type'] : undefined;
-    return { bytes: await readPipe(data as PipeSource, maxBytes), contentType };
+    return { bytes: await readPipe(data as PipeSource, maxBytes), contentType, stream: true };
   }
   throw new TypeError('request data after transformRequest must be a string, bytes, a Blob, FormData or a stream');
 }

@@ -18,6 +18,8 @@ export interface Hop {
   sign: boolean;
   /** Whether a redirect of this chain has changed the origin; the config's `auth` is then no longer sent. */
   crossOrigin: boolean;
+  /** Whether the body may be sent again for a double-knock retry: false for a stream body. */
+  replayable: boolean;
 }
 
 // An Axios with empty defaults: its getUri(config) is exactly buildURL(buildFullPath(baseURL, url), params,
@@ -44,7 +46,9 @@ export async function firstHop(config: InternalAxiosRequestConfig, maxBodyBytes:
     if (read.contentType !== undefined) headers.setContentType(read.contentType);
     if (!headers.has('content-length')) headers.setContentLength(String(read.bytes.byteLength));
   }
-  return { url, method: (config.method ?? 'get').toUpperCase(), headers, body: read?.bytes, sign: true, crossOrigin: false };
+  return {
+    url, method: (config.method ?? 'get').toUpperCase(), headers, body: read?.bytes, sign: true, crossOrigin: false, replayable: read?.stream !== true,
+  };
 }
 
 /**

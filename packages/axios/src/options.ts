@@ -5,7 +5,7 @@
  */
 import { DEFAULT_MAX_BODY_BYTES, splitClientOptions } from '@httpsig/core/adapter';
 import type { SigningOptions } from '@httpsig/core';
-import type { ClientOptions } from '@httpsig/core/adapter';
+import type { ClientOptions, Knocker } from '@httpsig/core/adapter';
 
 /** Redirects followed when the request config does not set `maxRedirects` (follow-redirects' default). */
 export const DEFAULT_MAX_REDIRECTS: number = 21;
@@ -16,21 +16,22 @@ export const DEFAULT_MAX_REDIRECTS: number = 21;
  */
 export type AxiosSignatureOptions = SigningOptions & AxiosLimits;
 
-/** The limit and redirect policy of the adapter: core's {@link ClientOptions}. */
+/** The limit, redirect policy and double-knocking of the adapter: core's {@link ClientOptions}. */
 export type AxiosLimits = ClientOptions;
 
 /**
  * Splits the adapter limit from the options passed on to core `sign`. Internal.
  *
  * @param options - the caller's options.
- * @returns the signing options, the resolved limit and redirect policy.
+ * @returns the signing options, the resolved limit and redirect policy, and core's double-knock policy.
  * @throws RangeError when `maxBodyBytes` is not a non-negative integer; TypeError when
- *   `signCrossOriginRedirects` is not a boolean.
+ *   `signCrossOriginRedirects` is not a boolean or `doubleKnock` is invalid.
  */
 export function splitOptions(options: AxiosSignatureOptions): {
   signing: SigningOptions;
   maxBodyBytes: number;
   signCrossOriginRedirects: boolean;
+  knocker: Knocker;
 } {
   return splitClientOptions(options);
 }
@@ -43,13 +44,13 @@ export { DEFAULT_MAX_BODY_BYTES };
  * request unsigned. Internal.
  *
  * @param auth - the request config's `auth`.
- * @param signing - the signing options.
+ * @param signings - the signing options in use (both specs' with double-knocking).
  * @throws TypeError before anything is sent when both are set; use `scheme: 'signature'` (the `Signature`
  *   header) or RFC 9421, or drop `auth`.
  */
-export function assertAuthCompatible(auth: unknown, signing: SigningOptions): void {
+export function assertAuthCompatible(auth: unknown, signings: readonly SigningOptions[]): void {
   if (auth === undefined || auth === null) return;
-  if (signing.scheme === 'rfc9421' || signing.scheme === 'signature') return;
+  if (signings.every((signing) => signing.scheme === 'rfc9421' || signing.scheme === 'signature')) return;
   throw new TypeError(
     "axios's auth option would replace the Authorization: Signature header and send the request unsigned; " +
     "sign into the Signature header (scheme: 'signature') or leave auth unset",

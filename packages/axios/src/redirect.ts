@@ -38,5 +38,5 @@ export function nextHop(hop: Hop, status: number, location: unknown, signCrossOr
   const crossOrigin = hop.crossOrigin || url.origin !== hop.url.origin;
   if (url.origin !== hop.url.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
   const sign = hop.sign && mayRedirectCarrySignature(hop.url, url, signCrossOrigin);
-  return { url, method, headers, body, sign, crossOrigin };
+  return { url, method, headers, body, sign, crossOrigin, replayable: body === undefined || hop.replayable };
 }

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { SigningOptions } from '@httpsig/core';
+import type { Knocker } from '@httpsig/core/adapter';
 import { AxiosError, AxiosHeaders, getAdapter } from 'axios';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { firstHop, hopConfig } from './hop.js';
@@ -24,26 +24,45 @@ type SigningAdapter = AxiosAdapter & { [ORIGINAL]: AdapterSetting };
  * signing adapter given again is unwrapped first, so a retried config is signed once.
  *
  * @param original - the config's adapter setting.
- * @param signing - the signing options.
+ * @param knocker - core's double-knock policy (off: one try with the signing options).
  * @param maxBodyBytes - the limit for stream bodies.
  * @param signCrossOriginRedirects - sign hops redirected to another origin (never an https → http downgrade).
  * @returns the adapter.
  */
 export function createSigningAdapter(
   original: AdapterSetting,
-  signing: SigningOptions,
+  knocker: Knocker,
   maxBodyBytes: number,
   signCrossOriginRedirects: boolean = false,
 ): AxiosAdapter {
   const inner = typeof original === 'function' && ORIGINAL in original ? (original as SigningAdapter)[ORIGINAL] : original;
   const adapter = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
-    assertAuthCompatible(config.auth, signing);
-    const send = getAdapter(inner, config);
+    assertAuthCompatible(config.auth, await knocker.signings());
+    const adapterFn = getAdapter(inner, config);
+    const send = (hop: Hop, headers: AxiosHeaders): Promise<AxiosResponse> => adapterFn(hopConfig(config, hop, headers));
+    /** Sends a signed hop, and once more with the other spec when core's double-knock policy says so. */
+    const knock = async (hop: Hop): Promise<AxiosResponse> => {
+      let attempt = await knocker.first(hop.url);
+      let response = await send(hop, await signHop(hop, attempt));
+      let decision;
+      try {
+        decision = await knocker.decide(attempt, response.status, response.headers as Record<string, string>, hop.replayable);
+      } catch (error) {
+        discard(response);
+        throw error;
+      }
+      if (decision.retry !== undefined) {
+        discard(response);
+        attempt = decision.retry;
+        response = await send(hop, await signHop(hop, attempt));
+      }
+      await knocker.settle(attempt, response.status);
+      return response;
+    };
     const maxRedirects = config.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     let hop: Hop = await firstHop(config, maxBodyBytes);
     for (let hops = 0; ; hops++) {
-      const headers = hop.sign ? await signHop(hop, signing) : new AxiosHeaders(hop.headers);
-      const response = await send(hopConfig(config, hop, headers));
+      const response = hop.sign ? await knock(hop) : await send(hop, new AxiosHeaders(hop.headers));
       response.config = config;
       const next = maxRedirects === 0 ? undefined : nextHop(hop, response.status, response.headers['location'], signCrossOriginRedirects);
       if (next === undefined) return settle(config, response);

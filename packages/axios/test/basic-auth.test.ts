@@ -32,6 +32,18 @@ describe.each(['http', 'fetch'] as const)('the %s adapter', (adapter) => {
     expect(server.requests).toHaveLength(0);
   });
 
+  test('with double-knocking, auth is refused when either spec signs into Authorization', async () => {
+    const client = axios.create({ baseURL: rfc9421Server.origin, adapter, auth });
+    withHttpSignature(client, { scheme: 'rfc9421', keyId: KEY_ID, key: SECRET, algorithm: 'hmac-sha256', doubleKnock: { other: cavage } });
+    await expect(client.get('/a/')).rejects.toThrow(/auth option would replace the Authorization: Signature header/);
+    expect(rfc9421Server.requests).toHaveLength(0);
+    // The derived draft-cavage options sign into the Signature header: auth goes out beside them.
+    const derived = axios.create({ baseURL: rfc9421Server.origin, adapter, auth });
+    withHttpSignature(derived, { scheme: 'rfc9421', keyId: KEY_ID, key: SECRET, algorithm: 'hmac-sha256', doubleKnock: true });
+    expect((await derived.get('/a/?x=1')).status).toBe(200);
+    expect(rfc9421Server.requests[0]?.headers.authorization).toBe(basic);
+  });
+
   test('auth given per request is refused too; without auth the request is signed', async () => {
     const client = axios.create({ baseURL: server.origin, adapter });
     withHttpSignature(client, { ...cavage, scheme: 'authorization' });

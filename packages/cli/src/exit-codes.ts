@@ -18,7 +18,9 @@ export const EXIT_CODES: {
   readonly AUTH_FAILED: 4;
   /** The server could not be reached. */
   readonly NETWORK: 5;
-} = Object.freeze({ OK: 0, HTTP_ERROR: 1, USAGE: 2, VERIFY_FAILED: 3, AUTH_FAILED: 4, NETWORK: 5 });
+  /** `verify --remote-key`: the key of the keyId could not be fetched (`ERR_KEY_FETCH_*`): no verdict on the signature. */
+  readonly KEY_UNAVAILABLE: 6;
+} = Object.freeze({ OK: 0, HTTP_ERROR: 1, USAGE: 2, VERIFY_FAILED: 3, AUTH_FAILED: 4, NETWORK: 5, KEY_UNAVAILABLE: 6 });
 
 /** One of {@link EXIT_CODES}. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

@@ -32,6 +32,9 @@ describe('httpsig completion', () => {
     expect(bashComplete(bash, ['httpsig', 'request', '--signature-agent'])).toEqual(['--signature-agent', '--signature-agent-form']);
     expect(bashComplete(bash, ['httpsig', 'request', '--cu'])).toEqual([]);
     expect(bashComplete(bash, ['httpsig', 'verify', '--required-c'])).toEqual(['--required-components']);
+    expect(bashComplete(bash, ['httpsig', 'verify', '--rem'])).toEqual(['--remote-key']);
+    expect(bashComplete(bash, ['httpsig', 'verify', '--allow-'])).toEqual(['--allow-http', '--allow-private-addresses']);
+    expect(bashComplete(bash, ['httpsig', 'sign', '--rem'])).toEqual([]);
     expect(bashComplete(bash, ['httpsig', 'completion', 'f'])).toEqual(['fish']);
   });
 
@@ -41,6 +44,7 @@ describe('httpsig completion', () => {
     expect(zsh.stdout).toContain("'jumpserver api') opts=(");
     expect(zsh.stdout).toContain('--max-items');
     expect(zsh.stdout).toContain('--web-bot-auth');
+    expect(zsh.stdout).toMatch(/'verify'\) opts=\([^)]*--remote-key --allow-http --allow-private-addresses /);
     const fish = await httpsig(['completion', 'fish']);
     expect(fish.stdout).toContain("complete -c httpsig -n '__fish_seen_subcommand_from login' -l wait-confirm");
     expect(fish.stdout).toContain("complete -c httpsig -n '__fish_seen_subcommand_from sign' -l components");
@@ -67,6 +71,8 @@ describe('httpsig completion', () => {
     expect(complete('httpsig sign --random')).toEqual(['--random-nonce']);
     expect(complete('httpsig request --web')).toEqual(['--web-bot-auth']);
     expect(complete('httpsig jumpserver api --max')).toEqual(['--max-items']);
+    expect(complete('httpsig verify --remote')).toEqual(['--remote-key']);
+    expect(complete('httpsig verify --allow-p')).toEqual(['--allow-private-addresses']);
   });
 
   test('an unknown shell is a usage error', async () => {

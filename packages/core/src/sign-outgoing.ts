@@ -37,9 +37,29 @@ export interface OutgoingRequest {
  * ```
  */
 export function signOutgoing(request: OutgoingRequest, options: SigningOptions): Promise<SignResult> {
+  const signable = outgoingMessage(request);
+  return sign(signable, options.digest === undefined ? options : { ...options, body: outgoingBody(request) });
+}
+
+/**
+ * The request as it is signed: the URL without its fragment, and `Host` from the URL when the headers have none.
+ * Internal (shared with the double-knock retry that signs for an `Accept-Signature`).
+ *
+ * @param request - the outgoing request.
+ * @returns the method, absolute URL and header pairs.
+ */
+export function outgoingMessage(request: OutgoingRequest): { method: string; url: string; headers: [string, string][] } {
   const { url } = request;
   const headers = normalizeHeaders(request.headers);
   if (!headers.some(([name]) => name === 'host')) headers.push(['host', url.host]);
-  const signable = { method: request.method, url: url.origin + url.pathname + url.search, headers };
-  return sign(signable, options.digest === undefined ? options : { ...options, body: request.body ?? EMPTY });
+  return { method: request.method, url: url.origin + url.pathname + url.search, headers };
+}
+
+/**
+ * The bytes a digest covers: the body, or none (an absent body digests as empty). Internal.
+ * @param request - the outgoing request.
+ * @returns the body bytes.
+ */
+export function outgoingBody(request: OutgoingRequest): Uint8Array {
+  return request.body ?? EMPTY;
 }

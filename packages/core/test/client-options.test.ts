@@ -2,9 +2,11 @@
 import { DEFAULT_MAX_BODY_BYTES, mayRedirectCarrySignature, splitClientOptions } from '../src/adapter.js';
 
 test('splitClientOptions separates and checks the client options', () => {
-  expect(splitClientOptions({ keyId: 'k', key: 's', algorithm: 'hmac-sha256', maxBodyBytes: 5 })).toEqual({
+  expect(splitClientOptions({ keyId: 'k', key: 's', algorithm: 'hmac-sha256', maxBodyBytes: 5 })).toMatchObject({
     signing: { keyId: 'k', key: 's', algorithm: 'hmac-sha256' }, maxBodyBytes: 5, signCrossOriginRedirects: false,
+    knocker: { enabled: false },
   });
+  expect(splitClientOptions({ keyId: 'k', key: 's', algorithm: 'hmac-sha256', doubleKnock: true }).signing).toEqual({ keyId: 'k', key: 's', algorithm: 'hmac-sha256' });
   expect(splitClientOptions({ keyId: 'k', key: 's', algorithm: 'hmac-sha256', signCrossOriginRedirects: true }).maxBodyBytes).toBe(DEFAULT_MAX_BODY_BYTES);
   expect(() => splitClientOptions({ keyId: 'k', key: 's', algorithm: 'hmac-sha256', maxBodyBytes: -1 })).toThrow(RangeError);
   expect(() => splitClientOptions({ keyId: 'k', key: 's', algorithm: 'hmac-sha256', signCrossOriginRedirects: 'yes' as never })).toThrow(TypeError);

@@ -10,6 +10,8 @@ import { bufferBody, chunkBytes } from '@httpsig/core/adapter';
 export interface BodyBytes {
   bytes: Uint8Array<ArrayBuffer>;
   contentType: string | undefined;
+  /** Whether it was read from a stream (a `ReadableStream` or async iterable): such a body is never sent twice. */
+  stream?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -44,10 +46,10 @@ export async function readBody(body: unknown, maxBytes: number): Promise<BodyByt
     };
   }
   if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
-    return { bytes: await bufferBody(body as ReadableStream<Uint8Array>, maxBytes), contentType: undefined };
+    return { bytes: await bufferBody(body as ReadableStream<Uint8Array>, maxBytes), contentType: undefined, stream: true };
   }
   if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-    return { bytes: await bufferBody(body as AsyncIterable<unknown>, maxBytes), contentType: undefined };
+    return { bytes: await bufferBody(body as AsyncIterable<unknown>, maxBytes), contentType: undefined, stream: true };
   }
   throw new TypeError('unsupported fetch body type');
 }

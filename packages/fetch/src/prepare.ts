@@ -16,6 +16,11 @@ export interface PreparedRequest {
   redirect: RequestRedirect;
   /** Whether this hop is signed: false once a redirect left the origin (unless allowed) or downgraded to http. */
   sign: boolean;
+  /**
+   * Whether the body may be sent again for a double-knock retry: false for a stream body (a `ReadableStream`, an
+   * async iterable, or the body of a `Request`, which is a stream here), true for no body or one given as a value.
+   */
+  replayable: boolean;
   /** The rest of the caller's init (signal, dispatcher, keepalive, …), passed through. */
   init: RequestInit;
 }
@@ -59,9 +64,11 @@ export async function prepareRequest(
   const method = initMethod ?? request?.method ?? 'GET';
   const headers = new Headers(initHeaders ?? request?.headers ?? undefined);
   let body: Uint8Array<ArrayBuffer> | undefined;
+  let replayable = true;
   if (initBody !== undefined && initBody !== null) {
     const read = await readBody(initBody, maxBodyBytes);
     body = read?.bytes;
+    replayable = read?.stream !== true;
     if (read?.contentType !== undefined && !headers.has('content-type')) headers.set('content-type', read.contentType);
   } else if (request !== undefined && request.body !== null) {
     // As in fetch, a null `init.body` does not replace a Request's body (the Fetch standard uses the input's body
@@ -69,8 +76,9 @@ export async function prepareRequest(
     // keep the caller's intact.
     const clone = request.clone();
     if (clone.body !== null) body = await bufferBody(clone.body, maxBodyBytes);
+    replayable = false;
   }
   if (request?.signal !== undefined && rest.signal === undefined) rest.signal = request.signal;
   delete (rest as { duplex?: unknown }).duplex;
-  return { url, method, headers, body, redirect: initRedirect ?? request?.redirect ?? 'follow', sign: true, init: rest };
+  return { url, method, headers, body, redirect: initRedirect ?? request?.redirect ?? 'follow', sign: true, replayable, init: rest };
 }

@@ -44,5 +44,5 @@ export function nextHop(
   }
   if (url.origin !== request.url.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
   const sign = request.sign && mayRedirectCarrySignature(request.url, url, signCrossOrigin);
-  return { ...request, url, method, headers, body, sign };
+  return { ...request, url, method, headers, body, sign, replayable: body === undefined || request.replayable };
 }

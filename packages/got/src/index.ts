@@ -5,5 +5,5 @@
  */
 export { httpSignature } from './http-signature.js';
 export { DEFAULT_MAX_BODY_BYTES } from './options.js';
-export type { GotLimits, GotRedirectResponse, GotRequestOptions, GotSignatureExtension, GotSignatureOptions } from './options.js';
+export type { GotKnockResponse, GotLimits, GotRedirectResponse, GotRequestOptions, GotSignatureExtension, GotSignatureOptions } from './options.js';
 export type { SigningOptions } from '@httpsig/core';

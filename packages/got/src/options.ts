@@ -6,7 +6,7 @@
  */
 import { DEFAULT_MAX_BODY_BYTES, splitClientOptions } from '@httpsig/core/adapter';
 import type { SigningOptions } from '@httpsig/core';
-import type { ClientOptions } from '@httpsig/core/adapter';
+import type { ClientOptions, Knocker } from '@httpsig/core/adapter';
 
 /**
  * How {@link httpSignature} signs: the shared options of `@httpsig/core` (draft-cavage or RFC 9421) and the
@@ -14,7 +14,7 @@ import type { ClientOptions } from '@httpsig/core/adapter';
  */
 export type GotSignatureOptions = SigningOptions & GotLimits;
 
-/** The limit and redirect policy of the adapter: core's {@link ClientOptions}. */
+/** The limit, redirect policy and double-knocking of the adapter: core's {@link ClientOptions}. */
 export type GotLimits = ClientOptions;
 
 /** The parts of got's normalised `Options` a hook reads and writes. */
@@ -41,6 +41,16 @@ export interface GotRedirectResponse {
   url: string;
 }
 
+/** The parts of got's response that the double-knock `afterResponse` hooks read. */
+export interface GotKnockResponse {
+  /** The status. */
+  statusCode: number;
+  /** The response headers, lower-case names. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The request, with the options of its last hop. */
+  request: { options: GotRequestOptions };
+}
+
 /** What {@link httpSignature} returns: hooks for `got.extend(...)`. */
 export interface GotSignatureExtension {
   /** got hooks. */
@@ -52,6 +62,11 @@ export interface GotSignatureExtension {
      * same origin (or `signCrossOriginRedirects` allows it and it is not an https → http downgrade).
      */
     beforeRedirect: Array<(updatedOptions: GotRequestOptions, response: GotRedirectResponse) => Promise<void>>;
+    /**
+     * With `doubleKnock` (else empty): records the spec of an accepted request, and sends a refused one once more
+     * signed with the other spec through got's `retryWithMergedOptions`.
+     */
+    afterResponse: Array<<R extends GotKnockResponse>(response: R, retryWithMergedOptions: (options: Record<string, never>) => unknown) => Promise<R>>;
   };
 }
 
@@ -59,14 +74,15 @@ export interface GotSignatureExtension {
  * Splits the adapter limit from the options passed on to core `sign`. Internal.
  *
  * @param options - the caller's options.
- * @returns the signing options, the resolved limit and redirect policy.
+ * @returns the signing options, the resolved limit and redirect policy, and core's double-knock policy.
  * @throws RangeError when `maxBodyBytes` is not a non-negative integer; TypeError when
- *   `signCrossOriginRedirects` is not a boolean.
+ *   `signCrossOriginRedirects` is not a boolean or `doubleKnock` is invalid.
  */
 export function splitOptions(options: GotSignatureOptions): {
   signing: SigningOptions;
   maxBodyBytes: number;
   signCrossOriginRedirects: boolean;
+  knocker: Knocker;
 } {
   return splitClientOptions(options);
 }

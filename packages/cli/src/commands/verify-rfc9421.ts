@@ -1,10 +1,12 @@
 /** `httpsig verify --scheme rfc9421`: check an RFC 9421 signature of a raw HTTP request and explain a failure. */
-import { isHttpSignatureError, type Rfc9421Algorithm, type VerifyRfc9421Options } from '@httpsig/core';
+import { isHttpSignatureError, type Rfc9421Algorithm, type Rfc9421KeyLookup, type VerifyRfc9421Options } from '@httpsig/core';
+import type { FetchGuardOptions } from '@httpsig/keys';
 import { DEFAULT_REQUIRED_REQUEST_COMPONENTS, RFC9421_ALGORITHMS, verifyRfc9421 } from '@httpsig/core/rfc9421';
 import { EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../lib/io.js';
 import { printJson } from '../lib/output.js';
 import type { RawRequest } from '../lib/raw-request.js';
+import { isKeyFetchCode, keyFetchCause, remoteRfc9421Lookup } from '../lib/remote-key.js';
 import { splitComponents } from '../lib/signing-args.js';
 
 /** The options of `verify` that the RFC 9421 check reads. */
@@ -20,29 +22,39 @@ export interface Rfc9421VerifyValues {
 }
 
 /**
+ * Where the verification key comes from: an HMAC secret, a PEM key file, or the keyId URL (`--remote-key`) fetched
+ * under a guard.
+ */
+export type VerifyKey =
+  | { type: 'secret' | 'file'; key: string }
+  | { type: 'remote'; guard: FetchGuardOptions };
+
+/**
  * Verify the RFC 9421 signature of a parsed raw request.
  *
  * @param io - streams.
  * @param values - the options.
  * @param raw - the request.
- * @param key - the HMAC secret or the PEM key.
- * @param isSecret - whether `key` was given as an HMAC secret.
+ * @param source - the HMAC secret, the PEM key, or the guard of a remote key.
  * @param clockSkew - allowed clock difference, seconds.
  * @param now - check as of this time (ms), if given.
- * @returns the exit code: OK or VERIFY_FAILED.
+ * @returns the exit code: OK, VERIFY_FAILED, or KEY_UNAVAILABLE when a remote key could not be fetched.
  * @throws UsageError for a key file without `--algorithm`, or bad option values.
  */
 export async function verifyRfc9421Request(
   io: CliIo,
   values: Rfc9421VerifyValues,
   raw: RawRequest,
-  key: string,
-  isSecret: boolean,
+  source: VerifyKey,
   clockSkew: number,
   now: number | undefined,
 ): Promise<ExitCode> {
-  let algorithms: Rfc9421Algorithm[];
-  if (isSecret) {
+  let algorithms: Rfc9421Algorithm[] = [];
+  if (source.type === 'remote') {
+    const named = values.algorithm?.toLowerCase();
+    if (named !== undefined && !(RFC9421_ALGORITHMS as readonly string[]).includes(named)) throw new UsageError(`Unknown RFC 9421 algorithm "${named.slice(0, 30)}"`);
+    if (named !== undefined) algorithms = [named as Rfc9421Algorithm];
+  } else if (source.type === 'secret') {
     if (values.algorithm !== undefined && values.algorithm.toLowerCase() !== 'hmac-sha256') throw new UsageError('An RFC 9421 HMAC secret verifies hmac-sha256 only');
     algorithms = ['hmac-sha256'];
   } else {
@@ -59,7 +71,7 @@ export async function verifyRfc9421Request(
   const required = values['required-components'] === undefined ? [...DEFAULT_REQUIRED_REQUEST_COMPONENTS] : splitComponents(values['required-components']);
   const message = { method: raw.method, url: raw.target, headers: raw.headers, scheme: values.https === true ? 'https' : 'http' };
   const options: VerifyRfc9421Options = {
-    keyLookup: (keyId) => (values['key-id'] !== undefined && keyId !== values['key-id'] ? null : { key, algorithms }),
+    keyLookup: keyLookupFor(source, values['key-id'], algorithms),
     requiredComponents: required,
     clockSkew,
     body: raw.body,
@@ -78,14 +90,22 @@ export async function verifyRfc9421Request(
     return EXIT_CODES.OK;
   } catch (error) {
     if (!isHttpSignatureError(error)) throw error;
-    const cause = likelyCause(error.code);
+    const code: string = error.code;
+    const cause = isKeyFetchCode(code) ? keyFetchCause(code) : likelyCause(code);
     if (values.json === true) {
-      printJson(io, { ok: false, scheme: 'rfc9421', code: error.code, message: error.message, cause });
+      printJson(io, { ok: false, scheme: 'rfc9421', code, message: error.message, cause });
     } else {
-      io.stdout.write(`FAILED: ${error.code}: ${error.message}\n\nLikely cause: ${cause}\n`);
+      io.stdout.write(`FAILED: ${code}: ${error.message}\n\nLikely cause: ${cause}\n`);
     }
-    return EXIT_CODES.VERIFY_FAILED;
+    return isKeyFetchCode(code) ? EXIT_CODES.KEY_UNAVAILABLE : EXIT_CODES.VERIFY_FAILED;
   }
+}
+
+/** The key lookup of a key source, keeping `--key-id` (and, for a remote key, narrowing to `--algorithm`). */
+function keyLookupFor(source: VerifyKey, keyId: string | undefined, algorithms: readonly Rfc9421Algorithm[]): Rfc9421KeyLookup {
+  if (source.type === 'remote') return remoteRfc9421Lookup(source.guard, keyId, algorithms[0]);
+  const { key } = source;
+  return (id) => (keyId !== undefined && id !== keyId ? null : { key, algorithms });
 }
 
 function likelyCause(code: string): string {

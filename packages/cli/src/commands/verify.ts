@@ -11,15 +11,17 @@ import { printJson } from '../lib/output.js';
 import { parseRawRequest, type RawRequest } from '../lib/raw-request.js';
 import { headerValue } from '../lib/request-input.js';
 import { assertPrivate } from '../lib/private-file.js';
+import { isKeyFetchCode, keyFetchCause, remoteCavageLookup, remoteKeyGuard } from '../lib/remote-key.js';
 import { findSecret, keyFileText, readKeyFile } from '../lib/secrets.js';
-import { verifyRfc9421Request } from './verify-rfc9421.js';
+import { verifyRfc9421Request, type VerifyKey } from './verify-rfc9421.js';
 
 /** Help of `httpsig verify`. */
 export const VERIFY_HELP: string = `Usage: httpsig verify [options] [FILE|-]
 
 Verify the HTTP signature of a raw HTTP request (request line, headers, blank line, body)
 read from FILE or stdin. On failure, print the exact signing string the request gives and
-the likely cause. Exit code 0 when valid, 3 when not, 2 for bad usage.
+the likely cause. Exit code 0 when valid, 3 when not, 2 for bad usage, 6 when the
+--remote-key could not be fetched.
 
 Key (never on the command line):
   --secret-file FILE      HMAC secret from a file (mode 600: others must not read it)
@@ -27,6 +29,12 @@ Key (never on the command line):
   --key-file FILE         PEM public key (rsa-*, ecdsa-sha256, ed25519, hs2019); any other
                           content is refused: an HMAC secret goes in --secret-file
   --key-id ID             only accept this keyId
+  --remote-key            fetch the key of the keyId URL (ActivityPub actor or key document,
+                          Multikey, JWK set) with @httpsig/keys: https only, public addresses
+                          only, size and time limits
+  --allow-http            with --remote-key: also fetch http: keyIds
+  --allow-private-addresses  with --remote-key: also fetch from loopback and private
+                          addresses (a test host; cloud metadata addresses stay refused)
 Policy:
   --algorithm ALG         the algorithm allowed (default: any HMAC with a secret, the
                           signature's own asymmetric algorithm with a key file)
@@ -42,7 +50,8 @@ Authorization: Signature):
   --tag TEXT              require this tag parameter
   --max-age SECONDS       refuse a signature created longer ago
   --https                 the request came over https (for @scheme and @target-uri)
-  --algorithm ALG         with --key-file: the key's algorithm (required); a secret is hmac-sha256
+  --algorithm ALG         with --key-file: the key's algorithm (required); a secret is hmac-sha256;
+                          with --remote-key it comes from the fetched key (this narrows it)
 
 Example:
   HTTPSIG_SECRET=… httpsig verify --jumpserver captured-request.txt
@@ -54,6 +63,9 @@ export const VERIFY_OPTIONS = {
   'secret-env': { type: 'string' },
   'key-file': { type: 'string' },
   'key-id': { type: 'string' },
+  'remote-key': { type: 'boolean' },
+  'allow-http': { type: 'boolean' },
+  'allow-private-addresses': { type: 'boolean' },
   algorithm: { type: 'string' },
   'required-headers': { type: 'string' },
   'clock-skew': { type: 'string' },
@@ -96,11 +108,14 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     }
   }
   const raw = parseRawRequest(bytes);
-  let key: string;
-  let algorithms: CavageAlgorithm[];
+  const guard = remoteKeyGuard(values);
+  let key = '';
+  let algorithms: CavageAlgorithm[] = [];
   // Whether the key was named as an HMAC secret (then hs2019 means HMAC-SHA512); a key file is never one.
   let isSecret = false;
-  if (values['key-file'] !== undefined) {
+  if (guard !== undefined) {
+    // The key comes from the keyId URL: see remoteCavageLookup below and the RFC 9421 path.
+  } else if (values['key-file'] !== undefined) {
     key = readPublicKeyFile(values['key-file']);
     algorithms = [];
   } else {
@@ -108,7 +123,7 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
       file: values['secret-file'],
       envNames: values['secret-env'] !== undefined ? [values['secret-env']] : ['HTTPSIG_SECRET'],
     }, 'secret');
-    if (secret === undefined) throw new UsageError('No key: use --secret-file, --secret-env, HTTPSIG_SECRET or --key-file');
+    if (secret === undefined) throw new UsageError('No key: use --secret-file, --secret-env, HTTPSIG_SECRET, --key-file or --remote-key');
     key = secret;
     algorithms = [...HMAC];
     isSecret = true;
@@ -127,7 +142,8 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     (values.scheme === undefined && headerValue(raw.headers, 'signature-input') !== undefined && signatureParams(raw) === undefined);
   if (rfc9421) {
     if (values.jumpserver === true) throw new UsageError('JumpServer reads only draft-cavage signatures: drop --jumpserver');
-    return verifyRfc9421Request(io, values, raw, key, isSecret, clockSkew, now === undefined ? undefined : now);
+    const source: VerifyKey = guard !== undefined ? { type: 'remote', guard } : { type: isSecret ? 'secret' : 'file', key };
+    return verifyRfc9421Request(io, values, raw, source, clockSkew, now === undefined ? undefined : now);
   }
   for (const name of ['label', 'required-components', 'tag', 'max-age', 'https'] as const) {
     if (values[name] !== undefined) throw new UsageError(`--${name} is an RFC 9421 option: add --scheme rfc9421`);
@@ -141,7 +157,7 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
   const request = { method: raw.method, url: raw.target, headers: raw.headers };
   const signsDigest = names.includes('digest') || names.includes('content-digest');
   const options: VerifyOptions = {
-    keyLookup: (keyId, p) => {
+    keyLookup: guard !== undefined ? remoteCavageLookup(guard, values['key-id'], values.algorithm?.toLowerCase() as CavageAlgorithm | undefined) : (keyId, p) => {
       if (values['key-id'] !== undefined && keyId !== values['key-id']) return null;
       const allowed = algorithms.length > 0 ? algorithms : p.algorithm !== undefined && !p.algorithm.startsWith('hmac-') ? [p.algorithm as CavageAlgorithm] : ['hs2019' as const];
       return isSecret ? { key, algorithms: allowed, hs2019: 'hmac-sha512' } : { key, algorithms: allowed };
@@ -171,7 +187,9 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
     } catch (e) {
       signingStringError = e instanceof Error ? e.message : String(e);
     }
-    const cause = likelyCause(error.code, raw, names, values['key-id']);
+    const code: string = error.code;
+    const fetchFailed = isKeyFetchCode(code);
+    const cause = isKeyFetchCode(code) ? keyFetchCause(code) : likelyCause(code, raw, names, values['key-id']);
     if (values.json === true) {
       printJson(io, { ok: false, code: error.code, message: error.message, keyId: params?.keyId, headers: names, signingString, cause, warnings });
     } else {
@@ -184,7 +202,7 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
       io.stdout.write(`\nLikely cause: ${cause}\n`);
       for (const warning of warnings) io.stdout.write(`  warning: ${warning}\n`);
     }
-    return EXIT_CODES.VERIFY_FAILED;
+    return fetchFailed ? EXIT_CODES.KEY_UNAVAILABLE : EXIT_CODES.VERIFY_FAILED;
   }
 }
 

@@ -1,16 +1,18 @@
-// Loopback "actor hosts" for the key fetch tests: an https (or http) server on 127.0.0.1 that answers routes the
-// test sets, records what it received, and a fetch guard that maps `*.test` names to it and allows ONLY its port.
+// Loopback "actor hosts" for the key fetch tests: the server of test-support/actor-host.mjs (an https or http
+// server on 127.0.0.1 that answers routes the test sets and records what it received), with certificates for test
+// host names, and a fetch guard that maps `*.test` names to it and allows ONLY its port.
 import { sign } from '@httpsig/core';
 import type { CavageAlgorithm, KeyInput } from '@httpsig/core';
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listenOnLoopback } from '../../../../test-support/loopback.mjs';
+import { startActorHost, type ActorHost } from '../../../../test-support/actor-host.mjs';
 import type { FetchGuardOptions } from '../../src/index.js';
+
+export { actor, ed25519Key, json, rsaKey, startActorHost } from '../../../../test-support/actor-host.mjs';
+export type { ActorHost, HostRequest, Route, TestKey } from '../../../../test-support/actor-host.mjs';
 
 /** The host names every test certificate covers (all resolve to 127.0.0.1 through {@link guardFor}). */
 export const TEST_HOSTS: readonly string[] = ['actor.test', 'other.test', 'keys.test'];
@@ -31,29 +33,6 @@ export function certificateForTestHosts(): { key: string; cert: string } {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A received request. */
-export interface HostRequest {
-  host: string | undefined;
-  path: string;
-  headers: IncomingMessage['headers'];
-  servername: string | undefined;
-}
-
-/** A route handler: answers one request. */
-export type Route = (req: IncomingMessage, res: ServerResponse) => void;
-
-export interface ActorHost {
-  port: number;
-  /** `https://<name>:<port>` (or http). */
-  origin(name?: string): string;
-  /** Routes by `<host name> <path>` (e.g. `actor.test /users/alice`) or by path alone. */
-  routes: Map<string, Route>;
-  requests: HostRequest[];
-  /** Requests received for a path. */
-  count(path: string): number;
-  close(): Promise<void>;
 }
 
 /**
@@ -78,45 +57,6 @@ export function useActorHost(tls?: { key: string; cert: string }): ActorHost {
   });
 }
 
-/** Starts an actor host on loopback; https with `tls`, else http. */
-export async function startActorHost(tls?: { key: string; cert: string }): Promise<ActorHost> {
-  const routes = new Map<string, Route>();
-  const requests: HostRequest[] = [];
-  const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    const host = req.headers.host?.replace(/:\d+$/, '');
-    const path = req.url ?? '/';
-    const servername = (req.socket as { servername?: string | false }).servername;
-    requests.push({ host, path, headers: { ...req.headers }, servername: typeof servername === 'string' ? servername : undefined });
-    const route = routes.get(`${host ?? ''} ${path}`) ?? routes.get(path);
-    if (route === undefined) { res.writeHead(404, { 'content-type': 'application/json' }); res.end('{}'); return; }
-    route(req, res);
-  };
-  const server = tls === undefined ? createServer(handler) : createHttpsServer({ key: tls.key, cert: tls.cert }, handler);
-  const { port, close } = await listenOnLoopback(server, tls === undefined ? 'http' : 'https');
-  const scheme = tls === undefined ? 'http' : 'https';
-  return {
-    port,
-    origin: (name = 'actor.test') => `${scheme}://${name}:${port}`,
-    routes,
-    requests,
-    count: (path) => requests.filter((r) => r.path === path).length,
-    close,
-  };
-}
-
-/** Answers JSON with a content type (default activity+json) and optional cache-control. */
-export function json(body: unknown, options: { type?: string; cacheControl?: string; status?: number } = {}): Route {
-  return (_req, res) => {
-    const text = JSON.stringify(body);
-    res.writeHead(options.status ?? 200, {
-      'content-type': options.type ?? 'application/activity+json',
-      'content-length': Buffer.byteLength(text),
-      ...(options.cacheControl === undefined ? {} : { 'cache-control': options.cacheControl }),
-    });
-    res.end(text);
-  };
-}
-
 /**
  * A fetch guard for the host: `*.test` names resolve to 127.0.0.1 (other names fail), loopback is allowed only
  * for the host's own port, and its certificate is trusted.
@@ -135,23 +75,6 @@ export function guardFor(host: ActorHost, cert?: string): FetchGuardOptions & { 
   };
 }
 
-/** A key pair with its SPKI PEM. */
-export interface TestKey {
-  publicPem: string;
-  privatePem: string;
-  publicKey: KeyObject;
-}
-
-export function rsaKey(): TestKey {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
-}
-
-export function ed25519Key(): TestKey {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  return { publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
-}
-
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
 /** Base58btc of bytes (test-side encoder, independent of the package's decoder). */
@@ -168,16 +91,6 @@ export function base58(bytes: Uint8Array): string {
 export function ed25519Multibase(key: KeyObject): string {
   const raw = Buffer.from(key.export({ format: 'jwk' }).x as string, 'base64url');
   return `z${base58(Uint8Array.from([0xed, 0x01, ...raw]))}`;
-}
-
-/** An ActivityPub actor with one `publicKey`. */
-export function actor(id: string, key: TestKey, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/security/v1'],
-    id, type: 'Person', preferredUsername: 'alice', inbox: `${id}/inbox`,
-    publicKey: { id: `${id}#main-key`, owner: id, publicKeyPem: key.publicPem },
-    ...extra,
-  };
 }
 
 /** A draft-cavage signed GET for `keyId`, as a server would receive it (origin-form target). */

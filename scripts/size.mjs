@@ -3,7 +3,7 @@
 // minified, for the browser, with code splitting as a browser app loads it. Counts what a page downloads up front
 // (the entry and the chunks it imports statically), each chunk gzipped; chunks behind a dynamic `import()` (the
 // asymmetric-key code, node-forge for pages without WebCrypto) are listed apart. Fails over BUDGET_BYTES, or
-// when node-forge is loaded up front. Needs the packages built (`npm run build`).
+// when node-forge or the structured-field parser is loaded up front. Needs the packages built (`npm run build`).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,11 @@ console.log(`Up front: ${total} B gzipped (budget ${BUDGET_BYTES} B)`);
 const forgeUpFront = [...upFront].some((name) => Object.keys(outputs[name].inputs).some((p) => p.includes('node-forge')));
 if (forgeUpFront) {
   console.error('size: node-forge is in the up-front bundle; it must only be imported where WebCrypto is missing');
+  process.exit(1);
+}
+const parserUpFront = [...upFront].some((name) => Object.keys(outputs[name].inputs).some((p) => p.includes('structured-headers/dist/parser')));
+if (parserUpFront) {
+  console.error('size: the structured-field parser is in the up-front bundle; only RFC 9421 and verification need it (loaded on first use)');
   process.exit(1);
 }
 if (total > BUDGET_BYTES) {

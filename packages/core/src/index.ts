@@ -11,7 +11,8 @@
 export { sign, DEFAULT_SIGNED_HEADERS } from './sign.js';
 export { verify, DEFAULT_REQUIRED_HEADERS, DEFAULT_CLOCK_SKEW } from './verify.js';
 export { formatChallenge } from './cavage/signature-header.js';
-export { createContentDigest, checkContentDigest } from './content-digest.js';
+export { createContentDigest } from './content-digest.js';
+export { checkContentDigest } from './content-digest-check.js';
 export {
   MemoryReplayStore, createMemoryReplayStore, DEFAULT_MAX_REPLAY_ENTRIES,
   type ReplayStore, type ReplayEntry, type ReplayOutcome, type MemoryReplayStoreOptions,

@@ -4,7 +4,7 @@
  */
 import { backend } from '#backend';
 import { canonicalAlgorithm, isCavageAlgorithm, isHmacAlgorithm, primitiveFor } from './algorithms.js';
-import { checkContentDigestMembers } from '../content-digest.js';
+import { checkContentDigestMembers } from '../content-digest-check.js';
 import { bodyDigests } from '../body-digest.js';
 import { checkDigestEntries } from './digest.js';
 import { recordSignature } from '../replay-record.js';

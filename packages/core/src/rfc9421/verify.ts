@@ -2,7 +2,7 @@
  * Verifying an RFC 9421 HTTP Message Signature under a strict policy.
  * @packageDocumentation
  */
-import { checkContentDigest } from '../content-digest.js';
+import { checkContentDigest } from '../content-digest-check.js';
 import {
   AlgorithmNotAllowedError, DigestMissingError, InvalidKeyError,
   MissingSignatureError, SignatureMismatchError, UnknownKeyError, isHttpSignatureError,

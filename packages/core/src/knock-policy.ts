@@ -6,6 +6,7 @@
 import type { CavageAlgorithm, CavageSigningOptions } from './cavage/types.js';
 import type { DoubleKnockOptions, KnockAttempt, KnockPolicy, KnockPolicyDeps, SignatureSpec } from './double-knock.js';
 import { KnockMemory } from './knock-memory.js';
+import { FEDIVERSE_COMPONENTS, FEDIVERSE_SIGNED_HEADERS } from './presets/fediverse-coverage.js';
 import type { AcceptSignatureRequest, Rfc9421Algorithm, Rfc9421SigningOptions } from './rfc9421/types.js';
 import type { SigningOptions } from './sign-options.js';
 import type { OutgoingRequest } from './sign-outgoing.js';
@@ -18,10 +19,6 @@ const CAVAGE_FOR: Record<Rfc9421Algorithm, CavageAlgorithm> = {
   'rsa-v1_5-sha256': 'rsa-sha256', 'ecdsa-p256-sha256': 'ecdsa-sha256', ed25519: 'ed25519', 'hmac-sha256': 'hmac-sha256',
   'rsa-pss-sha512': 'hs2019', 'ecdsa-p384-sha384': 'hs2019',
 };
-/** What the Fediverse requires of RFC 9421 requests (Mastodon): the method and the whole target URI. */
-const FEDIVERSE_COMPONENTS: readonly string[] = ['@method', '@target-uri'];
-/** What the Fediverse requires of draft-cavage requests (Mastodon, Misskey): draft-cavage-12 §2.1.3 + host. */
-const FEDIVERSE_HEADERS: readonly string[] = ['(request-target)', 'host', 'date'];
 
 /** The spec of signing options. */
 function specOf(options: SigningOptions): SignatureSpec {
@@ -36,7 +33,7 @@ function deriveOther(main: SigningOptions): SigningOptions {
     if (typeof main.keyId !== 'string') throw new TypeError('doubleKnock derives draft-cavage options from a keyId: give keyId, or doubleKnock.other');
     const algorithm = CAVAGE_FOR[main.algorithm];
     if (algorithm === undefined) throw new TypeError('doubleKnock cannot derive draft-cavage options for this algorithm: give doubleKnock.other');
-    const cavage: CavageSigningOptions = { keyId: main.keyId, key: main.key, algorithm, headers: FEDIVERSE_HEADERS, scheme: 'signature', ...digest, ...minRsaBits };
+    const cavage: CavageSigningOptions = { keyId: main.keyId, key: main.key, algorithm, headers: FEDIVERSE_SIGNED_HEADERS, scheme: 'signature', ...digest, ...minRsaBits };
     if (main.algorithm === 'rsa-pss-sha512') cavage.hs2019 = 'rsa-pss-sha512';
     return cavage;
   }

@@ -19,6 +19,7 @@ import type { CavageSigningOptions, KeyLookup, VerifyOptions } from '../cavage/t
 import type { Rfc9421KeyLookup, Rfc9421SigningOptions, VerifyRfc9421Options } from '../rfc9421/types.js';
 import type { KeyInput } from '../types.js';
 import type { VerifyAutoOptions } from '../verify-auto.js';
+import { FEDIVERSE_COMPONENTS, FEDIVERSE_SIGNED_HEADERS } from './fediverse-coverage.js';
 
 /** The key an ActivityPub server signs its requests with. */
 export interface FediverseSigner {
@@ -41,10 +42,6 @@ export interface FediverseKeyLookups {
   rfc9421: Rfc9421KeyLookup;
 }
 
-/** The headers a Fediverse draft-cavage signature covers (a body adds `digest`): what Mastodon signs and requires. */
-export const FEDIVERSE_SIGNED_HEADERS: readonly string[] = ['(request-target)', 'host', 'date'];
-/** The components a Fediverse RFC 9421 signature covers (a body adds `content-digest`): what Mastodon requires. */
-export const FEDIVERSE_COMPONENTS: readonly string[] = ['@method', '@target-uri'];
 
 /** Mastodon's `CLOCK_SKEW_MARGIN`: one hour. */
 const MASTODON_SKEW = 3600;

@@ -6,6 +6,6 @@
 export {
   mastodonSignOptions, misskeySignOptions, fedifySignOptions,
   mastodonVerifyOptions, misskeyVerifyOptions, fediverseVerifyOptions,
-  FEDIVERSE_SIGNED_HEADERS, FEDIVERSE_COMPONENTS,
   type FediverseSigner, type FediverseSpec, type FediverseKeyLookups,
 } from './fediverse.js';
+export { FEDIVERSE_SIGNED_HEADERS, FEDIVERSE_COMPONENTS } from './fediverse-coverage.js';

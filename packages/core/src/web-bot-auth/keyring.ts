@@ -2,30 +2,15 @@
  * A local keyring of Web Bot Auth keys: the bots a site knows, indexed by thumbprint. Internal.
  * @packageDocumentation
  */
-import { botKeyOf } from './key.js';
+import { botKeyOf, markKeyringKey } from './key.js';
 import type { PublicJwk } from '../jwk-thumbprint.js';
 import type { WebBotAuthKeys } from './verify.js';
 
 /**
- * The keys a keyring answers with. A keyring vouches for a key, not for the agent a request names: the verifier
- * then counts the key's replay records against the key itself, not against that agent. Internal.
- */
-const KEYRING_KEYS = new WeakSet<object>();
-
-/**
- * Whether a key source's answer came from a {@link webBotAuthKeyring} (and so is not bound to any agent). Internal.
- * @param jwk - what the key source returned.
- * @returns true for a key held in a keyring.
- */
-export function isKeyringKey(jwk: unknown): boolean {
-  return typeof jwk === 'object' && jwk !== null && KEYRING_KEYS.has(jwk);
-}
-
-/**
  * A key source for {@link verifyWebBotAuth} from keys you hold: public JWKs (Ed25519 or RSA), each found by its
  * RFC 7638 thumbprint, whatever `Signature-Agent` the request names (the keyring vouches for the key, not for that
- * agent: the replay records of its key count against the key's own share of a replay store). Use it for the bots you know; use
- * `signatureAgentKeys` of `@httpsig/keys` to fetch the keys of any agent from its directory.
+ * agent: the replay records of its key count against the key's own share of a replay store). Use it for the bots
+ * you know; use `signatureAgentKeys` of `@httpsig/keys` to fetch the keys of any agent from its directory.
  *
  * @param keys - the bots' public JWKs (`publicJwk(pem)` turns a PEM into one); only their public members are kept.
  * @returns the key source.
@@ -43,7 +28,7 @@ export function webBotAuthKeyring(keys: readonly Readonly<Record<string, unknown
   for (const jwk of keys) {
     const key = botKeyOf(jwk);
     byThumbprint.set(key.thumbprint, key.jwk);
-    KEYRING_KEYS.add(key.jwk);
+    markKeyringKey(key.jwk);
   }
   return (keyId) => byThumbprint.get(keyId) ?? null;
 }

@@ -17,8 +17,7 @@ import { DEFAULT_MAX_KEY_LOOKUPS, verifyRfc9421 } from '../rfc9421/verify.js';
 import type { Rfc9421Message, Rfc9421Parameters, Rfc9421VerificationKey, VerifyRfc9421Options, VerifyRfc9421Result } from '../rfc9421/types.js';
 import type { BodyInput, ReceivedBody } from '../types.js';
 import type { PublicJwk } from '../jwk-thumbprint.js';
-import { botKeyOf } from './key.js';
-import { isKeyringKey } from './keyring.js';
+import { botKeyOf, isKeyringKey } from './key.js';
 import { signatureAgentOrigin } from './signature-agent.js';
 import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_TAG } from './constants.js';
 

@@ -107,7 +107,8 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInpu
  *
  * @param message - the request `{ method, url, headers }` as received (`url` may be `req.url`, with `Host`
  * giving `@authority`), or a response `{ status, headers, request? }`. An absolute `url` gives `@scheme` and
- * `@authority` itself: a server passes the origin form and the connection's `scheme` instead.
+ * `@authority` itself: a server passes the origin form and the connection's `scheme` instead (an absolute-form
+ * target with another scheme than the `scheme` passed is refused, `ERR_MALFORMED_REQUEST`).
  * @param options - key lookup, label, required components/parameters, tag, clock, replay store, body, limits.
  * @returns the label, keyId, algorithm, covered components, parameters and signature base that verified, and
  * `validUntil`, the last Unix second the signature is acceptable.

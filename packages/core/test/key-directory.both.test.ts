@@ -74,6 +74,22 @@ describe('createKeyDirectory', () => {
     expect([again.status, again.body, again.headers['signature']]).toEqual([304, undefined, undefined]);
   });
 
+  test('the signatures are made once per authority and second: a flood of requests does not make one private-key signature each', async () => {
+    // RSA-PSS signatures are randomised: two signings of the same response differ, so equal headers prove one signing.
+    const directory = await createKeyDirectory({ keys: [PSS_SIGN, ED_SIGN], authorities: ['signature-agent.test', 'other.test'] });
+    const at = 1_735_689_600_000;
+    const first = await directory.respond(fetchRequest, at);
+    const [again, head] = await Promise.all([directory.respond(fetchRequest, at + 999), directory.respond({ ...fetchRequest, method: 'HEAD' }, at + 500)]);
+    expect(again.headers['signature']).toBe(first.headers['signature']);
+    expect(head.headers['signature']).toBe(first.headers['signature']);
+    // Another authority, or the next second, is signed afresh (and verifies for its own authority only).
+    const other = await directory.respond({ ...fetchRequest, headers: { ...fetchRequest.headers, host: 'other.test' } }, at);
+    expect(other.headers['signature']).not.toBe(first.headers['signature']);
+    const next = await directory.respond(fetchRequest, at + 1000);
+    expect(next.headers['signature-input']).toContain(`created=${at / 1000 + 1}`);
+    expect(next.headers['signature']).not.toBe(first.headers['signature']);
+  });
+
   test('HEAD has the headers and no body; other methods get 405 with Allow', async () => {
     const directory = await createKeyDirectory({ keys: [ED_SIGN], ...SERVED });
     const head = await directory.respond({ ...fetchRequest, method: 'HEAD' });

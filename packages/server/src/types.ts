@@ -123,7 +123,8 @@ export interface CavageServerVerifyOptions extends Omit<VerifyOptions, 'body' | 
 
 /**
  * RFC 9421 verification on the server: core's {@link VerifyRfc9421Options} with `scheme: 'rfc9421'` and the
- * server options. Replay protection is the `replay` option (core's `replayStore`, with `requireNonce: false`).
+ * server options. Replay protection is the `replay` option (core's `replayStore`; a nonce is required only with
+ * `requireNonce: true`).
  */
 export interface Rfc9421ServerVerifyOptions extends Omit<VerifyRfc9421Options, 'body' | 'replayStore'>, ServerOptions {
   /** Selects RFC 9421 HTTP Message Signatures. */

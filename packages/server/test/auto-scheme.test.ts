@@ -118,3 +118,19 @@ test("a middleware with scheme: 'auto' and one scheme's options missing fails at
   await expect(app.register(fastifyPlugin, { scheme: 'auto', rfc9421: options.rfc9421 } as never).ready()).rejects.toThrow(TypeError);
   await app.close();
 });
+
+test("Fedify's ?-less @query is not tried for a query starting with '?': a standard signature for /x?a would pass for /x??a", async () => {
+  // `"@query": ?dryRun=true` is the RFC form for `/outbox?dryRun=true` and Fedify's form for `/outbox??dryRun=true`,
+  // where the application reads a parameter named `?dryRun`, not `dryRun`.
+  const components = ['@method', '@authority', '@path', '@query'];
+  const running = await startServer('node', { ...options, rfc9421: { ...options.rfc9421, requiredComponents: components } });
+  try {
+    const headers = await signedHeaders(running.url, '/outbox?dryRun=true', { ...mastodonSignOptions(signer, 'rfc9421'), headers: components }, 'GET');
+    const get = (target: string): Promise<Answer> => rawSend(running.url, [`GET ${target} HTTP/1.1`, `Host: ${new URL(running.url).host}`, ...linesOf(headers), 'Connection: close', '', ''].join('\r\n'));
+    expect((await get('/outbox?dryRun=true')).status).toBe(200);
+    const moved = await get('/outbox??dryRun=true');
+    expect({ status: moved.status, code: codeOf(moved) }).toEqual({ status: 401, code: 'ERR_SIGNATURE_MISMATCH' });
+  } finally {
+    await running.close();
+  }
+});

@@ -219,6 +219,29 @@ describe('replay window cap (maxReplayWindow)', () => {
   });
 });
 
+test('requireNonce: true asked of RFC 9421 (alone or under scheme auto) is kept with replay protection, not turned off', async () => {
+  const secret = 'rfc9421-nonce-secret-0123456789ab';
+  const rfc9421 = {
+    requiredComponents: ['@method', '@path'], requireNonce: true,
+    keyLookup: (keyId: string | undefined) => (keyId === 'n' ? { key: secret, algorithms: ['hmac-sha256' as const] } : null),
+  };
+  const alone = await startServer('node', { scheme: 'rfc9421', ...rfc9421, replay: new MemoryReplayStore() });
+  const auto = await startServer('node', { scheme: 'auto', cavage: { keyLookup }, rfc9421, replay: new MemoryReplayStore() });
+  try {
+    for (const server of [alone, auto]) {
+      const signAt = async (path: string, nonce?: string): Promise<Record<string, string>> => (await sign({ method: 'GET', url: `${server.url}${path}`, headers: {} }, {
+        scheme: 'rfc9421', keyId: 'n', key: secret, algorithm: 'hmac-sha256', headers: ['@method', '@path'], ...(nonce === undefined ? {} : { nonce }),
+      })).headers;
+      const without = await send(server.url, { path: '/a', headers: await signAt('/a') });
+      expect([without.status, without.json.code]).toEqual([401, 'ERR_HEADER_NOT_SIGNED']);
+      expect((await send(server.url, { path: '/b', headers: await signAt('/b', 'n-1') })).status).toBe(200);
+    }
+  } finally {
+    await alone.close();
+    await auto.close();
+  }
+});
+
 /** The same request with another keyId text (draft-cavage does not sign the keyId). */
 function withKeyId(headers: Record<string, string>, keyId: string): Record<string, string> {
   const name = headers.authorization !== undefined ? 'authorization' : 'signature';

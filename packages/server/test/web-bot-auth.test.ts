@@ -97,6 +97,27 @@ describe.each(SERVER_KINDS)('%s', (kind) => {
   });
 });
 
+test('a key of the keyring takes one share of the replay store, whatever Signature-Agent it names', async () => {
+  // The keyring vouches for the key, not for the agent the bot names: a bot naming a new agent on each request
+  // must not get a new share each time (it would fill the store and every other bot would get 503).
+  const other = generateKeyPairSync('ed25519');
+  const otherJwk = other.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
+  const store = new MemoryReplayStore({ maxEntries: 8, maxEntriesPerKey: 2 });
+  const running = await startServer('node', { scheme: 'web-bot-auth', keys: webBotAuthKeyring([edJwk, otherJwk]), replay: store });
+  try {
+    const codes: unknown[] = [];
+    for (let i = 0; i < 4; i++) {
+      const answer = await rawBot(running.url, await botHeaders(running.url, { agent: `agent1="https://crawler${i}.example"`, nonce: `share-${i}` }));
+      codes.push(answer.status === 200 ? 200 : answer.json['code']);
+    }
+    expect(codes).toEqual([200, 200, 'ERR_REPLAY_STORE_UNAVAILABLE', 'ERR_REPLAY_STORE_UNAVAILABLE']);
+    const otherBot = await rawBot(running.url, await botHeaders(running.url, { key: other.privateKey, keyId: jwkThumbprint(otherJwk), nonce: 'other-1' }));
+    expect(otherBot.status).toBe(200);
+  } finally {
+    await running.close();
+  }
+});
+
 test('onVerified reports the bot (thumbprint, agent) like any verified signature', async () => {
   const events: VerifiedEvent[] = [];
   const options: ServerVerifyOptions = { scheme: 'web-bot-auth', keys, onVerified: (event) => { events.push(event); } };

@@ -3,6 +3,7 @@
  * the derived components read (RFC 9421 §2.2). Internal.
  * @packageDocumentation
  */
+import { MalformedRequestError } from '../errors.js';
 import { normalizeHeaders } from '../headers.js';
 import { trimOws } from '../lib/char-class.js';
 import {
@@ -64,7 +65,13 @@ function requestView(request: Rfc9421Request, mode: Mode): RequestView {
     target = parseOutgoingTarget(request.url, request.method);
   }
   const targetMode = mode === 'verify' ? 'received' : 'outgoing';
-  const scheme = target.scheme ?? request.scheme?.toLowerCase();
+  const connection = request.scheme?.toLowerCase();
+  // A received absolute-form target (`GET http://host/x` over TLS) names a scheme the client chose: it never
+  // replaces the connection's, which the caller passed (RFC 9112 §3.2.2: the server decides the target URI's scheme).
+  if (mode === 'verify' && target.scheme !== undefined && connection !== undefined && target.scheme !== connection) {
+    throw new MalformedRequestError('The scheme of the request target differs from the connection\'s');
+  }
+  const scheme = target.scheme ?? connection;
   let authority: string | undefined;
   if (target.form === 'absolute') {
     const written = target.authority as string;

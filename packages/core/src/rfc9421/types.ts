@@ -90,7 +90,8 @@ export type QueryComponentSigning = 'rfc9421' | 'without-question-mark';
  * How a verifier derives `@query`: `'rfc9421'` (default, the RFC's form only) or
  * `'rfc9421-or-without-question-mark'` — the RFC's form first, and when the signature covers `@query` and does not
  * verify, the query without its `?` (Fedify's form); the result then says `queryComponent: 'without-question-mark'`.
- * At most two signature checks per signature tried, never more key lookups.
+ * Never for a query that itself starts with `?` (`/x??a`): there the `?`-less form is the RFC form of another query
+ * (`/x?a`). At most two signature checks per signature tried, never more key lookups.
  */
 export type QueryComponentVerifying = 'rfc9421' | 'rfc9421-or-without-question-mark';
 

@@ -107,7 +107,8 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInpu
  *
  * @param message - the request `{ method, url, headers }` as received (`url` may be `req.url`, with `Host`
  * giving `@authority`), or a response `{ status, headers, request? }`. An absolute `url` gives `@scheme` and
- * `@authority` itself: a server passes the origin form and the connection's `scheme` instead.
+ * `@authority` itself: a server passes the origin form and the connection's `scheme` instead (an absolute-form
+ * target with another scheme than the `scheme` passed is refused, `ERR_MALFORMED_REQUEST`).
  * @param options - key lookup, label, required components/parameters, tag, clock, replay store, body, limits.
  * @returns the label, keyId, algorithm, covered components, parameters and signature base that verified, and
  * `validUntil`, the last Unix second the signature is acceptable.
@@ -194,6 +195,11 @@ async function verifySignatures(message: Rfc9421Message, options: VerifyRfc9421O
   throw first;
 }
 
+/** Whether the message's query, or its bound request's, starts with `?` (`/x??a`). */
+function startsWithQuestionMark(view: MessageView): boolean {
+  return view.request?.query?.startsWith('?') === true || view.boundRequest?.query?.startsWith('?') === true;
+}
+
 /** Default `maxKeyLookups`: signatures tried per message without a label. */
 export const DEFAULT_MAX_KEY_LOOKUPS = 4;
 
@@ -234,7 +240,9 @@ async function verifySelected(
   let bareQuery = false;
   if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits))) {
     // Fedify's `@query` (no `?`), once, when asked for and covered: the same key and algorithm over the other form.
-    if (options.queryComponent !== 'rfc9421-or-without-question-mark' || !signature.components.some((c) => c.name === '@query')) {
+    // Not for a query that starts with `?`: its `?`-less form is the RFC form of the query without that `?` (a
+    // signature for `/x?a` would pass for `/x??a`, whose application reads a parameter `?a`).
+    if (options.queryComponent !== 'rfc9421-or-without-question-mark' || !signature.components.some((c) => c.name === '@query') || startsWithQuestionMark(view)) {
       throw new SignatureMismatchError({ keyId });
     }
     signatureBase = signatureBaseOf({ ...view, bareQuery: true }, signature.components, signature.signatureParams, 'verify', keyId);

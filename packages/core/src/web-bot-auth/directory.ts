@@ -156,6 +156,9 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
   const minRsaBits = options.minRsaBits;
   const served = servedAuthority(options.authorities);
 
+  let signedSecond: number | undefined;
+  const signedFor = new Map<string, Promise<Record<string, string>>>();
+
   async function respond(request: DirectoryRequest, now?: Date | number): Promise<DirectoryResponse> {
     const method = request.method.toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD' }, body: undefined };
@@ -174,7 +177,31 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
     if (!served(authority)) return { status: 421, headers: {}, body: undefined };
     if (matchesEtag(request.headers, etag)) return { status: 304, headers: base, body: undefined };
     const created = Math.floor(nowMilliseconds(now) / 1000);
-    let headers: Record<string, string> = { 'content-type': DIRECTORY_MEDIA_TYPE, ...base, 'content-digest': contentDigest };
+    // The signatures cover the authority and the body only: made once per authority and second, so that a flood of
+    // unauthenticated requests does not cost one private-key signature per key and request.
+    if (created !== signedSecond) {
+      signedSecond = created;
+      signedFor.clear();
+    }
+    const key = authority;
+    let signing = signedFor.get(key);
+    if (signing === undefined) {
+      const pending = signResponse(bound, created);
+      signing = pending;
+      if (signedFor.size < MAX_SIGNED_AUTHORITIES) {
+        signedFor.set(key, pending);
+        // A failed signing is not kept: the next request tries again.
+        pending.then(undefined, () => { if (signedFor.get(key) === pending) signedFor.delete(key); });
+      }
+    }
+    return { status: 200, headers: { ...(await signing) }, body: method === 'HEAD' ? undefined : body };
+  }
+
+  /** The response headers with one signature per key, bound to the authority of `bound`. */
+  async function signResponse(bound: DirectoryRequest, created: number): Promise<Record<string, string>> {
+    let headers: Record<string, string> = {
+      'content-type': DIRECTORY_MEDIA_TYPE, 'cache-control': cacheControl, etag, 'access-control-allow-origin': '*', 'content-digest': contentDigest,
+    };
     for (const [index, signer] of signers.entries()) {
       const signed = await signRfc9421({ status: 200, headers, request: bound }, {
         key: signer.key, algorithm: signer.algorithm, keyId: signer.keyId, label: `binding${index}`,
@@ -183,11 +210,14 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
       });
       headers = { ...headers, ...signed.headers };
     }
-    return { status: 200, headers, body: method === 'HEAD' ? undefined : body };
+    return headers;
   }
 
   return { document, body, etag, respond };
 }
+
+/** Most authorities whose signed headers are kept for the current second (a predicate may accept many). */
+const MAX_SIGNED_AUTHORITIES = 64;
 
 /** The published form of a key: type and curve, `kid`, the public members, `use`. */
 function directoryKey(jwk: PublicJwk, kid: string): DirectoryKey {

@@ -45,3 +45,28 @@ export function botKeyOf(jwk: unknown, keyId?: string): BotKey {
   const thumbprint = jwkThumbprint(publicJwk as unknown as Readonly<Record<string, unknown>>);
   return { jwk: publicJwk, thumbprint, algorithm };
 }
+
+/**
+ * The keys keyrings answer with. A keyring vouches for a key, not for the agent a request names: the verifier then
+ * counts the key's replay records against the key itself, not against that agent.
+ */
+const KEYRING_KEYS = new WeakSet<object>();
+
+/**
+ * Marks a key a keyring answers with (see {@link isKeyringKey}).
+ * @param jwk - the public JWK the keyring holds.
+ * @internal
+ */
+export function markKeyringKey(jwk: PublicJwk): void {
+  KEYRING_KEYS.add(jwk);
+}
+
+/**
+ * Whether a key source's answer came from a keyring (and so is bound to no agent).
+ * @param jwk - what the key source returned.
+ * @returns true for a key held in a keyring.
+ * @internal
+ */
+export function isKeyringKey(jwk: unknown): boolean {
+  return typeof jwk === 'object' && jwk !== null && KEYRING_KEYS.has(jwk);
+}

@@ -2,14 +2,15 @@
  * A local keyring of Web Bot Auth keys: the bots a site knows, indexed by thumbprint. Internal.
  * @packageDocumentation
  */
-import { botKeyOf } from './key.js';
+import { botKeyOf, markKeyringKey } from './key.js';
 import type { PublicJwk } from '../jwk-thumbprint.js';
 import type { WebBotAuthKeys } from './verify.js';
 
 /**
  * A key source for {@link verifyWebBotAuth} from keys you hold: public JWKs (Ed25519 or RSA), each found by its
- * RFC 7638 thumbprint, whatever `Signature-Agent` the request names. Use it for the bots you know; use
- * `signatureAgentKeys` of `@httpsig/keys` to fetch the keys of any agent from its directory.
+ * RFC 7638 thumbprint, whatever `Signature-Agent` the request names (the keyring vouches for the key, not for that
+ * agent: the replay records of its key count against the key's own share of a replay store). Use it for the bots
+ * you know; use `signatureAgentKeys` of `@httpsig/keys` to fetch the keys of any agent from its directory.
  *
  * @param keys - the bots' public JWKs (`publicJwk(pem)` turns a PEM into one); only their public members are kept.
  * @returns the key source.
@@ -27,6 +28,7 @@ export function webBotAuthKeyring(keys: readonly Readonly<Record<string, unknown
   for (const jwk of keys) {
     const key = botKeyOf(jwk);
     byThumbprint.set(key.thumbprint, key.jwk);
+    markKeyringKey(key.jwk);
   }
   return (keyId) => byThumbprint.get(keyId) ?? null;
 }

@@ -17,7 +17,7 @@ import { DEFAULT_MAX_KEY_LOOKUPS, verifyRfc9421 } from '../rfc9421/verify.js';
 import type { Rfc9421Message, Rfc9421Parameters, Rfc9421VerificationKey, VerifyRfc9421Options, VerifyRfc9421Result } from '../rfc9421/types.js';
 import type { BodyInput, ReceivedBody } from '../types.js';
 import type { PublicJwk } from '../jwk-thumbprint.js';
-import { botKeyOf } from './key.js';
+import { botKeyOf, isKeyringKey } from './key.js';
 import { signatureAgentOrigin } from './signature-agent.js';
 import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_TAG } from './constants.js';
 
@@ -207,7 +207,7 @@ async function verifyOne(message: Rfc9421Message, signature: ParsedSignature, op
   // A covered Signature-Agent that is absent is refused by the RFC 9421 verifier (ERR_MISSING_HEADER).
   const agent = policy.agentLines !== undefined && agentComponent !== undefined ? signatureAgentOrigin(policy.agentLines, agentComponent, keyId) : undefined;
   if (policy.needNonce && signature.parameters.nonce === undefined) throw new HeaderNotSignedError('nonce', { keyId });
-  let found: { jwk: PublicJwk; thumbprint: string } | undefined;
+  let found: { jwk: PublicJwk; thumbprint: string; replayShare: string | undefined } | undefined;
   const keyLookup = async (id: string | undefined, params: Rfc9421Parameters): Promise<Rfc9421VerificationKey | null> => {
     const { created, expires } = params;
     if (id === undefined || created === undefined || expires === undefined) return null; // required: refused before
@@ -220,19 +220,22 @@ async function verifyOne(message: Rfc9421Message, signature: ParsedSignature, op
     const key = botKeyOf(jwk, id);
     // The keyid names the key by its thumbprint: a key source that answers with another key is not trusted.
     if (key.thumbprint !== id) throw new UnknownKeyError({ keyId: id });
-    found = { jwk: key.jwk, thumbprint: key.thumbprint };
-    return { key: key.jwk as unknown as Rfc9421VerificationKey['key'], algorithms: [key.algorithm], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: agent };
+    // The replay share is the party that vouches for the key: the agent whose directory holds it, or (a key of a
+    // keyring, found whatever agent the bot names) the key itself — else a bot naming a new agent each time would
+    // take a new share of the replay store each time.
+    found = { jwk: key.jwk, thumbprint: key.thumbprint, replayShare: isKeyringKey(jwk) ? undefined : agent };
+    return { key: key.jwk as unknown as Rfc9421VerificationKey['key'], algorithms: [key.algorithm], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: found.replayShare };
   };
   const requiredComponents = ['@authority', ...(agentComponent === undefined ? [] : [agentComponent.id])];
   const result = await verifyRfc9421(message, {
     ...options, keyLookup, requiredComponents, requiredParameters: [...REQUIRED_PARAMETERS], tag: WEB_BOT_AUTH_TAG,
   });
-  const key = found as unknown as { jwk: PublicJwk; thumbprint: string };
+  const key = found as unknown as { jwk: PublicJwk; thumbprint: string; replayShare: string | undefined };
   if (policy.replayStore !== undefined) {
     // Keyed on the key and its nonce: a nonce is accepted once per key, whatever else the request changes.
     const nonce = result.parameters.nonce;
     const record = nonce === undefined ? result.signatureBase : `web-bot-auth nonce\u0000${nonce}`;
-    await recordSignature(policy.replayStore, { key: key.jwk as unknown as Rfc9421VerificationKey['key'], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: agent }, record, result.validUntil, key.thumbprint, options);
+    await recordSignature(policy.replayStore, { key: key.jwk as unknown as Rfc9421VerificationKey['key'], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: key.replayShare }, record, result.validUntil, key.thumbprint, options);
   }
   return { ...result, keyId: key.thumbprint, thumbprint: key.thumbprint, agent };
 }

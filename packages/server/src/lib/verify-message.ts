@@ -151,8 +151,8 @@ async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421Se
   const withBody = body === undefined ? coreOptions : { ...coreOptions, body };
   const replay = replayOptionsOf(options);
   if (replay === undefined) return verify(message, withBody);
-  // The server's replay protection does not require a nonce: the record is keyed on the signature base.
-  return verify(message, { ...withBody, ...replay, requireNonce: false });
+  // The server's replay protection does not require a nonce unless asked: the record is keyed on the signature base.
+  return verify(message, { ...withBody, ...replay, requireNonce: options.requireNonce ?? false });
 }
 
 async function verifyWebBotAuthMessage(message: ReceivedMessage, options: WebBotAuthServerVerifyOptions): Promise<VerifyWebBotAuthResult> {
@@ -180,7 +180,7 @@ function verifyAutoMessage(message: ReceivedMessage, options: AutoServerVerifyOp
   const replay = replayOptionsOf(options);
   const cavage: VerifyOptions = { ...cavageOptions, body: bodyToCheck(message, options, ['digest', 'content-digest']), ...replay };
   const rfc9421: VerifyRfc9421Options = {
-    ...rfc9421Options, body: bodyToCheck(message, options, ['content-digest']), ...(replay === undefined ? {} : { ...replay, requireNonce: false }),
+    ...rfc9421Options, body: bodyToCheck(message, options, ['content-digest']), ...(replay === undefined ? {} : { ...replay, requireNonce: rfc9421Options.requireNonce ?? false }),
   };
   return verify(message, { scheme: 'auto', cavage, rfc9421 });
 }

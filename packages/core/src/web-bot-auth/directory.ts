@@ -15,7 +15,7 @@ import { messageView } from '../rfc9421/message.js';
 import { signRfc9421 } from '../rfc9421/sign.js';
 import type { Rfc9421Request } from '../rfc9421/types.js';
 import type { KeyInput } from '../types.js';
-import { DIRECTORY_MEDIA_TYPE, DIRECTORY_TAG } from './constants.js';
+import { DIRECTORY_COMPONENTS, DIRECTORY_MEDIA_TYPE, DIRECTORY_TAG } from './constants.js';
 import type { WebBotAuthAlgorithm } from './sign.js';
 
 /**
@@ -178,7 +178,7 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
     for (const [index, signer] of signers.entries()) {
       const signed = await signRfc9421({ status: 200, headers, request: bound }, {
         key: signer.key, algorithm: signer.algorithm, keyId: signer.keyId, label: `binding${index}`,
-        components: ['"@authority";req', 'content-digest'], created, expires: created + expiresIn, tag: DIRECTORY_TAG,
+        components: [...DIRECTORY_COMPONENTS, 'content-digest'], created, expires: created + expiresIn, tag: DIRECTORY_TAG,
         minRsaBits,
       });
       headers = { ...headers, ...signed.headers };

@@ -10,7 +10,7 @@ import type { AsymmetricKeyInput } from '../runtime/backend.js';
 import { encodeBase64 } from '../lib/base64.js';
 import type { Rfc9421ParameterName, Rfc9421SigningOptions } from '../rfc9421/types.js';
 import type { KeyInput } from '../types.js';
-import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_TAG } from './constants.js';
+import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_COMPONENTS, WEB_BOT_AUTH_TAG } from './constants.js';
 
 /**
  * How long a bot's signature stays valid by default, in seconds: five minutes, what Cloudflare's `web-bot-auth`
@@ -101,7 +101,7 @@ export async function webBotAuth(options: WebBotAuthOptions): Promise<Rfc9421Sig
   if (typeof label !== 'string' || !SF_KEY.test(label)) throw new TypeError('label must be a Structured Field key (lower case)');
   const expiresIn = options.expiresIn ?? DEFAULT_WEB_BOT_AUTH_EXPIRES_IN;
   if (!Number.isSafeInteger(expiresIn) || expiresIn < 0) throw new RangeError('expiresIn must be a non-negative integer (seconds)');
-  const components = [...(options.components ?? ['@authority'])];
+  const components = [...(options.components ?? WEB_BOT_AUTH_COMPONENTS)];
   if (!components.includes('@authority') && !components.includes('@target-uri')) {
     throw new TypeError('a Web Bot Auth signature covers @authority or @target-uri');
   }

@@ -19,7 +19,7 @@ import type { BodyInput, ReceivedBody } from '../types.js';
 import type { PublicJwk } from '../jwk-thumbprint.js';
 import { botKeyOf } from './key.js';
 import { signatureAgentOrigin } from './signature-agent.js';
-import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_TAG } from './constants.js';
+import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_COMPONENTS, WEB_BOT_AUTH_TAG } from './constants.js';
 
 /**
  * Finds the public key a bot signed with: by its thumbprint (`keyid`), and the agent origin its covered
@@ -223,7 +223,7 @@ async function verifyOne(message: Rfc9421Message, signature: ParsedSignature, op
     found = { jwk: key.jwk, thumbprint: key.thumbprint };
     return { key: key.jwk as unknown as Rfc9421VerificationKey['key'], algorithms: [key.algorithm], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: agent };
   };
-  const requiredComponents = ['@authority', ...(agentComponent === undefined ? [] : [agentComponent.id])];
+  const requiredComponents = [...WEB_BOT_AUTH_COMPONENTS, ...(agentComponent === undefined ? [] : [agentComponent.id])];
   const result = await verifyRfc9421(message, {
     ...options, keyLookup, requiredComponents, requiredParameters: [...REQUIRED_PARAMETERS], tag: WEB_BOT_AUTH_TAG,
   });

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_REQUIRED_HEADERS, formatChallenge } from '@httpsig/core';
 import { DEFAULT_REQUIRED_REQUEST_COMPONENTS } from '@httpsig/core/rfc9421';
+import { WEB_BOT_AUTH_COMPONENTS, WEB_BOT_AUTH_TAG } from '@httpsig/core/web-bot-auth';
 import type { ServerResponse } from 'node:http';
 import { isServerSignatureError, type ServerErrorCode, type ServerSignatureError } from './errors.js';
 
@@ -83,10 +84,10 @@ export function describeSignatureError(error: ServerSignatureError, options: Cha
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (status === 401 && (options.scheme === 'rfc9421' || options.scheme === 'web-bot-auth')) {
     const bot = options.scheme === 'web-bot-auth';
-    const components = bot ? ['@authority'] : options.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS;
+    const components = bot ? WEB_BOT_AUTH_COMPONENTS : options.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS;
     headers['www-authenticate'] = `Signature realm=${JSON.stringify(options.realm ?? 'api')}`;
     // RFC 9421 §5.1: a dictionary of labels, each an inner list of component identifiers with parameters.
-    headers['accept-signature'] = acceptSignature(components, bot ? ';expires;tag="web-bot-auth"' : '');
+    headers['accept-signature'] = acceptSignature(components, bot ? `;expires;tag=${JSON.stringify(WEB_BOT_AUTH_TAG)}` : '');
   } else if (status === 401 && options.scheme === 'auto') {
     // Either scheme is accepted: the draft-cavage challenge, and what an RFC 9421 signature must cover.
     headers['www-authenticate'] = formatChallenge({

@@ -6,6 +6,7 @@
 import { AlgorithmNotAllowedError, InvalidKeyError } from '../errors.js';
 import { jwkThumbprint, type PublicJwk } from '../jwk-thumbprint.js';
 import type { Rfc9421Algorithm } from '../rfc9421/types.js';
+import type { WebBotAuthAlgorithm } from './sign.js';
 
 /** A key as Web Bot Auth verifies with it. Internal. @internal */
 export interface BotKey {
@@ -15,6 +16,20 @@ export interface BotKey {
   readonly thumbprint: string;
   /** The one algorithm the key verifies with. */
   readonly algorithm: Rfc9421Algorithm;
+}
+
+/**
+ * The one algorithm a Web Bot Auth key signs and verifies with, decided by its type (the two the architecture draft
+ * names): `OKP`/`Ed25519` → `ed25519`, `RSA` → `rsa-pss-sha512`. Decided here for the signing preset, the key
+ * directory and verification.
+ * @param jwk - a JWK's `kty` and `crv`.
+ * @returns the algorithm, or `undefined` for a key type Web Bot Auth does not use.
+ * @internal
+ */
+export function botAlgorithm(jwk: { readonly kty?: unknown; readonly crv?: unknown }): WebBotAuthAlgorithm | undefined {
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'ed25519';
+  if (jwk.kty === 'RSA') return 'rsa-pss-sha512';
+  return undefined;
 }
 
 /**
@@ -30,17 +45,11 @@ export interface BotKey {
 export function botKeyOf(jwk: unknown, keyId?: string): BotKey {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new InvalidKeyError('A Web Bot Auth key must be a JWK', { keyId });
   const members = jwk as Readonly<Record<string, unknown>>;
-  let publicJwk: PublicJwk;
-  let algorithm: Rfc9421Algorithm;
-  if (members['kty'] === 'OKP' && members['crv'] === 'Ed25519') {
-    publicJwk = { kty: 'OKP', crv: 'Ed25519', x: members['x'] as string };
-    algorithm = 'ed25519';
-  } else if (members['kty'] === 'RSA') {
-    publicJwk = { kty: 'RSA', n: members['n'] as string, e: members['e'] as string };
-    algorithm = 'rsa-pss-sha512';
-  } else {
-    throw new AlgorithmNotAllowedError('Web Bot Auth keys are Ed25519 or RSA', { keyId });
-  }
+  const algorithm = botAlgorithm(members);
+  if (algorithm === undefined) throw new AlgorithmNotAllowedError('Web Bot Auth keys are Ed25519 or RSA', { keyId });
+  const publicJwk: PublicJwk = algorithm === 'ed25519'
+    ? { kty: 'OKP', crv: 'Ed25519', x: members['x'] as string }
+    : { kty: 'RSA', n: members['n'] as string, e: members['e'] as string };
   // Checks the members (present, base64url, bounded) as it hashes them.
   const thumbprint = jwkThumbprint(publicJwk as unknown as Readonly<Record<string, unknown>>);
   return { jwk: publicJwk, thumbprint, algorithm };

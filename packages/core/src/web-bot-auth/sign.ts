@@ -10,6 +10,7 @@ import type { AsymmetricKeyInput } from '../runtime/backend.js';
 import { encodeBase64 } from '../lib/base64.js';
 import type { Rfc9421ParameterName, Rfc9421SigningOptions } from '../rfc9421/types.js';
 import type { KeyInput } from '../types.js';
+import { botAlgorithm } from './key.js';
 import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_COMPONENTS, WEB_BOT_AUTH_TAG } from './constants.js';
 
 /**
@@ -134,7 +135,7 @@ export async function webBotAuth(options: WebBotAuthOptions): Promise<Rfc9421Sig
 
 /** The algorithm for the key: the one asked for when it fits, else the key type's. */
 function algorithmOf(jwk: { kty: string; crv?: string }, asked: WebBotAuthAlgorithm | undefined): WebBotAuthAlgorithm {
-  const fits = jwk.kty === 'OKP' && jwk.crv === 'Ed25519' ? 'ed25519' : jwk.kty === 'RSA' ? 'rsa-pss-sha512' : undefined;
+  const fits = botAlgorithm(jwk);
   if (fits === undefined) throw new InvalidKeyError('A Web Bot Auth key is Ed25519 or RSA');
   if (asked !== undefined && asked !== fits) throw new AlgorithmNotAllowedError('The algorithm does not fit the key');
   return fits;

@@ -11,7 +11,7 @@ export {
   verifyWebBotAuth, DEFAULT_MAX_BOT_VALIDITY, type VerifyWebBotAuthOptions, type VerifyWebBotAuthResult, type WebBotAuthKeys,
 } from './verify.js';
 export { webBotAuthKeyring } from './keyring.js';
-export { verifyKeyDirectory, type VerifyKeyDirectoryOptions, type VerifiedKeyDirectory } from './verify-directory.js';
+export { verifyKeyDirectory, type VerifyKeyDirectoryOptions, type VerifyKeyDirectoryResult } from './verify-directory.js';
 export {
   webBotAuth, DEFAULT_WEB_BOT_AUTH_EXPIRES_IN, WEB_BOT_AUTH_NONCE_BYTES,
   type WebBotAuthOptions, type WebBotAuthAlgorithm, type SignatureAgentForm,

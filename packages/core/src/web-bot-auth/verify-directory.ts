@@ -22,7 +22,7 @@ export interface VerifyKeyDirectoryOptions {
 }
 
 /** The keys of a directory whose own signatures verified. */
-export interface VerifiedKeyDirectory {
+export interface VerifyKeyDirectoryResult {
   /** The trusted keys by RFC 7638 thumbprint: each signed the response. Public members only. */
   keys: Map<string, PublicJwk>;
   /** The last Unix second every trusted key's signature is acceptable: do not trust the directory past it. */
@@ -57,7 +57,7 @@ export async function verifyKeyDirectory(
   response: { status: number; headers: HeadersInit; keys: readonly unknown[] },
   origin: string,
   options: VerifyKeyDirectoryOptions = {},
-): Promise<VerifiedKeyDirectory> {
+): Promise<VerifyKeyDirectoryResult> {
   const candidates = new Map<string, BotKey>();
   for (const jwk of response.keys) {
     try {

@@ -124,6 +124,8 @@ function positiveSeconds(value: number | undefined, fallback: number, name: stri
  * @throws {@link core/src!InvalidDateError} `ERR_INVALID_DATE` — valid for longer than `maxValidity`.
  * @throws {@link core/src!MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — a `Signature-Agent` that names no
  *   http(s) origin.
+ * @throws {@link core/src!HeaderTooLargeError} `ERR_HEADER_TOO_LARGE` — a `Signature-Agent` over 2048 characters
+ *   (and the size caps of `Signature-Input` and `Signature`).
  * @throws {@link core/src!UnknownKeyError} `ERR_UNKNOWN_KEY` — no key for the `keyid`, or a key whose thumbprint
  *   is not the `keyid`.
  * @throws {@link core/src!AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — a key neither Ed25519 nor RSA, or
@@ -131,6 +133,8 @@ function positiveSeconds(value: number | undefined, fallback: number, name: stri
  * @throws {@link core/src!ReplayedSignatureError} `ERR_SIGNATURE_REPLAYED` — the nonce was seen before for this key.
  * @throws whatever {@link core/src/rfc9421!verifyRfc9421} throws (times, missing fields, size caps, mismatch),
  *   and what `keys` throws (e.g. `ERR_KEY_FETCH_*` from `@httpsig/keys`).
+ * @throws TypeError — `keys` is not a function, or the message is a response. RangeError — `maxValidity` is not a
+ *   finite number of seconds, 0 or more, or `maxKeyLookups` not a positive integer.
  * @example
  * ```ts
  * const bot = await verifyWebBotAuth({ method: req.method!, url: req.url!, headers: req.headers }, {

@@ -3,7 +3,7 @@
 // and refused with their stable code.
 import { jwkThumbprint } from '@httpsig/core';
 import { signRfc9421 } from '@httpsig/core/rfc9421';
-import { DIRECTORY_TAG, WEB_BOT_AUTH_TAG, webBotAuthKeyring } from '@httpsig/core/web-bot-auth';
+import { DEFAULT_MAX_BOT_VALIDITY, DIRECTORY_TAG, WEB_BOT_AUTH_TAG, webBotAuthKeyring } from '@httpsig/core/web-bot-auth';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { MemoryReplayStore, verifyNodeRequest, type ServerVerifyOptions, type VerifiedEvent } from '../src/index.js';
 import { rawSend, send, type Answer } from './support/helpers.js';
@@ -87,6 +87,14 @@ describe.each(SERVER_KINDS)('%s', (kind) => {
     expect([again.status, again.json['code']]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
     const none = await rawBot(replayServer.url, await botHeaders(replayServer.url));
     expect([none.status, none.json['code']]).toEqual([401, 'ERR_HEADER_NOT_SIGNED']);
+  });
+
+  test('with replay protection under the defaults, a bot signing for the whole default maxValidity (one hour) is accepted', async () => {
+    const created = Math.floor(Date.now() / 1000);
+    const headers = await botHeaders(replayServer.url, { nonce: `long-${kind}-${Date.now()}`, created, expires: created + DEFAULT_MAX_BOT_VALIDITY });
+    expect((await rawBot(replayServer.url, headers)).status).toBe(200);
+    const again = await rawBot(replayServer.url, headers);
+    expect([again.status, again.json['code']]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
   });
 
   test('without requireNonce a bot needs no nonce, and its signature itself is accepted once', async () => {

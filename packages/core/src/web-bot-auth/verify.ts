@@ -38,7 +38,8 @@ export interface VerifyWebBotAuthOptions extends Omit<VerifyRfc9421Options, 'key
   keys: WebBotAuthKeys;
   /**
    * The longest validity accepted, `expires − created`, in seconds. Default {@link DEFAULT_MAX_BOT_VALIDITY}
-   * (one hour). A longer-lived signature is refused with `ERR_INVALID_DATE` before any key is looked up.
+   * (one hour). A longer-lived signature is refused with `ERR_INVALID_DATE` before any key is looked up. With a
+   * `replayStore`, records are kept at least this long plus two `clockSkew`s, whatever `maxReplayWindow` says.
    */
   maxValidity?: number | undefined;
   /**
@@ -64,9 +65,10 @@ export interface VerifyWebBotAuthResult extends VerifyRfc9421Result {
 
 /**
  * Default longest validity of a bot's signature, `expires − created`: one hour, the window of the examples of
- * draft-meunier-web-bot-auth-architecture (Appendix A: `created=1735689600;expires=1735693200`) and the replay
- * window `@httpsig/server` keeps records for by default. `web-bot-auth` 0.1.3 signs for five minutes in its
- * examples; its verifier bounds nothing beyond `expires`.
+ * draft-meunier-web-bot-auth-architecture (Appendix A: `created=1735689600;expires=1735693200`). With a replay
+ * store, records are kept for at least `maxValidity` and two clock skews, whatever `maxReplayWindow` says (as
+ * `maxAge` does for RFC 9421), so a signature the policy accepts is never refused as `ERR_REPLAY_WINDOW_TOO_LONG`.
+ * `web-bot-auth` 0.1.3 signs for five minutes in its examples; its verifier bounds nothing beyond `expires`.
  */
 export const DEFAULT_MAX_BOT_VALIDITY = 3600;
 
@@ -236,7 +238,9 @@ async function verifyOne(message: Rfc9421Message, signature: ParsedSignature, op
     // Keyed on the key and its nonce: a nonce is accepted once per key, whatever else the request changes.
     const nonce = result.parameters.nonce;
     const record = nonce === undefined ? result.signatureBase : `web-bot-auth nonce\u0000${nonce}`;
-    await recordSignature(policy.replayStore, { key: key.jwk as unknown as Rfc9421VerificationKey['key'], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: agent }, record, result.validUntil, key.thumbprint, options);
+    // maxValidity bounds how long the policy accepts a signature, as maxAge does for RFC 9421: the records' window is
+    // never shorter than that (a bot signing for the whole maxValidity is not refused by the default maxReplayWindow).
+    await recordSignature(policy.replayStore, { key: key.jwk as unknown as Rfc9421VerificationKey['key'], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: agent }, record, result.validUntil, key.thumbprint, { ...options, maxAge: policy.maxValidity });
   }
   return { ...result, keyId: key.thumbprint, thumbprint: key.thumbprint, agent };
 }

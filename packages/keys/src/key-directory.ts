@@ -269,9 +269,9 @@ export type SignatureAgentKeys = WebBotAuthKeys & {
 };
 
 /**
- * A key source for `verifyWebBotAuth` (and the `webBotAuth` server option) that fetches each agent's signed key
- * directory from the origin its covered `Signature-Agent` names (see {@link KeyDirectories}). A request without a
- * `Signature-Agent` has no directory: its key is unknown (`ERR_UNKNOWN_KEY`) — combine with
+ * A key source for `verifyWebBotAuth` (and `scheme: 'web-bot-auth'` of `@httpsig/server`) that fetches each
+ * agent's signed key directory from the origin its covered `Signature-Agent` names (see {@link KeyDirectories}).
+ * A request without a `Signature-Agent` has no directory: its key is unknown (`ERR_UNKNOWN_KEY`) — combine with
  * `webBotAuthKeyring` for bots you know.
  *
  * @param options - guard, budget, cache and refresh options, or `directories` to share one {@link KeyDirectories}.

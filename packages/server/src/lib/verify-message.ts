@@ -10,7 +10,7 @@ import { verifyWebBotAuth, type VerifyWebBotAuthResult } from '@httpsig/core/web
 import type { ServerErrorCode } from '../errors.js';
 import type {
   AutoServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
-  WebBotAuthServerVerifyOptions,
+  WebBotAuthServerVerifyOptions, ServerOptions,
 } from '../types.js';
 import { signatureErrorStatus as statusFor } from '../response.js';
 import { replayStoreOf } from './replay.js';
@@ -142,11 +142,17 @@ function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVeri
   return verify(message, { ...coreOptions, ...replay });
 }
 
-async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421ServerVerifyOptions): Promise<VerifyRfc9421Result> {
+/** The options core takes: the server's own (`ServerOptions`: body limits, proxy, replay, realm, hooks) left out. */
+function coreOptionsOf<T extends ServerOptions>(options: T): Omit<T, keyof ServerOptions> {
   const {
     maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay: _replay, realm: _realm,
     onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, bodyTimeout: _bodyTimeout, ...coreOptions
   } = options;
+  return coreOptions;
+}
+
+async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421ServerVerifyOptions): Promise<VerifyRfc9421Result> {
+  const coreOptions = coreOptionsOf(options);
   const body = bodyToCheck(message, options, ['content-digest']);
   const withBody = body === undefined ? coreOptions : { ...coreOptions, body };
   const replay = replayOptionsOf(options);
@@ -156,11 +162,7 @@ async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421Se
 }
 
 async function verifyWebBotAuthMessage(message: ReceivedMessage, options: WebBotAuthServerVerifyOptions): Promise<VerifyWebBotAuthResult> {
-  const {
-    maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay: _replay, realm: _realm,
-    onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, bodyTimeout: _bodyTimeout, scheme: _scheme,
-    ...coreOptions
-  } = options;
+  const { scheme: _scheme, ...coreOptions } = coreOptionsOf(options);
   const body = bodyToCheck(message, options, ['content-digest']);
   const withBody = body === undefined ? coreOptions : { ...coreOptions, body };
   const replay = replayOptionsOf(options);

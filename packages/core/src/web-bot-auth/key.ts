@@ -6,7 +6,6 @@
 import { AlgorithmNotAllowedError, InvalidKeyError } from '../errors.js';
 import { jwkThumbprint, type PublicJwk } from '../jwk-thumbprint.js';
 import type { Rfc9421Algorithm } from '../rfc9421/types.js';
-import type { WebBotAuthAlgorithm } from './sign.js';
 
 /** A key as Web Bot Auth verifies with it. Internal. @internal */
 export interface BotKey {
@@ -26,7 +25,7 @@ export interface BotKey {
  * @returns the algorithm, or `undefined` for a key type Web Bot Auth does not use.
  * @internal
  */
-export function botAlgorithm(jwk: { readonly kty?: unknown; readonly crv?: unknown }): WebBotAuthAlgorithm | undefined {
+export function botAlgorithm(jwk: { readonly kty?: unknown; readonly crv?: unknown }): 'ed25519' | 'rsa-pss-sha512' | undefined {
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'ed25519';
   if (jwk.kty === 'RSA') return 'rsa-pss-sha512';
   return undefined;

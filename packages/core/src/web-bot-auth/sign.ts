@@ -8,6 +8,7 @@ import { jwkThumbprint, publicJwk } from '../jwk-thumbprint.js';
 import { importAsymmetricKey } from '../keys.js';
 import type { AsymmetricKeyInput } from '../runtime/backend.js';
 import { encodeBase64 } from '../lib/base64.js';
+import { DEFAULT_LABEL, LABEL } from '../rfc9421/dictionaries.js';
 import type { Rfc9421ParameterName, Rfc9421SigningOptions } from '../rfc9421/types.js';
 import type { KeyInput } from '../types.js';
 import { botAlgorithm } from './key.js';
@@ -68,9 +69,6 @@ export interface WebBotAuthOptions {
 /** The parameter order of the draft's examples and Cloudflare's signer (any order verifies). */
 const PARAMETER_ORDER: readonly Rfc9421ParameterName[] = ['created', 'keyid', 'alg', 'expires', 'nonce', 'tag'];
 
-/** A Structured Field key (RFC 9651 §3.2), what a label and a dictionary member key must be. */
-const SF_KEY = /^[a-z*][a-z0-9_.*-]*$/;
-
 /**
  * RFC 9421 signing options that sign a request as a Web Bot Auth agent, for core `sign` and every client adapter
  * (`signedFetch`, axios' `withHttpSignature`, got's `httpSignature`): `tag="web-bot-auth"`, `keyid` = the key's
@@ -98,8 +96,9 @@ const SF_KEY = /^[a-z*][a-z0-9_.*-]*$/;
  */
 export async function webBotAuth(options: WebBotAuthOptions): Promise<Rfc9421SigningOptions> {
   if (typeof options !== 'object' || options === null) throw new TypeError('webBotAuth needs options');
-  const label = options.label ?? 'sig1';
-  if (typeof label !== 'string' || !SF_KEY.test(label)) throw new TypeError('label must be a Structured Field key (lower case)');
+  const label = options.label ?? DEFAULT_LABEL;
+  // What RFC 9421 signing takes as a label, which is also a Structured Field key for the Signature-Agent member.
+  if (typeof label !== 'string' || !LABEL.test(label)) throw new TypeError('label must be a Structured Field key (lower case, at most 64 characters)');
   const expiresIn = options.expiresIn ?? DEFAULT_WEB_BOT_AUTH_EXPIRES_IN;
   if (!Number.isSafeInteger(expiresIn) || expiresIn < 0) throw new RangeError('expiresIn must be a non-negative integer (seconds)');
   const components = [...(options.components ?? WEB_BOT_AUTH_COMPONENTS)];

@@ -65,8 +65,9 @@ export function signatureErrorStatus(code: ServerErrorCode): number {
  * message (never a secret, key or signature); a 401 carries the challenge
  * `WWW-Authenticate: Signature realm="…",headers="…"` (draft-cavage-12 §3.1.1); when `scheme` is `'rfc9421'`,
  * `WWW-Authenticate: Signature realm="…"` and `Accept-Signature` naming the required components (RFC 9421 §5.1);
- * when it is `'auto'`, both the draft-cavage challenge (`cavage.requiredHeaders`) and `Accept-Signature`
- * (`rfc9421.requiredComponents`).
+ * when it is `'web-bot-auth'`, the same, asking for what every bot signature covers (`@authority`, core's
+ * `WEB_BOT_AUTH_COMPONENTS`) with `created`, `expires` and `tag="web-bot-auth"`; when it is `'auto'`, both the
+ * draft-cavage challenge (`cavage.requiredHeaders`) and `Accept-Signature` (`rfc9421.requiredComponents`).
  *
  * @param error - a signature error from a verification.
  * @param options - realm, required headers (or RFC 9421 components) and scheme for the challenge.

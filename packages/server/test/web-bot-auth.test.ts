@@ -2,7 +2,7 @@
 // key of the keyring is accepted and reported (thumbprint, agent); hostile requests are written over raw sockets
 // and refused with their stable code.
 import { jwkThumbprint } from '@httpsig/core';
-import { DEFAULT_MAX_BOT_VALIDITY, DIRECTORY_TAG, webBotAuthKeyring } from '@httpsig/core/web-bot-auth';
+import { DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, DIRECTORY_TAG, webBotAuthKeyring } from '@httpsig/core/web-bot-auth';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { MemoryReplayStore, verifyNodeRequest, type ServerVerifyOptions, type VerifiedEvent } from '../src/index.js';
 import { agentMember, botHeaders as signedBotHeaders } from '../../../test-support/web-bot-auth-bots.mjs';
@@ -82,7 +82,7 @@ describe.each(SERVER_KINDS)('%s', (kind) => {
 
   test('with replay protection under the defaults, a bot signing for the whole default maxValidity (one hour) is accepted', async () => {
     const created = Math.floor(Date.now() / 1000);
-    const headers = await botHeaders(replayServer.url, { nonce: `long-${kind}-${Date.now()}`, created, expires: created + DEFAULT_MAX_BOT_VALIDITY });
+    const headers = await botHeaders(replayServer.url, { nonce: `long-${kind}-${Date.now()}`, created, expires: created + DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY });
     expect((await rawBot(replayServer.url, headers)).status).toBe(200);
     const again = await rawBot(replayServer.url, headers);
     expect([again.status, again.json['code']]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);

@@ -8,7 +8,7 @@ export {
   WEB_BOT_AUTH_TAG, DIRECTORY_TAG, DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_COMPONENTS, DIRECTORY_COMPONENTS,
 } from './constants.js';
 export {
-  verifyWebBotAuth, DEFAULT_MAX_BOT_VALIDITY, type VerifyWebBotAuthOptions, type VerifyWebBotAuthResult, type WebBotAuthKeys,
+  verifyWebBotAuth, DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, type VerifyWebBotAuthOptions, type VerifyWebBotAuthResult, type WebBotAuthKeys,
 } from './verify.js';
 export { webBotAuthKeyring } from './keyring.js';
 export { verifyKeyDirectory, type VerifyKeyDirectoryOptions, type VerifyKeyDirectoryResult } from './verify-directory.js';

@@ -37,7 +37,7 @@ export interface VerifyWebBotAuthOptions extends Omit<VerifyRfc9421Options, 'key
   /** Where the bots' keys come from: {@link core/src/web-bot-auth!webBotAuthKeyring}, or `signatureAgentKeys()` of `@httpsig/keys`. */
   keys: WebBotAuthKeys;
   /**
-   * The longest validity accepted, `expires − created`, in seconds. Default {@link DEFAULT_MAX_BOT_VALIDITY}
+   * The longest validity accepted, `expires − created`, in seconds. Default {@link DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY}
    * (one hour). A longer-lived signature is refused with `ERR_INVALID_DATE` before any key is looked up. With a
    * `replayStore`, records are kept at least this long plus two `clockSkew`s, whatever `maxReplayWindow` says.
    */
@@ -70,7 +70,7 @@ export interface VerifyWebBotAuthResult extends VerifyRfc9421Result {
  * `maxAge` does for RFC 9421), so a signature the policy accepts is never refused as `ERR_REPLAY_WINDOW_TOO_LONG`.
  * `web-bot-auth` 0.1.3 signs for five minutes in its examples; its verifier bounds nothing beyond `expires`.
  */
-export const DEFAULT_MAX_BOT_VALIDITY = 3600;
+export const DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY = 3600;
 
 /** What an RFC 7638 SHA-256 thumbprint looks like: 32 bytes, base64url without padding. */
 const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
@@ -148,7 +148,7 @@ function positiveSeconds(value: number | undefined, fallback: number, name: stri
  */
 export async function verifyWebBotAuth(message: Rfc9421Message, options: VerifyWebBotAuthOptions): Promise<VerifyWebBotAuthResult> {
   if (typeof options?.keys !== 'function') throw new TypeError('verifyWebBotAuth needs a keys function');
-  const maxValidity = positiveSeconds(options.maxValidity, DEFAULT_MAX_BOT_VALIDITY, 'maxValidity');
+  const maxValidity = positiveSeconds(options.maxValidity, DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, 'maxValidity');
   const maxKeyLookups = options.maxKeyLookups ?? DEFAULT_MAX_KEY_LOOKUPS;
   if (!Number.isSafeInteger(maxKeyLookups) || maxKeyLookups < 1) throw new RangeError('maxKeyLookups must be a positive integer');
   const {

@@ -4,7 +4,8 @@
 import { jwkThumbprint } from '@httpsig/core';
 import { DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, DIRECTORY_TAG, webBotAuthKeyring } from '@httpsig/core/web-bot-auth';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { MemoryReplayStore, verifyNodeRequest, type ServerVerifyOptions, type VerifiedEvent } from '../src/index.js';
+import Fastify from 'fastify';
+import { MemoryReplayStore, expressMiddleware, fastifyPlugin, verifyNodeRequest, type ServerVerifyOptions, type VerifiedEvent } from '../src/index.js';
 import { agentMember, botHeaders as signedBotHeaders } from '../../../test-support/web-bot-auth-bots.mjs';
 import { rawSend, send, type Answer } from './support/helpers.js';
 import { SERVER_KINDS, startServer, type Running } from './support/servers.js';
@@ -113,4 +114,11 @@ test('onVerified reports the bot (thumbprint, agent) like any verified signature
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+test("a middleware with scheme: 'web-bot-auth' and no keys function fails at set-up, not on every request", async () => {
+  expect(() => expressMiddleware({ scheme: 'web-bot-auth' } as never)).toThrow(TypeError);
+  const app = Fastify();
+  await expect(app.register(fastifyPlugin, { scheme: 'web-bot-auth', keys: [] } as never).ready()).rejects.toThrow(TypeError);
+  await app.close();
 });

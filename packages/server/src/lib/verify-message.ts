@@ -48,12 +48,15 @@ function maxReplayWindowOf(options: ServerVerifyOptions): number {
  * Checks the server options that core does not check, once when a middleware is set up, so that a mistake fails
  * at start-up rather than on every request.
  * @throws RangeError for a bad `maxBodySize`, `bodyTimeout` or `maxReplayWindow`.
- * @throws TypeError for a `replay` option that is neither a boolean nor a replay store, or `scheme: 'auto'` without
- *   both the `cavage` and the `rfc9421` options.
+ * @throws TypeError for a `replay` option that is neither a boolean nor a replay store, `scheme: 'auto'` without
+ *   both the `cavage` and the `rfc9421` options, or `scheme: 'web-bot-auth'` without a `keys` function.
  */
 export function checkServerOptions(options: ServerVerifyOptions): void {
   if (options.scheme === 'auto' && (typeof options.cavage !== 'object' || options.cavage === null || typeof options.rfc9421 !== 'object' || options.rfc9421 === null)) {
     throw new TypeError("scheme: 'auto' needs both cavage and rfc9421 options");
+  }
+  if (options.scheme === 'web-bot-auth' && typeof options.keys !== 'function') {
+    throw new TypeError("scheme: 'web-bot-auth' needs a keys function (webBotAuthKeyring, signatureAgentKeys)");
   }
   bodyLimitOf(options);
   bodyTimeoutOf(options);

@@ -86,7 +86,7 @@ export function doubleKnockCases(client, { test, expect, beforeAll, afterAll }) 
   test('double-knocking: a remembered spec expires after ttl', async () => {
     const server = fresh(servers.rfc9421);
     let now = Date.UTC(2026, 11, 6);
-    const send = client({ ...cavageFirst, doubleKnock: { ttl: 60, clock: () => now } });
+    const send = client({ ...cavageFirst, doubleKnock: { ttl: 60, now: () => now } });
     await send({ url: `${server.origin}/a` });
     now += 59_000;
     await send({ url: `${server.origin}/a` });

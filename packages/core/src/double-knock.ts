@@ -35,8 +35,8 @@ export interface DoubleKnockOptions {
    * so the preferred spec is tried afresh at least once per `ttl`). Default 86400 (a day).
    */
   ttl?: number | undefined;
-  /** The clock of the memory's expiry, Unix milliseconds (for tests). Default `Date.now`. */
-  clock?: (() => number) | undefined;
+  /** The memory's clock, Unix milliseconds (for tests). Default `Date.now`. */
+  now?: (() => number) | undefined;
 }
 
 /** The `doubleKnock` option: off (default), on with the defaults (`true`), or {@link DoubleKnockOptions}. */

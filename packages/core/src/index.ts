@@ -1,9 +1,12 @@
 /**
  * `@httpsig/core`: sign and verify HTTP Signatures, draft-cavage (the default) or RFC 9421 (`scheme: 'rfc9421'`),
  * with body digests, key import and a strict verification policy. This entry holds what an application uses:
- * {@link sign}, {@link verify}, the typed errors, the replay store and the option types. The specifics of each
- * scheme are under `@httpsig/core/cavage` and `@httpsig/core/rfc9421`; what client adapters and server middleware
- * are built on is under `@httpsig/core/adapter`. The crypto backend (node:crypto or portable) is chosen by the
+ * {@link sign}, {@link verify} (one scheme, or either with `scheme: 'auto'`), the typed errors, the replay store,
+ * the option types, the Fediverse presets ({@link mastodonSignOptions}, {@link fediverseVerifyOptions}, …), RFC 7638
+ * key thumbprints ({@link keyThumbprint}) and {@link useOpenTelemetry}. The specifics of each scheme are under
+ * `@httpsig/core/cavage` and `@httpsig/core/rfc9421`; Web Bot Auth (signing as a bot, key directories, verifying
+ * bots) under `@httpsig/core/web-bot-auth`; what client adapters and server middleware are built on is under
+ * `@httpsig/core/adapter`. The crypto backend (node:crypto or portable) is chosen by the
  * package's import conditions; {@link backendName} tells which one is running.
  *
  * @packageDocumentation

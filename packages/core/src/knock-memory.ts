@@ -11,7 +11,7 @@ export const DEFAULT_KNOCK_MAX_ORIGINS = 1000;
 export const DEFAULT_KNOCK_TTL = 86_400;
 
 /** Bounds of a {@link KnockMemory}: those of the `doubleKnock` options. */
-export type KnockMemoryOptions = Pick<DoubleKnockOptions, 'maxOrigins' | 'ttl' | 'clock'>;
+export type KnockMemoryOptions = Pick<DoubleKnockOptions, 'maxOrigins' | 'ttl' | 'now'>;
 
 /**
  * A least-recently-used map from origin to the spec a server accepted, each entry expiring `ttl` seconds after it
@@ -26,16 +26,16 @@ export class KnockMemory {
   /**
    * @param options - the bounds and clock.
    * @throws RangeError when `maxOrigins` is not a positive integer or `ttl` not a positive finite number;
-   *   TypeError when `clock` is not a function.
+   *   TypeError when `now` is not a function.
    */
   constructor(options: KnockMemoryOptions = {}) {
-    const { maxOrigins = DEFAULT_KNOCK_MAX_ORIGINS, ttl = DEFAULT_KNOCK_TTL, clock = Date.now } = options;
+    const { maxOrigins = DEFAULT_KNOCK_MAX_ORIGINS, ttl = DEFAULT_KNOCK_TTL, now = Date.now } = options;
     if (!Number.isSafeInteger(maxOrigins) || maxOrigins < 1) throw new RangeError('maxOrigins must be a positive integer');
     if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0) throw new RangeError('ttl must be a positive number of seconds');
-    if (typeof clock !== 'function') throw new TypeError('clock must be a function');
+    if (typeof now !== 'function') throw new TypeError('now must be a function');
     this.#maxOrigins = maxOrigins;
     this.#ttlMs = ttl * 1000;
-    this.#clock = clock;
+    this.#clock = now;
   }
 
   /** How many origins are held (expired ones until they are read or evicted). */

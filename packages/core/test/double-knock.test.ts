@@ -78,7 +78,7 @@ test('the memory keeps at most maxOrigins, least recently used out first', () =>
 
 test('a remembered spec expires ttl after it was first recorded; a repeat success does not extend it', () => {
   let now = 1_000_000;
-  const memory = new KnockMemory({ ttl: 10, clock: () => now });
+  const memory = new KnockMemory({ ttl: 10, now: () => now });
   memory.remember('https://a.example', 'rfc9421');
   now += 9_000;
   memory.remember('https://a.example', 'rfc9421');

@@ -110,6 +110,7 @@ describe('webBotAuth: a bot\'s request signature', () => {
     ['a Signature-Agent with a path (a directory member is an origin)', { key: ED_SIGN, signatureAgent: 'https://bot.example/keys.json' }, 'TypeError'],
     ['a Signature-Agent with credentials', { key: ED_SIGN, signatureAgent: 'https://user:pw@bot.example' }, 'TypeError'],
     ['a label that is not a Structured Field key', { key: ED_SIGN, label: 'Sig1' }, 'TypeError'],
+    ['a label longer than RFC 9421 signing takes (64 characters)', { key: ED_SIGN, label: 's'.repeat(65) }, 'TypeError'],
     ['components without @authority or @target-uri', { key: ED_SIGN, components: ['@method', '@path'] }, 'TypeError'],
     ['components naming signature-agent (signatureAgent adds it)', { key: ED_SIGN, components: ['@authority', '"signature-agent";key="sig1"'] }, 'TypeError'],
     ['a negative expiresIn', { key: ED_SIGN, expiresIn: -1 }, 'RangeError'],

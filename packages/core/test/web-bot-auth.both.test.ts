@@ -5,7 +5,7 @@ import { MemoryReplayStore } from '../src/replay-store.js';
 import { jwkThumbprint } from '../src/jwk-thumbprint.js';
 import { signRfc9421, type Rfc9421Algorithm, type Rfc9421Request } from '../src/rfc9421/index.js';
 import {
-  DIRECTORY_TAG, WEB_BOT_AUTH_TAG, verifyKeyDirectory, verifyWebBotAuth, webBotAuthKeyring, type WebBotAuthKeys,
+  DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, DIRECTORY_TAG, WEB_BOT_AUTH_TAG, verifyKeyDirectory, verifyWebBotAuth, webBotAuthKeyring, type WebBotAuthKeys,
 } from '../src/web-bot-auth/index.js';
 import { codeOf as outcome } from './support/outcome.js';
 
@@ -186,6 +186,18 @@ describe('nonce replay', () => {
     const bare = await botRequest();
     expect(await outcome(verifyWebBotAuth(bare, { keys, replayStore, requireNonce: false, ...at }))).toBe('resolved');
     expect(await outcome(verifyWebBotAuth(bare, { keys, replayStore, requireNonce: false, ...at }))).toBe('ERR_SIGNATURE_REPLAYED');
+  });
+
+  test('a signature valid for the whole maxValidity is recorded under a maxReplayWindow of the same length (the skews on top)', async () => {
+    // The server's defaults: maxReplayWindow one hour, the bot policy's maxValidity one hour, clockSkew 300 s.
+    const replayStore = new MemoryReplayStore();
+    const longest = await botRequest({ nonce: 'bm9uY2UtMw', expires: NOW + DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY });
+    expect(await outcome(verifyWebBotAuth(longest, { keys, replayStore, maxReplayWindow: DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, ...at }))).toBe('resolved');
+    expect(await outcome(verifyWebBotAuth(longest, { keys, replayStore, maxReplayWindow: DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, ...at }))).toBe('ERR_SIGNATURE_REPLAYED');
+    // A longer maxValidity raises the window with it, as maxAge does for RFC 9421: what the policy accepts is recorded.
+    const beyond = await botRequest({ nonce: 'bm9uY2UtNA', expires: NOW + 7200 });
+    const options = { keys, replayStore, maxReplayWindow: 3600, maxValidity: 7200, ...at };
+    expect(await outcome(verifyWebBotAuth(beyond, options))).toBe('resolved');
   });
 });
 

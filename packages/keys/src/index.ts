@@ -30,6 +30,9 @@ export {
 export { RedisKeyCache, type RedisKeyCacheOptions, type RedisKeyCacheClient } from './redis-key-cache.js';
 export { keyFromPem, keyFromJwk, keyFromMultibase, RSA_MODULUS_BITS, RSA_PUBLIC_EXPONENT, type KeyMaterial, type RemoteKeyKind } from './key-material.js';
 export type { CacheDirectives } from './cache-control.js';
+export {
+  DEFAULT_MIN_TTL, DEFAULT_MAX_TTL, DEFAULT_TTL, DEFAULT_NEGATIVE_TTL, DEFAULT_REFRESH_INTERVAL,
+} from './cache-ttl.js';
 export * from './errors.js';
 export {
   KeyDirectories, signatureAgentKeys, DEFAULT_MAX_DIRECTORY_KEYS, type KeyDirectoriesOptions, type SignatureAgentKeys,

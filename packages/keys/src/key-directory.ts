@@ -12,6 +12,9 @@ import {
   DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, verifyKeyDirectory, type WebBotAuthKeys,
 } from '@httpsig/core/web-bot-auth';
 import {
+  DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_NEGATIVE_TTL, DEFAULT_REFRESH_INTERVAL, DEFAULT_TTL, secondsOption,
+} from './cache-ttl.js';
+import {
   KeyFetchBadDocumentError, KeyFetchError, KeyFetchOwnerMismatchError, KeyFetchRefusedUrlError, keyFetchErrorFor, type KeyFetchErrorCode,
 } from './errors.js';
 import { FetchBudget, type FetchBudgetOptions } from './fetch-budget.js';
@@ -24,21 +27,22 @@ import { BoundedLru } from './lru.js';
 export interface KeyDirectoriesOptions extends FetchGuardOptions, FetchBudgetOptions {
   /** Most directories (agent origins) kept in memory, failures included. Default 1000. */
   maxEntries?: number | undefined;
-  /** Most failures remembered per agent origin. Default 16. */
+  /** Most failures remembered per agent origin. Default {@link DEFAULT_MAX_FAILURES_PER_ORIGIN} (100). */
   maxFailuresPerOrigin?: number | undefined;
   /** Most keys read from one directory; a directory with more is refused (`ERR_KEY_FETCH_BAD_DOCUMENT`). Default 32. */
   maxKeys?: number | undefined;
-  /** Shortest time a directory is kept, seconds, whatever its `Cache-Control` says. Default 60. */
+  /** Shortest time a directory is kept, seconds, whatever its `Cache-Control` says. Default {@link DEFAULT_MIN_TTL} (60). */
   minTtl?: number | undefined;
-  /** Longest time a directory is kept, seconds. Default 86400. */
+  /** Longest time a directory is kept, seconds. Default {@link DEFAULT_MAX_TTL} (one day). */
   maxTtl?: number | undefined;
-  /** How long a directory without `Cache-Control: max-age` is kept, seconds. Default 3600. */
+  /** How long a directory without `Cache-Control: max-age` is kept, seconds. Default {@link DEFAULT_TTL} (one hour). */
   defaultTtl?: number | undefined;
-  /** How long a failed fetch is remembered, seconds. Default 60. */
+  /** How long a failed fetch is remembered, seconds. Default {@link DEFAULT_NEGATIVE_TTL} (60). */
   negativeTtl?: number | undefined;
   /**
    * Shortest time, seconds, between two fetches of one directory for a key it did not hold (the agent rotated
-   * its keys): a stream of requests naming unknown thumbprints causes at most one fetch per interval. Default 60.
+   * its keys): a stream of requests naming unknown thumbprints causes at most one fetch per interval. Default
+   * {@link DEFAULT_REFRESH_INTERVAL} (60).
    */
   refreshInterval?: number | undefined;
   /** Allowed clock difference for the directory signatures' `created` and `expires`, seconds. Default 300. */
@@ -67,11 +71,6 @@ type DirectoryEntry =
   | { keys: ReadonlyMap<string, PublicJwk>; fetchedAt: number; expiresAt: number }
   | { error: KeyFetchErrorCode; fetchedAt: number; expiresAt: number };
 
-function seconds(value: number | undefined, fallback: number, name: string): number {
-  const s = value ?? fallback;
-  if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) throw new RangeError(`${name} must be a finite number of seconds, 0 or more`);
-  return s * 1000;
-}
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
   const n = value ?? fallback;
@@ -143,11 +142,11 @@ export class KeyDirectories {
     this.#budget = new FetchBudget(options, this.#now);
     this.#shared = options.sharedCache;
     this.#maxKeys = positiveInteger(options.maxKeys, DEFAULT_MAX_DIRECTORY_KEYS, 'maxKeys');
-    this.#minTtl = seconds(options.minTtl, 60, 'minTtl');
-    this.#maxTtl = seconds(options.maxTtl, 86_400, 'maxTtl');
-    this.#defaultTtl = seconds(options.defaultTtl, 3600, 'defaultTtl');
-    this.#negativeTtl = seconds(options.negativeTtl, 60, 'negativeTtl');
-    this.#refreshInterval = seconds(options.refreshInterval, 60, 'refreshInterval');
+    this.#minTtl = secondsOption(options.minTtl, DEFAULT_MIN_TTL, 'minTtl');
+    this.#maxTtl = secondsOption(options.maxTtl, DEFAULT_MAX_TTL, 'maxTtl');
+    this.#defaultTtl = secondsOption(options.defaultTtl, DEFAULT_TTL, 'defaultTtl');
+    this.#negativeTtl = secondsOption(options.negativeTtl, DEFAULT_NEGATIVE_TTL, 'negativeTtl');
+    this.#refreshInterval = secondsOption(options.refreshInterval, DEFAULT_REFRESH_INTERVAL, 'refreshInterval');
     if (this.#maxTtl < this.#minTtl) throw new RangeError('maxTtl must not be less than minTtl');
   }
 
@@ -270,9 +269,9 @@ export type SignatureAgentKeys = WebBotAuthKeys & {
 };
 
 /**
- * A key source for `verifyWebBotAuth` (and the `webBotAuth` server option) that fetches each agent's signed key
- * directory from the origin its covered `Signature-Agent` names (see {@link KeyDirectories}). A request without a
- * `Signature-Agent` has no directory: its key is unknown (`ERR_UNKNOWN_KEY`) — combine with
+ * A key source for `verifyWebBotAuth` (and `scheme: 'web-bot-auth'` of `@httpsig/server`) that fetches each
+ * agent's signed key directory from the origin its covered `Signature-Agent` names (see {@link KeyDirectories}).
+ * A request without a `Signature-Agent` has no directory: its key is unknown (`ERR_UNKNOWN_KEY`) — combine with
  * `webBotAuthKeyring` for bots you know.
  *
  * @param options - guard, budget, cache and refresh options, or `directories` to share one {@link KeyDirectories}.

@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+import {
+  DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_NEGATIVE_TTL, DEFAULT_REFRESH_INTERVAL, DEFAULT_TTL, secondsOption,
+} from './cache-ttl.js';
 import { KeyFetchError, KeyFetchOwnerMismatchError, KeyFetchRefusedUrlError, keyFetchErrorFor, type KeyFetchErrorCode } from './errors.js';
 import { FetchBudget, type FetchBudgetOptions } from './fetch-budget.js';
 import { checkKeyUrl, fetchKeyDocument, type FetchedDocument, type FetchGuardOptions } from './fetch-guard.js';
@@ -16,7 +19,7 @@ import { BoundedLru } from './lru.js';
 export interface RemoteKeysOptions extends FetchGuardOptions, FetchBudgetOptions {
   /** Most keys (and failures) kept in memory. Default 10,000. */
   maxEntries?: number | undefined;
-  /** Most failures kept in memory per origin of the keyId (the oldest goes first). Default 100. */
+  /** Most failures kept in memory per origin of the keyId (the oldest goes first). Default {@link DEFAULT_MAX_FAILURES_PER_ORIGIN} (100). */
   maxFailuresPerOrigin?: number | undefined;
   /**
    * Most fetched documents kept in memory, by URL without fragment: keyIds that differ only in their fragment
@@ -25,15 +28,18 @@ export interface RemoteKeysOptions extends FetchGuardOptions, FetchBudgetOptions
   maxDocuments?: number | undefined;
   /** Most bytes of fetched documents kept in memory. Default 16 MiB. */
   maxDocumentBytes?: number | undefined;
-  /** Shortest time a key is kept, seconds (also for `no-store`/`no-cache`). Default 60. */
+  /** Shortest time a key is kept, seconds (also for `no-store`/`no-cache`). Default {@link DEFAULT_MIN_TTL} (60). */
   minTtl?: number | undefined;
-  /** Longest time a key is kept, seconds, whatever `max-age` says. Default 86,400 (one day). */
+  /** Longest time a key is kept, seconds, whatever `max-age` says. Default {@link DEFAULT_MAX_TTL} (one day). */
   maxTtl?: number | undefined;
-  /** How long a key is kept when the response has no `max-age`, seconds. Default 3600. */
+  /** How long a key is kept when the response has no `max-age`, seconds. Default {@link DEFAULT_TTL} (one hour). */
   defaultTtl?: number | undefined;
-  /** How long a failure is remembered (and answered without fetching), seconds. Default 60. */
+  /** How long a failure is remembered (and answered without fetching), seconds. Default {@link DEFAULT_NEGATIVE_TTL} (60). */
   negativeTtl?: number | undefined;
-  /** Least time between two fetches of one keyId caused by {@link RemoteKeys.refresh}, seconds. Default 60. */
+  /**
+   * Least time between two fetches of one keyId caused by {@link RemoteKeys.refresh}, seconds. Default
+   * {@link DEFAULT_REFRESH_INTERVAL} (60).
+   */
   refreshInterval?: number | undefined;
   /**
    * For a key served as a document of its own (`{ id, owner, publicKeyPem }`, or a resolver's key with an owner),
@@ -65,11 +71,6 @@ export interface RemoteKey {
 /** Longest keyId fetched, in characters. */
 const MAX_KEY_ID_LENGTH = 2048;
 
-function seconds(value: number | undefined, fallback: number, name: string): number {
-  const s = value ?? fallback;
-  if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) throw new RangeError(`${name} must be a finite number of seconds, 0 or more`);
-  return s * 1000;
-}
 
 /** The outcome of one fetch: the entry to cache (none for a refusal by the budget), and the error to throw. */
 interface Outcome {
@@ -160,11 +161,11 @@ export class RemoteKeys {
       expiresAt: (entry) => entry.expiresAt,
     });
     this.#budget = new FetchBudget(options, this.#now);
-    this.#minTtl = seconds(options.minTtl, 60, 'minTtl');
-    this.#maxTtl = seconds(options.maxTtl, 86_400, 'maxTtl');
-    this.#defaultTtl = seconds(options.defaultTtl, 3600, 'defaultTtl');
-    this.#negativeTtl = seconds(options.negativeTtl, 60, 'negativeTtl');
-    this.#refreshInterval = seconds(options.refreshInterval, 60, 'refreshInterval');
+    this.#minTtl = secondsOption(options.minTtl, DEFAULT_MIN_TTL, 'minTtl');
+    this.#maxTtl = secondsOption(options.maxTtl, DEFAULT_MAX_TTL, 'maxTtl');
+    this.#defaultTtl = secondsOption(options.defaultTtl, DEFAULT_TTL, 'defaultTtl');
+    this.#negativeTtl = secondsOption(options.negativeTtl, DEFAULT_NEGATIVE_TTL, 'negativeTtl');
+    this.#refreshInterval = secondsOption(options.refreshInterval, DEFAULT_REFRESH_INTERVAL, 'refreshInterval');
     if (this.#maxTtl < this.#minTtl) throw new RangeError('maxTtl must not be less than minTtl');
   }
 

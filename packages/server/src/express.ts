@@ -46,6 +46,8 @@ export type ExpressMiddleware = (
  * @param options - key lookup and server options.
  * @returns the middleware.
  * @throws RangeError when `maxBodySize` or `maxReplayWindow` is not a valid number.
+ * @throws TypeError when `replay` is neither a boolean nor a replay store, `scheme: 'auto'` lacks the `cavage` or
+ *   `rfc9421` options, or `scheme: 'web-bot-auth'` has no `keys` function.
  * @example
  * ```ts
  * app.use(expressMiddleware({ keyLookup: (id) => keys.get(id) }))

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseRequestTarget } from '@httpsig/core/adapter';
 import { DIRECTORY_PATH, type DirectoryRequest, type DirectoryResponse, type KeyDirectory } from '@httpsig/core/web-bot-auth';
 
 /** A node:http request listener that is also an Express middleware. */
@@ -38,11 +39,17 @@ export interface FastifyReplyLike {
   send(body?: Uint8Array): FastifyReplyLike;
 }
 
-/** Whether a request target names the directory (its path, any query). */
+/**
+ * Whether a request target names the directory (its path, any query), read by core's parser of received targets as
+ * every verifier reads it: an absolute-form target counts, a malformed one (a fragment, …) is not the directory.
+ */
 function isDirectoryTarget(target: string | undefined): boolean {
   if (target === undefined) return false;
-  const end = target.search(/[?#]/);
-  return (end === -1 ? target : target.slice(0, end)) === DIRECTORY_PATH;
+  try {
+    return parseRequestTarget(target).path === DIRECTORY_PATH;
+  } catch {
+    return false;
+  }
 }
 
 /** The request as core reads it. */

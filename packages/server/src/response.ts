@@ -5,6 +5,7 @@
  */
 import { DEFAULT_REQUIRED_HEADERS, formatChallenge } from '@httpsig/core';
 import { DEFAULT_REQUIRED_REQUEST_COMPONENTS } from '@httpsig/core/rfc9421';
+import { WEB_BOT_AUTH_COMPONENTS, WEB_BOT_AUTH_TAG } from '@httpsig/core/web-bot-auth';
 import type { ServerResponse } from 'node:http';
 import { isServerSignatureError, type ServerErrorCode, type ServerSignatureError } from './errors.js';
 
@@ -64,8 +65,9 @@ export function signatureErrorStatus(code: ServerErrorCode): number {
  * message (never a secret, key or signature); a 401 carries the challenge
  * `WWW-Authenticate: Signature realm="…",headers="…"` (draft-cavage-12 §3.1.1); when `scheme` is `'rfc9421'`,
  * `WWW-Authenticate: Signature realm="…"` and `Accept-Signature` naming the required components (RFC 9421 §5.1);
- * when it is `'auto'`, both the draft-cavage challenge (`cavage.requiredHeaders`) and `Accept-Signature`
- * (`rfc9421.requiredComponents`).
+ * when it is `'web-bot-auth'`, the same, asking for what every bot signature covers (`@authority`, core's
+ * `WEB_BOT_AUTH_COMPONENTS`) with `created`, `expires` and `tag="web-bot-auth"`; when it is `'auto'`, both the
+ * draft-cavage challenge (`cavage.requiredHeaders`) and `Accept-Signature` (`rfc9421.requiredComponents`).
  *
  * @param error - a signature error from a verification.
  * @param options - realm, required headers (or RFC 9421 components) and scheme for the challenge.
@@ -83,10 +85,10 @@ export function describeSignatureError(error: ServerSignatureError, options: Cha
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (status === 401 && (options.scheme === 'rfc9421' || options.scheme === 'web-bot-auth')) {
     const bot = options.scheme === 'web-bot-auth';
-    const components = bot ? ['@authority'] : options.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS;
+    const components = bot ? WEB_BOT_AUTH_COMPONENTS : options.requiredComponents ?? DEFAULT_REQUIRED_REQUEST_COMPONENTS;
     headers['www-authenticate'] = `Signature realm=${JSON.stringify(options.realm ?? 'api')}`;
     // RFC 9421 §5.1: a dictionary of labels, each an inner list of component identifiers with parameters.
-    headers['accept-signature'] = acceptSignature(components, bot ? ';expires;tag="web-bot-auth"' : '');
+    headers['accept-signature'] = acceptSignature(components, bot ? `;expires;tag=${JSON.stringify(WEB_BOT_AUTH_TAG)}` : '');
   } else if (status === 401 && options.scheme === 'auto') {
     // Either scheme is accepted: the draft-cavage challenge, and what an RFC 9421 signature must cover.
     headers['www-authenticate'] = formatChallenge({

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { verify, type Rfc9421Algorithm } from '@httpsig/core';
 import { DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, createKeyDirectory, type KeyDirectory } from '@httpsig/core/web-bot-auth';
 import { fastifyKeyDirectory, keyDirectoryFetchHandler, keyDirectoryHandler } from '../src/index.js';
+import { rawSend } from './support/helpers.js';
 import { listen, serveFetchHandler, SERVER_KINDS, type Running, type ServerKind } from './support/servers.js';
 
 const ED = crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
@@ -102,6 +103,22 @@ describe.each(SERVER_KINDS)('key directory served by %s', (kind) => {
   test('other paths are left to the application', async () => {
     const response = await fetch(`${server.url}/elsewhere`);
     expect([response.status, await response.text()]).toEqual([200, 'app']);
+  });
+});
+
+describe.each<ServerKind>(['node', 'express'])('keyDirectoryHandler on %s reads the target as core does', (kind) => {
+  let server: Running;
+  beforeAll(async () => {
+    server = await startDirectoryServer(kind, await createKeyDirectory({ keys: [ED], authorities: (authority) => authority.startsWith('127.0.0.1:') }));
+  });
+  afterAll(() => server.close());
+
+  test('an absolute-form target names the directory; one with a fragment is not the directory', async () => {
+    const { host } = new URL(server.url);
+    const absolute = await rawSend(server.url, `GET http://${host}${DIRECTORY_PATH} HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`);
+    expect([absolute.status, absolute.headers['content-type']]).toEqual([200, DIRECTORY_MEDIA_TYPE]);
+    const fragment = await rawSend(server.url, `GET ${DIRECTORY_PATH}#keys HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`);
+    expect([fragment.status, fragment.text]).toEqual([200, 'app']);
   });
 });
 

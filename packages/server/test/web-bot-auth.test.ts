@@ -2,10 +2,11 @@
 // key of the keyring is accepted and reported (thumbprint, agent); hostile requests are written over raw sockets
 // and refused with their stable code.
 import { jwkThumbprint } from '@httpsig/core';
-import { signRfc9421 } from '@httpsig/core/rfc9421';
-import { DIRECTORY_TAG, WEB_BOT_AUTH_TAG, webBotAuthKeyring } from '@httpsig/core/web-bot-auth';
+import { DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, DIRECTORY_TAG, webBotAuthKeyring } from '@httpsig/core/web-bot-auth';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { MemoryReplayStore, verifyNodeRequest, type ServerVerifyOptions, type VerifiedEvent } from '../src/index.js';
+import Fastify from 'fastify';
+import { MemoryReplayStore, expressMiddleware, fastifyPlugin, verifyNodeRequest, type ServerVerifyOptions, type VerifiedEvent } from '../src/index.js';
+import { agentMember, botHeaders as signedBotHeaders } from '../../../test-support/web-bot-auth-bots.mjs';
 import { rawSend, send, type Answer } from './support/helpers.js';
 import { SERVER_KINDS, startServer, type Running } from './support/servers.js';
 
@@ -19,22 +20,13 @@ interface Bot {
   agent?: string | null; nonce?: string;
 }
 
-/** The headers of a bot's GET /page to `base`, signed with our RFC 9421 signer; `Signature-Agent` a dictionary. */
-async function botHeaders(base: string, bot: Bot = {}): Promise<Record<string, string>> {
-  const url = new URL('/page', base);
-  const headers: Record<string, string> = { host: url.host };
-  const agent = bot.agent === undefined ? 'agent1="https://crawler.example"' : bot.agent;
-  if (agent !== null) headers['signature-agent'] = agent;
-  const created = bot.created ?? Math.floor(Date.now() / 1000);
-  const signed = await signRfc9421({ method: 'GET', url: url.href, headers }, {
-    key: (bot.key ?? ed.privateKey) as never, algorithm: 'ed25519', keyId: bot.keyId ?? edThumbprint,
-    components: bot.components ?? (agent === null ? ['@authority'] : ['@authority', '"signature-agent";key="agent1"']),
-    created, expires: bot.expires ?? created + 60,
-    ...(bot.tag === null ? {} : { tag: bot.tag ?? WEB_BOT_AUTH_TAG }),
-    ...(bot.nonce === undefined ? {} : { nonce: bot.nonce }),
-    structuredFields: { 'signature-agent': 'dictionary' },
+/** The headers of a bot's GET /page to `base` (test-support's signer); `Signature-Agent` a dictionary member. */
+function botHeaders(base: string, bot: Bot = {}): Promise<Record<string, string>> {
+  const agent = bot.agent === undefined ? agentMember('https://crawler.example') : bot.agent ?? undefined;
+  return signedBotHeaders(new URL('/page', base).href, {
+    key: bot.key ?? ed.privateKey, keyId: bot.keyId ?? edThumbprint, agent, components: bot.components, tag: bot.tag,
+    created: bot.created, expires: bot.expires, nonce: bot.nonce,
   });
-  return { ...headers, ...signed.headers };
 }
 
 /** Writes the request byte for byte over a socket. */
@@ -89,6 +81,14 @@ describe.each(SERVER_KINDS)('%s', (kind) => {
     expect([none.status, none.json['code']]).toEqual([401, 'ERR_HEADER_NOT_SIGNED']);
   });
 
+  test('with replay protection under the defaults, a bot signing for the whole default maxValidity (one hour) is accepted', async () => {
+    const created = Math.floor(Date.now() / 1000);
+    const headers = await botHeaders(replayServer.url, { nonce: `long-${kind}-${Date.now()}`, created, expires: created + DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY });
+    expect((await rawBot(replayServer.url, headers)).status).toBe(200);
+    const again = await rawBot(replayServer.url, headers);
+    expect([again.status, again.json['code']]).toEqual([401, 'ERR_SIGNATURE_REPLAYED']);
+  });
+
   test('without requireNonce a bot needs no nonce, and its signature itself is accepted once', async () => {
     const headers = await botHeaders(lenientServer.url);
     expect((await rawBot(lenientServer.url, headers)).status).toBe(200);
@@ -135,4 +135,11 @@ test('onVerified reports the bot (thumbprint, agent) like any verified signature
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+test("a middleware with scheme: 'web-bot-auth' and no keys function fails at set-up, not on every request", async () => {
+  expect(() => expressMiddleware({ scheme: 'web-bot-auth' } as never)).toThrow(TypeError);
+  const app = Fastify();
+  await expect(app.register(fastifyPlugin, { scheme: 'web-bot-auth', keys: [] } as never).ready()).rejects.toThrow(TypeError);
+  await app.close();
 });

@@ -2,7 +2,9 @@
 import type { CavageAlgorithm, DigestAlgorithm, KeyInput, Rfc9421Algorithm, SignOptions } from '@httpsig/core';
 import { CAVAGE_ALGORITHMS } from '@httpsig/core/cavage';
 import { RFC9421_ALGORITHMS } from '@httpsig/core/rfc9421';
-import { webBotAuth, type SignatureAgentForm, type WebBotAuthAlgorithm } from '@httpsig/core/web-bot-auth';
+import {
+  DEFAULT_WEB_BOT_AUTH_EXPIRES_IN, WEB_BOT_AUTH_NONCE_BYTES, webBotAuth, type SignatureAgentForm, type WebBotAuthAlgorithm,
+} from '@httpsig/core/web-bot-auth';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from './io.js';
 import { parseHeaderOptions, readData, normalizeUrl, type RequestInput } from './request-input.js';
@@ -72,12 +74,12 @@ Signing:
                           send Accept: application/json; --org UUID sends X-JMS-ORG
 Web Bot Auth (sign as a bot; RFC 9421):
   --web-bot-auth          with --key-file (Ed25519, or RSA: rsa-pss-sha512): keyid = the key's
-                          JWK thumbprint, tag "web-bot-auth", alg, created, expires=created+300
+                          JWK thumbprint, tag "web-bot-auth", alg, created, expires=created+${DEFAULT_WEB_BOT_AUTH_EXPIRES_IN}
                           (--expires SECONDS), covering @authority (--components to add more)
   --signature-agent URL   send and cover Signature-Agent: the https origin of your key directory
   --signature-agent-form dictionary|string
                           sig1="URL" (default, the draft's) or the legacy "URL" (Cloudflare 0.1.3)
-  --random-nonce          add a nonce of 64 random bytes (or --nonce TEXT)`;
+  --random-nonce          add a nonce of ${WEB_BOT_AUTH_NONCE_BYTES} random bytes (or --nonce TEXT)`;
 
 /** The values parseArgs gives for {@link SIGNING_OPTIONS}. */
 export interface SigningValues {

@@ -20,6 +20,9 @@ export const DEFAULT_MAX_COMPONENTS = 64;
 /** A signature label: a Structured Field dictionary key (RFC 8941 §3.2). */
 export const LABEL: RegExp = /^[a-z*][a-z0-9_\-.*]{0,63}$/;
 
+/** The label of a signature added to a message without one. */
+export const DEFAULT_LABEL = 'sig1';
+
 /** The two fields of a message, parsed. Internal: not in the published types. @internal */
 export interface SignatureFields {
   inputs: Dictionary;
@@ -109,7 +112,7 @@ export function addSignature(
   }
   const encoded = `:${backend.base64Encode(signature)}:`;
   if (inputLines === undefined && signatureLines === undefined) {
-    const chosen = label ?? 'sig1';
+    const chosen = label ?? DEFAULT_LABEL;
     return { label: chosen, input: `${chosen}=${signatureParams}`, signature: `${chosen}=${encoded}` };
   }
   const limits = { maxHeaderLength: Number.POSITIVE_INFINITY, maxSignatures: Number.POSITIVE_INFINITY, maxComponents: Number.POSITIVE_INFINITY };

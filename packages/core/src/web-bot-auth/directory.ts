@@ -15,7 +15,8 @@ import { messageView } from '../rfc9421/message.js';
 import { signRfc9421 } from '../rfc9421/sign.js';
 import type { Rfc9421Request } from '../rfc9421/types.js';
 import type { KeyInput } from '../types.js';
-import { DIRECTORY_MEDIA_TYPE, DIRECTORY_TAG } from './constants.js';
+import { botAlgorithm } from './key.js';
+import { DIRECTORY_COMPONENTS, DIRECTORY_MEDIA_TYPE, DIRECTORY_TAG } from './constants.js';
 import type { WebBotAuthAlgorithm } from './sign.js';
 
 /**
@@ -143,7 +144,7 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
     await importAsymmetricKey(key as AsymmetricKeyInput, 'sign', undefined, options.minRsaBits); // private: it signs the response
     const kid = jwkThumbprint(jwk as unknown as Readonly<Record<string, unknown>>);
     if (signers.some((s) => s.keyId === kid)) throw new InvalidKeyError('The same key is given twice');
-    const algorithm = jwk.kty === 'OKP' && jwk.crv === 'Ed25519' ? 'ed25519' : jwk.kty === 'RSA' ? 'rsa-pss-sha512' : undefined;
+    const algorithm = botAlgorithm(jwk);
     if (algorithm === undefined) throw new InvalidKeyError('A directory key is Ed25519 or RSA');
     keys.push(directoryKey(jwk, kid));
     signers.push({ key, algorithm, keyId: kid });
@@ -205,7 +206,7 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
     for (const [index, signer] of signers.entries()) {
       const signed = await signRfc9421({ status: 200, headers, request: bound }, {
         key: signer.key, algorithm: signer.algorithm, keyId: signer.keyId, label: `binding${index}`,
-        components: ['"@authority";req', 'content-digest'], created, expires: created + expiresIn, tag: DIRECTORY_TAG,
+        components: [...DIRECTORY_COMPONENTS, 'content-digest'], created, expires: created + expiresIn, tag: DIRECTORY_TAG,
         minRsaBits,
       });
       headers = { ...headers, ...signed.headers };

@@ -4,12 +4,14 @@
  * (see {@link core/src!keyThumbprint}). Sign as a bot with {@link webBotAuth}; publish keys with {@link createKeyDirectory}.
  * @packageDocumentation
  */
-export { WEB_BOT_AUTH_TAG, DIRECTORY_TAG, DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, SIGNATURE_AGENT_HEADER } from './constants.js';
 export {
-  verifyWebBotAuth, DEFAULT_MAX_BOT_VALIDITY, type VerifyWebBotAuthOptions, type VerifyWebBotAuthResult, type WebBotAuthKeys,
+  WEB_BOT_AUTH_TAG, DIRECTORY_TAG, DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_COMPONENTS, DIRECTORY_COMPONENTS,
+} from './constants.js';
+export {
+  verifyWebBotAuth, DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, type VerifyWebBotAuthOptions, type VerifyWebBotAuthResult, type WebBotAuthKeys,
 } from './verify.js';
 export { webBotAuthKeyring } from './keyring.js';
-export { verifyKeyDirectory, DIRECTORY_COMPONENTS, type VerifyKeyDirectoryOptions, type VerifiedKeyDirectory } from './verify-directory.js';
+export { verifyKeyDirectory, type VerifyKeyDirectoryOptions, type VerifyKeyDirectoryResult } from './verify-directory.js';
 export {
   webBotAuth, DEFAULT_WEB_BOT_AUTH_EXPIRES_IN, WEB_BOT_AUTH_NONCE_BYTES,
   type WebBotAuthOptions, type WebBotAuthAlgorithm, type SignatureAgentForm,

@@ -18,6 +18,20 @@ export interface BotKey {
 }
 
 /**
+ * The one algorithm a Web Bot Auth key signs and verifies with, decided by its type (the two the architecture draft
+ * names): `OKP`/`Ed25519` → `ed25519`, `RSA` → `rsa-pss-sha512`. Decided here for the signing preset, the key
+ * directory and verification.
+ * @param jwk - a JWK's `kty` and `crv`.
+ * @returns the algorithm, or `undefined` for a key type Web Bot Auth does not use.
+ * @internal
+ */
+export function botAlgorithm(jwk: { readonly kty?: unknown; readonly crv?: unknown }): 'ed25519' | 'rsa-pss-sha512' | undefined {
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'ed25519';
+  if (jwk.kty === 'RSA') return 'rsa-pss-sha512';
+  return undefined;
+}
+
+/**
  * Reads a public JWK as a Web Bot Auth key: `OKP`/`Ed25519` verifies `ed25519`, `RSA` verifies `rsa-pss-sha512`
  * (the two algorithms the architecture draft names); anything else is refused.
  * @param jwk - a JWK (private members, `kid`, `alg`, `use` are ignored: only the public members are kept).
@@ -30,17 +44,11 @@ export interface BotKey {
 export function botKeyOf(jwk: unknown, keyId?: string): BotKey {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new InvalidKeyError('A Web Bot Auth key must be a JWK', { keyId });
   const members = jwk as Readonly<Record<string, unknown>>;
-  let publicJwk: PublicJwk;
-  let algorithm: Rfc9421Algorithm;
-  if (members['kty'] === 'OKP' && members['crv'] === 'Ed25519') {
-    publicJwk = { kty: 'OKP', crv: 'Ed25519', x: members['x'] as string };
-    algorithm = 'ed25519';
-  } else if (members['kty'] === 'RSA') {
-    publicJwk = { kty: 'RSA', n: members['n'] as string, e: members['e'] as string };
-    algorithm = 'rsa-pss-sha512';
-  } else {
-    throw new AlgorithmNotAllowedError('Web Bot Auth keys are Ed25519 or RSA', { keyId });
-  }
+  const algorithm = botAlgorithm(members);
+  if (algorithm === undefined) throw new AlgorithmNotAllowedError('Web Bot Auth keys are Ed25519 or RSA', { keyId });
+  const publicJwk: PublicJwk = algorithm === 'ed25519'
+    ? { kty: 'OKP', crv: 'Ed25519', x: members['x'] as string }
+    : { kty: 'RSA', n: members['n'] as string, e: members['e'] as string };
   // Checks the members (present, base64url, bounded) as it hashes them.
   const thumbprint = jwkThumbprint(publicJwk as unknown as Readonly<Record<string, unknown>>);
   return { jwk: publicJwk, thumbprint, algorithm };

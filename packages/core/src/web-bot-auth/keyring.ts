@@ -16,6 +16,7 @@ import type { WebBotAuthKeys } from './verify.js';
  * @returns the key source.
  * @throws {@link core/src!AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — a key neither Ed25519 nor RSA.
  * @throws {@link core/src!InvalidKeyError} `ERR_INVALID_KEY` — a key that is not a usable JWK.
+ * @throws TypeError — `keys` is not an array.
  * @example
  * ```ts
  * const keys = webBotAuthKeyring([await publicJwk(process.env.CRAWLER_PUBLIC_KEY_PEM!)]);

@@ -8,9 +8,11 @@ import { jwkThumbprint, publicJwk } from '../jwk-thumbprint.js';
 import { importAsymmetricKey } from '../keys.js';
 import type { AsymmetricKeyInput } from '../runtime/backend.js';
 import { encodeBase64 } from '../lib/base64.js';
+import { DEFAULT_LABEL, LABEL } from '../rfc9421/dictionaries.js';
 import type { Rfc9421ParameterName, Rfc9421SigningOptions } from '../rfc9421/types.js';
 import type { KeyInput } from '../types.js';
-import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_TAG } from './constants.js';
+import { botAlgorithm } from './key.js';
+import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_COMPONENTS, WEB_BOT_AUTH_TAG } from './constants.js';
 
 /**
  * How long a bot's signature stays valid by default, in seconds: five minutes, what Cloudflare's `web-bot-auth`
@@ -67,9 +69,6 @@ export interface WebBotAuthOptions {
 /** The parameter order of the draft's examples and Cloudflare's signer (any order verifies). */
 const PARAMETER_ORDER: readonly Rfc9421ParameterName[] = ['created', 'keyid', 'alg', 'expires', 'nonce', 'tag'];
 
-/** A Structured Field key (RFC 9651 §3.2), what a label and a dictionary member key must be. */
-const SF_KEY = /^[a-z*][a-z0-9_.*-]*$/;
-
 /**
  * RFC 9421 signing options that sign a request as a Web Bot Auth agent, for core `sign` and every client adapter
  * (`signedFetch`, axios' `withHttpSignature`, got's `httpSignature`): `tag="web-bot-auth"`, `keyid` = the key's
@@ -97,11 +96,12 @@ const SF_KEY = /^[a-z*][a-z0-9_.*-]*$/;
  */
 export async function webBotAuth(options: WebBotAuthOptions): Promise<Rfc9421SigningOptions> {
   if (typeof options !== 'object' || options === null) throw new TypeError('webBotAuth needs options');
-  const label = options.label ?? 'sig1';
-  if (typeof label !== 'string' || !SF_KEY.test(label)) throw new TypeError('label must be a Structured Field key (lower case)');
+  const label = options.label ?? DEFAULT_LABEL;
+  // What RFC 9421 signing takes as a label, which is also a Structured Field key for the Signature-Agent member.
+  if (typeof label !== 'string' || !LABEL.test(label)) throw new TypeError('label must be a Structured Field key (lower case, at most 64 characters)');
   const expiresIn = options.expiresIn ?? DEFAULT_WEB_BOT_AUTH_EXPIRES_IN;
   if (!Number.isSafeInteger(expiresIn) || expiresIn < 0) throw new RangeError('expiresIn must be a non-negative integer (seconds)');
-  const components = [...(options.components ?? ['@authority'])];
+  const components = [...(options.components ?? WEB_BOT_AUTH_COMPONENTS)];
   if (!components.includes('@authority') && !components.includes('@target-uri')) {
     throw new TypeError('a Web Bot Auth signature covers @authority or @target-uri');
   }
@@ -134,7 +134,7 @@ export async function webBotAuth(options: WebBotAuthOptions): Promise<Rfc9421Sig
 
 /** The algorithm for the key: the one asked for when it fits, else the key type's. */
 function algorithmOf(jwk: { kty: string; crv?: string }, asked: WebBotAuthAlgorithm | undefined): WebBotAuthAlgorithm {
-  const fits = jwk.kty === 'OKP' && jwk.crv === 'Ed25519' ? 'ed25519' : jwk.kty === 'RSA' ? 'rsa-pss-sha512' : undefined;
+  const fits = botAlgorithm(jwk);
   if (fits === undefined) throw new InvalidKeyError('A Web Bot Auth key is Ed25519 or RSA');
   if (asked !== undefined && asked !== fits) throw new AlgorithmNotAllowedError('The algorithm does not fit the key');
   return fits;

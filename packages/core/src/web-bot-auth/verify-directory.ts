@@ -11,7 +11,7 @@ import type { Rfc9421Response, Rfc9421VerificationKey } from '../rfc9421/types.j
 import type { PublicJwk } from '../jwk-thumbprint.js';
 import type { HeadersInit } from '../types.js';
 import { botKeyOf, type BotKey } from './key.js';
-import { DIRECTORY_PATH, DIRECTORY_TAG } from './constants.js';
+import { DIRECTORY_COMPONENTS, DIRECTORY_PATH, DIRECTORY_TAG } from './constants.js';
 
 /** Options of {@link verifyKeyDirectory}. */
 export interface VerifyKeyDirectoryOptions {
@@ -22,15 +22,12 @@ export interface VerifyKeyDirectoryOptions {
 }
 
 /** The keys of a directory whose own signatures verified. */
-export interface VerifiedKeyDirectory {
+export interface VerifyKeyDirectoryResult {
   /** The trusted keys by RFC 7638 thumbprint: each signed the response. Public members only. */
   keys: Map<string, PublicJwk>;
   /** The last Unix second every trusted key's signature is acceptable: do not trust the directory past it. */
   validUntil: number;
 }
-
-/** The signature components a directory response must cover: the authority it was requested from. */
-export const DIRECTORY_COMPONENTS: readonly string[] = ['"@authority";req'];
 
 /**
  * Verifies a key directory response and returns the keys it vouches for. The draft asks the directory to carry one
@@ -60,7 +57,7 @@ export async function verifyKeyDirectory(
   response: { status: number; headers: HeadersInit; keys: readonly unknown[] },
   origin: string,
   options: VerifyKeyDirectoryOptions = {},
-): Promise<VerifiedKeyDirectory> {
+): Promise<VerifyKeyDirectoryResult> {
   const candidates = new Map<string, BotKey>();
   for (const jwk of response.keys) {
     try {

@@ -19,7 +19,7 @@ import type { BodyInput, ReceivedBody } from '../types.js';
 import type { PublicJwk } from '../jwk-thumbprint.js';
 import { botKeyOf, isKeyringKey } from './key.js';
 import { signatureAgentOrigin } from './signature-agent.js';
-import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_TAG } from './constants.js';
+import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_COMPONENTS, WEB_BOT_AUTH_TAG } from './constants.js';
 
 /**
  * Finds the public key a bot signed with: by its thumbprint (`keyid`), and the agent origin its covered
@@ -37,8 +37,9 @@ export interface VerifyWebBotAuthOptions extends Omit<VerifyRfc9421Options, 'key
   /** Where the bots' keys come from: {@link core/src/web-bot-auth!webBotAuthKeyring}, or `signatureAgentKeys()` of `@httpsig/keys`. */
   keys: WebBotAuthKeys;
   /**
-   * The longest validity accepted, `expires − created`, in seconds. Default {@link DEFAULT_MAX_BOT_VALIDITY}
-   * (one hour). A longer-lived signature is refused with `ERR_INVALID_DATE` before any key is looked up.
+   * The longest validity accepted, `expires − created`, in seconds. Default {@link DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY}
+   * (one hour). A longer-lived signature is refused with `ERR_INVALID_DATE` before any key is looked up. With a
+   * `replayStore`, records are kept at least this long plus two `clockSkew`s, whatever `maxReplayWindow` says.
    */
   maxValidity?: number | undefined;
   /**
@@ -64,11 +65,12 @@ export interface VerifyWebBotAuthResult extends VerifyRfc9421Result {
 
 /**
  * Default longest validity of a bot's signature, `expires − created`: one hour, the window of the examples of
- * draft-meunier-web-bot-auth-architecture (Appendix A: `created=1735689600;expires=1735693200`) and the replay
- * window `@httpsig/server` keeps records for by default. `web-bot-auth` 0.1.3 signs for five minutes in its
- * examples; its verifier bounds nothing beyond `expires`.
+ * draft-meunier-web-bot-auth-architecture (Appendix A: `created=1735689600;expires=1735693200`). With a replay
+ * store, records are kept for at least `maxValidity` and two clock skews, whatever `maxReplayWindow` says (as
+ * `maxAge` does for RFC 9421), so a signature the policy accepts is never refused as `ERR_REPLAY_WINDOW_TOO_LONG`.
+ * `web-bot-auth` 0.1.3 signs for five minutes in its examples; its verifier bounds nothing beyond `expires`.
  */
-export const DEFAULT_MAX_BOT_VALIDITY = 3600;
+export const DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY = 3600;
 
 /** What an RFC 7638 SHA-256 thumbprint looks like: 32 bytes, base64url without padding. */
 const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
@@ -124,6 +126,8 @@ function positiveSeconds(value: number | undefined, fallback: number, name: stri
  * @throws {@link core/src!InvalidDateError} `ERR_INVALID_DATE` — valid for longer than `maxValidity`.
  * @throws {@link core/src!MalformedSignatureError} `ERR_MALFORMED_SIGNATURE` — a `Signature-Agent` that names no
  *   http(s) origin.
+ * @throws {@link core/src!HeaderTooLargeError} `ERR_HEADER_TOO_LARGE` — a `Signature-Agent` over 2048 characters
+ *   (and the size caps of `Signature-Input` and `Signature`).
  * @throws {@link core/src!UnknownKeyError} `ERR_UNKNOWN_KEY` — no key for the `keyid`, or a key whose thumbprint
  *   is not the `keyid`.
  * @throws {@link core/src!AlgorithmNotAllowedError} `ERR_ALGORITHM_NOT_ALLOWED` — a key neither Ed25519 nor RSA, or
@@ -131,6 +135,8 @@ function positiveSeconds(value: number | undefined, fallback: number, name: stri
  * @throws {@link core/src!ReplayedSignatureError} `ERR_SIGNATURE_REPLAYED` — the nonce was seen before for this key.
  * @throws whatever {@link core/src/rfc9421!verifyRfc9421} throws (times, missing fields, size caps, mismatch),
  *   and what `keys` throws (e.g. `ERR_KEY_FETCH_*` from `@httpsig/keys`).
+ * @throws TypeError — `keys` is not a function, or the message is a response. RangeError — `maxValidity` is not a
+ *   finite number of seconds, 0 or more, or `maxKeyLookups` not a positive integer.
  * @example
  * ```ts
  * const bot = await verifyWebBotAuth({ method: req.method!, url: req.url!, headers: req.headers }, {
@@ -142,7 +148,7 @@ function positiveSeconds(value: number | undefined, fallback: number, name: stri
  */
 export async function verifyWebBotAuth(message: Rfc9421Message, options: VerifyWebBotAuthOptions): Promise<VerifyWebBotAuthResult> {
   if (typeof options?.keys !== 'function') throw new TypeError('verifyWebBotAuth needs a keys function');
-  const maxValidity = positiveSeconds(options.maxValidity, DEFAULT_MAX_BOT_VALIDITY, 'maxValidity');
+  const maxValidity = positiveSeconds(options.maxValidity, DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, 'maxValidity');
   const maxKeyLookups = options.maxKeyLookups ?? DEFAULT_MAX_KEY_LOOKUPS;
   if (!Number.isSafeInteger(maxKeyLookups) || maxKeyLookups < 1) throw new RangeError('maxKeyLookups must be a positive integer');
   const {
@@ -226,7 +232,7 @@ async function verifyOne(message: Rfc9421Message, signature: ParsedSignature, op
     found = { jwk: key.jwk, thumbprint: key.thumbprint, replayShare: isKeyringKey(jwk) ? undefined : agent };
     return { key: key.jwk as unknown as Rfc9421VerificationKey['key'], algorithms: [key.algorithm], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: found.replayShare };
   };
-  const requiredComponents = ['@authority', ...(agentComponent === undefined ? [] : [agentComponent.id])];
+  const requiredComponents = [...WEB_BOT_AUTH_COMPONENTS, ...(agentComponent === undefined ? [] : [agentComponent.id])];
   const result = await verifyRfc9421(message, {
     ...options, keyLookup, requiredComponents, requiredParameters: [...REQUIRED_PARAMETERS], tag: WEB_BOT_AUTH_TAG,
   });
@@ -235,7 +241,9 @@ async function verifyOne(message: Rfc9421Message, signature: ParsedSignature, op
     // Keyed on the key and its nonce: a nonce is accepted once per key, whatever else the request changes.
     const nonce = result.parameters.nonce;
     const record = nonce === undefined ? result.signatureBase : `web-bot-auth nonce\u0000${nonce}`;
-    await recordSignature(policy.replayStore, { key: key.jwk as unknown as Rfc9421VerificationKey['key'], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: key.replayShare }, record, result.validUntil, key.thumbprint, options);
+    // maxValidity bounds how long the policy accepts a signature, as maxAge does for RFC 9421: the records' window is
+    // never shorter than that (a bot signing for the whole maxValidity is not refused by the default maxReplayWindow).
+    await recordSignature(policy.replayStore, { key: key.jwk as unknown as Rfc9421VerificationKey['key'], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: key.replayShare }, record, result.validUntil, key.thumbprint, { ...options, maxAge: policy.maxValidity });
   }
   return { ...result, keyId: key.thumbprint, thumbprint: key.thumbprint, agent };
 }

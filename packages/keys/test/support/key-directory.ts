@@ -1,25 +1,14 @@
 // Signed key directories (draft-meunier-http-message-signatures-directory) served by a loopback actor host, and
 // Web Bot Auth requests signed with their keys: what the directory and bot tests share.
-import { jwkThumbprint, type Rfc9421Request } from '@httpsig/core';
+import type { Rfc9421Request } from '@httpsig/core';
 import { signRfc9421 } from '@httpsig/core/rfc9421';
-import { DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, DIRECTORY_TAG, WEB_BOT_AUTH_TAG } from '@httpsig/core/web-bot-auth';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, DIRECTORY_TAG } from '@httpsig/core/web-bot-auth';
+import { agentMember, botHeaders, botKey, type BotKey } from '../../../../test-support/web-bot-auth-bots.mjs';
 import type { Route } from './actor-host.js';
 
 export { DIRECTORY_PATH };
 
-/** A bot key: the private key and its public JWK and thumbprint. */
-export interface BotKey {
-  privateKey: KeyObject;
-  jwk: Record<string, unknown>;
-  thumbprint: string;
-}
-
-export function botKey(type: 'ed25519' | 'rsa' = 'ed25519'): BotKey {
-  const pair = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
-  const jwk = pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
-  return { privateKey: pair.privateKey, jwk, thumbprint: jwkThumbprint(jwk) };
-}
+export { botKey, type BotKey };
 
 /** How a directory route answers. */
 export interface DirectoryOptions {
@@ -69,15 +58,9 @@ export function directoryRoute(signers: readonly BotKey[], options: DirectoryOpt
  * dictionary Signature-Agent.
  */
 export async function botRequest(key: BotKey, agent: string | undefined, options: { created?: number; nonce?: string; site?: string } = {}): Promise<Rfc9421Request & { headers: Record<string, string> }> {
-  const target = new URL('/page', options.site ?? 'https://site.example');
-  const headers: Record<string, string> = { host: target.host };
-  if (agent !== undefined) headers['signature-agent'] = `agent1=${JSON.stringify(agent)}`;
-  const created = options.created ?? Math.floor(Date.now() / 1000);
-  const signed = await signRfc9421({ method: 'GET', url: target.href, headers }, {
-    key: key.privateKey as never, algorithm: key.jwk['kty'] === 'RSA' ? 'rsa-pss-sha512' : 'ed25519', keyId: key.thumbprint,
-    components: agent === undefined ? ['@authority'] : ['@authority', '"signature-agent";key="agent1"'],
-    created, expires: created + 60, tag: WEB_BOT_AUTH_TAG, structuredFields: { 'signature-agent': 'dictionary' },
-    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+  const headers = await botHeaders(new URL('/page', options.site ?? 'https://site.example').href, {
+    key: key.privateKey, keyId: key.thumbprint, agent: agent === undefined ? undefined : agentMember(agent),
+    created: options.created, nonce: options.nonce,
   });
-  return { method: 'GET', url: '/page', headers: { ...headers, ...signed.headers } };
+  return { method: 'GET', url: '/page', headers };
 }

@@ -10,7 +10,7 @@ import { verifyWebBotAuth, type VerifyWebBotAuthResult } from '@httpsig/core/web
 import type { ServerErrorCode } from '../errors.js';
 import type {
   AutoServerVerifyOptions, CavageServerVerifyOptions, Rfc9421ServerVerifyOptions, ServerVerifyOptions, SignatureVerification,
-  WebBotAuthServerVerifyOptions,
+  WebBotAuthServerVerifyOptions, ServerOptions,
 } from '../types.js';
 import { signatureErrorStatus as statusFor } from '../response.js';
 import { replayStoreOf } from './replay.js';
@@ -48,12 +48,15 @@ function maxReplayWindowOf(options: ServerVerifyOptions): number {
  * Checks the server options that core does not check, once when a middleware is set up, so that a mistake fails
  * at start-up rather than on every request.
  * @throws RangeError for a bad `maxBodySize`, `bodyTimeout` or `maxReplayWindow`.
- * @throws TypeError for a `replay` option that is neither a boolean nor a replay store, or `scheme: 'auto'` without
- *   both the `cavage` and the `rfc9421` options.
+ * @throws TypeError for a `replay` option that is neither a boolean nor a replay store, `scheme: 'auto'` without
+ *   both the `cavage` and the `rfc9421` options, or `scheme: 'web-bot-auth'` without a `keys` function.
  */
 export function checkServerOptions(options: ServerVerifyOptions): void {
   if (options.scheme === 'auto' && (typeof options.cavage !== 'object' || options.cavage === null || typeof options.rfc9421 !== 'object' || options.rfc9421 === null)) {
     throw new TypeError("scheme: 'auto' needs both cavage and rfc9421 options");
+  }
+  if (options.scheme === 'web-bot-auth' && typeof options.keys !== 'function') {
+    throw new TypeError("scheme: 'web-bot-auth' needs a keys function (webBotAuthKeyring, signatureAgentKeys)");
   }
   bodyLimitOf(options);
   bodyTimeoutOf(options);
@@ -142,11 +145,17 @@ function verifyCavageMessage(message: ReceivedMessage, options: CavageServerVeri
   return verify(message, { ...coreOptions, ...replay });
 }
 
-async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421ServerVerifyOptions): Promise<VerifyRfc9421Result> {
+/** The options core takes: the server's own (`ServerOptions`: body limits, proxy, replay, realm, hooks) left out. */
+function coreOptionsOf<T extends ServerOptions>(options: T): Omit<T, keyof ServerOptions> {
   const {
     maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay: _replay, realm: _realm,
     onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, bodyTimeout: _bodyTimeout, ...coreOptions
   } = options;
+  return coreOptions;
+}
+
+async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421ServerVerifyOptions): Promise<VerifyRfc9421Result> {
+  const coreOptions = coreOptionsOf(options);
   const body = bodyToCheck(message, options, ['content-digest']);
   const withBody = body === undefined ? coreOptions : { ...coreOptions, body };
   const replay = replayOptionsOf(options);
@@ -156,11 +165,7 @@ async function verifyRfc9421Message(message: ReceivedMessage, options: Rfc9421Se
 }
 
 async function verifyWebBotAuthMessage(message: ReceivedMessage, options: WebBotAuthServerVerifyOptions): Promise<VerifyWebBotAuthResult> {
-  const {
-    maxBodySize: _maxBodySize, requireDigest: _requireDigest, trustProxy: _trustProxy, replay: _replay, realm: _realm,
-    onVerified: _onVerified, onError: _onError, maxReplayWindow: _maxReplayWindow, bodyTimeout: _bodyTimeout, scheme: _scheme,
-    ...coreOptions
-  } = options;
+  const { scheme: _scheme, ...coreOptions } = coreOptionsOf(options);
   const body = bodyToCheck(message, options, ['content-digest']);
   const withBody = body === undefined ? coreOptions : { ...coreOptions, body };
   const replay = replayOptionsOf(options);

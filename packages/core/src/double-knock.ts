@@ -54,7 +54,8 @@ export interface KnockAttempt {
    * Signs the request for this try: fresh `Date`/`created`, signature and digest over the exact body.
    * @param request - the request as the client will send it.
    * @returns the headers to add (replace a previous try's) and the signed string.
-   * @throws the errors of `signOutgoing`; for a retry asked by an `Accept-Signature`, those of `signForAcceptSignature`
+   * @throws TypeError when double-knocking is on and the request goes to another origin than {@link origin} (each
+   *   hop of a redirect chain is tried for its own origin); the errors of `signOutgoing`; for a retry asked by an `Accept-Signature`, those of `signForAcceptSignature`
    *   (`UnknownKeyError`, `AlgorithmNotAllowedError` when the server asks for another key or algorithm).
    */
   sign(request: OutgoingRequest): Promise<SignResult>;

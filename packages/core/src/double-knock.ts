@@ -64,7 +64,8 @@ export interface KnockAttempt {
 /**
  * Why a response was (not) answered with a retry:
  * - `'unauthorized'`: a 401 without a challenge; retry with the other spec.
- * - `'accept-signature'`: an `Accept-Signature` challenge (RFC 9421 §5.1); retry with RFC 9421 as it asks.
+ * - `'accept-signature'`: an `Accept-Signature` challenge (RFC 9421 §5.1); retry with RFC 9421 as it asks, keeping
+ *   what the RFC 9421 options require (their components, tag and nonce: a Web Bot Auth signer stays one).
  * - `'cavage-challenge'`: a 401 with `WWW-Authenticate: Signature` (the draft-cavage challenge) after an RFC 9421 try.
  * - `'off'`: double-knocking is not configured; `'not-refused'`: no 401 and no challenge; `'retried'`: this was
  *   the retry already (one retry, never more).

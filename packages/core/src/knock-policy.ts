@@ -115,8 +115,11 @@ function forOrigin(request: OutgoingRequest, origin: string): OutgoingRequest {
 async function signForChallenge(request: OutgoingRequest, requests: readonly AcceptSignatureRequest[], options: Rfc9421SigningOptions, deps: KnockPolicyDeps): Promise<SignResult> {
   const { outgoingMessage, outgoingBody } = deps;
   const { signForAcceptSignature } = await import('./rfc9421/accept-signature.js');
-  const { scheme: _scheme, headers: _headers, components: _components, digestHeader: _digestHeader, ...rest } = options;
+  // What the signing options require (components, tag, nonce: a Web Bot Auth signer's) is kept in the answer.
+  const { scheme: _scheme, headers, components, digestHeader: _digestHeader, ...rest } = options;
+  const own = components ?? headers;
+  const signer = own === undefined ? rest : { ...rest, components: own };
   const result = await signForAcceptSignature(outgoingMessage(request), requests,
-    options.digest === undefined ? rest : { ...rest, body: outgoingBody(request) });
+    options.digest === undefined ? signer : { ...signer, body: outgoingBody(request) });
   return { headers: result.headers, signingString: result.signatureBase, label: result.label };
 }

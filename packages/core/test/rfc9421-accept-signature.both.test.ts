@@ -92,6 +92,9 @@ describe(`Accept-Signature (${backendName} backend)`, () => {
     test('a requested @target-uri stands for the authority, path and query', async () => {
       const result = await signForAcceptSignature(request, 'sig1=("@target-uri")', options);
       expect(result.signatureParams).toBe(`("@target-uri" "@method");created=${NOW};keyid="me"`);
+      // What is asked is covered as asked, @authority after @target-uri included.
+      const both = await signForAcceptSignature(request, 'sig1=("@target-uri" "@authority")', { ...options, components: ['@target-uri', '@path'] });
+      expect(both.signatureParams).toBe(`("@target-uri" "@authority" "@method");created=${NOW};keyid="me"`);
     });
 
     test('a response is bound to its request\'s path and query', async () => {

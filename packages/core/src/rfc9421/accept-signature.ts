@@ -34,9 +34,10 @@ function requestedParameters(params: ReadonlyMap<string, unknown>): Rfc9421Param
 function withFloor(requested: readonly string[], own: readonly string[], message: Rfc9421Message, options: SignForAcceptSignatureOptions): string[] {
   const out: string[] = [];
   const keys = new Set<string>();
-  const add = (id: string): void => {
+  const add = (id: string, requestedOne: boolean): void => {
     const component = parseComponentText(id);
-    if (keys.has(component.key)) return;
+    // What the server asks for is covered as asked; the rest only when nothing covers it yet.
+    if (!requestedOne && keys.has(component.key)) return;
     out.push(id);
     keys.add(component.key);
     // `@target-uri` holds the authority, path and query: covering it meets those parts of the floor.
@@ -44,9 +45,9 @@ function withFloor(requested: readonly string[], own: readonly string[], message
     const req = component.params.has('req') ? ';req' : '';
     for (const part of ['"@authority"', '"@path"', '"@query"']) keys.add(parseComponentText(part + req).key);
   };
-  for (const id of requested) add(id);
-  for (const id of own) add(id);
-  for (const id of defaultComponents(messageView(message, options))) add(id);
+  for (const id of requested) add(id, true);
+  for (const id of own) add(id, false);
+  for (const id of defaultComponents(messageView(message, options))) add(id, false);
   return out;
 }
 

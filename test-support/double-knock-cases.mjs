@@ -22,6 +22,8 @@ export function doubleKnockCases(client, { test, expect, beforeAll, afterAll }) 
     servers.cavageWithChallenge = await startKnockServer('cavage', {
       challengeHeaders: { 'www-authenticate': 'Signature realm="test",headers="(request-target) host date"' },
     });
+    servers.crossTarget = await startKnockServer('rfc9421');
+    servers.crossFrom = await startKnockServer('cavage', { movedTo: servers.crossTarget.origin });
     servers.tooLarge = await startKnockServer('hostile', { hostileHeaders: { 'accept-signature': `sig1=("@method");nonce="${'a'.repeat(9000)}"` } });
     servers.malformed = await startKnockServer('hostile', { hostileHeaders: { 'accept-signature': 'sig1=(("@method"' } });
     servers.otherKey = await startKnockServer('hostile', { hostileHeaders: { 'accept-signature': 'sig1=("@method");keyid="https://elsewhere.example/key"' } });
@@ -71,6 +73,31 @@ export function doubleKnockCases(client, { test, expect, beforeAll, afterAll }) 
     expect(await client(cavageFirst)({ url: `${server.origin}/moved/actor?x=1` })).toBe(200);
     expect(specs(server)).toEqual(['cavage 301', 'cavage 401', 'rfc9421 200']);
     expect(server.requests.map((r) => r.url)).toEqual(['/moved/actor?x=1', '/landing/actor?x=1', '/landing/actor?x=1']);
+  });
+
+  test('double-knocking: a redirect answered to an accepted retry leads to a hop knocked on by itself', async () => {
+    const server = fresh(servers.rfc9421);
+    const send = client(cavageFirst);
+    expect(await send({ url: `${server.origin}/then-moved/actor?x=1` })).toBe(200);
+    expect(specs(server)).toEqual(['cavage 401', 'rfc9421 301', 'cavage 401', 'rfc9421 200']);
+    expect(server.requests.map((r) => r.url)).toEqual(['/then-moved/actor?x=1', '/then-moved/actor?x=1', '/landing/actor?x=1', '/landing/actor?x=1']);
+    // The hop that was accepted (200) taught the origin its spec.
+    expect(await send({ url: `${server.origin}/landing/actor` })).toBe(200);
+    expect(specs(server).slice(4)).toEqual(['rfc9421 200']);
+  });
+
+  test('double-knocking: with signCrossOriginRedirects, each hop is knocked on and remembered for its own origin', async () => {
+    const from = fresh(servers.crossFrom);
+    const to = fresh(servers.crossTarget);
+    const send = client({ ...cavageFirst, signCrossOriginRedirects: true });
+    expect(await send({ url: `${from.origin}/then-moved/a` })).toBe(200);
+    expect(specs(from)).toEqual(['cavage 301']);
+    expect(specs(to)).toEqual(['cavage 401', 'rfc9421 200']);
+    expect(to.requests.map((r) => r.url)).toEqual(['/landing/a', '/landing/a']);
+    // The draft-cavage origin keeps its spec; the RFC 9421 one is asked in RFC 9421 first.
+    expect(await send({ url: `${from.origin}/then-moved/b` })).toBe(200);
+    expect(specs(from)).toEqual(['cavage 301', 'cavage 301']);
+    expect(specs(to)).toEqual(['cavage 401', 'rfc9421 200', 'rfc9421 200']);
   });
 
   test('double-knocking: the memory is per origin', async () => {

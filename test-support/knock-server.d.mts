@@ -4,7 +4,8 @@
  * What a server accepts: `cavage` only draft-cavage, `rfc9421` only RFC 9421, `either` both, `challenge` only an
  * RFC 9421 signature made for its `Accept-Signature` (sent with every 401); `hostile` answers every request 401
  * with `hostileHeaders`. A path starting with `/moved` is answered first, before any check, with a 301 to
- * `/landing` + the rest of the path.
+ * `/landing` + the rest of the path; one starting with `/then-moved` is answered, once its signature is accepted, with
+ * a 301 to `movedTo` + `/landing` + the rest of the path.
  */
 export type KnockServerMode = 'cavage' | 'rfc9421' | 'either' | 'challenge' | 'hostile';
 
@@ -13,6 +14,8 @@ export interface KnockServerOptions {
   hostileHeaders?: Record<string, string>;
   /** Extra headers of a 401 of the `cavage`, `rfc9421` and `either` servers (e.g. `WWW-Authenticate`). */
   challengeHeaders?: Record<string, string>;
+  /** The origin a `/then-moved` path is redirected to. Default: this server's (a relative `Location`). */
+  movedTo?: string;
   /** The status of an accepted request. Default 200. */
   successStatus?: number;
 }

@@ -96,6 +96,11 @@ export async function startKnockServer(mode, options = {}) {
             answer(401, { 'accept-signature': KNOCK_CHALLENGE });
             return;
           }
+          if (record.url.startsWith('/then-moved')) {
+            // A redirect answered only to an accepted signature: the hop it leads to is signed and checked anew.
+            answer(301, { location: `${options.movedTo ?? ''}/landing${record.url.slice('/then-moved'.length)}` });
+            return;
+          }
           answer(options.successStatus ?? 200);
         },
         (error) => {

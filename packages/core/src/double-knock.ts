@@ -54,7 +54,8 @@ export interface KnockAttempt {
    * Signs the request for this try: fresh `Date`/`created`, signature and digest over the exact body.
    * @param request - the request as the client will send it.
    * @returns the headers to add (replace a previous try's) and the signed string.
-   * @throws the errors of `signOutgoing`; for a retry asked by an `Accept-Signature`, those of `signForAcceptSignature`
+   * @throws TypeError when double-knocking is on and the request goes to another origin than {@link origin} (each
+   *   hop of a redirect chain is tried for its own origin); the errors of `signOutgoing`; for a retry asked by an `Accept-Signature`, those of `signForAcceptSignature`
    *   (`UnknownKeyError`, `AlgorithmNotAllowedError` when the server asks for another key or algorithm).
    */
   sign(request: OutgoingRequest): Promise<SignResult>;
@@ -63,7 +64,8 @@ export interface KnockAttempt {
 /**
  * Why a response was (not) answered with a retry:
  * - `'unauthorized'`: a 401 without a challenge; retry with the other spec.
- * - `'accept-signature'`: an `Accept-Signature` challenge (RFC 9421 §5.1); retry with RFC 9421 as it asks.
+ * - `'accept-signature'`: an `Accept-Signature` challenge (RFC 9421 §5.1); retry with RFC 9421 as it asks, keeping
+ *   what the RFC 9421 options require (their components, tag and nonce: a Web Bot Auth signer stays one).
  * - `'cavage-challenge'`: a 401 with `WWW-Authenticate: Signature` (the draft-cavage challenge) after an RFC 9421 try.
  * - `'off'`: double-knocking is not configured; `'not-refused'`: no 401 and no challenge; `'retried'`: this was
  *   the retry already (one retry, never more).

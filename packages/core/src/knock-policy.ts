@@ -61,7 +61,7 @@ export function knockPolicy(signing: SigningOptions, options: DoubleKnockOptions
   const { signOutgoing, headerTable } = deps;
   const mainSpec = specOf(signing);
   const attempt = (spec: SignatureSpec, origin: string, retry: boolean, signWith: SigningOptions): KnockAttempt =>
-    ({ spec, origin, retry, sign: (request) => signOutgoing(request, signWith) });
+    ({ spec, origin, retry, sign: async (request) => signOutgoing(forOrigin(request, origin), signWith) });
   const other = options.other ?? deriveOther(signing);
   const memory = new KnockMemory(options);
   const bySpec = (spec: SignatureSpec): SigningOptions => (spec === mainSpec ? signing : other);
@@ -83,7 +83,7 @@ export function knockPolicy(signing: SigningOptions, options: DoubleKnockOptions
         // Parsed (bounded, typed errors) before anything is sent again; loaded on first use like the RFC 9421 signer.
         const { parseAcceptSignature } = await import('./rfc9421/accept-signature.js');
         const requests = parseAcceptSignature(challenge);
-        return { retry: { spec: 'rfc9421', origin: tried.origin, retry: true, sign: (request) => signForChallenge(request, requests, rfc9421, deps) }, reason: 'accept-signature' };
+        return { retry: { spec: 'rfc9421', origin: tried.origin, retry: true, sign: async (request) => signForChallenge(forOrigin(request, tried.origin), requests, rfc9421, deps) }, reason: 'accept-signature' };
       }
       const authenticate = table.get('www-authenticate');
       if (authenticate !== undefined && CAVAGE_CHALLENGE.test(authenticate.slice(0, MAX_CHALLENGE_SCAN))) {
@@ -100,12 +100,26 @@ export function knockPolicy(signing: SigningOptions, options: DoubleKnockOptions
   };
 }
 
+/**
+ * The request, when it goes to the origin a try was made for. A try, and above all a retry answering one origin's
+ * refusal or challenge, signs for that origin only: what it learns is remembered for that origin, and a challenge
+ * (its key, nonce, tag) is that origin's.
+ * @throws TypeError when the request goes to another origin (an adapter bug: each hop is tried for its own origin).
+ */
+function forOrigin(request: OutgoingRequest, origin: string): OutgoingRequest {
+  if (request.url.origin !== origin) throw new TypeError('a double-knock try signs only for the origin it was made for');
+  return request;
+}
+
 /** Signs an outgoing request as an `Accept-Signature` asks (RFC 9421 §5.2), with the RFC 9421 options' key. */
 async function signForChallenge(request: OutgoingRequest, requests: readonly AcceptSignatureRequest[], options: Rfc9421SigningOptions, deps: KnockPolicyDeps): Promise<SignResult> {
   const { outgoingMessage, outgoingBody } = deps;
   const { signForAcceptSignature } = await import('./rfc9421/accept-signature.js');
-  const { scheme: _scheme, headers: _headers, components: _components, digestHeader: _digestHeader, ...rest } = options;
+  // What the signing options require (components, tag, nonce: a Web Bot Auth signer's) is kept in the answer.
+  const { scheme: _scheme, headers, components, digestHeader: _digestHeader, ...rest } = options;
+  const own = components ?? headers;
+  const signer = own === undefined ? rest : { ...rest, components: own };
   const result = await signForAcceptSignature(outgoingMessage(request), requests,
-    options.digest === undefined ? rest : { ...rest, body: outgoingBody(request) });
+    options.digest === undefined ? signer : { ...signer, body: outgoingBody(request) });
   return { headers: result.headers, signingString: result.signatureBase, label: result.label };
 }

@@ -98,3 +98,16 @@ test('bad settings are caller mistakes, on creation or (an underivable other spe
   expect(() => new KnockMemory({ maxOrigins: 0 })).toThrow(RangeError);
   expect(() => new KnockMemory({ ttl: Number.NaN })).toThrow(RangeError);
 });
+
+test('a try, and a retry answering an origin\'s refusal or challenge, signs only for the origin it was made for', async () => {
+  const k = knocker();
+  const elsewhere = { method: 'GET', url: new URL('https://other.example/inbox'), headers: { host: 'other.example' } };
+  const first = await k.first(url);
+  await expect(first.sign(elsewhere)).rejects.toThrow(TypeError);
+  const { retry } = await k.decide(first, 401, {}, true);
+  await expect(retry!.sign(elsewhere)).rejects.toThrow(TypeError);
+  const challenged = await k.decide(first, 401, { 'accept-signature': 'sig1=("@method" "@authority")' }, true);
+  await expect(challenged.retry!.sign(elsewhere)).rejects.toThrow(TypeError);
+  const same = await challenged.retry!.sign({ method: 'GET', url, headers: { host: 'server.example' } });
+  expect(same.headers['signature-input']).toMatch(/^sig1=\("@method" "@authority"/);
+});

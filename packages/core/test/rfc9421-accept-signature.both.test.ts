@@ -1,7 +1,10 @@
 // Accept-Signature (RFC 9421 §5): parsing a server's request for signatures, and signing what it asks for.
 import { backendName } from '../src/backend-name.js';
 import { isHttpSignatureError } from '../src/errors.js';
-import { type Rfc9421Request, parseAcceptSignature, signForAcceptSignature, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { type Rfc9421Message, type Rfc9421Request, parseAcceptSignature, signForAcceptSignature, verifyRfc9421 } from '../src/rfc9421/index.js';
+import { publicJwk } from '../src/jwk-thumbprint.js';
+import { MemoryReplayStore } from '../src/index.js';
+import { verifyWebBotAuth, webBotAuth, type WebBotAuthKeys } from '../src/web-bot-auth/index.js';
 import { pemOf, withHeaders } from './rfc9421-helpers.js';
 import { refusal } from './support/outcome.js';
 
@@ -89,12 +92,55 @@ describe(`Accept-Signature (${backendName} backend)`, () => {
     test('a requested @target-uri stands for the authority, path and query', async () => {
       const result = await signForAcceptSignature(request, 'sig1=("@target-uri")', options);
       expect(result.signatureParams).toBe(`("@target-uri" "@method");created=${NOW};keyid="me"`);
+      // What is asked is covered as asked, @authority after @target-uri included.
+      const both = await signForAcceptSignature(request, 'sig1=("@target-uri" "@authority")', { ...options, components: ['@target-uri', '@path'] });
+      expect(both.signatureParams).toBe(`("@target-uri" "@authority" "@method");created=${NOW};keyid="me"`);
     });
 
     test('a response is bound to its request\'s path and query', async () => {
       const response = { status: 200, headers: { 'content-type': 'text/plain' }, request };
       const result = await signForAcceptSignature(response, 'sig1=("content-type")', options);
       expect(result.signatureParams).toBe(`("content-type" "@status" "@path";req "@query";req);created=${NOW};keyid="me"`);
+    });
+  });
+
+  describe('keeps what the signer\'s options require (a Web Bot Auth signer\'s tag, nonce and signature-agent)', () => {
+    const AGENT = 'https://bot.example';
+    const page: Rfc9421Request = { method: 'GET', url: 'https://news.example/today', headers: { host: 'news.example' } };
+    const bot = async () => {
+      const { scheme: _scheme, ...options } = await webBotAuth({ key: ed25519.sign, signatureAgent: AGENT, nonce: true });
+      const jwk = await publicJwk(ed25519.verify);
+      // The agent's directory: the key is vouched for by AGENT only.
+      const keys: WebBotAuthKeys = (_keyId, agent) => (agent === AGENT ? jwk : null);
+      return { options: { ...options, now: NOW * 1000 }, keys };
+    };
+    const verifyBot = (message: Rfc9421Message, keys: WebBotAuthKeys) =>
+      verifyWebBotAuth(message, { keys, now: NOW * 1000, replayStore: new MemoryReplayStore() });
+
+    test.each([
+      ['a Web Bot Auth site\'s challenge', 'sig1=("@authority");created;expires;tag="web-bot-auth"'],
+      ['a challenge naming no tag and other components', 'sig2=("@method" "@path");created'],
+    ])('%s: the answer covers signature-agent, carries the tag and a nonce, and our verifier accepts it', async (_name, challenge) => {
+      const { options, keys } = await bot();
+      const result = await signForAcceptSignature(page, challenge, options);
+      const params = result.signatureParams;
+      expect(params).toContain('"signature-agent";key="sig1"');
+      expect(params).toMatch(/;nonce="[A-Za-z0-9+/=]{88}"/);
+      expect(params).toContain(';tag="web-bot-auth"');
+      const verified = await verifyBot(withHeaders(page, result.headers), keys);
+      expect(verified).toMatchObject({ agent: AGENT, label: result.label });
+    });
+
+    test('a nonce the server asks for is the one written; the signer\'s components come after the requested ones', async () => {
+      const { options, keys } = await bot();
+      const result = await signForAcceptSignature(page, 'sig1=("@method");nonce="srv-nonce";tag="web-bot-auth"', options);
+      expect(result.signatureParams).toMatch(/^\("@method" "@authority" "signature-agent";key="sig1" "@path"\);created=\d+;keyid="[^"]+";alg="ed25519";expires=\d+;nonce="srv-nonce";tag="web-bot-auth"$/);
+      expect((await verifyBot(withHeaders(page, result.headers), keys)).parameters.nonce).toBe('srv-nonce');
+    });
+
+    test('a challenge for another tag cannot be answered by a signer with its own (ERR_MALFORMED_SIGNATURE)', async () => {
+      const { options } = await bot();
+      expect(await refusal(signForAcceptSignature(page, 'sig1=("@authority");tag="app-123"', options))).toBe('ERR_MALFORMED_SIGNATURE');
     });
   });
 

@@ -62,18 +62,21 @@ describe('the draft\'s published example', () => {
     },
   };
 
-  test('verifies with the key in a keyring: thumbprint and agent reported', async () => {
+  test('verifies with the key in a keyring: thumbprint reported; the agent it names is only claimed (a keyring vouches for no agent)', async () => {
     expect(jwkThumbprint(RFC9421_ED25519)).toBe(RFC9421_ED25519_THUMBPRINT);
     const result = await verifyWebBotAuth(example, { keys: webBotAuthKeyring([publicOf(RFC9421_ED25519)]), now: 1735689600_000 + 5000 });
-    expect(result).toMatchObject({ thumbprint: RFC9421_ED25519_THUMBPRINT, keyId: RFC9421_ED25519_THUMBPRINT, agent: 'https://signature-agent.test', algorithm: 'ed25519', label: 'sig2' });
+    expect(result).toMatchObject({ thumbprint: RFC9421_ED25519_THUMBPRINT, keyId: RFC9421_ED25519_THUMBPRINT, algorithm: 'ed25519', label: 'sig2' });
+    expect(result.agent).toBeUndefined();
+    expect(result.claimedAgent).toBe('https://signature-agent.test');
     expect(result.components).toEqual(['"@authority"', '"signature-agent"']);
   });
 
-  test('the key source is asked for the thumbprint and the agent origin the covered Signature-Agent names', async () => {
+  test('the key source is asked for the thumbprint and the agent origin the covered Signature-Agent names, and answers for that agent', async () => {
     const asked: [string, string | undefined][] = [];
     const source: WebBotAuthKeys = (keyId, agent) => { asked.push([keyId, agent]); return publicOf(RFC9421_ED25519); };
-    await verifyWebBotAuth(example, { keys: source, now: 1735689600_000 });
+    const result = await verifyWebBotAuth(example, { keys: source, now: 1735689600_000 });
     expect(asked).toEqual([[RFC9421_ED25519_THUMBPRINT, 'https://signature-agent.test']]);
+    expect(result).toMatchObject({ agent: 'https://signature-agent.test', claimedAgent: 'https://signature-agent.test' });
   });
 
   test('another authority does not verify (the signature covers @authority)', async () => {
@@ -83,16 +86,17 @@ describe('the draft\'s published example', () => {
 });
 
 describe('accepted', () => {
-  test('a dictionary Signature-Agent covered with ;key: the member\'s origin is the agent (port kept, path dropped)', async () => {
+  test('a dictionary Signature-Agent covered with ;key: the member\'s origin is the claimed agent (port kept, path dropped)', async () => {
     const request = await botRequest({ agent: 'agent1="https://crawler.example:8443/bot";type=directory' });
     const result = await verifyWebBotAuth(request, { keys, ...at });
-    expect(result.agent).toBe('https://crawler.example:8443');
+    expect(result.claimedAgent).toBe('https://crawler.example:8443');
+    expect(result.agent).toBeUndefined();
     expect(result.components).toEqual(['"@authority"', '"signature-agent";key="agent1"']);
   });
 
   test('no Signature-Agent: @authority alone is enough, agent undefined', async () => {
     const result = await verifyWebBotAuth(await botRequest(), { keys, ...at });
-    expect(result).toMatchObject({ thumbprint: edThumbprint, agent: undefined });
+    expect(result).toMatchObject({ thumbprint: edThumbprint, agent: undefined, claimedAgent: undefined });
   });
 
   test('RSA keys verify with rsa-pss-sha512, decided by the key', async () => {

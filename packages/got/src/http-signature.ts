@@ -15,12 +15,13 @@ import { signGotOptions } from './sign-options.js';
 const UNSIGNED = Symbol.for('@httpsig/got.unsigned-redirect');
 const ALL_SIGNATURE_HEADERS = ['authorization', 'signature', 'signature-input'];
 // Double-knocking state of one request in got's context (copied to redirect hops, the same object on a retry): the
-// try that signed the last hop, the retry to sign next, and whether the body may be sent again.
+// try that signed the last hop, the retry to sign next with the URL of the hop it answers, and whether the body may
+// be sent again.
 const KNOCK = Symbol.for('@httpsig/got.double-knock');
 
 interface KnockState {
   attempt?: KnockAttempt | undefined;
-  next?: KnockAttempt | undefined;
+  next?: { attempt: KnockAttempt; href: string } | undefined;
   replayable: boolean;
 }
 
@@ -61,10 +62,12 @@ function isUnsigned(options: GotRequestOptions): boolean {
  * signature, date and digest and signs the redirected request again when it stays on the same origin. A
  * redirect to another origin (scheme, host or port) is followed WITHOUT a signature (and the rest of that
  * chain, retries included, stays unsigned) unless `signCrossOriginRedirects` is true; an https → http
- * downgrade is never signed. With `doubleKnock`, an `afterResponse` hook asks core whether a refused signed request
+ * downgrade is never signed. With `doubleKnock`, an `afterResponse` hook asks core whether a refused signed hop
  * (401, or a 4xx with an `Accept-Signature` challenge) is sent once more signed with the other spec
  * (draft-cavage ↔ RFC 9421), through got's `retryWithMergedOptions` (not counted against `retry.limit`), and the
- * spec that worked is remembered for the origin; a stream body (a Node stream, an iterable, `FormData`) is never
+ * spec that worked is remembered for the hop's origin; each signed hop of a redirect chain is tried for its own
+ * origin and knocked on by itself, as in the fetch and axios adapters (got >= 14.5; older got, which cannot keep
+ * the hook for the retry, knocks once per request); a stream body (a Node stream, an iterable, `FormData`) is never
  * sent twice: its 401 is the answer.
  *
  * @param options - the shared signing options of `@httpsig/core` plus `maxBodyBytes`,
@@ -114,7 +117,9 @@ export function httpSignature(options: GotSignatureOptions): GotSignatureExtensi
     strip(hop, signatureHeaders, digestHeaders);
     if (hop.url === undefined) throw new TypeError('got options have no url');
     const state = knockState(hop);
-    const attempt = state.next ?? await knocker.first(typeof hop.url === 'string' ? new URL(hop.url) : hop.url);
+    const url = typeof hop.url === 'string' ? new URL(hop.url) : hop.url;
+    // The retry signs the hop that was refused, and only it; any other hop is tried afresh for its own origin.
+    const attempt = state.next?.href === url.href ? state.next.attempt : await knocker.first(url);
     state.next = undefined;
     state.attempt = attempt;
     const date = (await signGotOptions(hop, attempt, digestHeaders.length > 0, maxBodyBytes))['date'];
@@ -130,16 +135,23 @@ export function httpSignature(options: GotSignatureOptions): GotSignatureExtensi
     return response;
   };
 
-  const knock = async <R extends GotKnockResponse>(response: R, retryWithMergedOptions: (options: Record<string, never>) => unknown): Promise<R> => {
+  const knock = async <R extends GotKnockResponse>(response: R, retryWithMergedOptions: (options: { preserveHooks?: true }) => unknown): Promise<R> => {
     const hop = response.request.options;
     const state = (hop.context as Record<symbol, KnockState | undefined> | undefined)?.[KNOCK];
     if (state?.attempt === undefined || isUnsigned(hop)) return response;
     const decision = await knocker.decide(state.attempt, response.statusCode, response.headers, state.replayable);
     if (decision.retry === undefined) return response;
-    state.next = decision.retry;
-    // got sends the request again through beforeRequest (which signs it with `next`), and keeps the afterResponse
-    // hooks before this one only: `settle` records the retry's answer, and this hook never asks for a second retry.
-    return retryWithMergedOptions({}) as R;
+    state.next = { attempt: decision.retry, href: String(hop.url) };
+    // got sends the request again, to the hop that was refused, through beforeRequest (which signs it with `next`).
+    // The hooks are kept (got >= 14.5), so that a redirect the retry is answered with leads to a hop knocked on by
+    // itself; core answers a retry's refusal with no retry, so this asks once per hop. Older got knows no
+    // `preserveHooks` and keeps only the hooks before this one: one knock per request there.
+    try {
+      return await retryWithMergedOptions({ preserveHooks: true }) as R;
+    } catch (error) {
+      if (error instanceof Error && error.message === 'Unexpected option: preserveHooks') return retryWithMergedOptions({}) as R;
+      throw error;
+    }
   };
 
   return {

@@ -66,7 +66,7 @@ export interface GotSignatureExtension {
      * With `doubleKnock` (else empty): records the spec of an accepted request, and sends a refused one once more
      * signed with the other spec through got's `retryWithMergedOptions`.
      */
-    afterResponse: Array<<R extends GotKnockResponse>(response: R, retryWithMergedOptions: (options: Record<string, never>) => unknown) => Promise<R>>;
+    afterResponse: Array<<R extends GotKnockResponse>(response: R, retryWithMergedOptions: (options: { preserveHooks?: true }) => unknown) => Promise<R>>;
   };
 }
 

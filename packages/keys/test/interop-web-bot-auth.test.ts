@@ -62,13 +62,13 @@ describe.each<SiteKind>(['express', 'node'])('web-bot-auth signs, our %s site ve
     host.routes.set(DIRECTORY_PATH, peerDirectory([ed, rsa]));
     const s = await site({ scheme: 'web-bot-auth', keys: signatureAgentKeys(guardFor(host, tls.cert)) });
     const answer = await rawGet(s.url, '/page', await peerRequest(s, key, host.origin()));
-    expect(answer).toEqual({ status: 200, json: { keyId: key.signer.keyid, thumbprint: key.signer.keyid, agent: host.origin() } });
+    expect(answer).toEqual({ status: 200, json: { keyId: key.signer.keyid, thumbprint: key.signer.keyid, agent: host.origin(), claimedAgent: host.origin() } });
   });
 
   test('without Signature-Agent (their components: @authority alone), with a keyring', async () => {
     const s = await site({ scheme: 'web-bot-auth', keys: webBotAuthKeyring([ed.publicJwk]) });
     const answer = await rawGet(s.url, '/page', await peerRequest(s, ed, undefined));
-    expect(answer).toEqual({ status: 200, json: { keyId: ed.signer.keyid, thumbprint: ed.signer.keyid, agent: null } });
+    expect(answer).toEqual({ status: 200, json: { keyId: ed.signer.keyid, thumbprint: ed.signer.keyid, agent: null, claimedAgent: null } });
   });
 
   test('their nonce is recorded: the same signed request twice is ERR_SIGNATURE_REPLAYED', async () => {

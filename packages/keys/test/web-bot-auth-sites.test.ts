@@ -2,6 +2,7 @@
 // @httpsig/server, each against a real https agent host serving the bot's signed directory on loopback; bots'
 // requests are written over raw sockets. A directory that cannot be trusted is a 401 with its ERR_KEY_FETCH_* code.
 import type { ServerVerifyOptions } from '@httpsig/server';
+import { webBotAuthKeyring } from '@httpsig/core/web-bot-auth';
 import { signatureAgentKeys } from '../src/index.js';
 import { certificateForTestHosts, guardFor, useActorHost } from './support/actor-host.js';
 import { SITE_KINDS, rawGet, startBotSite, type Site } from './support/bot-sites.js';
@@ -23,11 +24,26 @@ describe.each(SITE_KINDS)('%s', (kind) => {
 
   const bot = async (agent: string, key = alice): Promise<Record<string, string>> => (await botRequest(key, agent, { site: site.url })).headers;
 
-  test('a bot whose agent serves a directory signed by its key is accepted and reported (thumbprint, agent)', async () => {
+  test('a bot whose agent serves a directory signed by its key is accepted and reported (thumbprint, agent vouched by the directory)', async () => {
     host.routes.set(DIRECTORY_PATH, directoryRoute([alice]));
     const answer = await rawGet(site.url, '/page', await bot(host.origin()));
-    expect(answer).toEqual({ status: 200, json: { keyId: alice.thumbprint, thumbprint: alice.thumbprint, agent: host.origin() } });
+    expect(answer).toEqual({ status: 200, json: { keyId: alice.thumbprint, thumbprint: alice.thumbprint, agent: host.origin(), claimedAgent: host.origin() } });
     expect(host.count(DIRECTORY_PATH)).toBe(1);
+  });
+
+  test('a keyring asked before the directories: a keyring\'s bot naming an agent whose directory does not hold its key is not that agent', async () => {
+    host.routes.set(DIRECTORY_PATH, directoryRoute([alice]));
+    const known = webBotAuthKeyring([stranger.jwk]);
+    const directories = signatureAgentKeys({ ...guardFor(host, tls.cert), negativeTtl: 0 });
+    const combined = await startBotSite(kind, { scheme: 'web-bot-auth', keys: async (keyId, agent) => (await known(keyId, agent)) ?? directories(keyId, agent) });
+    try {
+      const impostor = await rawGet(combined.url, '/page', (await botRequest(stranger, host.origin(), { site: combined.url })).headers);
+      expect(impostor).toEqual({ status: 200, json: { keyId: stranger.thumbprint, thumbprint: stranger.thumbprint, agent: null, claimedAgent: host.origin() } });
+      const vouched = await rawGet(combined.url, '/page', (await botRequest(alice, host.origin(), { site: combined.url })).headers);
+      expect(vouched).toEqual({ status: 200, json: { keyId: alice.thumbprint, thumbprint: alice.thumbprint, agent: host.origin(), claimedAgent: host.origin() } });
+    } finally {
+      await combined.close();
+    }
   });
 
   test.each<[string, () => void, string | undefined, string]>([

@@ -88,7 +88,7 @@ export function verifyFetchRequest(request: Request, options: AutoServerVerifyOp
  * {@link WebBotAuthServerVerifyOptions}).
  * @param request - the incoming request, body not yet read.
  * @param options - the bots' key source (`keys`), `maxValidity` and server options.
- * @returns the verified signature with the bot's `thumbprint` and `agent`.
+ * @returns the verified signature with the bot's `thumbprint`, `agent` (vouched for) and `claimedAgent`.
  */
 export function verifyFetchRequest(request: Request, options: WebBotAuthServerVerifyOptions & PeerAddress): Promise<VerifyWebBotAuthResult>;
 /**

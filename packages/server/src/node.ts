@@ -58,7 +58,7 @@ export function verifyNodeRequest(req: IncomingMessage, options: AutoServerVerif
  * {@link WebBotAuthServerVerifyOptions}).
  * @param req - the incoming request, body not yet read.
  * @param options - the bots' key source (`keys`), `maxValidity` and server options.
- * @returns the verified signature with the bot's `thumbprint` and `agent`.
+ * @returns the verified signature with the bot's `thumbprint`, `agent` (vouched for) and `claimedAgent`.
  */
 export function verifyNodeRequest(req: IncomingMessage, options: WebBotAuthServerVerifyOptions): Promise<VerifyWebBotAuthResult>;
 /**

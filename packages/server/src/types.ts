@@ -60,8 +60,13 @@ export interface VerifiedEvent {
   headers: readonly string[];
   /** Web Bot Auth (`scheme: 'web-bot-auth'`): the RFC 7638 thumbprint of the bot's key (its `keyid`). */
   thumbprint?: string | undefined;
-  /** Web Bot Auth: the agent origin the bot's covered `Signature-Agent` names, when it sent one. */
+  /**
+   * Web Bot Auth: the agent that vouched for the bot's key — the origin its covered `Signature-Agent` names, when
+   * the key came from that agent (its signed directory); never for a keyring's key, found whatever agent is named.
+   */
   agent?: string | undefined;
+  /** Web Bot Auth: the origin the bot's covered `Signature-Agent` names, vouched for or not (for logs, not rights). */
+  claimedAgent?: string | undefined;
 }
 
 /** What `onError` receives: the stable code, the keyId when it was known, and the HTTP status answered. */
@@ -151,8 +156,9 @@ export interface AutoServerVerifyOptions extends ServerOptions {
  * `verifyWebBotAuth` policy (`tag="web-bot-auth"`, `expires − created` at most `maxValidity`, `@authority` and a
  * sent `Signature-Agent` covered, `keyid` = the key's thumbprint, the algorithm from the key), with the keys from
  * `keys`: `webBotAuthKeyring([...])` of `@httpsig/core/web-bot-auth` for bots you know, or `signatureAgentKeys()` of
- * `@httpsig/keys` for each agent's signed directory. The verified bot's `thumbprint` and `agent` are in the result
- * (`req.signature`) and in `onVerified`. With `replay`, each verified signature is recorded by its key and nonce
+ * `@httpsig/keys` for each agent's signed directory. The verified bot's `thumbprint`, `agent` (only an agent whose
+ * directory vouched for the key, never for a keyring's key) and `claimedAgent` are in the result (`req.signature`)
+ * and in `onVerified`. With `replay`, each verified signature is recorded by its key and nonce
  * (by its signature base when it has none); a nonce is required only with `requireNonce: true`.
  */
 export interface WebBotAuthServerVerifyOptions extends Omit<VerifyWebBotAuthOptions, 'body' | 'replayStore' | 'requireNonce'>, ServerOptions {

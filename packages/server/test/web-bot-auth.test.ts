@@ -1,8 +1,10 @@
 // Web Bot Auth on every entry point (`scheme: 'web-bot-auth'`), over real loopback servers: a bot signed with a
-// key of the keyring is accepted and reported (thumbprint, agent); hostile requests are written over raw sockets
+// key of the keyring is accepted and reported (thumbprint; the agent it names only claimed, a key source answering
+// for the agent reports it as the agent); hostile requests are written over raw sockets
 // and refused with their stable code.
 import { jwkThumbprint } from '@httpsig/core';
-import { DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, DIRECTORY_TAG, webBotAuthKeyring } from '@httpsig/core/web-bot-auth';
+import { signRfc9421 } from '@httpsig/core/rfc9421';
+import { DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, DIRECTORY_TAG, WEB_BOT_AUTH_TAG, webBotAuthKeyring, type WebBotAuthKeys } from '@httpsig/core/web-bot-auth';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import Fastify from 'fastify';
 import { MemoryReplayStore, expressMiddleware, fastifyPlugin, verifyNodeRequest, type ServerVerifyOptions, type VerifiedEvent } from '../src/index.js';
@@ -14,6 +16,9 @@ const ed = generateKeyPairSync('ed25519');
 const edJwk = ed.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
 const edThumbprint = jwkThumbprint(edJwk);
 const keys = webBotAuthKeyring([edJwk]);
+/** A key source answering for one agent only, as an agent's signed directory does (`signatureAgentKeys`). */
+const crawlerDirectory: WebBotAuthKeys = (keyId, agent) =>
+  (agent === 'https://crawler.example' && keyId === edThumbprint ? edJwk : null);
 
 interface Bot {
   key?: KeyObject; keyId?: string; components?: string[]; tag?: string | null; created?: number; expires?: number;
@@ -37,21 +42,32 @@ function rawBot(base: string, headers: Record<string, string>): Promise<Answer> 
 
 describe.each(SERVER_KINDS)('%s', (kind) => {
   let server: Running;
+  let directoryServer: Running;
   let replayServer: Running;
   let lenientServer: Running;
   beforeAll(async () => {
     server = await startServer(kind, { scheme: 'web-bot-auth', keys });
+    directoryServer = await startServer(kind, { scheme: 'web-bot-auth', keys: crawlerDirectory });
     replayServer = await startServer(kind, { scheme: 'web-bot-auth', keys, replay: new MemoryReplayStore(), requireNonce: true });
     lenientServer = await startServer(kind, { scheme: 'web-bot-auth', keys, replay: new MemoryReplayStore() });
   });
-  afterAll(async () => { await server.close(); await replayServer.close(); await lenientServer.close(); });
+  afterAll(async () => { await server.close(); await directoryServer.close(); await replayServer.close(); await lenientServer.close(); });
 
-  test('a bot signed with a key of the keyring is accepted; the app sees its thumbprint and agent', async () => {
+  test('a bot signed with a key of the keyring is accepted; the app sees its thumbprint, and the agent it names only as claimed', async () => {
     const answer = await send(server.url, { path: '/page', headers: await botHeaders(server.url) });
     expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({ keyId: edThumbprint, thumbprint: edThumbprint, agent: 'https://crawler.example', algorithm: 'ed25519' });
+    // The keyring vouches for the key, not for https://crawler.example: any bot it knows may name that agent.
+    expect(answer.json).toMatchObject({ keyId: edThumbprint, thumbprint: edThumbprint, agent: null, claimedAgent: 'https://crawler.example', algorithm: 'ed25519' });
     const bare = await send(server.url, { path: '/page', headers: await botHeaders(server.url, { agent: null }) });
-    expect(bare.json).toMatchObject({ thumbprint: edThumbprint, agent: null });
+    expect(bare.json).toMatchObject({ thumbprint: edThumbprint, agent: null, claimedAgent: null });
+  });
+
+  test('a key the agent\'s key source answers for: the app sees that agent', async () => {
+    const answer = await send(directoryServer.url, { path: '/page', headers: await botHeaders(directoryServer.url) });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ thumbprint: edThumbprint, agent: 'https://crawler.example', claimedAgent: 'https://crawler.example' });
+    const elsewhere = await send(directoryServer.url, { path: '/page', headers: await botHeaders(directoryServer.url, { agent: 'agent1="https://other.example"' }) });
+    expect([elsewhere.status, (elsewhere.json as { code?: string }).code]).toEqual([401, 'ERR_UNKNOWN_KEY']);
   });
 
   test.each<[string, Bot | ((base: string) => Promise<Record<string, string>>), string]>([
@@ -118,19 +134,20 @@ test('a key of the keyring takes one share of the replay store, whatever Signatu
   }
 });
 
-test('onVerified reports the bot (thumbprint, agent) like any verified signature', async () => {
+test('onVerified reports the bot (thumbprint, claimed agent; no agent for a keyring\'s key) like any verified signature', async () => {
   const events: VerifiedEvent[] = [];
   const options: ServerVerifyOptions = { scheme: 'web-bot-auth', keys, onVerified: (event) => { events.push(event); } };
   const http = await import('node:http');
   const server = http.createServer((req, res) => {
-    verifyNodeRequest(req, options).then((result) => res.end(result.agent ?? ''), () => res.writeHead(401).end());
+    verifyNodeRequest(req, options).then((result) => res.end(`${result.agent ?? '-'} ${result.claimedAgent ?? '-'}`), () => res.writeHead(401).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   try {
     const answer = await send(base, { path: '/page', headers: await botHeaders(base) });
-    expect(answer.text).toBe('https://crawler.example');
-    expect(events).toEqual([{ keyId: edThumbprint, algorithm: 'ed25519', headers: ['"@authority"', '"signature-agent";key="agent1"'], thumbprint: edThumbprint, agent: 'https://crawler.example' }]);
+    expect(answer.text).toBe('- https://crawler.example');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toStrictEqual({ keyId: edThumbprint, algorithm: 'ed25519', headers: ['"@authority"', '"signature-agent";key="agent1"'], thumbprint: edThumbprint, agent: undefined, claimedAgent: 'https://crawler.example' });
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

@@ -26,24 +26,28 @@ function requestedParameters(params: ReadonlyMap<string, unknown>): Rfc9421Param
 }
 
 /**
- * The requested components, then each component of the floor — what {@link signRfc9421} covers by default for
- * this message — that the request left out: a server cannot get a signature that covers less than the signer's
- * defaults (one over `@method` alone would be valid for any URL).
+ * The requested components, then each of the signer's own `components` and of the floor — what
+ * {@link signRfc9421} covers by default for this message — that the request left out: a server cannot get a
+ * signature that covers less than the signer's defaults (one over `@method` alone would be valid for any URL), nor
+ * less than the signer's options require (a Web Bot Auth signer's `signature-agent`).
  */
-function withFloor(requested: readonly string[], message: Rfc9421Message, options: SignForAcceptSignatureOptions): string[] {
-  const out = [...requested];
+function withFloor(requested: readonly string[], own: readonly string[], message: Rfc9421Message, options: SignForAcceptSignatureOptions): string[] {
+  const out: string[] = [];
   const keys = new Set<string>();
-  for (const id of requested) {
+  const add = (id: string, requestedOne: boolean): void => {
     const component = parseComponentText(id);
+    // What the server asks for is covered as asked; the rest only when nothing covers it yet.
+    if (!requestedOne && keys.has(component.key)) return;
+    out.push(id);
     keys.add(component.key);
-    // `@target-uri` holds the authority, path and query: a request for it meets those parts of the floor.
-    if (component.name !== '@target-uri') continue;
+    // `@target-uri` holds the authority, path and query: covering it meets those parts of the floor.
+    if (component.name !== '@target-uri') return;
     const req = component.params.has('req') ? ';req' : '';
     for (const part of ['"@authority"', '"@path"', '"@query"']) keys.add(parseComponentText(part + req).key);
-  }
-  for (const id of defaultComponents(messageView(message, options))) {
-    if (!keys.has(parseComponentText(id).key)) out.push(id);
-  }
+  };
+  for (const id of requested) add(id, true);
+  for (const id of own) add(id, false);
+  for (const id of defaultComponents(messageView(message, options))) add(id, false);
   return out;
 }
 
@@ -88,20 +92,29 @@ export function parseAcceptSignature(value: string, maxLength: number = DEFAULT_
 /**
  * Signs a message the way an `Accept-Signature` asks (RFC 9421 §5.2): takes the first requested signature
  * that the signer's key can give — a requested `keyid` must equal `options.keyId`, a requested `alg` must equal
- * `options.algorithm` — and signs its components under its label, copying its `nonce` and `tag` (and writing
- * `alg` when it was asked for). The signature never covers less than {@link signRfc9421}'s defaults: components
- * of the default set (`@method @authority @path`, and `@query` when the URL has one; for a response `@status` and
- * `"@path";req "@query";req` when its request is given) that the request left out are appended after the
- * requested ones (a requested `@target-uri` stands for `@authority @path @query`), so a server asking for
- * `("@method")` alone gets a signature bound to the URL too.
+ * `options.algorithm`, a requested `tag` must equal `options.tag` when the signer has one — and signs its
+ * components under its label, copying its `nonce` and `tag` (and writing `alg` when it was asked for).
+ *
+ * What the signer's options require is kept in addition to what is asked: a challenge adds to a signature, never
+ * takes from it. The options' own `components` that the request left out are covered after the requested ones
+ * (a Web Bot Auth signer's `signature-agent`), its `tag` is written when the request names none, and its `nonce`
+ * when the request names none (a requested nonce is the server's, and is the one written). The signature never
+ * covers less than {@link signRfc9421}'s defaults either: components of the default set (`@method @authority
+ * @path`, and `@query` when the URL has one; for a response `@status` and `"@path";req "@query";req` when its
+ * request is given) that are still left out come last (a covered `@target-uri` stands for `@authority @path
+ * @query`), so a server asking for `("@method")` alone gets a signature bound to the URL too.
  *
  * @param message - the request or response to sign.
  * @param acceptSignature - the `Accept-Signature` value, or its parsed form.
- * @param options - the signer's key, algorithm, keyId, times, body + digest.
+ * @param options - the signer's key, algorithm, keyId, times, body + digest, and what every signature of it carries
+ *   (`components`, `tag`, `nonce`, `fields`: the options of a preset such as `webBotAuth`, as they are).
+ *   `label` is the request's.
  * @returns what {@link signRfc9421} returns.
  * @throws {@link core/src!UnknownKeyError} when every request names another `keyid` (the first mismatch is reported).
  * @throws {@link core/src!AlgorithmNotAllowedError} when every request names another `alg`.
- * @throws {@link core/src!MalformedSignatureError} when the value does not parse or asks for nothing.
+ * @throws {@link core/src!MalformedSignatureError} when the value does not parse or asks for nothing, or every
+ *   request names a `tag` other than the signer's (a signature has one tag: a Web Bot Auth signer signs only
+ *   `web-bot-auth`).
  * @throws everything {@link signRfc9421} throws.
  * @example
  * ```ts
@@ -120,6 +133,7 @@ export async function signForAcceptSignature(
   const requests = typeof acceptSignature === 'string' ? parseAcceptSignature(acceptSignature) : acceptSignature;
   if (requests.length === 0) throw new MalformedSignatureError('Accept-Signature asks for no signature');
   let mismatch: Error | undefined;
+  const { components: own = [], label: _label, ...signer } = options;
   for (const request of requests) {
     const { keyid, alg, nonce, tag } = request.parameters;
     if (keyid !== undefined && keyid !== options.keyId) {
@@ -130,12 +144,16 @@ export async function signForAcceptSignature(
       mismatch ??= new AlgorithmNotAllowedError('The requested algorithm is not the signer\'s', { keyId: keyid });
       continue;
     }
+    if (tag !== undefined && options.tag !== undefined && tag !== options.tag) {
+      mismatch ??= new MalformedSignatureError('The requested tag is not the signer\'s');
+      continue;
+    }
     return signRfc9421(message, {
-      ...options,
-      components: withFloor(request.components, message, options),
+      ...signer,
+      components: withFloor(request.components, own, message, options),
       label: request.label,
-      nonce,
-      tag,
+      nonce: nonce ?? options.nonce,
+      tag: tag ?? options.tag,
       includeAlg: options.includeAlg === true || alg !== undefined,
     });
   }

@@ -342,8 +342,12 @@ export interface AcceptSignatureRequest {
   parameters: Rfc9421Parameters;
 }
 
-/** Options of {@link core/src/rfc9421!signForAcceptSignature}: a signing key; components, label, nonce and tag come from the request. */
-export type SignForAcceptSignatureOptions = Omit<SignRfc9421Options, 'components' | 'label' | 'nonce' | 'tag'>;
+/**
+ * Options of {@link core/src/rfc9421!signForAcceptSignature}: a signing key, and what every signature of the signer
+ * carries — its `components`, `tag` and `nonce` are kept in addition to what the request asks (the request's `nonce`
+ * and `tag` are the ones written when it names them); the label is the request's.
+ */
+export type SignForAcceptSignatureOptions = SignRfc9421Options;
 
 /** Options of an RFC 9421 {@link sign}. */
 export interface Rfc9421SignOptions extends Rfc9421SigningOptions, PerRequestSignOptions {}

@@ -8,8 +8,9 @@ import type { WebBotAuthKeys } from './verify.js';
 
 /**
  * A key source for {@link verifyWebBotAuth} from keys you hold: public JWKs (Ed25519 or RSA), each found by its
- * RFC 7638 thumbprint, whatever `Signature-Agent` the request names (the keyring vouches for the key, not for that
- * agent: the replay records of its key count against the key's own share of a replay store). Use it for the bots
+ * RFC 7638 thumbprint, whatever `Signature-Agent` the request names. The keyring vouches for the key, not for that
+ * agent: the result's `agent` stays undefined and the named origin is only its `claimedAgent` (identify the bot by
+ * its `thumbprint`), and the replay records of its key count against the key's own share of a replay store. Use it for the bots
  * you know; use `signatureAgentKeys` of `@httpsig/keys` to fetch the keys of any agent from its directory.
  *
  * @param keys - the bots' public JWKs (`publicJwk(pem)` turns a PEM into one); only their public members are kept.

@@ -74,7 +74,9 @@ const PARAMETER_ORDER: readonly Rfc9421ParameterName[] = ['created', 'keyid', 'a
  * (`signedFetch`, axios' `withHttpSignature`, got's `httpSignature`): `tag="web-bot-auth"`, `keyid` = the key's
  * RFC 7638 SHA-256 thumbprint (computed here, once), `alg`, `created` and `expires` fresh for every request, an
  * optional random `nonce` per request, and `Signature-Agent` set and covered when given. Covered components:
- * `@authority` (or what `components` says), then `signature-agent`.
+ * `@authority` (or what `components` says), then `signature-agent`. With an adapter's `doubleKnock`, a site's
+ * `Accept-Signature` is answered keeping all of this (tag, nonce, covered `signature-agent`) in addition to what it
+ * asks: see {@link core/src/rfc9421!signForAcceptSignature}.
  *
  * @param options - the key, the `Signature-Agent` URL and the choices above.
  * @returns options to pass as they are (or spread, to add adapter limits).

@@ -26,6 +26,11 @@ import { SIGNATURE_AGENT_HEADER, WEB_BOT_AUTH_COMPONENTS, WEB_BOT_AUTH_TAG } fro
  * `Signature-Agent` names (undefined when it sent none). Returns the public JWK, or `null`/`undefined` when unknown.
  * {@link webBotAuthKeyring} builds one from keys you hold; `signatureAgentKeys` of `@httpsig/keys` fetches the
  * agent's signed key directory.
+ *
+ * A key source other than a keyring answers for the agent it is given: the verifier reports that agent as the
+ * bot's ({@link VerifyWebBotAuthResult.agent}), so return a key only when that agent vouches for it (its
+ * directory holds it), never whatever agent is named. A keyring's keys are found whatever agent is named, and
+ * vouch for none ({@link VerifyWebBotAuthResult.claimedAgent} only).
  */
 export type WebBotAuthKeys = (
   keyId: string,
@@ -57,10 +62,19 @@ export interface VerifyWebBotAuthResult extends VerifyRfc9421Result {
   /** The key's thumbprint (the same as `keyId`, which was checked against the key). */
   thumbprint: string;
   /**
-   * The origin of the agent the covered `Signature-Agent` names (e.g. `https://crawler.example`), when the
-   * request sent one; with `signatureAgentKeys` the key came from that origin's signed directory.
+   * The agent the key was vouched for by (e.g. `https://crawler.example`): the origin the covered
+   * `Signature-Agent` names, set only when the key source answered for that agent — with `signatureAgentKeys` of
+   * `@httpsig/keys`, the key is in that origin's signed directory. Undefined when the request named no agent, and
+   * for a key of a {@link core/src/web-bot-auth!webBotAuthKeyring}, which holds keys, not agents: any bot it knows
+   * may name any agent. Grant rights by agent on this member only.
    */
   agent: string | undefined;
+  /**
+   * The origin the covered `Signature-Agent` names, whoever vouched for the key: the bot's claim, signed by its
+   * key but, for a keyring's key, checked against no directory (then `agent` is undefined). Undefined when the
+   * request named no agent. For logs and display, not for granting rights.
+   */
+  claimedAgent: string | undefined;
 }
 
 /**
@@ -119,7 +133,8 @@ function positiveSeconds(value: number | undefined, fallback: number, name: stri
  *
  * @param message - the request as received (`url` may be `req.url`, `Host` giving `@authority`).
  * @param options - the key source, and the clock, body, replay store and limits of {@link core/src/rfc9421!verifyRfc9421}.
- * @returns the RFC 9421 result with the `thumbprint` and `agent` of the bot.
+ * @returns the RFC 9421 result with the `thumbprint` of the bot, the `agent` that vouched for its key (none for a
+ *   keyring's key) and the `claimedAgent` its `Signature-Agent` names.
  * @throws {@link core/src!HeaderNotSignedError} `ERR_HEADER_NOT_SIGNED` — no signature tagged `web-bot-auth`, a
  *   missing `created`/`expires`/`keyid`, `@authority` or a present `Signature-Agent` not covered, or no `nonce`
  *   with a replay store.
@@ -142,7 +157,7 @@ function positiveSeconds(value: number | undefined, fallback: number, name: stri
  * const bot = await verifyWebBotAuth({ method: req.method!, url: req.url!, headers: req.headers }, {
  *   keys: webBotAuthKeyring([await publicJwk(publicKeyPem)]),
  * });
- * console.log(bot.thumbprint, bot.agent);
+ * console.log(bot.thumbprint, bot.claimedAgent); // a keyring vouches for the key only: bot.agent is undefined
  * ```
  * @see https://datatracker.ietf.org/doc/draft-meunier-web-bot-auth-architecture/
  */
@@ -213,7 +228,7 @@ async function verifyOne(message: Rfc9421Message, signature: ParsedSignature, op
   // A covered Signature-Agent that is absent is refused by the RFC 9421 verifier (ERR_MISSING_HEADER).
   const agent = policy.agentLines !== undefined && agentComponent !== undefined ? signatureAgentOrigin(policy.agentLines, agentComponent, keyId) : undefined;
   if (policy.needNonce && signature.parameters.nonce === undefined) throw new HeaderNotSignedError('nonce', { keyId });
-  let found: { jwk: PublicJwk; thumbprint: string; replayShare: string | undefined } | undefined;
+  let found: { jwk: PublicJwk; thumbprint: string; vouchedBy: string | undefined } | undefined;
   const keyLookup = async (id: string | undefined, params: Rfc9421Parameters): Promise<Rfc9421VerificationKey | null> => {
     const { created, expires } = params;
     if (id === undefined || created === undefined || expires === undefined) return null; // required: refused before
@@ -226,24 +241,26 @@ async function verifyOne(message: Rfc9421Message, signature: ParsedSignature, op
     const key = botKeyOf(jwk, id);
     // The keyid names the key by its thumbprint: a key source that answers with another key is not trusted.
     if (key.thumbprint !== id) throw new UnknownKeyError({ keyId: id });
-    // The replay share is the party that vouches for the key: the agent whose directory holds it, or (a key of a
-    // keyring, found whatever agent the bot names) the key itself — else a bot naming a new agent each time would
-    // take a new share of the replay store each time.
-    found = { jwk: key.jwk, thumbprint: key.thumbprint, replayShare: isKeyringKey(jwk) ? undefined : agent };
-    return { key: key.jwk as unknown as Rfc9421VerificationKey['key'], algorithms: [key.algorithm], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: found.replayShare };
+    // Who vouches for the key: the agent the key source answered for (its directory holds the key), or none for a
+    // key of a keyring, found whatever agent the bot names. The replay share is that agent, else the key itself —
+    // else a bot naming a new agent each time would take a new share of the replay store each time.
+    found = { jwk: key.jwk, thumbprint: key.thumbprint, vouchedBy: isKeyringKey(jwk) ? undefined : agent };
+    return { key: key.jwk as unknown as Rfc9421VerificationKey['key'], algorithms: [key.algorithm], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: found.vouchedBy };
   };
   const requiredComponents = [...WEB_BOT_AUTH_COMPONENTS, ...(agentComponent === undefined ? [] : [agentComponent.id])];
   const result = await verifyRfc9421(message, {
     ...options, keyLookup, requiredComponents, requiredParameters: [...REQUIRED_PARAMETERS], tag: WEB_BOT_AUTH_TAG,
   });
-  const key = found as unknown as { jwk: PublicJwk; thumbprint: string; replayShare: string | undefined };
+  const key = found as unknown as { jwk: PublicJwk; thumbprint: string; vouchedBy: string | undefined };
   if (policy.replayStore !== undefined) {
     // Keyed on the key and its nonce: a nonce is accepted once per key, whatever else the request changes.
     const nonce = result.parameters.nonce;
     const record = nonce === undefined ? result.signatureBase : `web-bot-auth nonce\u0000${nonce}`;
     // maxValidity bounds how long the policy accepts a signature, as maxAge does for RFC 9421: the records' window is
     // never shorter than that (a bot signing for the whole maxValidity is not refused by the default maxReplayWindow).
-    await recordSignature(policy.replayStore, { key: key.jwk as unknown as Rfc9421VerificationKey['key'], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: key.replayShare }, record, result.validUntil, key.thumbprint, { ...options, maxAge: policy.maxValidity });
+    await recordSignature(policy.replayStore, { key: key.jwk as unknown as Rfc9421VerificationKey['key'], id: `jwk-thumbprint:${key.thumbprint}`, replayShare: key.vouchedBy }, record, result.validUntil, key.thumbprint, { ...options, maxAge: policy.maxValidity });
   }
-  return { ...result, keyId: key.thumbprint, thumbprint: key.thumbprint, agent };
+  // The agent is reported only when it vouched for the key (the key source answered for it); a keyring's key was
+  // found whatever agent the bot named, so that name is only claimed.
+  return { ...result, keyId: key.thumbprint, thumbprint: key.thumbprint, agent: key.vouchedBy, claimedAgent: agent };
 }

@@ -1,5 +1,5 @@
 // A site verifying bots with `scheme: 'web-bot-auth'` on each entry point of @httpsig/server, on loopback: it
-// answers what the verification reported (keyId, thumbprint, agent) or the signature error.
+// answers what the verification reported (keyId, thumbprint, agent, claimedAgent) or the signature error.
 import {
   expressMiddleware, fastifyPlugin, sendSignatureError, signatureErrorResponse, verifyFetchRequest, verifyNodeRequest,
   type ServerVerifyOptions, type SignatureVerification,
@@ -20,8 +20,8 @@ export interface Site {
 }
 
 function reported(result: SignatureVerification | null | undefined): Record<string, unknown> {
-  const bot = result as { keyId?: string; thumbprint?: string; agent?: string } | undefined;
-  return { keyId: bot?.keyId, thumbprint: bot?.thumbprint, agent: bot?.agent ?? null };
+  const bot = result as { keyId?: string; thumbprint?: string; agent?: string; claimedAgent?: string } | undefined;
+  return { keyId: bot?.keyId, thumbprint: bot?.thumbprint, agent: bot?.agent ?? null, claimedAgent: bot?.claimedAgent ?? null };
 }
 
 /** Starts a site of the given kind. */

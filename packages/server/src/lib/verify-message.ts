@@ -207,7 +207,7 @@ export async function withHooks<R extends SignatureVerification>(options: Server
   }
   if (options.onVerified !== undefined) {
     const headers = 'components' in result ? result.components : result.headers;
-    const bot = 'thumbprint' in result ? { thumbprint: result.thumbprint, agent: result.agent } : {};
+    const bot = 'thumbprint' in result ? { thumbprint: result.thumbprint, agent: result.agent, claimedAgent: result.claimedAgent } : {};
     await options.onVerified({ keyId: result.keyId, algorithm: result.algorithm, headers: [...headers], ...bot });
   }
   return result;

@@ -18,10 +18,14 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** The bot a Web Bot Auth verification reported (thumbprint and agent), for the echo; nothing for other schemes. */
-function botOf(result: unknown): { thumbprint?: unknown; agent?: unknown } {
+/** The bot a Web Bot Auth verification reported (thumbprint, agent, claimed agent), for the echo; nothing for other schemes. */
+function botOf(result: unknown): { thumbprint?: unknown; agent?: unknown; claimedAgent?: unknown } {
   return typeof result === 'object' && result !== null && 'thumbprint' in result
-    ? { thumbprint: (result as { thumbprint: unknown }).thumbprint, agent: (result as { agent?: unknown }).agent ?? null } : {};
+    ? {
+      thumbprint: (result as { thumbprint: unknown }).thumbprint,
+      agent: (result as { agent?: unknown }).agent ?? null,
+      claimedAgent: (result as { claimedAgent?: unknown }).claimedAgent ?? null,
+    } : {};
 }
 
 function parse(text: string, contentType: string | undefined | null): unknown {

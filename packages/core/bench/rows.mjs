@@ -10,6 +10,7 @@
 // with KeyObjects made once: nothing but the primitive. `--peers` adds Joyent's http-signature and the
 // http-message-signatures package (information only).
 import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { backendName, sign, verify } from '@httpsig/core';
 import { measureSamples } from './measure.mjs';
@@ -18,8 +19,10 @@ const require = createRequire(import.meta.url);
 const withPeers = process.argv.includes('--peers');
 
 const secret = 'jms-bench-secret-0123456789abcdefghij';
-const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' });
+// RFC 9421's published 2048-bit test key: a fixed key keeps instruction counts comparable from run to run.
+const privatePem = readFileSync(new URL('../../../test-vectors/keys/rfc9421-test-key-rsa.private.pem', import.meta.url), 'utf8');
+const privateKey = crypto.createPrivateKey(privatePem);
+const publicKey = crypto.createPublicKey(privateKey);
 const publicPem = publicKey.export({ type: 'spki', format: 'pem' });
 const date = new Date().toUTCString();
 const url = '/api/v1/assets/assets/?limit=10&offset=20';
@@ -85,5 +88,19 @@ if (withPeers) {
 // Sanity: every verify row must accept before it is timed.
 for (const row of rows) if (row.name.includes('verify')) { const r = await row.fn(); if (r === false) throw new Error(`${row.name} rejected`); }
 
-const samples = await measureSamples(rows, { rounds: Number(process.env.BENCH_ROUNDS ?? 9) });
-process.stdout.write(JSON.stringify({ backend: backendName, samples: Object.fromEntries(samples) }));
+const only = process.argv.indexOf('--only');
+if (only !== -1) {
+  // `--only <row> <iterations>`: runs one row that many times after a warm-up of 20,000 calls, and nothing else,
+  // for `valgrind --tool=callgrind` (instructions per call = the difference of two runs ÷ the difference of their
+  // iterations) or `node --cpu-prof`. See docs/benchmarks.md.
+  const row = rows.find((r) => r.name === process.argv[only + 1]);
+  if (row === undefined) throw new Error(`no row ${process.argv[only + 1]}: ${rows.map((r) => r.name).join(', ')}`);
+  const iterations = Number(process.argv[only + 2] ?? 100_000);
+  for (let i = 0; i < 20_000 + iterations; i++) {
+    const r = row.fn();
+    if (r !== undefined && typeof r.then === 'function') await r;
+  }
+} else {
+  const samples = await measureSamples(rows, { rounds: Number(process.env.BENCH_ROUNDS ?? 9) });
+  process.stdout.write(JSON.stringify({ backend: backendName, samples: Object.fromEntries(samples) }));
+}

@@ -4,7 +4,7 @@
  */
 import { MalformedSignatureError, MissingHeaderError } from '../errors.js';
 import { headerTable, type HeaderTable } from '../headers.js';
-import { hostOfUrl, requestTarget } from '../request-target.js';
+import { hostOfUrl, originFormOf, requestTarget, type RequestTarget } from '../request-target.js';
 import type { SignableRequest } from '../types.js';
 
 /** Whether a header value holds a line break (which would forge an extra line of the signing string). */
@@ -45,7 +45,11 @@ export function buildSigningString(request: SignableRequest, headerNames: readon
   return signingStringFromTable(request.method, request.url, headerTable(request.headers), names, times);
 }
 
-/** {@link buildSigningString} over an already built header table; `headerNames` must be lower-case. Internal. */
+/**
+ * {@link buildSigningString} over an already built header table; `headerNames` must be lower-case. `target` is the
+ * URL already parsed (a verifier checked the received target first: its origin form is the one
+ * {@link requestTarget} would derive from `url`), so that it is not parsed twice. Internal.
+ */
 export function signingStringFromTable(
   method: string,
   url: string,
@@ -53,12 +57,13 @@ export function signingStringFromTable(
   headerNames: readonly string[],
   times: SigningStringTimes,
   keyId?: string,
+  target?: RequestTarget,
 ): string {
   let out = '';
   for (let index = 0; index < headerNames.length; index++) {
     const name = headerNames[index] as string;
     let value: string | undefined;
-    if (name === '(request-target)') value = requestTarget(method, url);
+    if (name === '(request-target)') value = target === undefined ? requestTarget(method, url) : `${method.toLowerCase()} ${originFormOf(target)}`;
     else if (name === '(created)') value = times.created === undefined ? undefined : String(times.created);
     else if (name === '(expires)') value = times.expires === undefined ? undefined : String(times.expires);
     else {

@@ -20,7 +20,7 @@ import { andThen, isPromiseLike } from '../lib/promise-like.js';
 import { assertKeyInput, assertUsableSecret, importAsymmetricKey, isPemText } from '../keys.js';
 import type { AsymmetricKey } from '../runtime/backend.js';
 import { bodyBytes, constantTimeEqualText } from '../lib/bytes.js';
-import { checkReceivedRequest } from '../request-target.js';
+import { checkReceivedRequest, type RequestTarget } from '../request-target.js';
 import { parseSignatureHeader } from './signature-header.js';
 import { signingStringFromTable } from './signing-string.js';
 import { assertNoRepeatedSigned } from '../singleton-headers.js';
@@ -224,7 +224,7 @@ function verifyCavageSteps(request: SignableRequest, options: VerifyOptions): Ve
   const table = headerTable(request.headers);
   // Before anything else: a target or Host an application may read differently is never verified.
   const host = table.get('host');
-  checkReceivedRequest(request.method, request.url, host === undefined ? [] : [host]);
+  const target = checkReceivedRequest(request.method, request.url, host === undefined ? [] : [host]);
   const params = parseSignatureHeader(signatureHeaderOf(table, options.scheme ?? 'any'), options);
   const { keyId } = params;
   // node:http keeps only the first line of these; the signature covers all of them joined.
@@ -242,7 +242,7 @@ function verifyCavageSteps(request: SignableRequest, options: VerifyOptions): Ve
   }
 
   const found = options.keyLookup(keyId, params);
-  const checked: Checked = { table, params, times, validUntil };
+  const checked: Checked = { table, target, params, times, validUntil };
   if (isPromiseLike(found)) return Promise.resolve(found).then((entry) => verifyWithEntry(request, options, checked, entry));
   return verifyWithEntry(request, options, checked, found);
 }
@@ -250,6 +250,8 @@ function verifyCavageSteps(request: SignableRequest, options: VerifyOptions): Ve
 /** What the checks before the key lookup established. */
 interface Checked {
   table: HeaderTable;
+  /** The request target, parsed and checked once. */
+  target: RequestTarget;
   params: SignatureParameters;
   times: SignedTimes;
   validUntil: number | undefined;
@@ -267,7 +269,7 @@ function verifyWithEntry(
   const { keyId } = params;
   if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
   const algorithm = chooseAlgorithm(params, entry);
-  const signingString = receivedSigningString(request, checked.table, params.headers, checked.times, keyId);
+  const signingString = receivedSigningString(request, checked, keyId);
   const valid = verifyBytes(params, entry, algorithm, signingString);
   if (typeof valid === 'boolean') return afterSignature(valid, options, checked, entry, algorithm, signingString);
   return valid.then((ok) => afterSignature(ok, options, checked, entry, algorithm, signingString));
@@ -307,9 +309,9 @@ function verifiedResult(params: SignatureParameters, algorithm: CavageAlgorithm,
  * target on a method other than CONNECT, or no method) is the client's fault: a typed error, so servers answer
  * 401 rather than 500.
  */
-function receivedSigningString(request: SignableRequest, table: HeaderTable, names: readonly string[], times: SignedTimes, keyId: string): string {
+function receivedSigningString(request: SignableRequest, checked: Checked, keyId: string): string {
   try {
-    return signingStringFromTable(request.method, request.url, table, names, times, keyId);
+    return signingStringFromTable(request.method, request.url, checked.table, checked.params.headers, checked.times, keyId, checked.target);
   } catch (error) {
     if (error instanceof TypeError) throw new MalformedSignatureError('The request target cannot be used in a signing string', { keyId });
     throw error;

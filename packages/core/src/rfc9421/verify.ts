@@ -171,7 +171,9 @@ export async function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9
   let verified: VerifyRfc9421Result | undefined;
   for (const signature of candidates.slice(0, maxKeyLookups)) {
     try {
-      const result = await verifySelected(view, signature, options, readBody);
+      // Synchronous unless a step was not (the key lookup, an asymmetric key, the body, the replay store).
+      const pending = verifySelected(view, signature, options, readBody);
+      const result = pending instanceof Promise ? await pending : pending;
       if (!recordAll) return result;
       verified ??= result;
     } catch (error) {
@@ -204,9 +206,9 @@ function onceBody(body: VerifyRfc9421Options['body']): (() => Promise<BodyInput>
 }
 
 /** Verifies one selected signature: times, key, algorithm, base, body digest, signature bytes, nonce. */
-async function verifySelected(
+function verifySelected(
   view: MessageView, signature: ParsedSignature, options: VerifyRfc9421Options, readBody: (() => Promise<BodyInput>) | undefined,
-): Promise<VerifyRfc9421Result> {
+): VerifyRfc9421Result | Promise<VerifyRfc9421Result> {
   const { parameters } = signature;
   const keyId = parameters.keyid;
 
@@ -216,13 +218,38 @@ async function verifySelected(
   const acceptableUntil = checkTimes(signature, options, nowSeconds);
 
   const found: unknown = options.keyLookup(keyId, parameters);
-  const entry = (isPromiseLike(found) ? await found : found) as Rfc9421VerificationKey | null | undefined;
+  if (isPromiseLike(found)) {
+    return Promise.resolve(found).then((entry) => verifyWithEntry(view, signature, options, readBody, acceptableUntil, entry as Rfc9421VerificationKey | null | undefined));
+  }
+  return verifyWithEntry(view, signature, options, readBody, acceptableUntil, found as Rfc9421VerificationKey | null | undefined);
+}
+
+/** The steps after the key lookup: algorithm, signature base, signature bytes; then body digest and replay record. */
+function verifyWithEntry(
+  view: MessageView, signature: ParsedSignature, options: VerifyRfc9421Options, readBody: (() => Promise<BodyInput>) | undefined,
+  acceptableUntil: number, entry: Rfc9421VerificationKey | null | undefined,
+): VerifyRfc9421Result | Promise<VerifyRfc9421Result> {
+  const keyId = signature.parameters.keyid;
   if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
   const algorithm = chooseAlgorithm(signature, entry);
 
   const signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
-  if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits))) throw new SignatureMismatchError({ keyId });
+  const valid = verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits);
+  const verified = (ok: boolean): VerifyRfc9421Result | Promise<VerifyRfc9421Result> => {
+    if (!ok) throw new SignatureMismatchError({ keyId });
+    const result = verifiedResult(signature, algorithm, signatureBase, acceptableUntil);
+    if (readBody === undefined && options.replayStore === undefined) return result;
+    return afterSignature(view, signature, options, readBody, entry, signatureBase, acceptableUntil).then(() => result);
+  };
+  return typeof valid === 'boolean' ? verified(valid) : valid.then(verified);
+}
 
+/** For a signature that verified: the body digest, then the replay record. */
+async function afterSignature(
+  view: MessageView, signature: ParsedSignature, options: VerifyRfc9421Options, readBody: (() => Promise<BodyInput>) | undefined,
+  entry: Rfc9421VerificationKey, signatureBase: string, acceptableUntil: number,
+): Promise<void> {
+  const keyId = signature.parameters.keyid;
   // Only a signature that verified gets its body read and hashed: it covers `content-digest`, so a forged
   // message costs no body work.
   if (readBody !== undefined) {
@@ -246,8 +273,13 @@ async function verifySelected(
       throw new Decisive(error);
     }
   }
+}
+
+/** The result of a signature that verified. */
+function verifiedResult(signature: ParsedSignature, algorithm: Rfc9421Algorithm, signatureBase: string, acceptableUntil: number): VerifyRfc9421Result {
+  const { parameters } = signature;
   return {
-    label: signature.label, keyId, algorithm, components: signature.components.map((c) => c.id), parameters, signatureBase,
+    label: signature.label, keyId: parameters.keyid, algorithm, components: signature.components.map((c) => c.id), parameters, signatureBase,
     validUntil: acceptableUntil,
   };
 }

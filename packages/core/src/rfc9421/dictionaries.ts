@@ -3,11 +3,12 @@
  * (RFC 9421 §4.1, §4.2, §4.3). Internal.
  * @packageDocumentation
  */
-import { isInnerList, parseDictionary, serializeDictionary, type Dictionary, type Parameters } from 'structured-headers';
+import { isInnerList, serializeDictionary, type Dictionary, type Parameters } from 'structured-headers';
 import { backend } from '#backend';
 import { HeaderTooLargeError, MalformedSignatureError, MissingSignatureError } from '../errors.js';
 import { componentFromItem, type ComponentId } from './component-id.js';
 import { readParameters, serializeSignatureParams } from './parameters.js';
+import { parseSignatureDictionary } from './sf-dictionary.js';
 import type { Rfc9421Parameters } from './types.js';
 
 /** Default cap on the length of `Signature-Input` / `Signature`, characters. */
@@ -50,7 +51,7 @@ function parseField(lines: readonly string[] | undefined, name: string, limits: 
   if (value.length > limits.maxHeaderLength) throw new HeaderTooLargeError(`The ${name} header is over the size limit`);
   let dictionary: Dictionary;
   try {
-    dictionary = parseDictionary(value);
+    dictionary = parseSignatureDictionary(value);
   } catch {
     throw new MalformedSignatureError(`The ${name} header is not a structured field dictionary`);
   }

@@ -3,7 +3,7 @@
  * the derived components read (RFC 9421 §2.2). Internal.
  * @packageDocumentation
  */
-import { normalizeHeaders } from '../headers.js';
+import { forEachHeader } from '../headers.js';
 import { trimOws } from '../lib/char-class.js';
 import {
   checkReceivedRequest, normalizedAuthority, originFormOf, parseOutgoingTarget, type RequestTarget,
@@ -38,11 +38,11 @@ export interface MessageView {
 
 function fieldMap(headers: HeadersInit | undefined): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const [name, value] of normalizeHeaders(headers)) {
+  forEachHeader(headers, (name, value) => {
     const lines = map.get(name);
     if (lines === undefined) map.set(name, [value]);
     else lines.push(value);
-  }
+  });
   return map;
 }
 

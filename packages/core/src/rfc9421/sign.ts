@@ -97,13 +97,13 @@ export function signRfc9421Steps(message: Rfc9421Message, options: SignRfc9421Op
   );
   const signatureParams = serializeSignatureParams(components, params);
   const signatureBase = signatureBaseOf(view, components, signatureParams, 'sign', keyId);
-  const finish = (signature: Uint8Array): SignRfc9421Result => {
+  const finish = (signature: string): SignRfc9421Result => {
     const fields = addSignature(view.fields.get('signature-input'), view.fields.get('signature'), options.label, signatureParams, signature);
     added['signature-input'] = fields.input;
     added['signature'] = fields.signature;
     return { headers: added, label: fields.label, signatureBase, signatureParams };
   };
   const signed = signBase(algorithm, options.key, signatureBase, keyId, options.minRsaBits);
-  return signed instanceof Uint8Array ? finish(signed) : signed.then(finish);
+  return typeof signed === 'string' ? finish(signed) : signed.then(finish);
 }
 

@@ -1,17 +1,30 @@
 // Measures operations per second of async or sync functions, interleaving rows over several rounds so that
-// machine noise hits every row alike; reports the median round. Shared by the benchmarks of every package.
-export async function measure(rows, { rounds = 7, roundMs = 250, warmupMs = 300 } = {}) {
+// machine noise hits every row alike. Shared by the benchmarks of every package.
+//
+// `measure` reports each row's median round. `measureSamples` returns every round's figure, so that a ratio can be
+// taken round by round (row and baseline measured a few hundred milliseconds apart) and its median reported:
+// a change of machine speed between rounds then moves both sides of each ratio alike.
+export async function measure(rows, options) {
+  const samples = await measureSamples(rows, options);
+  const result = new Map();
+  for (const [name, values] of samples) result.set(name, median(values));
+  return result;
+}
+
+/** Every round's ops/s per row name (rows run in turn within a round, in the given order). */
+export async function measureSamples(rows, { rounds = 7, roundMs = 250, warmupMs = 300 } = {}) {
   for (const row of rows) await runFor(row.fn, warmupMs);
   const samples = new Map(rows.map((row) => [row.name, []]));
   for (let r = 0; r < rounds; r++) {
     for (const row of rows) samples.get(row.name).push(await runFor(row.fn, roundMs));
   }
-  const result = new Map();
-  for (const [name, values] of samples) {
-    values.sort((a, b) => a - b);
-    result.set(name, values[Math.floor(values.length / 2)]);
-  }
-  return result;
+  return samples;
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function runFor(fn, ms) {

@@ -24,8 +24,14 @@ export function normalizeHeaders(init: HeadersInit | undefined): [string, string
   return out;
 }
 
-/** Calls `fn` once per header value, with the lower-cased name. */
-function forEachHeader(init: HeadersInit | undefined, fn: (name: string, value: string) => void): void {
+/**
+ * Calls `fn` once per header value, with the lower-cased name, in order (array values of a plain object once per
+ * element; `undefined` values skipped). Internal.
+ * @param init - headers as a plain object, a `Headers` or `[name, value]` pairs.
+ * @param fn - called with each lower-cased name and value.
+ * @throws TypeError when a pair is not `[name, value]`.
+ */
+export function forEachHeader(init: HeadersInit | undefined, fn: (name: string, value: string) => void): void {
   if (init === undefined || init === null) return;
   if (typeof (init as Headers).forEach === 'function' && typeof (init as Headers).get === 'function') {
     (init as Headers).forEach((value, name) => { fn(name.toLowerCase(), value); });

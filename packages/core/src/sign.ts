@@ -4,7 +4,7 @@
  */
 import { signCavage } from './cavage/sign.js';
 import type { CavageSignOptions } from './cavage/types.js';
-import type { Rfc9421Message, Rfc9421SignOptions } from './rfc9421/types.js';
+import type { Rfc9421Message, Rfc9421SignOptions, SignRfc9421Result } from './rfc9421/types.js';
 import type { SignOptions } from './sign-options.js';
 import type { SignableRequest, SignResult } from './types.js';
 
@@ -58,12 +58,26 @@ export function sign(request: SignableRequest | Rfc9421Message, options: SignOpt
   return signCavage(request as SignableRequest, options);
 }
 
+/** The RFC 9421 signer once loaded (a module import per call cost about a fifth of an RFC 9421 HMAC signature). */
+let rfc9421Signer: typeof import('./rfc9421/sign.js') | undefined;
+
 /** The RFC 9421 path of {@link sign}: `headers` is an alias of `components`. */
-async function signWithRfc9421(message: Rfc9421Message, options: Rfc9421SignOptions): Promise<SignResult> {
+function signWithRfc9421(message: Rfc9421Message, options: Rfc9421SignOptions): Promise<SignResult> {
+  if (rfc9421Signer !== undefined) return signLoaded(rfc9421Signer, message, options);
   // Loaded on first use: a page that signs draft-cavage only never downloads the RFC 9421 signer (scripts/size.mjs).
-  const { signRfc9421 } = await import('./rfc9421/sign.js');
-  const { scheme: _scheme, headers, digestHeader: _digestHeader, ...rest } = options;
-  const result = await signRfc9421(message, headers === undefined ? rest : { ...rest, components: headers });
-  return { headers: result.headers, signingString: result.signatureBase, label: result.label };
+  return import('./rfc9421/sign.js').then((signer) => signLoaded((rfc9421Signer = signer), message, options));
+}
+
+function signLoaded(signer: typeof import('./rfc9421/sign.js'), message: Rfc9421Message, options: Rfc9421SignOptions): Promise<SignResult> {
+  const asResult = (result: SignRfc9421Result): SignResult => ({ headers: result.headers, signingString: result.signatureBase, label: result.label });
+  try {
+    // The RFC 9421 signer reads neither `scheme`, `headers` nor `digestHeader`: the options go as they are (no copy
+    // per call) unless `headers` stands for `components`.
+    const { headers } = options;
+    const result = signer.signRfc9421Steps(message, headers === undefined ? options : { ...options, components: headers });
+    return result instanceof Promise ? result.then(asResult) : Promise.resolve(asResult(result));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 

@@ -168,6 +168,24 @@ describe('HMAC secrets under hs2019 and hmac-*: signing and verification', () =>
     }
   });
 
+  test('a secret accepted once does not vouch for another: a PEM string after good ones, bytes changed into a key after use', async () => {
+    const request = { method: 'GET', url: '/a', headers: { host: 'h' } };
+    // The check runs once per secret string; the strings used before never let a public key through.
+    for (const key of ['a-good-secret', 'another-good-secret', 'a-good-secret']) {
+      expect(await codeOf(sign(request, { keyId: 'k', key, algorithm: 'hmac-sha256', now }))).toBe('resolved');
+    }
+    expect(await codeOf(sign(request, { keyId: 'k', key: publicPem, algorithm: 'hmac-sha256', now }))).toBe('ERR_INVALID_KEY');
+    // Bytes can change after a check: they are checked on every use.
+    const der = new Uint8Array(rsa.publicKey.export({ type: 'spki', format: 'der' }));
+    const secret = new Uint8Array(der.length).fill(7);
+    expect(await codeOf(sign(request, { keyId: 'k', key: secret, algorithm: 'hmac-sha256', now }))).toBe('resolved');
+    secret.set(der);
+    expect(await codeOf(sign(request, { keyId: 'k', key: secret, algorithm: 'hmac-sha256', now }))).toBe('ERR_INVALID_KEY');
+    const signed = await sign(request, { keyId: 'k', key: 'a-good-secret', algorithm: 'hmac-sha256', now });
+    const received = { ...request, headers: { ...request.headers, ...signed.headers } };
+    expect(await codeOf(verify(received, { keyLookup: () => ({ key: secret, algorithms: ['hmac-sha256'] }), now }))).toBe('ERR_INVALID_KEY');
+  });
+
   test('an empty secret is refused by sign and verify', async () => {
     const request = { method: 'GET', url: '/a', headers: { host: 'h' } };
     for (const key of ['', new Uint8Array(0)]) {

@@ -55,6 +55,19 @@ describe('parseSignatureHeader', () => {
       expect((e as Error).message).not.toContain('evilname');
     }
   });
+  test('the same headers list parsed again gives the same names, in an array of its own each time', () => {
+    const header = 'keyId="k",headers="(Request-Target) HOST\tdate  digest",signature="c2ln"';
+    const first = parseSignatureHeader(header);
+    expect(first.headers).toEqual(['(request-target)', 'host', 'date', 'digest']);
+    first.headers.push('x-added');
+    first.headers[1] = 'changed';
+    const second = parseSignatureHeader(header);
+    expect(second.headers).toEqual(['(request-target)', 'host', 'date', 'digest']);
+    expect(second.headers).not.toBe(parseSignatureHeader(header).headers);
+    expect(parseSignatureHeader('keyId="k",headers="date",signature="c2ln"').headers).toEqual(['date']);
+    expect(parseSignatureHeader(header).headers).toEqual(['(request-target)', 'host', 'date', 'digest']);
+  });
+
   test('size caps', () => {
     expect(codeOfCall(() => parseSignatureHeader(`keyId="${'a'.repeat(9000)}",signature="c2ln"`))).toBe('ERR_HEADER_TOO_LARGE');
     expect(codeOfCall(() => parseSignatureHeader('keyId="a",signature="c2ln"', { maxHeaderLength: 10 }))).toBe('ERR_HEADER_TOO_LARGE');

@@ -202,6 +202,16 @@ describe(`RFC 9421 components (${backendName} backend)`, () => {
       expect(caller(components, message)).toThrow(TypeError);
     });
 
+    test.each([16, 17, 40])('a component covered twice among %i is refused, wherever the repeat is', (count) => {
+      const many = Array.from({ length: count - 1 }, (_, i) => `x-${i}`);
+      const message: Rfc9421Message = { method: 'GET', url: '/', headers: Object.fromEntries(many.map((name) => [name, 'v'])) };
+      for (const repeated of [many[0] as string, many[count - 2] as string]) {
+        expect(caller([...many, repeated], message)).toThrow('A component is covered twice');
+        expect(caller([repeated, ...many], message)).toThrow('A component is covered twice');
+      }
+      expect(caller(many, message)).not.toThrow();
+    });
+
     test('the caller gets a TypeError for a request component on a response, and for unparsable sf/key fields', () => {
       expect(caller(['@method'], response)).toThrow(TypeError);
       const bad = { method: 'GET', url: '/', headers: { 'x-d': 'a=(', 'content-digest': '(' } };

@@ -1,22 +1,22 @@
-// Express hello world with and without hmac-sha256 verification, under a loopback load generator.
+// Express hello world with and without hmac-sha256 verification, under a loopback load generator, next to a
+// hand-written minimal HMAC middleware (express-app.mjs `minimal`): the floor any verifying middleware starts from.
 //
 // Method (this machine's speed changes from one second to the next, and every new node process optimises the
 // same code a little differently, so one long run of one process per app is not a fair comparison):
-// - each app runs in its own process; with 2+ CPUs and `taskset` (util-linux), both apps are pinned to one CPU
+// - each app runs in its own process; with 2+ CPUs and `taskset` (util-linux), the apps are pinned to one CPU
 //   and the load generator to another, so the generator never takes CPU time from the app it measures;
 // - the load generator is `wrk` when installed (Debian package `wrk`), else autocannon in a child process;
-// - the run starts several pairs of processes, one after the other (BENCH_PROCESSES, default 4). Measured one
+// - the run starts several sets of app processes, one after the other (BENCH_PROCESSES, default 4). Measured one
 //   process per app, the ratio moved by ±0.03 from run to run while a run's own slices agreed: V8's
-//   optimisation decisions differ from process to process (a process is one draw), so one run now takes
-//   several draws;
-// - in each pair, after a warm-up, the two apps are measured in alternating short slices (ABBA order); each
-//   pair of neighbouring slices gives one ratio, and the median of all those ratios is the result. The median
-//   of each process pair, the total over all slices, and the server CPU time per request (read from each app
-//   process) are printed as well.
+//   optimisation decisions differ from process to process (a process is one draw), so one run takes several;
+// - in each set, after a warm-up, the apps are measured in turn in short slices, the order reversed every round
+//   (ABBA order); the slices of one round give one ratio to the plain app each, and the median of all those
+//   ratios is the result. The median of each process set, the total over all slices, and the server CPU time per
+//   request (read from each app process) are printed as well.
 //
-// Env: BENCH_PROCESSES (pairs of app processes, default 4), BENCH_ROUNDS (pairs of slices per process pair,
-// default 6), BENCH_SLICE (seconds, default 1), BENCH_CONNECTIONS (50), BENCH_TOOL (wrk | autocannon),
-// BENCH_PIN (0 to turn pinning off).
+// Env: BENCH_PROCESSES (sets of app processes, default 4), BENCH_ROUNDS (rounds of slices per set, default 6),
+// BENCH_SLICE (seconds, default 1), BENCH_CONNECTIONS (50), BENCH_TOOL (wrk | autocannon), BENCH_PIN (0 to turn
+// pinning off), BENCH_FLOOR (0 to leave out the hand-written minimal middleware).
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
@@ -28,7 +28,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const SLICE = Number(process.env.BENCH_SLICE ?? 1);
 const WARMUP_SECONDS = 3;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const TARGET = 0.85;
+// The hand-written minimal middleware (express-app.mjs) runs as a third app unless BENCH_FLOOR=0.
+const MODES = process.env.BENCH_FLOOR === '0' ? ['plain', 'verify'] : ['plain', 'verify', 'minimal'];
+const TARGET = 0.92;
 const SECRET = 'bench-secret-0123456789abcdefghij';
 const appPath = fileURLToPath(new URL('./express-app.mjs', import.meta.url));
 
@@ -91,7 +93,7 @@ const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocan
 async function load(url, headers, seconds) {
   const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
   if (tool === 'wrk') {
-    const out = await run(LOAD_CPU, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, ...headerArgs, url]);
+    const out = await run(LOAD_CPU, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--timeout', '10s', ...headerArgs, url]);
     const rate = /Requests\/sec:\s+([\d.]+)/.exec(out);
     const failed = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
     const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
@@ -136,45 +138,49 @@ const median = (values) => {
 };
 const sum = (values) => values.reduce((a, b) => a + b, 0);
 
-/** Starts one pair of app processes, warms them up, and measures them in ABBA order; stops them after. */
+/** Starts one set of app processes, warms them up, and measures them in ABBA order; stops them after. */
 async function measurePair() {
-  const plain = await prepare('plain');
-  const verify = await prepare('verify');
+  const apps = [];
   try {
-    await slice(plain, WARMUP_SECONDS); // let the JIT optimise both paths before measuring
-    await slice(verify, WARMUP_SECONDS);
-    const measured = { plain: [], verify: [] };
+    for (const mode of MODES) apps.push(await prepare(mode));
+    for (const app of apps) await slice(app, WARMUP_SECONDS); // let the JIT optimise every path before measuring
+    const measured = Object.fromEntries(MODES.map((mode) => [mode, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const app of round % 2 === 0 ? [plain, verify] : [verify, plain]) measured[app.mode].push(await slice(app, SLICE));
+      for (const app of round % 2 === 0 ? apps : [...apps].reverse()) measured[app.mode].push(await slice(app, SLICE));
     }
     return measured;
   } finally {
-    await plain.stop();
-    await verify.stop();
+    for (const app of apps) await app.stop();
   }
 }
 
-const measured = { plain: [], verify: [] };
+const measured = Object.fromEntries(MODES.map((mode) => [mode, []]));
 const pairMedians = [];
 for (let pair = 0; pair < PROCESSES; pair++) {
   const one = await measurePair();
-  measured.plain.push(...one.plain);
-  measured.verify.push(...one.verify);
+  for (const mode of MODES) measured[mode].push(...one[mode]);
   pairMedians.push(median(one.verify.map((v, i) => v.rate / one.plain[i].rate)));
 }
-const rateRatios = measured.verify.map((v, i) => v.rate / measured.plain[i].rate);
+const ratiosOf = (mode) => measured[mode].map((v, i) => v.rate / measured.plain[i].rate);
+const rateRatios = ratiosOf('verify');
 const cpuRatios = measured.verify.map((v, i) => measured.plain[i].cpuPerRequest / v.cpuPerRequest);
 const ratio = median(rateRatios);
 const q = (values) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
-console.log(`express hello world: ${CONNECTIONS} connections, ${PROCESSES} process pairs × ${ROUNDS} pairs of ${SLICE} s slices, ${tool}` +
+console.log(`express hello world: ${CONNECTIONS} connections, ${PROCESSES} process sets × ${ROUNDS} rounds of ${SLICE} s slices, ${tool}` +
   `${pinned ? `, apps on CPU ${SERVER_CPU} and load generator on CPU ${LOAD_CPU}` : ', not pinned'}, loopback`);
-for (const mode of ['plain', 'verify']) {
-  const label = mode === 'plain' ? 'without verification' : 'with hmac-sha256 verification';
-  console.log(`  ${label.padEnd(30)} median ${median(measured[mode].map((s) => s.rate)).toFixed(0)} req/s, ` +
+const LABELS = { plain: 'without verification', verify: 'with expressMiddleware', minimal: 'hand-written minimal (floor)' };
+for (const mode of MODES) {
+  console.log(`  ${LABELS[mode].padEnd(30)} median ${median(measured[mode].map((s) => s.rate)).toFixed(0)} req/s, ` +
     `${median(measured[mode].map((s) => s.cpuPerRequest)).toFixed(1)} µs server CPU per request`);
 }
 console.log(`  ratio req/s, median of ${rateRatios.length} slice pairs: ${ratio.toFixed(3)} (range ${q(rateRatios)}; ` +
   `all slices together ${(sum(measured.verify.map((s) => s.rate)) / sum(measured.plain.map((s) => s.rate))).toFixed(3)})`);
-console.log(`  median of each process pair: ${pairMedians.map((m) => m.toFixed(3)).join(', ')}`);
+console.log(`  median of each process set: ${pairMedians.map((m) => m.toFixed(3)).join(', ')}`);
 console.log(`  ratio server CPU per request (plain / verify), median: ${median(cpuRatios).toFixed(3)} (range ${q(cpuRatios)})`);
-console.log(`  target: verify >= ${TARGET}× plain req/s: ${ratio >= TARGET ? 'met' : 'NOT MET'}`);
+const rows = [`| Express + verify vs plain Express, req/s | ${ratio.toFixed(2)}× | ≥ ${TARGET}× | ${ratio >= TARGET ? 'met' : 'MISSED'} |`];
+if (MODES.includes('minimal')) {
+  const floor = median(ratiosOf('minimal'));
+  rows.push(`| floor: hand-written minimal HMAC middleware vs plain Express, req/s | ${floor.toFixed(2)}× | (information) | |`);
+  rows.push(`| Express + verify vs the hand-written minimal middleware, req/s | ${median(measured.verify.map((v, i) => v.rate / measured.minimal[i].rate)).toFixed(2)}× | (information) | |`);
+}
+console.log(`\n| row | ratio | target | |\n|---|---|---|---|\n${rows.join('\n')}`);

@@ -74,8 +74,21 @@ function integerParameter(name: 'created' | 'expires', text: string, keyId: stri
   return Number(text);
 }
 
+/**
+ * The last `headers=` value split, and its names: a client sends the same list on every request. Kept private;
+ * callers get a copy.
+ */
+let lastList: { text: string; names: readonly string[] } = { text: '', names: [] };
+
 /** Splits `headers=` on runs of spaces and tabs, lower-casing each name. */
 function splitHeaderNames(list: string): string[] {
+  if (list === lastList.text) return lastList.names.slice();
+  const names = splitUncached(list);
+  lastList = { text: list, names: names.slice() };
+  return names;
+}
+
+function splitUncached(list: string): string[] {
   const lower = list.toLowerCase(); // spaces and tabs are unchanged, so this lower-cases each name
   const names: string[] = [];
   let start = -1;

@@ -4,7 +4,7 @@
  */
 import { MalformedSignatureError, MissingHeaderError } from '../errors.js';
 import { headerTable, type HeaderTable } from '../headers.js';
-import { hostOfUrl, requestTarget, requestTargetWithoutQuery } from '../request-target.js';
+import { hostOfUrl, originFormOf, requestTarget, requestTargetWithoutQuery, type RequestTarget } from '../request-target.js';
 import type { SignableRequest } from '../types.js';
 
 /** Whether a header value holds a line break (which would forge an extra line of the signing string). */
@@ -47,7 +47,9 @@ export function buildSigningString(request: SignableRequest, headerNames: readon
 
 /**
  * {@link buildSigningString} over an already built header table; `headerNames` must be lower-case. With
- * `withoutQuery`, `(request-target)` is built without the query (the Fediverse compatibility form). Internal.
+ * `withoutQuery`, `(request-target)` is built without the query (the Fediverse compatibility form). `target` is the
+ * URL already parsed (a verifier checked the received target first: its origin form is the one
+ * {@link requestTarget} would derive from `url`), so that it is not parsed twice. Internal.
  */
 export function signingStringFromTable(
   method: string,
@@ -57,12 +59,16 @@ export function signingStringFromTable(
   times: SigningStringTimes,
   keyId?: string,
   withoutQuery = false,
+  target?: RequestTarget,
 ): string {
   let out = '';
   for (let index = 0; index < headerNames.length; index++) {
     const name = headerNames[index] as string;
     let value: string | undefined;
-    if (name === '(request-target)') value = withoutQuery ? requestTargetWithoutQuery(method, url) : requestTarget(method, url);
+    if (name === '(request-target)') {
+      value = withoutQuery ? requestTargetWithoutQuery(method, url)
+        : target === undefined ? requestTarget(method, url) : `${method.toLowerCase()} ${originFormOf(target)}`;
+    }
     else if (name === '(created)') value = times.created === undefined ? undefined : String(times.created);
     else if (name === '(expires)') value = times.expires === undefined ? undefined : String(times.expires);
     else {

@@ -20,7 +20,7 @@ import { andThen, isPromiseLike } from '../lib/promise-like.js';
 import { assertKeyInput, assertUsableSecret, importAsymmetricKey, isPemText } from '../keys.js';
 import type { AsymmetricKey } from '../runtime/backend.js';
 import { bodyBytes, constantTimeEqualText } from '../lib/bytes.js';
-import { checkReceivedRequest, targetHasQuery } from '../request-target.js';
+import { checkReceivedRequest, targetHasQuery, type RequestTarget } from '../request-target.js';
 import { reported } from '../telemetry.js';
 import { parseSignatureHeader } from './signature-header.js';
 import { signingStringFromTable } from './signing-string.js';
@@ -232,7 +232,7 @@ function verifyCavageSteps(request: SignableRequest, options: VerifyOptions): Ve
   const table = headerTable(request.headers);
   // Before anything else: a target or Host an application may read differently is never verified.
   const host = table.get('host');
-  checkReceivedRequest(request.method, request.url, host === undefined ? [] : [host]);
+  const target = checkReceivedRequest(request.method, request.url, host === undefined ? [] : [host]);
   const params = parseSignatureHeader(signatureHeaderOf(table, options.scheme ?? 'any'), options);
   const { keyId } = params;
   // node:http keeps only the first line of these; the signature covers all of them joined.
@@ -252,7 +252,7 @@ function verifyCavageSteps(request: SignableRequest, options: VerifyOptions): Ve
   const found = options.keyLookup(keyId, params);
   // The query-less form is tried only where it differs: `(request-target)` signed, and a query in the target.
   const retryWithoutQuery = queryLess && params.headers.includes('(request-target)') && targetHasQuery(request.url);
-  const checked: Checked = { table, params, times, validUntil, retryWithoutQuery };
+  const checked: Checked = { table, target, params, times, validUntil, retryWithoutQuery };
   if (isPromiseLike(found)) return Promise.resolve(found).then((entry) => verifyWithEntry(request, options, checked, entry));
   return verifyWithEntry(request, options, checked, found);
 }
@@ -260,6 +260,8 @@ function verifyCavageSteps(request: SignableRequest, options: VerifyOptions): Ve
 /** What the checks before the key lookup established. */
 interface Checked {
   table: HeaderTable;
+  /** The request target, parsed and checked once. */
+  target: RequestTarget;
   params: SignatureParameters;
   times: SignedTimes;
   validUntil: number | undefined;
@@ -289,12 +291,12 @@ function verifyWithEntry(
   const { keyId } = params;
   if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
   const algorithm = chooseAlgorithm(params, entry);
-  const signingString = receivedSigningString(request, checked.table, params.headers, checked.times, keyId);
+  const signingString = receivedSigningString(request, checked, keyId);
   const valid = verifyBytes(params, entry, algorithm, signingString);
   const next = (ok: boolean): VerifyResult | Promise<VerifyResult> => {
     if (ok || !checked.retryWithoutQuery) return afterSignature(ok, options, checked, entry, algorithm, signingString, false);
     // The compatibility form, once: the same key and algorithm over the path without the query.
-    const queryLess = receivedSigningString(request, checked.table, params.headers, checked.times, keyId, true);
+    const queryLess = receivedSigningString(request, checked, keyId, true);
     const second = verifyBytes(params, entry, algorithm, queryLess);
     if (typeof second === 'boolean') return afterSignature(second, options, checked, entry, algorithm, queryLess, true);
     return second.then((again) => afterSignature(again, options, checked, entry, algorithm, queryLess, true));
@@ -338,11 +340,11 @@ function verifiedResult(params: SignatureParameters, algorithm: CavageAlgorithm,
  * target on a method other than CONNECT, or no method) is the client's fault: a typed error, so servers answer
  * 401 rather than 500.
  */
-function receivedSigningString(
-  request: SignableRequest, table: HeaderTable, names: readonly string[], times: SignedTimes, keyId: string, withoutQuery = false,
-): string {
+function receivedSigningString(request: SignableRequest, checked: Checked, keyId: string, withoutQuery = false): string {
   try {
-    return signingStringFromTable(request.method, request.url, table, names, times, keyId, withoutQuery);
+    return signingStringFromTable(
+      request.method, request.url, checked.table, checked.params.headers, checked.times, keyId, withoutQuery, withoutQuery ? undefined : checked.target,
+    );
   } catch (error) {
     if (error instanceof TypeError) throw new MalformedSignatureError('The request target cannot be used in a signing string', { keyId });
     throw error;

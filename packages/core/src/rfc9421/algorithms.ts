@@ -70,21 +70,27 @@ async function bind(algorithm: Rfc9421Algorithm, key: KeyInput, use: 'sign' | 'v
 }
 
 /**
- * Signs a signature base (RFC 9421 §3.1 step 6).
+ * Signs a signature base (RFC 9421 §3.1 step 6); returns the signature as standard padded base64 (an HMAC is
+ * encoded by the backend directly, with no byte array in between).
  * @param minRsaBits - the shortest RSA key accepted (default 2048).
  * @throws AlgorithmNotAllowedError when the algorithm is unknown or does not fit the key.
  * @throws InvalidKeyError when the key cannot be imported or used, is an RSA key under `minRsaBits`, or an HMAC
  *   secret is empty or public-key material.
  */
-export async function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, keyId: string | undefined, minRsaBits?: number): Promise<Uint8Array> {
+export function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, keyId: string | undefined, minRsaBits?: number): string | Promise<string> {
   if (!isRfc9421Algorithm(algorithm)) throw new AlgorithmNotAllowedError('The algorithm is not supported', { keyId });
   if (algorithm === 'hmac-sha256') {
+    // Synchronous: no promise for the common HMAC case.
     assertUsableSecret(key, keyId);
-    return backend.hmac('SHA-256', key, base);
+    return backend.hmacBase64('SHA-256', key, base);
   }
+  return signAsymmetric(algorithm, key, base, keyId, minRsaBits);
+}
+
+async function signAsymmetric(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, keyId: string | undefined, minRsaBits: number | undefined): Promise<string> {
   const { primitive, imported } = await bind(algorithm, key, 'sign', keyId, minRsaBits);
   try {
-    return await backend.sign(primitive, imported, base);
+    return backend.base64Encode(await backend.sign(primitive, imported, base));
   } catch (cause) {
     if (cause instanceof WebCryptoUnavailableError) throw new WebCryptoUnavailableError({ keyId });
     throw new InvalidKeyError('The key cannot sign with this algorithm', { keyId, cause: new Error(cause instanceof Error ? cause.name : 'Error') });
@@ -99,11 +105,16 @@ export async function signBase(algorithm: Rfc9421Algorithm, key: KeyInput, base:
  * @throws InvalidKeyError when the key cannot be imported, is of the wrong form or an RSA key under `minRsaBits`,
  *   or an HMAC secret is empty or public-key material (anyone could forge with it).
  */
-export async function verifyBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: Uint8Array, keyId: string | undefined, minRsaBits?: number): Promise<boolean> {
+export function verifyBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: Uint8Array, keyId: string | undefined, minRsaBits?: number): boolean | Promise<boolean> {
   if (algorithm === 'hmac-sha256') {
+    // Synchronous: no promise for the common HMAC case.
     assertUsableSecret(key, keyId);
     return backend.timingSafeEqual(backend.hmac('SHA-256', key, base), signature);
   }
+  return verifyAsymmetric(algorithm, key, base, signature, keyId, minRsaBits);
+}
+
+async function verifyAsymmetric(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: Uint8Array, keyId: string | undefined, minRsaBits: number | undefined): Promise<boolean> {
   const { primitive, imported } = await bind(algorithm, key, 'verify', keyId, minRsaBits);
   return backend.verify(primitive, imported, base, signature);
 }

@@ -110,7 +110,22 @@ export function parseComponentText(text: string): ComponentId {
  */
 export function componentFromItem(item: readonly [BareItem, Parameters], keyId: string | undefined): ComponentId {
   const [name, params] = item;
+  if (typeof name === 'string' && params.size === 0) {
+    const known = receivedNames.get(name);
+    if (known !== undefined) return known;
+  }
   if (typeof name !== 'string' || name === '') throw new MalformedSignatureError('A covered component is not a string', { keyId });
   if (name !== name.toLowerCase()) throw new MalformedSignatureError('A covered component name is not lower case', { keyId });
-  return make(name, params, 'verify', keyId);
+  const component = make(name, params, 'verify', keyId);
+  if (params.size === 0) {
+    if (receivedNames.size >= MAX_PARSED_TEXTS) receivedNames.clear();
+    receivedNames.set(name, component);
+  }
+  return component;
 }
+
+/**
+ * Received identifiers without parameters that were valid, by name: signatures cover the same few components on
+ * every request, so each is checked and serialised once (only valid ones are kept, so a refusal is never skipped).
+ */
+const receivedNames = new Map<string, ComponentId>();

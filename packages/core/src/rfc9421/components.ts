@@ -195,25 +195,32 @@ function derivedValues(
 }
 
 /**
- * The signature base lines of one component: `"<id>": <value>` (RFC 9421 §2.5 step 2).
+ * The signature base lines of one component: `"<id>": <value>` and a line feed each (RFC 9421 §2.5 step 2).
  * @throws MissingHeaderError when the message lacks the field, query parameter, dictionary key, or request.
  * @throws TypeError (sign) / MalformedRequestError (verify) when a covered query parameter's query has a name or
  * value that is not UTF-8 once decoded, or a bracketed sibling of the covered name (`pet[]` beside `pet`).
  * @throws TypeError (sign) / MalformedSignatureError (verify) when the component cannot apply to the message, or
  * its value has a CR or LF (after unfolding obs-fold in field values).
  */
-export function componentLines(component: ComponentId, view: MessageView, mode: Mode, keyId: string | undefined): string[] {
-  const bound = component.params.has('req');
+export function componentLines(component: ComponentId, view: MessageView, mode: Mode, keyId: string | undefined): string {
+  const bound = component.params.size !== 0 && component.params.has('req');
   if (bound && view.boundRequest === undefined) {
     if (!isResponseView(view)) throw invalid(mode, 'The req parameter applies to responses only', keyId);
     throw new MissingHeaderError(component.id, { keyId });
   }
-  const values = component.name.startsWith('@')
-    ? derivedValues(component, bound ? view.boundRequest : view.request, bound ? undefined : view.status, mode, keyId, view.bareQuery === true)
-    : [fieldValue(component, bound ? (view.boundRequest as RequestView).fields : view.fields, view, mode, keyId)];
-  for (const value of values) {
-    // Derived values come from the method and target the caller passed: a CR or LF there would forge a line too.
-    if (value.includes('\n') || value.includes('\r')) throw invalid(mode, 'A covered component value contains a CR or LF', keyId);
+  if (component.name.charCodeAt(0) !== 64 /* @ */) {
+    return line(component, fieldValue(component, bound ? (view.boundRequest as RequestView).fields : view.fields, view, mode, keyId), mode, keyId);
   }
-  return values.map((value) => `${component.id}: ${value}`);
+  let lines = '';
+  for (const value of derivedValues(component, bound ? view.boundRequest : view.request, bound ? undefined : view.status, mode, keyId, view.bareQuery === true)) {
+    lines += line(component, value, mode, keyId);
+  }
+  return lines;
+}
+
+/** One signature base line, `"<id>": <value>` and its line feed; a value with a CR or LF is refused. */
+function line(component: ComponentId, value: string, mode: Mode, keyId: string | undefined): string {
+  // Derived values come from the method and target the caller passed: a CR or LF there would forge a line too.
+  if (value.includes('\n') || value.includes('\r')) throw invalid(mode, 'A covered component value contains a CR or LF', keyId);
+  return `${component.id}: ${value}\n`;
 }

@@ -3,11 +3,11 @@
  * (RFC 9421 §4.1, §4.2, §4.3). Internal.
  * @packageDocumentation
  */
-import { isInnerList, parseDictionary, serializeDictionary, type Dictionary, type Parameters } from 'structured-headers';
-import { backend } from '#backend';
+import { isInnerList, serializeDictionary, type Dictionary, type Parameters } from 'structured-headers';
 import { HeaderTooLargeError, MalformedSignatureError, MissingSignatureError } from '../errors.js';
 import { componentFromItem, type ComponentId } from './component-id.js';
 import { readParameters, serializeSignatureParams } from './parameters.js';
+import { parseSignatureDictionary } from './sf-dictionary.js';
 import type { Rfc9421Parameters } from './types.js';
 
 /** Default cap on the length of `Signature-Input` / `Signature`, characters. */
@@ -53,7 +53,7 @@ function parseField(lines: readonly string[] | undefined, name: string, limits: 
   if (value.length > limits.maxHeaderLength) throw new HeaderTooLargeError(`The ${name} header is over the size limit`);
   let dictionary: Dictionary;
   try {
-    dictionary = parseDictionary(value);
+    dictionary = parseSignatureDictionary(value);
   } catch {
     throw new MalformedSignatureError(`The ${name} header is not a structured field dictionary`);
   }
@@ -98,19 +98,20 @@ export function readSignature(fields: SignatureFields, label: string, limits: Di
 
 /**
  * Adds a signature to the message's existing `Signature-Input` and `Signature` values (RFC 9421 §4.3), choosing
- * the first free `sig<n>` label when none is given. Existing members are kept (re-serialised canonically).
+ * the first free `sig<n>` label when none is given. Existing members are kept (re-serialised canonically); the new
+ * signature is given as standard padded base64.
  * @returns both field values and the label used.
  * @throws TypeError when the given label is invalid or already used.
  * @throws MalformedSignatureError when an existing field does not parse.
  */
 export function addSignature(
   inputLines: readonly string[] | undefined, signatureLines: readonly string[] | undefined,
-  label: string | undefined, signatureParams: string, signature: Uint8Array,
+  label: string | undefined, signatureParams: string, signature: string,
 ): { label: string; input: string; signature: string } {
   if (label !== undefined && !LABEL.test(label)) {
     throw new TypeError('label must be a lower-case structured field key (a-z, 0-9, _-.*), at most 64 characters');
   }
-  const encoded = `:${backend.base64Encode(signature)}:`;
+  const encoded = `:${signature}:`;
   if (inputLines === undefined && signatureLines === undefined) {
     const chosen = label ?? DEFAULT_LABEL;
     return { label: chosen, input: `${chosen}=${signatureParams}`, signature: `${chosen}=${encoded}` };

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { MalformedRequestError } from '../errors.js';
-import { normalizeHeaders } from '../headers.js';
+import { forEachHeader } from '../headers.js';
 import { trimOws } from '../lib/char-class.js';
 import {
   checkReceivedRequest, normalizedAuthority, originFormOf, parseOutgoingTarget, type RequestTarget,
@@ -41,11 +41,11 @@ export interface MessageView {
 
 function fieldMap(headers: HeadersInit | undefined): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const [name, value] of normalizeHeaders(headers)) {
+  forEachHeader(headers, (name, value) => {
     const lines = map.get(name);
     if (lines === undefined) map.set(name, [value]);
     else lines.push(value);
-  }
+  });
   return map;
 }
 

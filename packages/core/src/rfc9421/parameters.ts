@@ -50,9 +50,9 @@ export function readParameters(params: Parameters): Rfc9421Parameters {
  */
 export function buildParameters(values: Rfc9421Parameters, order: readonly Rfc9421ParameterName[] = DEFAULT_PARAMETER_ORDER): Parameters {
   const params: Parameters = new Map();
-  const names = [...order, ...DEFAULT_PARAMETER_ORDER.filter((name) => !order.includes(name))];
+  const names = order === DEFAULT_PARAMETER_ORDER ? order : [...order, ...DEFAULT_PARAMETER_ORDER.filter((name) => !order.includes(name))];
   for (const name of names) {
-    if (!DEFAULT_PARAMETER_ORDER.includes(name)) throw new TypeError('parameterOrder names an unknown parameter');
+    if (names !== DEFAULT_PARAMETER_ORDER && !DEFAULT_PARAMETER_ORDER.includes(name)) throw new TypeError('parameterOrder names an unknown parameter');
     const value = values[name];
     if (value === undefined) continue;
     if (TIME_PARAMS.has(name)) {

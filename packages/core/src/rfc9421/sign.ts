@@ -57,11 +57,28 @@ export function defaultComponents(view: MessageView): string[] {
  * @see https://www.rfc-editor.org/rfc/rfc9421#section-3.1
  */
 export function signRfc9421(message: Rfc9421Message, options: SignRfc9421Options): Promise<SignRfc9421Result> {
+  try {
+    const result = signRfc9421Steps(message, options);
+    return result instanceof Promise ? result : Promise.resolve(result);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@link signRfc9421} without a forced promise: the result itself when every step ran synchronously (an HMAC
+ * secret), a promise when the key is imported or signs asynchronously; failures before that are thrown. Internal:
+ * the root `sign` wraps it in its one promise.
+ * @param message - the request or response.
+ * @param options - RFC 9421 signing options.
+ * @returns what {@link signRfc9421} resolves to, or a promise of it.
+ */
+export function signRfc9421Steps(message: Rfc9421Message, options: SignRfc9421Options): SignRfc9421Result | Promise<SignRfc9421Result> {
   return reported('sign', 'rfc9421', signMessage, message, options);
 }
 
-/** The RFC 9421 signing of {@link signRfc9421}. */
-async function signMessage(message: Rfc9421Message, options: SignRfc9421Options): Promise<SignRfc9421Result> {
+/** The RFC 9421 signing steps of {@link signRfc9421Steps}, reported by it. */
+function signMessage(message: Rfc9421Message, options: SignRfc9421Options): SignRfc9421Result | Promise<SignRfc9421Result> {
   if (typeof options !== 'object' || options === null) throw new TypeError('signRfc9421 needs options');
   const { algorithm, keyId } = options;
   if (keyId !== undefined && (typeof keyId !== 'string' || keyId === '')) throw new TypeError('keyId must be a non-empty string');
@@ -96,11 +113,14 @@ async function signMessage(message: Rfc9421Message, options: SignRfc9421Options)
   );
   const signatureParams = serializeSignatureParams(components, params);
   const signatureBase = signatureBaseOf(view, components, signatureParams, 'sign', keyId);
-  const signature = await signBase(algorithm, options.key, signatureBase, keyId, options.minRsaBits);
-  const fields = addSignature(view.fields.get('signature-input'), view.fields.get('signature'), options.label, signatureParams, signature);
-  added['signature-input'] = fields.input;
-  added['signature'] = fields.signature;
-  return { headers: added, label: fields.label, signatureBase, signatureParams };
+  const finish = (signature: string): SignRfc9421Result => {
+    const fields = addSignature(view.fields.get('signature-input'), view.fields.get('signature'), options.label, signatureParams, signature);
+    added['signature-input'] = fields.input;
+    added['signature'] = fields.signature;
+    return { headers: added, label: fields.label, signatureBase, signatureParams };
+  };
+  const signed = signBase(algorithm, options.key, signatureBase, keyId, options.minRsaBits);
+  return typeof signed === 'string' ? finish(signed) : signed.then(finish);
 }
 
 

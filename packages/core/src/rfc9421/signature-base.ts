@@ -19,16 +19,27 @@ import type { ComponentOptions, Rfc9421Message, Rfc9421Parameters, SignaturePara
  * @internal Not in the published types (they name the structured-headers parser types).
  */
 export function signatureBaseOf(view: MessageView, components: readonly ComponentId[], signatureParams: string, mode: Mode, keyId: string | undefined): string {
-  const seen = new Set<string>();
+  // A few components (the usual case) are compared with those before them; a long list goes through a Set.
+  const seen = components.length > FEW_COMPONENTS ? new Set<string>() : undefined;
   let base = '';
-  for (const component of components) {
+  for (let index = 0; index < components.length; index++) {
+    const component = components[index] as ComponentId;
     const { key } = component;
     // §2.5 step 2.1: the same component identifier must not appear twice.
-    if (seen.has(key)) throw invalid(mode, 'A component is covered twice', keyId);
-    seen.add(key);
-    for (const line of componentLines(component, view, mode, keyId)) base += `${line}\n`;
+    if (seen === undefined ? coveredBefore(components, index, key) : seen.has(key)) throw invalid(mode, 'A component is covered twice', keyId);
+    seen?.add(key);
+    base += componentLines(component, view, mode, keyId);
   }
   return `${base}"@signature-params": ${signatureParams}`;
+}
+
+/** Up to this many components, duplicates are found by comparing each with those before it (no Set per base). */
+const FEW_COMPONENTS = 16;
+
+/** Whether a component before `index` has the key `key`. */
+function coveredBefore(components: readonly ComponentId[], index: number, key: string): boolean {
+  for (let i = 0; i < index; i++) if ((components[i] as ComponentId).key === key) return true;
+  return false;
 }
 
 function parametersFrom(init: SignatureParamsInit['parameters']): Parameters {

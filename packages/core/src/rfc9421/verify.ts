@@ -182,7 +182,9 @@ async function verifySignatures(message: Rfc9421Message, options: VerifyRfc9421O
   let verified: VerifyRfc9421Result | undefined;
   for (const signature of candidates.slice(0, maxKeyLookups)) {
     try {
-      const result = await verifySelected(view, signature, options, readBody);
+      // Synchronous unless a step was not (the key lookup, an asymmetric key, the body, the replay store).
+      const pending = verifySelected(view, signature, options, readBody);
+      const result = pending instanceof Promise ? await pending : pending;
       if (!recordAll) return result;
       verified ??= result;
     } catch (error) {
@@ -220,9 +222,9 @@ function onceBody(body: VerifyRfc9421Options['body']): (() => Promise<BodyInput>
 }
 
 /** Verifies one selected signature: times, key, algorithm, base, body digest, signature bytes, nonce. */
-async function verifySelected(
+function verifySelected(
   view: MessageView, signature: ParsedSignature, options: VerifyRfc9421Options, readBody: (() => Promise<BodyInput>) | undefined,
-): Promise<VerifyRfc9421Result> {
+): VerifyRfc9421Result | Promise<VerifyRfc9421Result> {
   const { parameters } = signature;
   const keyId = parameters.keyid;
 
@@ -232,24 +234,50 @@ async function verifySelected(
   const acceptableUntil = checkTimes(signature, options, nowSeconds);
 
   const found: unknown = options.keyLookup(keyId, parameters);
-  const entry = (isPromiseLike(found) ? await found : found) as Rfc9421VerificationKey | null | undefined;
+  if (isPromiseLike(found)) {
+    return Promise.resolve(found).then((entry) => verifyWithEntry(view, signature, options, readBody, acceptableUntil, entry as Rfc9421VerificationKey | null | undefined));
+  }
+  return verifyWithEntry(view, signature, options, readBody, acceptableUntil, found as Rfc9421VerificationKey | null | undefined);
+}
+
+/** The steps after the key lookup: algorithm, signature base, signature bytes; then body digest and replay record. */
+function verifyWithEntry(
+  view: MessageView, signature: ParsedSignature, options: VerifyRfc9421Options, readBody: (() => Promise<BodyInput>) | undefined,
+  acceptableUntil: number, entry: Rfc9421VerificationKey | null | undefined,
+): VerifyRfc9421Result | Promise<VerifyRfc9421Result> {
+  const keyId = signature.parameters.keyid;
   if (entry === null || entry === undefined) throw new UnknownKeyError({ keyId });
   const algorithm = chooseAlgorithm(signature, entry);
 
-  let signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
-  let bareQuery = false;
-  if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits))) {
+  const signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
+  const verified = (ok: boolean, base: string, bareQuery: boolean): VerifyRfc9421Result | Promise<VerifyRfc9421Result> => {
+    if (!ok) throw new SignatureMismatchError({ keyId });
+    const result = verifiedResult(signature, algorithm, base, acceptableUntil, bareQuery);
+    if (readBody === undefined && options.replayStore === undefined) return result;
+    return afterSignature(view, signature, options, readBody, entry, base, acceptableUntil).then(() => result);
+  };
+  const first = (ok: boolean): VerifyRfc9421Result | Promise<VerifyRfc9421Result> => {
     // Fedify's `@query` (no `?`), once, when asked for and covered: the same key and algorithm over the other form.
     // Not for a query that starts with `?`: its `?`-less form is the RFC form of the query without that `?` (a
     // signature for `/x?a` would pass for `/x??a`, whose application reads a parameter `?a`).
-    if (options.queryComponent !== 'rfc9421-or-without-question-mark' || !signature.components.some((c) => c.name === '@query') || startsWithQuestionMark(view)) {
-      throw new SignatureMismatchError({ keyId });
+    if (ok || options.queryComponent !== 'rfc9421-or-without-question-mark' || !signature.components.some((c) => c.name === '@query')
+      || startsWithQuestionMark(view)) {
+      return verified(ok, signatureBase, false);
     }
-    signatureBase = signatureBaseOf({ ...view, bareQuery: true }, signature.components, signature.signatureParams, 'verify', keyId);
-    if (!(await verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits))) throw new SignatureMismatchError({ keyId });
-    bareQuery = true;
-  }
+    const bareBase = signatureBaseOf({ ...view, bareQuery: true }, signature.components, signature.signatureParams, 'verify', keyId);
+    const again = verifyBase(algorithm, entry.key, bareBase, signature.signature, keyId, entry.minRsaBits);
+    return typeof again === 'boolean' ? verified(again, bareBase, true) : again.then((ok2) => verified(ok2, bareBase, true));
+  };
+  const valid = verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits);
+  return typeof valid === 'boolean' ? first(valid) : valid.then(first);
+}
 
+/** For a signature that verified: the body digest, then the replay record. */
+async function afterSignature(
+  view: MessageView, signature: ParsedSignature, options: VerifyRfc9421Options, readBody: (() => Promise<BodyInput>) | undefined,
+  entry: Rfc9421VerificationKey, signatureBase: string, acceptableUntil: number,
+): Promise<void> {
+  const keyId = signature.parameters.keyid;
   // Only a signature that verified gets its body read and hashed: it covers `content-digest`, so a forged
   // message costs no body work.
   if (readBody !== undefined) {
@@ -273,8 +301,15 @@ async function verifySelected(
       throw new Decisive(error);
     }
   }
+}
+
+/** The result of a signature that verified (over the `?`-less `@query` when `bareQuery`). */
+function verifiedResult(
+  signature: ParsedSignature, algorithm: Rfc9421Algorithm, signatureBase: string, acceptableUntil: number, bareQuery: boolean,
+): VerifyRfc9421Result {
+  const { parameters } = signature;
   const result: VerifyRfc9421Result = {
-    label: signature.label, keyId, algorithm, components: signature.components.map((c) => c.id), parameters, signatureBase,
+    label: signature.label, keyId: parameters.keyid, algorithm, components: signature.components.map((c) => c.id), parameters, signatureBase,
     validUntil: acceptableUntil,
   };
   if (bareQuery) result.queryComponent = 'without-question-mark';

@@ -211,13 +211,16 @@ describe('verifyKeyDirectory', () => {
   const otherJwk = other.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
 
   /** A directory response signed, per key given, with `tag="http-message-signatures-directory"` over `"@authority";req`. */
-  async function directory(signers: { key: unknown; jwk: Record<string, unknown> }[], options: { authority?: string; tag?: string; components?: string[] } = {}) {
+  async function directory(
+    signers: { key: unknown; jwk: Record<string, unknown> }[], options: { authority?: string; tag?: string; components?: string[]; body?: string } = {},
+  ) {
     let headers: Record<string, string> = { 'content-type': 'application/http-message-signatures-directory+json' };
     const request = { method: 'GET', url: `https://${options.authority ?? 'crawler.example:8443'}/.well-known/http-message-signatures-directory` };
     for (const [index, signer] of signers.entries()) {
       const signed = await signRfc9421({ status: 200, headers, request }, {
         key: signer.key as never, algorithm: 'ed25519', keyId: jwkThumbprint(signer.jwk), label: `binding${index}`,
         components: options.components ?? ['"@authority";req'], tag: options.tag ?? DIRECTORY_TAG, created: NOW, expires: NOW + 3600,
+        ...(options.body === undefined ? {} : { digest: 'SHA-256' as const, body: options.body }),
       });
       headers = { ...headers, ...signed.headers };
     }
@@ -248,6 +251,18 @@ describe('verifyKeyDirectory', () => {
     expect(await outcome(verifyKeyDirectory({ ...tagged, keys: [edJwk] }, origin, at))).toBe('ERR_HEADER_NOT_SIGNED');
     const uncovered = await directory([{ key: ed.privateKey, jwk: edJwk }], { components: ['@status'] });
     expect(await outcome(verifyKeyDirectory({ ...uncovered, keys: [edJwk] }, origin, at))).toBe('ERR_HEADER_NOT_SIGNED');
+  });
+
+  test('a signature covering Content-Digest trusts its keys only for the body it was made over', async () => {
+    const body = JSON.stringify({ keys: [edJwk] });
+    const response = await directory([{ key: ed.privateKey, jwk: edJwk }], { components: ['"@authority";req', 'content-digest'], body });
+    const verified = await verifyKeyDirectory({ ...response, keys: [edJwk], body }, origin, at);
+    expect([...verified.keys.keys()]).toEqual([edThumbprint]);
+    // The same signed headers over another key set: the keys read are not the ones signed.
+    const swapped = JSON.stringify({ keys: [edJwk, otherJwk] });
+    expect(await outcome(verifyKeyDirectory({ ...response, keys: [edJwk, otherJwk], body: swapped }, origin, at))).toBe('ERR_DIGEST_MISMATCH');
+    // Without the body such a signature cannot be checked: nothing is trusted.
+    expect(await outcome(verifyKeyDirectory({ ...response, keys: [edJwk] }, origin, at))).toBe('ERR_DIGEST_MISSING');
   });
 
   test('expired directory signatures are not trusted', async () => {

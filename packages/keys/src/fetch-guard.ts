@@ -66,6 +66,8 @@ export interface FetchedDocument {
   cache: CacheDirectives;
   /** The length of the document, bytes. */
   bytes: number;
+  /** The document's bytes as received (what a covered `Content-Digest` is checked against). */
+  body: Uint8Array;
   /** The response header fields the {@link DocumentKind} asked to keep (lower-case names, one entry per field line). */
   headers?: Record<string, string[]> | undefined;
 }
@@ -330,13 +332,14 @@ function fetchHop(url: URL, address: ResolvedAddress, options: FetchGuardOptions
       response.on('aborted', () => finish(new KeyFetchFailedError('The key document was cut off', { keyId })));
       response.on('end', () => {
         let json: unknown;
+        const body = new Uint8Array(Buffer.concat(chunks, length));
         try {
-          json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, length)));
+          json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
         } catch {
           finish(new KeyFetchBadDocumentError('The key document is not JSON', { keyId }));
           return;
         }
-        const document: FetchedDocument = { json, url: url.href, cache: parseCacheControl(response.headers['cache-control']), bytes: length };
+        const document: FetchedDocument = { json, url: url.href, cache: parseCacheControl(response.headers['cache-control']), bytes: length, body };
         if (kind.headers !== undefined) {
           document.headers = {};
           for (const name of kind.headers) {

@@ -63,7 +63,7 @@ export const DEFAULT_MAX_DIRECTORY_KEYS = 32;
 const DIRECTORY_DOCUMENT: DocumentKind = {
   accept: DIRECTORY_MEDIA_TYPE,
   isType: (header) => header !== undefined && (header.split(';')[0] ?? '').trim().toLowerCase() === DIRECTORY_MEDIA_TYPE,
-  headers: ['signature-input', 'signature'],
+  headers: ['signature-input', 'signature', 'content-digest'],
 };
 
 /** A directory as cached: the keys that signed it, or the code its fetch failed with. */
@@ -205,7 +205,7 @@ export class KeyDirectories {
       const jwks = jwkSetKeys(document.json, this.#maxKeys, thumbprint);
       let verified;
       try {
-        verified = await verifyKeyDirectory({ status: 200, headers: document.headers ?? {}, keys: jwks }, url.origin, {
+        verified = await verifyKeyDirectory({ status: 200, headers: document.headers ?? {}, keys: jwks, body: document.body }, url.origin, {
           now: this.#now(), clockSkew: this.#options.clockSkew,
         });
       } catch (cause) {

@@ -1,7 +1,8 @@
 // Web Bot Auth key directories against a real https agent host on loopback: a key is trusted only when it signed
 // the directory; media type, size, redirects and addresses are guarded; directories are cached (Cache-Control,
 // clamps, the signatures' expiry), failures remembered, and a rotated key refetched at a bounded rate.
-import { verifyWebBotAuth } from '@httpsig/core/web-bot-auth';
+import { createKeyDirectory, verifyWebBotAuth } from '@httpsig/core/web-bot-auth';
+import { keyDirectoryHandler } from '@httpsig/server';
 import type { KeyCacheEntry, SharedKeyCache } from '../src/index.js';
 import { KeyDirectories, signatureAgentKeys } from '../src/index.js';
 import { certificateForTestHosts, guardFor, startActorHost, type ActorHost } from './support/actor-host.js';
@@ -42,6 +43,25 @@ describe('verifying a bot with its agent\'s directory', () => {
     const [received] = host.requests;
     expect(received).toMatchObject({ host: 'actor.test', servername: 'actor.test' });
     expect(received?.headers.accept).toBe('application/http-message-signatures-directory+json');
+  });
+
+  test('a directory served by @httpsig/server (createKeyDirectory: signatures covering Content-Digest) is trusted for its own bytes', async () => {
+    const agent = host.origin('actor.test');
+    const directory = await createKeyDirectory({ keys: [alice.privateKey as never, rsa.privateKey as never], authorities: [new URL(agent).host] });
+    const handler = keyDirectoryHandler(directory);
+    host.routes.set(DIRECTORY_PATH, (req, res) => { void handler(req, res, () => { res.writeHead(404).end(); }); });
+    const keys = signatureAgentKeys(guardFor(host, tls.cert));
+    expect(await verifyWebBotAuth(await botRequest(alice, agent), { keys })).toMatchObject({ agent, thumbprint: alice.thumbprint });
+    expect((await verifyWebBotAuth(await botRequest(rsa, agent), { keys })).algorithm).toBe('rsa-pss-sha512');
+    // The same signed headers and keys, the body changed on the way (one more space): the keys read are not the
+    // bytes signed, so no key is trusted.
+    host.routes.set(DIRECTORY_PATH, (req, res) => {
+      void directory.respond({ method: 'GET', url: req.url ?? '/', headers: req.headers as never }).then(({ status, headers, body }) => {
+        const changed = `${body ?? ''} `;
+        res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(changed) }).end(changed);
+      });
+    });
+    expect(await codeOf(directories().resolve(agent, alice.thumbprint))).toBe('ERR_KEY_FETCH_OWNER_MISMATCH');
   });
 
   test('a request without Signature-Agent has no directory: ERR_UNKNOWN_KEY, nothing fetched', async () => {

@@ -3,13 +3,13 @@
  * is trusted only when the response carries a signature by that key.
  * @packageDocumentation
  */
-import { MissingSignatureError, isHttpSignatureError } from '../errors.js';
+import { DigestMissingError, MissingSignatureError, isHttpSignatureError } from '../errors.js';
 import { messageView } from '../rfc9421/message.js';
 import { DEFAULT_MAX_COMPONENTS, DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNATURES, parseSignatureFields, readSignature } from '../rfc9421/dictionaries.js';
 import { verifyRfc9421 } from '../rfc9421/verify.js';
 import type { Rfc9421Response, Rfc9421VerificationKey } from '../rfc9421/types.js';
 import type { PublicJwk } from '../jwk-thumbprint.js';
-import type { HeadersInit } from '../types.js';
+import type { BodyInput, HeadersInit } from '../types.js';
 import { botKeyOf, type BotKey } from './key.js';
 import { DIRECTORY_COMPONENTS, DIRECTORY_PATH, DIRECTORY_TAG } from './constants.js';
 
@@ -36,25 +36,28 @@ export interface VerifyKeyDirectoryResult {
  * thumbprint. A key is trusted only when a signature by it verifies; the others (unsigned, or of a type Web Bot
  * Auth does not use) are dropped. When no key is trusted the whole directory is refused.
  *
- * @param response - the response as received: `status`, `headers`, and `keys`, the `keys` array of its JWK set
- *   (parsed and bounded by the caller).
+ * @param response - the response as received: `status`, `headers`, `keys`, the `keys` array of its JWK set
+ *   (parsed and bounded by the caller), and `body`, the bytes `keys` was parsed from: a signature covering
+ *   `Content-Digest` (as {@link createKeyDirectory}'s do) vouches for its keys only when the body matches it.
  * @param origin - the origin the directory was fetched from (`https://agent.example`): the bound request is a
  *   `GET` of its `/.well-known/http-message-signatures-directory`.
  * @param options - clock.
  * @returns the trusted keys and until when.
  * @throws {@link core/src!MissingSignatureError} `ERR_SIGNATURE_MISSING` — no signature fields, or no signature by a
  *   key of the directory.
- * @throws the first failure of a signature by a key of the directory (`ERR_SIGNATURE_MISMATCH`,
+ * @throws the first failure of a signature by a key of the directory (`ERR_SIGNATURE_MISMATCH`, `ERR_DIGEST_MISMATCH`
+ *   for a body other than the covered `Content-Digest`, `ERR_DIGEST_MISSING` for such a signature without `body`,
  *   `ERR_SIGNATURE_EXPIRED`, `ERR_HEADER_NOT_SIGNED` for a missing tag, component or parameter…) when none verifies.
  * @example
  * ```ts
  * const response = await fetch('https://crawler.example/.well-known/http-message-signatures-directory');   // behind your SSRF guard
- * const { keys: jwks } = await response.json() as { keys: unknown[] };
- * const { keys } = await verifyKeyDirectory({ status: response.status, headers: response.headers, keys: jwks }, 'https://crawler.example');
+ * const body = new Uint8Array(await response.arrayBuffer());
+ * const { keys: jwks } = JSON.parse(new TextDecoder().decode(body)) as { keys: unknown[] };
+ * const { keys } = await verifyKeyDirectory({ status: response.status, headers: response.headers, keys: jwks, body }, 'https://crawler.example');
  * ```
  */
 export async function verifyKeyDirectory(
-  response: { status: number; headers: HeadersInit; keys: readonly unknown[] },
+  response: { status: number; headers: HeadersInit; keys: readonly unknown[]; body?: BodyInput | undefined },
   origin: string,
   options: VerifyKeyDirectoryOptions = {},
 ): Promise<VerifyKeyDirectoryResult> {
@@ -80,9 +83,11 @@ export async function verifyKeyDirectory(
   let first: unknown;
   for (const label of fields.inputs.keys()) {
     let key: BotKey | undefined;
+    let coversDigest = false;
     try {
       const signature = readSignature(fields, label, limits);
       key = signature.parameters.keyid === undefined ? undefined : candidates.get(signature.parameters.keyid);
+      coversDigest = signature.components.some((c) => c.name === 'content-digest');
     } catch (error) {
       first ??= error;
       continue;
@@ -90,7 +95,14 @@ export async function verifyKeyDirectory(
     if (key === undefined || keys.has(key.thumbprint)) continue; // not a key of this directory: it vouches for nothing
     const entry: Rfc9421VerificationKey = { key: key.jwk as unknown as Rfc9421VerificationKey['key'], algorithms: [key.algorithm] };
     try {
+      // A signature covering Content-Digest vouches for the body it was made over: the keys read are checked to be
+      // those bytes (core checks the digest of a covered Content-Digest once the signature verified). Without the
+      // body such a signature cannot be checked, and trusts nothing.
+      if (coversDigest && response.body === undefined) {
+        throw new DigestMissingError('The directory signature covers Content-Digest, but the body was not given to check it', { keyId: key.thumbprint });
+      }
       const result = await verifyRfc9421(message, {
+        ...(coversDigest ? { body: response.body } : {}),
         label, keyLookup: (keyId) => (keyId === key.thumbprint ? entry : null),
         requiredComponents: DIRECTORY_COMPONENTS, requiredParameters: ['created', 'expires', 'keyid'], tag: DIRECTORY_TAG,
         now: options.now, clockSkew: options.clockSkew,

@@ -25,4 +25,6 @@ export function doubleKnockCases(
     beforeAll: (fn: () => Promise<void>) => void;
     afterAll: (fn: () => Promise<void>) => void;
   },
+  /** `retryKeepsHooks: false` for got before 14.5 (no `preserveHooks`): one knock per request. */
+  traits?: { retryKeepsHooks?: boolean },
 ): void;

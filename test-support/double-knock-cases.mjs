@@ -13,8 +13,11 @@ export const rfc9421First = {
 /**
  * @param {(options: object) => (request: { method?: string, url: string, body?: string, stream?: string }) => Promise<number>} client
  * @param {{ test: Function, expect: Function, beforeAll: Function, afterAll: Function }} jest
+ * @param {{ retryKeepsHooks?: boolean }} [traits] - `retryKeepsHooks: false` for a client whose retry drops
+ *   the hooks (got before 14.5, without `preserveHooks`): it knocks once per request, so a redirect answered to an
+ *   accepted retry is followed unknocked, and its 401 is the answer.
  */
-export function doubleKnockCases(client, { test, expect, beforeAll, afterAll }) {
+export function doubleKnockCases(client, { test, expect, beforeAll, afterAll }, { retryKeepsHooks = true } = {}) {
   const servers = {};
   beforeAll(async () => {
     for (const mode of ['cavage', 'rfc9421', 'either', 'challenge']) servers[mode] = await startKnockServer(mode);
@@ -75,9 +78,15 @@ export function doubleKnockCases(client, { test, expect, beforeAll, afterAll }) 
     expect(server.requests.map((r) => r.url)).toEqual(['/moved/actor?x=1', '/landing/actor?x=1', '/landing/actor?x=1']);
   });
 
-  test('double-knocking: a redirect answered to an accepted retry leads to a hop knocked on by itself', async () => {
+  test(retryKeepsHooks ? 'double-knocking: a redirect answered to an accepted retry leads to a hop knocked on by itself'
+    : 'double-knocking: a redirect answered to an accepted retry is followed once more, signed, but not knocked on (one knock per request)', async () => {
     const server = fresh(servers.rfc9421);
     const send = client(cavageFirst);
+    if (!retryKeepsHooks) {
+      expect(await send({ url: `${server.origin}/then-moved/actor?x=1` })).toBe(401);
+      expect(specs(server)).toEqual(['cavage 401', 'rfc9421 301', 'cavage 401']);
+      return;
+    }
     expect(await send({ url: `${server.origin}/then-moved/actor?x=1` })).toBe(200);
     expect(specs(server)).toEqual(['cavage 401', 'rfc9421 301', 'cavage 401', 'rfc9421 200']);
     expect(server.requests.map((r) => r.url)).toEqual(['/then-moved/actor?x=1', '/then-moved/actor?x=1', '/landing/actor?x=1', '/landing/actor?x=1']);

@@ -2,9 +2,12 @@
 // structured-headers parser gives (the same Map, the same bytes, the same refusal), on signature-shaped values and
 // on values just outside the shape the scan handles (where it hands over to the generic parser).
 import fc from 'fast-check';
-import { parseDictionary } from 'structured-headers';
+import crypto from 'node:crypto';
+import { isInnerList, parseDictionary, serializeDictionary, serializeInnerList, type InnerList } from 'structured-headers';
 import { backendName } from '../src/backend-name.js';
+import { verifyRfc9421, type Rfc9421Message, type VerifyRfc9421Options } from '../src/rfc9421/index.js';
 import { parseSignatureDictionary } from '../src/rfc9421/sf-dictionary.js';
+import { codeOf } from './support/outcome.js';
 
 /** The dictionary as plain data: ArrayBuffers as byte arrays, Maps as entry lists. */
 function plain(value: unknown): unknown {
@@ -84,5 +87,244 @@ describe(`Signature-Input / Signature dictionary reader (${backendName} backend)
     ['an upper-case key', 'Sig1=("@method")'],
   ])('%s', (_name, text) => {
     expectSameAsGeneric(text);
+  });
+});
+
+// Hostile dictionaries: every RFC 8941 / 9651 item type, whitespace of every kind at every position, keys and
+// parameters drawn from a small set so they repeat, numbers at and past the limits, escapes, non-ASCII and control
+// characters, byte sequences of every padding, nested and unterminated inner lists, trailing commas.
+/** One of the values, each with its weight: mostly valid choices, sometimes a hostile one. */
+function weighted<T>(...choices: [T, number][]): fc.Arbitrary<T> {
+  return fc.oneof(...choices.map(([value, weight]) => ({ arbitrary: fc.constant(value), weight })));
+}
+const ows = weighted<string>(['', 60], [' ', 20], ['  ', 4], ['\t', 3], [' \t', 1], ['\t ', 1], ['\n', 1], ['\r\n', 1]);
+const hostileKey = fc.oneof(
+  { arbitrary: fc.constantFrom('a', 'b', 'sig1', 'created', 'keyid', '*', '*x', 'a-b', 'a.b', 'a_b', 'a1', 'z9*-_.'), weight: 24 },
+  { arbitrary: fc.stringMatching(/^[a-z*][a-z0-9_.*-]{0,5}$/), weight: 6 },
+  { arbitrary: fc.constantFrom('A', '1a', '-a', '_a', '.a', 'aB', '', 'a\u00e9', 'a b'), weight: 1 },
+);
+const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`));
+const hostileNumber = fc.oneof(
+  { arbitrary: fc.nat().map(String), weight: 6 }, { arbitrary: digits(15), weight: 2 }, { arbitrary: digits(16), weight: 1 },
+  { arbitrary: digits(20), weight: 1 }, { arbitrary: fc.constantFrom('0', '00', '007', '-0', '-1', '-007', '--1', '-'), weight: 2 },
+  { arbitrary: fc.tuple(digits(12), digits(3)).map(([a, b]) => `${a}.${b}`), weight: 1 },
+  { arbitrary: fc.tuple(digits(13), digits(1)).map(([a, b]) => `${a}.${b}`), weight: 1 },
+  { arbitrary: fc.constantFrom('1.', '1.5', '1.2345', '0.0', '-1.5', '1..2', '1.2.3', '1e3', '0x10'), weight: 2 },
+);
+const stringChar = weighted<string>(['a', 8], ['@', 2], [' ', 2], ['\\"', 2], ['\\\\', 2], ['\\', 1], ['"', 1], ['\u00e9', 1],
+  ['\u0000', 1], ['\u001f', 1], ['\u007f', 1], ['\t', 1], ['\ud83d\ude00', 1], ['\ud800', 1]);
+const hostileString = fc.oneof(
+  { arbitrary: fc.stringMatching(/^[\x20-\x21\x23-\x5b\x5d-\x7e]{0,10}$/), weight: 4 },
+  { arbitrary: fc.array(stringChar, { maxLength: 3 }).map((p) => p.join('')), weight: 1 },
+).map((s) => `"${s}"`);
+const hostileToken = fc.constantFrom('tok', 'Tok', '@method', '*', '*a', 'a:b/c', 'a!#$%&\'*+-.^_`|~z', 'sha-256');
+const base64Body = fc.oneof(
+  { arbitrary: fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b).toString('base64')), weight: 8 },
+  { arbitrary: fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b).toString('base64').replace(/=+$/, '')), weight: 2 },
+  { arbitrary: fc.stringMatching(/^[A-Za-z0-9+/=*_.\- ]{0,9}$/), weight: 1 },
+  { arbitrary: fc.constantFrom('', '=', '==', '===', '====', 'A', 'AA', 'AAA', 'A===', 'AA=A', 'A=A=', 'AB==', 'ABC=', 'dGVzdB==',
+    'AAAA====', '/+/+', '-_-_', 'AA==AA=='), weight: 2 },
+);
+const hostileBytes = base64Body.map((b) => `:${b}:`);
+const hostileBare = fc.oneof(
+  { arbitrary: hostileString, weight: 4 }, { arbitrary: hostileNumber, weight: 4 }, { arbitrary: hostileBytes, weight: 4 },
+  { arbitrary: hostileToken, weight: 1 },
+  { arbitrary: fc.constantFrom('?1', '?0', '?2', '?', '@1618884473', '@-1', '@', '%"a"', '%"%c3%a9"', '%"%C3"', '%a', '', '(', ')'), weight: 1 },
+);
+const hostileParams = fc.array(fc.tuple(ows, hostileKey, fc.option(hostileBare, { nil: undefined, freq: 3 })), { maxLength: 4 })
+  .map((ps) => ps.map(([pad, k, v]) => `;${pad}${k}${v === undefined ? '' : `=${v}`}`).join(''));
+const hostileInnerList: fc.Arbitrary<string> = fc.letrec<{ list: string }>((tie) => ({
+  list: fc.tuple(
+    ows,
+    fc.array(fc.oneof({ arbitrary: fc.tuple(hostileString, hostileParams).map(([b, p]) => b + p), weight: 12 },
+      { arbitrary: fc.tuple(hostileBare, hostileParams).map(([b, p]) => b + p), weight: 3 },
+      { arbitrary: tie('list'), weight: 1 }), { maxLength: 5 }),
+    weighted<string>([' ', 12], ['  ', 2], ['\t', 1], ['', 1], [',', 1]), ows, weighted<string>([')', 20], ['', 1]), hostileParams,
+  ).map(([lead, items, sep, trail, close, ps]) => `(${lead}${items.join(sep)}${trail}${close}${ps}`),
+})).list;
+const hostileMember = fc.tuple(hostileKey, fc.oneof(
+  { arbitrary: hostileInnerList.map((l) => `=${l}`), weight: 4 },
+  { arbitrary: fc.tuple(hostileBare, hostileParams).map(([b, p]) => `=${b}${p}`), weight: 3 },
+  { arbitrary: hostileParams, weight: 1 },
+)).map(([k, v]) => k + v);
+const hostileDictionary = fc.tuple(
+  ows, fc.array(fc.tuple(hostileMember, ows, weighted<string>([',', 20], [';', 1], ['', 1]), ows), { maxLength: 5 }), ows, weighted<string>(['', 20], [',', 1]),
+).map(([lead, members, trail, comma]) => lead + members.map(([m, a, c, b], i) => (i === members.length - 1 ? m : m + a + c + b)).join('') + trail + comma);
+/** Signature-shaped members, some of them repeated, joined by any separator and padded with any whitespace. */
+const nearShape = fc.tuple(ows, fc.array(fc.tuple(fc.constantFrom('sig1', 'sig2', 'a', '*'), fc.oneof(innerList, fc.tuple(base64, params).map(([b, p]) => b + p))), { minLength: 1, maxLength: 6 }),
+  fc.array(fc.tuple(ows, ows), { minLength: 6, maxLength: 6 }), ows, weighted<string>(['', 20], [',', 1], [', ', 1]))
+  .map(([lead, members, seps, trail, comma]) => lead + members.map(([k, v], i) => `${k}=${v}${i === members.length - 1 ? '' : `${seps[i]![0]},${seps[i]![1]}`}`).join('') + trail + comma);
+
+describe(`Signature-Input / Signature dictionary reader against hostile input (${backendName} backend)`, () => {
+  test('near-shape dictionaries (repeated labels, any whitespace, trailing commas) read as the generic parser reads them', () => {
+    fc.assert(fc.property(nearShape, expectSameAsGeneric), { numRuns: 5000 });
+  });
+
+  test('hostile dictionaries of every item type read (or are refused) as the generic parser reads them', () => {
+    fc.assert(fc.property(hostileDictionary, expectSameAsGeneric), { numRuns: 20000 });
+  });
+
+  test('long dictionaries (hundreds of members, long strings and byte sequences) read as the generic parser reads them', () => {
+    const longMember = fc.tuple(fc.constantFrom('sig1', 'sig2', 'a'), fc.oneof(
+      fc.array(sfString, { maxLength: 60 }).map((items) => `(${items.join(' ')});created=1;keyid="${'k'.repeat(500)}"`),
+      fc.uint8Array({ maxLength: 2000 }).map((b) => `:${Buffer.from(b).toString('base64')}:`),
+      hostileInnerList,
+    )).map(([k, v]) => `${k}=${v}`);
+    fc.assert(fc.property(fc.array(longMember, { maxLength: 200 }), ows, (members, sep) => expectSameAsGeneric(members.join(`,${sep}`))), { numRuns: 200 });
+  });
+
+  test.each([
+    ['a repeated parameter (the last value, the first position)', 'sig1=("@method");created=1;keyid="a";created=2'],
+    ['a bare parameter and its ?1 form', 'sig1=("@method");a;b=?1'],
+    ['a parameter key with digits, star, dash and dot', 'sig1=("@method");a1*-._=1'],
+    ['a key starting with a star', '*=("@method")'],
+    ['leading zeros', 'sig1=("@method");created=000123'],
+    ['15 digits', 'sig1=("@method");created=999999999999999'],
+    ['a 15-digit integer followed by a dot', 'sig1=("@method");created=999999999999999.'],
+    ['a tab before the first member', '\tsig1=("@method")'],
+    ['a tab after a semicolon', 'sig1=("@method");\tcreated=1'],
+    ['a tab after the last member', 'sig1=("@method")\t'],
+    ['a newline after the last member', 'sig1=("@method")\n'],
+    ['a nested inner list', 'sig1=(("@method"))'],
+    ['an empty inner list with spaces', 'sig1=(  );created=1'],
+    ['a control byte in a string', 'sig1=("@me\u0001thod")'],
+    ['DEL in a string', 'sig1=("\u007f")'],
+    ['a non-ASCII string', 'sig1=("\u00e9")'],
+    ['an escaped backslash', 'sig1=("a\\\\b")'],
+    ['a byte sequence of URL-safe base64', 'sig1=:-_-_:'],
+    ['an empty byte sequence', 'sig1=::'],
+    ['a display string', 'sig1=("@method");tag=%"caf%c3%a9"'],
+    ['a date', 'sig1=("@method");created=@1618884473'],
+    ['a comma without a following member', 'sig1=("@method"),\t'],
+    ['two commas', 'sig1=("@method"),,sig2=("@path")'],
+    ['a semicolon instead of a comma', 'sig1=("@method"); sig2=("@path")'],
+  ])('%s', (_name, text) => {
+    expectSameAsGeneric(text);
+  });
+});
+
+/**
+ * Reads a value through the reader, counting the work done on it: one per character looked at, plus the characters
+ * covered by each search or copy. The value is wrapped so that both the scan and the generic parser report to it.
+ */
+function operationsToRead(text: string): number {
+  let operations = 0;
+  const methods: Record<string, (...args: never[]) => unknown> = {
+    charCodeAt: (i: number) => { operations++; return text.charCodeAt(i); },
+    indexOf: (search: string, from = 0) => {
+      const found = text.indexOf(search, from);
+      operations += 1 + (found === -1 ? text.length : found + search.length) - from;
+      return found;
+    },
+    slice: (a: number, b?: number) => { const s = text.slice(a, b); operations += 1 + s.length; return s; },
+    substring: (a: number, b?: number) => { const s = text.substring(a, b); operations += 1 + s.length; return s; },
+    substr: (a: number, n?: number) => { const s = text.substr(a, n); operations += 1 + s.length; return s; },
+  };
+  const counted = new Proxy(Object(text) as object, {
+    get(_target, property) {
+      if (property === 'length') return text.length;
+      if (typeof property === 'string' && /^[0-9]+$/.test(property)) { operations++; return text[Number(property)]; }
+      const method = typeof property === 'string' ? methods[property] : undefined;
+      if (method !== undefined) return method;
+      throw new Error(`uncounted access to ${String(property)}`);
+    },
+  }) as unknown as string;
+  try {
+    parseSignatureDictionary(counted);
+  } catch (error) {
+    if ((error as Error).message.startsWith('uncounted')) throw error;
+  }
+  return operations;
+}
+
+describe(`Signature-Input / Signature dictionary reader work (${backendName} backend)`, () => {
+  const shapes: [string, (n: number) => string][] = [
+    ['many signature members', (n) => Array.from({ length: n }, (_, i) => `sig${i}=("@method" "@path");created=1;keyid="k"`).join(', ')],
+    ['one label repeated', (n) => Array.from({ length: n }, () => 'sig1=:AAAA:').join(', ')],
+    ['an unterminated inner list of strings', (n) => `sig1=(${'"a" '.repeat(n)}`],
+    ['an unterminated string', (n) => `sig1=("${'a'.repeat(n * 4)}`],
+    ['an unterminated byte sequence', (n) => `sig1=:${'A'.repeat(n * 4)}`],
+    ['strings of escapes', (n) => `sig1=(${'"\\"" '.repeat(n)})`],
+    ['a control byte before a far quote', (n) => `sig1=("\u0001${'a'.repeat(n * 4)}")`],
+    ['many repeated parameters', (n) => `sig1=("@method")${';created=1'.repeat(n)}`],
+    ['many bare parameters on items', (n) => `sig1=(${'"a";b '.repeat(n)})`],
+    ['many empty byte sequences', (n) => Array.from({ length: n }, () => 'a=::').join(',')],
+    ['whitespace runs', (n) => `sig1=("@method")${' \t'.repeat(n)},${'\t'.repeat(n)}sig2=:AAAA:`],
+    ['an unterminated inner list of empty strings', (n) => `sig1=(${'"" '.repeat(n)}`],
+    ['empty byte sequences up to a trailing comma', (n) => 'a=::,'.repeat(n)],
+    ['a long token list', (n) => `sig1=(${'a '.repeat(n)})`],
+    ['a long list of decimals', (n) => `sig1=(${'1.5 '.repeat(n)})`],
+  ];
+
+  test.each(shapes)('%s: the work grows linearly with the length', (_name, make) => {
+    const small = make(250);
+    const large = make(1000);
+    const perCharSmall = operationsToRead(small) / small.length;
+    const perCharLarge = operationsToRead(large) / large.length;
+    // Both parsers together look at each character a bounded number of times, whatever the length.
+    expect(perCharSmall).toBeLessThan(12);
+    expect(perCharLarge).toBeLessThan(perCharSmall * 1.1);
+  });
+});
+
+// The verification path: a message whose Signature-Input is written in any of the ways the two parsers might read
+// differently is signed over the generic parser's reading of it; verifyRfc9421 (which reads through the scan) must
+// verify it over exactly that reading — the same @signature-params, the same parameters — and refuse it exactly when
+// the generic parser refuses the field. The same message with the field in its canonical form verifies the same way.
+describe(`Signature-Input read in verification (${backendName} backend)`, () => {
+  const NOW = 1_700_000_000;
+  const secret = new Uint8Array(crypto.randomBytes(32));
+  const options: VerifyRfc9421Options = {
+    keyLookup: (id) => (id === 'k' ? { key: secret, algorithms: ['hmac-sha256'] } : null), now: NOW * 1000, label: 'sig1',
+  };
+  const sp = weighted<string>(['', 8], [' ', 4], ['  ', 1], ['\t', 1]);
+  const created = weighted<string>([String(NOW), 12], [`000${NOW}`, 2], [String(NOW - 1), 1], [`${NOW}.0`, 1], [`-${NOW}`, 1], ['1', 1]);
+  const keyid = weighted<string>(['keyid="k"', 12], ['keyid="x"', 1], ['keyid=k', 1], ['keyid="k\\\\"', 1]);
+  const extra = fc.oneof(created.map((v) => `created=${v}`), keyid,
+    weighted<string>(['nonce="n"', 2], ['nonce="a\\"b"', 1], ['tag="t"', 2], ['tag=t', 1], ['alg="hmac-sha256"', 1], ['expires=1800000000', 1], ['expires', 1]));
+  const extras = fc.array(fc.tuple(sp, extra), { maxLength: 2 });
+  const member = fc.tuple(sp, sp, extras, fc.tuple(sp, created.map((v) => `created=${v}`)), extras, fc.tuple(sp, keyid), extras)
+    .map(([lead, trail, a, c, b, k, d]) => `(${lead}"@method" "@authority"${lead === '' ? ' ' : lead}"@path"${trail})${[...a, c, ...b, k, ...d].map(([pad, p]) => `;${pad}${p}`).join('')}`);
+  const field = fc.tuple(fc.array(fc.tuple(weighted<string>(['sig1', 3], ['sig2', 1]), member), { maxLength: 2 }), member, sp, sp)
+    .map(([others, last, before, after]) => [...others.map(([k, m]) => `${k}=${m}`), `sig1=${last}`].join(`${before},${after}`));
+  const request = (input: string, signature: string): Rfc9421Message => ({
+    method: 'POST', url: 'https://example.com/foo', headers: [['Host', 'example.com'], ['Signature-Input', input], ['Signature', signature]],
+  });
+
+  test('verifies over the generic parser\'s reading, whatever the scan does with the field', async () => {
+    let verified = 0;
+    await fc.assert(fc.asyncProperty(field, async (input) => {
+      let generic: InnerList | undefined;
+      try {
+        const read = parseDictionary(input).get('sig1');
+        if (read !== undefined && isInnerList(read)) generic = read;
+      } catch {
+        generic = undefined;
+      }
+      const base = generic === undefined ? '' :
+        `"@method": POST\n"@authority": example.com\n"@path": /foo\n"@signature-params": ${serializeInnerList(generic)}`;
+      const signature = `sig1=:${crypto.createHmac('sha256', secret).update(base).digest('base64')}:`;
+      const outcome = await verifyRfc9421(request(input, signature), options).then((r) => ({ base: r.signatureBase, parameters: r.parameters }), (e: Error) => ({ refused: (e as { code?: string }).code }));
+      if (generic === undefined) {
+        expect(outcome).toEqual({ refused: 'ERR_MALFORMED_SIGNATURE' });
+        return;
+      }
+      const canonical = await verifyRfc9421(request(serializeDictionary(parseDictionary(input)), signature), options).then((r) => ({ base: r.signatureBase, parameters: r.parameters }), (e: Error) => ({ refused: (e as { code?: string }).code }));
+      expect(outcome).toEqual(canonical);
+      if ('base' in outcome) {
+        verified++;
+        expect(outcome.base).toBe(base);
+      }
+    }), { numRuns: 1500 });
+    // Most generated fields are ones that verify: the property is about verification, not only refusals.
+    expect(verified).toBeGreaterThan(200);
+  });
+
+  test('a repeated parameter is read as the generic parser reads it: the last value, in the first position', async () => {
+    const input = `sig1=("@method" "@authority" "@path");keyid="x";created=${NOW};keyid="k"`;
+    const base = `"@method": POST\n"@authority": example.com\n"@path": /foo\n"@signature-params": ("@method" "@authority" "@path");keyid="k";created=${NOW}`;
+    const signature = `sig1=:${crypto.createHmac('sha256', secret).update(base).digest('base64')}:`;
+    expect((await verifyRfc9421(request(input, signature), options)).signatureBase).toBe(base);
+    expect(await codeOf(verifyRfc9421(request(input.replace('\n', ''), signature.replace(':', ': ')), options))).toBe('ERR_MALFORMED_SIGNATURE');
   });
 });

@@ -12,7 +12,7 @@ import {
   DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, verifyKeyDirectory, type WebBotAuthKeys,
 } from '@httpsig/core/web-bot-auth';
 import {
-  DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_NEGATIVE_TTL, DEFAULT_REFRESH_INTERVAL, DEFAULT_TTL, secondsOption,
+  DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_NEGATIVE_TTL, DEFAULT_REFRESH_INTERVAL, DEFAULT_TTL, cacheTimes, ttlOf, type CacheTimes,
 } from './cache-ttl.js';
 import {
   KeyFetchBadDocumentError, KeyFetchError, KeyFetchOwnerMismatchError, KeyFetchRefusedUrlError, keyFetchErrorFor, type KeyFetchErrorCode,
@@ -120,11 +120,7 @@ export class KeyDirectories {
   readonly #shared: SharedKeyCache | undefined;
   readonly #now: () => number;
   readonly #maxKeys: number;
-  readonly #minTtl: number;
-  readonly #maxTtl: number;
-  readonly #defaultTtl: number;
-  readonly #negativeTtl: number;
-  readonly #refreshInterval: number;
+  readonly #times: CacheTimes;
 
   /**
    * @param options - guard, budget, cache and refresh options.
@@ -142,12 +138,7 @@ export class KeyDirectories {
     this.#budget = new FetchBudget(options, this.#now);
     this.#shared = options.sharedCache;
     this.#maxKeys = positiveInteger(options.maxKeys, DEFAULT_MAX_DIRECTORY_KEYS, 'maxKeys');
-    this.#minTtl = secondsOption(options.minTtl, DEFAULT_MIN_TTL, 'minTtl');
-    this.#maxTtl = secondsOption(options.maxTtl, DEFAULT_MAX_TTL, 'maxTtl');
-    this.#defaultTtl = secondsOption(options.defaultTtl, DEFAULT_TTL, 'defaultTtl');
-    this.#negativeTtl = secondsOption(options.negativeTtl, DEFAULT_NEGATIVE_TTL, 'negativeTtl');
-    this.#refreshInterval = secondsOption(options.refreshInterval, DEFAULT_REFRESH_INTERVAL, 'refreshInterval');
-    if (this.#maxTtl < this.#minTtl) throw new RangeError('maxTtl must not be less than minTtl');
+    this.#times = cacheTimes(options);
   }
 
   /**
@@ -172,7 +163,7 @@ export class KeyDirectories {
       const found = entry.keys.get(thumbprint);
       if (found !== undefined) return found;
       // Rotation: a key the directory did not hold when it was fetched; fetch again, at a bounded rate.
-      if (now - entry.fetchedAt < this.#refreshInterval) return null;
+      if (now - entry.fetchedAt < this.#times.refreshInterval) return null;
     } else if (entry !== undefined) {
       throw keyFetchErrorFor(entry.error, thumbprint);
     } else {
@@ -213,8 +204,7 @@ export class KeyDirectories {
         throw new KeyFetchOwnerMismatchError('The directory is not signed by its keys', { keyId: thumbprint, cause });
       }
       const now = this.#now();
-      const { maxAge, noStore } = document.cache;
-      const ttl = noStore ? this.#minTtl : Math.min(this.#maxTtl, Math.max(this.#minTtl, maxAge === undefined ? this.#defaultTtl : maxAge * 1000));
+      const ttl = ttlOf(this.#times, document.cache);
       // Never trusted past its own signatures.
       const expiresAt = Math.min(now + ttl, verified.validUntil * 1000);
       const entry: DirectoryEntry = { keys: verified.keys, fetchedAt: now, expiresAt };
@@ -231,7 +221,7 @@ export class KeyDirectories {
           this.#entries.set(url.href, kept);
           return kept;
         }
-        this.#entries.set(url.href, { error: error.code, fetchedAt: now, expiresAt: now + this.#negativeTtl });
+        this.#entries.set(url.href, { error: error.code, fetchedAt: now, expiresAt: now + this.#times.negativeTtl });
       }
       throw error;
     } finally {
@@ -256,7 +246,7 @@ export class KeyDirectories {
     if (this.#shared === undefined) return undefined;
     let entry;
     try { entry = await this.#shared.get(`${directory}#${thumbprint}`, now); } catch { return undefined; }
-    if (entry === undefined || 'error' in entry || entry.expiresAt > now + this.#maxTtl) return undefined;
+    if (entry === undefined || 'error' in entry || entry.expiresAt > now + this.#times.maxTtl) return undefined;
     const jwk = createPublicKey(entry.pem).export({ format: 'jwk' }) as unknown as PublicJwk;
     return jwk;
   }

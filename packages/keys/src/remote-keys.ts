@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import {
-  DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_NEGATIVE_TTL, DEFAULT_REFRESH_INTERVAL, DEFAULT_TTL, secondsOption,
+  DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_NEGATIVE_TTL, DEFAULT_REFRESH_INTERVAL, DEFAULT_TTL, cacheTimes, ttlOf, type CacheTimes,
 } from './cache-ttl.js';
 import { KeyFetchError, KeyFetchOwnerMismatchError, KeyFetchRefusedUrlError, keyFetchErrorFor, type KeyFetchErrorCode } from './errors.js';
 import { FetchBudget, type FetchBudgetOptions } from './fetch-budget.js';
@@ -133,11 +133,7 @@ export class RemoteKeys {
   readonly #documentFlights = new Map<string, Promise<DocumentHit>>();
   readonly #budget: FetchBudget;
   readonly #now: () => number;
-  readonly #minTtl: number;
-  readonly #maxTtl: number;
-  readonly #defaultTtl: number;
-  readonly #negativeTtl: number;
-  readonly #refreshInterval: number;
+  readonly #times: CacheTimes;
 
   /**
    * @param options - guard, cache and refresh options.
@@ -161,12 +157,7 @@ export class RemoteKeys {
       expiresAt: (entry) => entry.expiresAt,
     });
     this.#budget = new FetchBudget(options, this.#now);
-    this.#minTtl = secondsOption(options.minTtl, DEFAULT_MIN_TTL, 'minTtl');
-    this.#maxTtl = secondsOption(options.maxTtl, DEFAULT_MAX_TTL, 'maxTtl');
-    this.#defaultTtl = secondsOption(options.defaultTtl, DEFAULT_TTL, 'defaultTtl');
-    this.#negativeTtl = secondsOption(options.negativeTtl, DEFAULT_NEGATIVE_TTL, 'negativeTtl');
-    this.#refreshInterval = secondsOption(options.refreshInterval, DEFAULT_REFRESH_INTERVAL, 'refreshInterval');
-    if (this.#maxTtl < this.#minTtl) throw new RangeError('maxTtl must not be less than minTtl');
+    this.#times = cacheTimes(options);
   }
 
   /**
@@ -209,7 +200,7 @@ export class RemoteKeys {
       if (shared.pem !== before) return true;
     }
     const latest = Math.max(cached?.fetchedAt ?? Number.NEGATIVE_INFINITY, shared?.fetchedAt ?? Number.NEGATIVE_INFINITY);
-    if (now - latest < this.#refreshInterval) return false;
+    if (now - latest < this.#times.refreshInterval) return false;
     const outcome = await this.#singleFlight(keyId, false);
     return outcome.entry !== undefined && isKey(outcome.entry) && outcome.entry.pem !== before;
   }
@@ -260,7 +251,7 @@ export class RemoteKeys {
     let entry: KeyCacheEntry | undefined;
     try { entry = await this.#shared.get(keyId, now); } catch { return undefined; }
     if (entry === undefined) return undefined;
-    const longest = now + (isKey(entry) ? this.#maxTtl : this.#negativeTtl);
+    const longest = now + (isKey(entry) ? this.#times.maxTtl : this.#times.negativeTtl);
     return entry.expiresAt > longest ? { ...entry, expiresAt: longest } : entry;
   }
 
@@ -341,8 +332,7 @@ export class RemoteKeys {
     const release = this.#budget.acquire(target, keyId);
     try {
       const document = await fetchKeyDocument(target.href, this.#options, keyId);
-      const { maxAge, noStore } = document.cache;
-      const ttl = noStore ? this.#minTtl : Math.min(this.#maxTtl, Math.max(this.#minTtl, maxAge === undefined ? this.#defaultTtl : maxAge * 1000));
+      const ttl = ttlOf(this.#times, document.cache);
       const now = this.#now();
       const hit: DocumentHit = { document, fetchedAt: now, expiresAt: now + ttl };
       this.#documents.set(target.href, hit);
@@ -350,7 +340,7 @@ export class RemoteKeys {
     } catch (error) {
       if (error instanceof KeyFetchError) {
         const now = this.#now();
-        this.#documents.set(target.href, { error: error.code, fetchedAt: now, expiresAt: now + this.#negativeTtl });
+        this.#documents.set(target.href, { error: error.code, fetchedAt: now, expiresAt: now + this.#times.negativeTtl });
       }
       throw error;
     } finally {
@@ -360,6 +350,6 @@ export class RemoteKeys {
 
   #failure(keyId: string, error: KeyFetchErrorCode | 'ERR_UNKNOWN_KEY'): KeyCacheEntry {
     const now = this.#now();
-    return { keyId, error, fetchedAt: now, expiresAt: now + this.#negativeTtl };
+    return { keyId, error, fetchedAt: now, expiresAt: now + this.#times.negativeTtl };
   }
 }

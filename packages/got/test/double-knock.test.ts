@@ -1,23 +1,12 @@
 // Double-knocking through httpSignature (got hooks), against the loopback servers of test-support.
 import got, { HTTPError } from 'got';
-import { Readable } from 'node:stream';
 import { cavageFirst, doubleKnockCases } from '../../../test-support/double-knock-cases.mjs';
 import { KNOCK_WRONG_KEY, startKnockServer } from '../../../test-support/knock-server.mjs';
 import type { KnockServer } from '../../../test-support/knock-server.mjs';
 import { httpSignature } from '../src/index.js';
-import type { GotSignatureOptions } from '../src/index.js';
+import { knockClient } from './support/knock-client.js';
 
-doubleKnockCases((options: GotSignatureOptions) => {
-  const client = got.extend({ throwHttpErrors: false, retry: { limit: 0 }, headers: { 'content-type': 'application/activity+json' } }, httpSignature(options));
-  return async ({ method = 'GET', url, body, stream }) => {
-    const res = await client(url, {
-      method: method as 'GET',
-      ...(body === undefined ? {} : { body }),
-      ...(stream === undefined ? {} : { body: Readable.from([Buffer.from(stream)]) }),
-    });
-    return res.statusCode;
-  };
-}, { test, expect, beforeAll, afterAll });
+doubleKnockCases(knockClient(), { test, expect, beforeAll, afterAll });
 
 describe('with got\'s defaults (HTTP errors thrown, GET retried on 5xx)', () => {
   let server: KnockServer;

@@ -3,10 +3,10 @@
 // request (a redirect answered to an accepted retry is followed unknocked).
 import { verify } from '@httpsig/core';
 import got13 from 'got13';
-import { Readable } from 'node:stream';
 import { startCoreServer, type CoreServer } from '../../../test-support/core-server.mjs';
 import { doubleKnockCases } from '../../../test-support/double-knock-cases.mjs';
-import { httpSignature, type GotSignatureOptions } from '../src/index.js';
+import { httpSignature } from '../src/index.js';
+import { knockClient } from './support/knock-client.js';
 
 const KEY_ID = 'got13-key';
 const SECRET = 'got13-secret-0123456789abcdef';
@@ -25,14 +25,4 @@ describe('got 13: httpSignature against a core verifier', () => {
   });
 });
 
-doubleKnockCases((options: GotSignatureOptions) => {
-  const client = got13.extend({ throwHttpErrors: false, retry: { limit: 0 }, headers: { 'content-type': 'application/activity+json' } }, httpSignature(options) as never);
-  return async ({ method = 'GET', url, body, stream }) => {
-    const res = await client(url, {
-      method: method as 'GET',
-      ...(body === undefined ? {} : { body }),
-      ...(stream === undefined ? {} : { body: Readable.from([Buffer.from(stream)]) }),
-    });
-    return res.statusCode;
-  };
-}, { test, expect, beforeAll, afterAll }, { retryKeepsHooks: false });
+doubleKnockCases(knockClient(got13 as never), { test, expect, beforeAll, afterAll }, { retryKeepsHooks: false });

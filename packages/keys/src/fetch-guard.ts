@@ -66,8 +66,8 @@ export interface FetchedDocument {
   cache: CacheDirectives;
   /** The length of the document, bytes. */
   bytes: number;
-  /** The document's bytes as received (what a covered `Content-Digest` is checked against). */
-  body: Uint8Array;
+  /** The document's bytes as received, when the {@link DocumentKind} asks for them (else not kept). */
+  body?: Uint8Array | undefined;
   /** The response header fields the {@link DocumentKind} asked to keep (lower-case names, one entry per field line). */
   headers?: Record<string, string[]> | undefined;
 }
@@ -83,6 +83,8 @@ export interface DocumentKind {
   isType: (contentType: string | undefined) => boolean;
   /** Response header fields to return in {@link FetchedDocument.headers}. */
   headers?: readonly string[] | undefined;
+  /** Whether to return the bytes read in {@link FetchedDocument.body} (a signed directory's `Content-Digest` is checked against them). */
+  body?: boolean | undefined;
 }
 
 /** Default size limit of a key document: 256 KiB. */
@@ -339,7 +341,8 @@ function fetchHop(url: URL, address: ResolvedAddress, options: FetchGuardOptions
           finish(new KeyFetchBadDocumentError('The key document is not JSON', { keyId }));
           return;
         }
-        const document: FetchedDocument = { json, url: url.href, cache: parseCacheControl(response.headers['cache-control']), bytes: length, body };
+        const document: FetchedDocument = { json, url: url.href, cache: parseCacheControl(response.headers['cache-control']), bytes: length };
+        if (kind.body === true) document.body = body;
         if (kind.headers !== undefined) {
           document.headers = {};
           for (const name of kind.headers) {

@@ -64,6 +64,7 @@ const DIRECTORY_DOCUMENT: DocumentKind = {
   accept: DIRECTORY_MEDIA_TYPE,
   isType: (header) => header !== undefined && (header.split(';')[0] ?? '').trim().toLowerCase() === DIRECTORY_MEDIA_TYPE,
   headers: ['signature-input', 'signature', 'content-digest'],
+  body: true,
 };
 
 /** A directory as cached: the keys that signed it, or the code its fetch failed with. */

@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { isHttpSignatureError, sign, verify, type CavageAlgorithm, type SignOptions } from '../src/index.js';
 import { DEFAULT_MAX_HEADER_LENGTH, DEFAULT_MAX_SIGNED_HEADERS, buildSigningString, formatSignatureHeader, parseSignatureHeader } from '../src/cavage/index.js';
+import { scanParameters, usualFormParameters } from '../src/cavage/signature-header.js';
 import { quoteParam, referenceParseSignatureHeader, referenceSigningString } from './support/reference.js';
 
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)); // space .. ~
@@ -115,6 +116,29 @@ describe('parseSignatureHeader / formatSignatureHeader', () => {
       }
       expect(clean(actual)).toEqual(clean(expected));
     }), { numRuns: 3000 });
+  });
+
+  test('the usual form is read in one pass exactly as the scanner reads it; every other value goes to the scanner', () => {
+    // Values as signers write them, then one edit each: the fast reading must be the scanner's or none at all.
+    const usual = fc.tuple(paramsArb, fc.boolean()).map(([p, withScheme]) => formatSignatureHeader(p, withScheme ? 'authorization' : 'signature'));
+    const edited = fc.tuple(usual, fc.nat(), fc.constantFrom('\u0000', '\u0009', '\u000a', '\u001f', '\u007f', '"', '\\', ',', ' ', '=', 'é', 'K', '1', ''), fc.nat({ max: 2 }))
+      .map(([v, at, insert, drop]) => { const i = at % (v.length + 1); return v.slice(0, i) + insert + v.slice(i + drop); });
+    let taken = 0;
+    fc.assert(fc.property(fc.oneof(usual, edited, edited), (text) => {
+      const fast = usualFormParameters(text);
+      if (fast === undefined) return;
+      taken++;
+      expect(fast).toEqual(scanParameters(text));
+    }), { numRuns: 4000 });
+    expect(taken).toBeGreaterThan(1000);
+  });
+
+  test('values signers write without escapes take the usual form', () => {
+    const plainKeyId = fc.string({ unit: fc.constantFrom(...PRINTABLE.filter((c) => c !== '"' && c !== '\\'), '\t', 'é'), minLength: 1, maxLength: 40 });
+    fc.assert(fc.property(paramsArb, plainKeyId, fc.boolean(), (p, keyId, withScheme) => {
+      const text = formatSignatureHeader({ ...p, keyId }, withScheme ? 'authorization' : 'signature');
+      expect(usualFormParameters(text)).toEqual(scanParameters(text));
+    }), { numRuns: 500 });
   });
 
   test('arbitrary junk never throws anything but an HttpSignatureError', () => {

@@ -2,8 +2,10 @@
  * Parsing and formatting the draft-cavage signature parameters, as carried by `Authorization: Signature …`
  * or a `Signature: …` header (draft-cavage-12 §2.1, §3.1, §4.1).
  *
- * The parser is linear in the input length and bounded by a size cap checked before anything else: one regular
- * expression pass for escapes and control characters, then one left-to-right scan.
+ * The parser is linear in the input length and bounded by a size cap checked before anything else: a value in the
+ * form signers write is read by one regular expression; any other by one regular expression pass for escapes and
+ * control characters, then one left-to-right scan. Both readings give the same parameters (a differential property
+ * test holds them to it).
  * @packageDocumentation
  */
 import { HeaderTooLargeError, MalformedSignatureError } from '../errors.js';
@@ -21,6 +23,15 @@ const enum Ch { Tab = 9, Space = 32, Quote = 34, Comma = 44, Equals = 61, Backsl
 const INTEGER = /^\d{1,15}$/;
 /** A character a quoted value cannot hold as it is: a backslash (an escape) or a control character. */
 const ESCAPE_OR_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f\\]/;
+/**
+ * The form signers write (this library's {@link formatSignatureHeader}, Python httpsig, JumpServer's clients): an
+ * optional `Signature ` scheme, then `keyId`, `algorithm`, optional unquoted `created` and `expires`, `headers` and
+ * `signature`, in that order, separated by single commas, each quoted value without a quote, backslash or control
+ * character. For a value in this form one native pass yields the six raw values that the scanner would; anything
+ * else (another order or case, whitespace, escapes, unknown or repeated parameters) goes to the scanner. The
+ * expression is linear: each quoted group ends at the first quote, which it cannot contain.
+ */
+const USUAL_FORM = /^(?:Signature )?keyId="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)",algorithm="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)"(?:,created=(\d+))?(?:,expires=(\d+))?,headers="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)",signature="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)"$/;
 
 /**
  * Parses signature parameters. Accepts `Signature keyId="…",…` (an Authorization value) or the bare list
@@ -42,7 +53,7 @@ const ESCAPE_OR_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f\\]/;
 export function parseSignatureHeader(value: string, limits: VerifyLimits = {}): SignatureParameters {
   const maxLength = limits.maxHeaderLength ?? DEFAULT_MAX_HEADER_LENGTH;
   if (value.length > maxLength) throw new HeaderTooLargeError('The signature header is over the size limit');
-  const raw = scanParameters(value);
+  const raw = usualFormParameters(value) ?? scanParameters(value);
 
   const { keyId, signature } = raw;
   if (keyId === undefined || keyId === '') throw new MalformedSignatureError('The keyId parameter is missing');
@@ -104,14 +115,32 @@ function splitUncached(list: string): string[] {
   return names;
 }
 
-/** The parameters the draft defines; other names are only checked for duplicates. */
-interface RawParameters {
+/** The parameters the draft defines; other names are only checked for duplicates. Internal. */
+export interface RawParameters {
+  /** `keyId`, unescaped. */
   keyId: string | undefined;
+  /** `algorithm`, as written. */
   algorithm: string | undefined;
+  /** `headers`, as written. */
   headers: string | undefined;
+  /** `signature`, as written. */
   signature: string | undefined;
+  /** `created`, as written. */
   created: string | undefined;
+  /** `expires`, as written. */
   expires: string | undefined;
+}
+
+/**
+ * The raw parameters of a value in the usual form ({@link USUAL_FORM}), exactly as {@link scanParameters} reads
+ * them; undefined for any other value. Internal (exported for the differential test against the scanner).
+ * @param value - the header value.
+ * @returns the raw parameters, or undefined when the value is not in the usual form.
+ */
+export function usualFormParameters(value: string): RawParameters | undefined {
+  const m = USUAL_FORM.exec(value);
+  if (m === null) return undefined;
+  return { keyId: m[1], algorithm: m[2], headers: m[5], signature: m[6], created: m[3], expires: m[4] };
 }
 
 /** The parameters the draft defines, as found by {@link fieldAt}. */
@@ -139,8 +168,12 @@ function duplicate(name: string): MalformedSignatureError {
 /**
  * Scans `name=value` pairs (one linear pass, one table lookup per character); refuses duplicates.
  * Known parameter names are matched in place; only other names are copied (to detect their duplicates).
+ * Internal (exported for the differential test against {@link usualFormParameters}).
+ * @param value - the header value.
+ * @returns the raw parameters.
+ * @throws {@link core/src!MalformedSignatureError} on a syntax error or a duplicate.
  */
-function scanParameters(value: string): RawParameters {
+export function scanParameters(value: string): RawParameters {
   let keyId: string | undefined;
   let algorithm: string | undefined;
   let headers: string | undefined;

@@ -79,7 +79,8 @@ describe('node backend HMAC', () => {
     for (let round = 0; round < 400; round++) {
       const hash = HASHES[round % HASHES.length] as HashName;
       const secretLength = [1, 20, 63, 64, 65, 127, 128, 129, 200][round % 9] as number;
-      const secret = randomText(random, secretLength);
+      // Every other secret ASCII only: its pad is hashed as text, the others' as bytes.
+      const secret = round % 2 === 0 ? randomText(random, secretLength) : randomText(random, secretLength).replace(/[^\u0000-\u007f]/g, 'a');
       const data = randomText(random, Math.floor(random() * 600));
       const expected = reference(hash, secret, data);
       expect(Buffer.from(fast.bytes(hash, secret, data)).equals(expected)).toBe(true);
@@ -100,6 +101,32 @@ describe('node backend HMAC', () => {
     // Messages of different lengths in a row: nothing of a longer message may leak into a shorter one's MAC.
     for (const data of ['a'.repeat(500), 'b', '', 'c'.repeat(100)]) {
       expect(fast.base64('SHA-512', 'one secret', data)).toBe(reference('SHA-512', 'one secret', data).toString('base64'));
+    }
+  });
+
+  test('a secret whose pad is ASCII hashes the pad and the message as one string; any other secret as bytes; both as createHmac', () => {
+    const inputs: string[] = [];
+    const real = nodeCrypto.hash as OneShotHash;
+    const fast = nodeHmac((algorithm, data, encoding) => { inputs.push(typeof data); return real(algorithm, data, encoding); });
+    const random = seeded(2104);
+    const cases: [string, string][] = [
+      ['jms-access-key-secret-5f0e8b', 'string'], // ASCII, shorter than a block
+      ['x'.repeat(64), 'string'], // ASCII, exactly a block
+      ['\u007f'.repeat(10), 'string'], // the last ASCII character
+      ['\u0080', 'object'], // one non-ASCII byte pair in UTF-8
+      ['clé', 'object'],
+      ['y'.repeat(65), 'object'], // longer than a block: hashed first, the digest bytes are not ASCII
+    ];
+    for (const [secret, kind] of cases) {
+      for (const hash of HASHES) {
+        const data = randomText(random, 150);
+        const block = hash === 'SHA-384' || hash === 'SHA-512' ? 128 : 64;
+        inputs.length = 0;
+        expect(fast.base64(hash, secret, data)).toBe(reference(hash, secret, data).toString('base64'));
+        // The outer hash always takes bytes; a secret between 65 and 128 characters is a block long under SHA-384/512.
+        const expected = secret.length > 64 && secret.length <= block && /^[\u0000-\u007f]*$/.test(secret) ? 'string' : kind;
+        expect(inputs).toEqual([expected, 'object']);
+      }
     }
   });
 

@@ -5,7 +5,8 @@
  *
  * Why: for a request-sized message, `createHmac` spends most of its time setting up an HMAC context,
  * which it does again on every call. The two one-shot hashes do the same work without that set-up,
- * and they write no intermediate Buffer (the inner digest passes as a latin1 (`binary`) string).
+ * and they write no intermediate Buffer (the inner digest passes as a latin1 (`binary`) string). For a secret whose
+ * pad is ASCII (any ASCII secret up to a block long) the inner hash takes the pad and the message as one string.
  * `bench/hmac.mjs` measured 1.46× the operations per second of `createHmac` with a cached KeyObject for
  * hmac-sha256 over a 109-character signing string, and 1.34× for hmac-sha512.
  *
@@ -19,8 +20,8 @@ import { createHash, createHmac, createSecretKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { HashName } from './backend.js';
 
-/** node's one-shot digest: `crypto.hash(algorithm, data, outputEncoding)`. */
-export type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: 'binary' | 'base64') => string;
+/** node's one-shot digest: `crypto.hash(algorithm, data, outputEncoding)`; a string is hashed as its UTF-8 bytes. */
+export type OneShotHash = (algorithm: string, data: string | Uint8Array, outputEncoding: 'binary' | 'base64') => string;
 
 /** The HMAC functions of the node backend. */
 export interface NodeHmac {
@@ -45,6 +46,12 @@ const MAX_CACHED_SECRETS = 256;
 interface KeyPads {
   /** `K ⊕ ipad`, one block. */
   readonly innerPad: Buffer;
+  /**
+   * `K ⊕ ipad` as text when every byte of it is ASCII (every byte of the block key is, as for any ASCII secret up to a
+   * block long): its UTF-8 bytes are the pad itself, so `innerText + message` hashes as `pad ‖ UTF-8(message)` with
+   * no buffer written. Undefined otherwise.
+   */
+  readonly innerText: string | undefined;
   /** `K ⊕ opad` followed by room for the inner digest; the whole buffer is the outer hash's input. */
   readonly outer: Buffer;
 }
@@ -71,8 +78,9 @@ function padsOf(hash: HashName, secret: Uint8Array): KeyPads {
     innerPad[i] = (key[i] as number) ^ 0x36;
     outer[i] = (key[i] as number) ^ 0x5c;
   }
+  const ascii = key.every((byte) => byte < 0x80);
   key.fill(0);
-  return { innerPad, outer };
+  return { innerPad, innerText: ascii ? innerPad.toString('latin1') : undefined, outer };
 }
 
 /**
@@ -114,7 +122,8 @@ function cached<V>(cache: Map<string, V>, secret: string, make: () => V): V {
 export function nodeHmac(oneShot: OneShotHash | undefined): NodeHmac {
   const padCaches: Record<HashName, Map<string, KeyPads>> = { 'SHA-1': new Map(), 'SHA-256': new Map(), 'SHA-384': new Map(), 'SHA-512': new Map() };
   const keyObjects = new Map<string, KeyObject>();
-  // The inner hash's input is written here: `K ⊕ ipad` then the message. The pad is wiped after each use.
+  // The inner hash's input is written here when the pad is not ASCII: `K ⊕ ipad` then the message. The pad is wiped
+  // after each use.
   const scratch = Buffer.allocUnsafeSlow(128 + MESSAGE_ROOM).fill(0);
 
   /** createHmac keys faster from a KeyObject than from a string, which it would encode on every call. */
@@ -128,15 +137,19 @@ export function nodeHmac(oneShot: OneShotHash | undefined): NodeHmac {
       return createHmac(NODE_HASH[hash], hmacKey(secret)).update(data, 'utf8').digest(encoding);
     }
     const cache = padCaches[hash];
-    const { innerPad, outer } = cache.get(secret) ?? cachePads(cache, hash, secret);
+    const { innerPad, innerText, outer } = cache.get(secret) ?? cachePads(cache, hash, secret);
     const block = innerPad.length;
-    scratch.set(innerPad, 0);
     let inner: string;
-    try {
-      const length = block + scratch.write(data, block, 'utf8');
-      inner = oneShot(NODE_HASH[hash], scratch.subarray(0, length), 'binary');
-    } finally {
-      scratch.fill(0, 0, block);
+    if (innerText !== undefined) {
+      inner = oneShot(NODE_HASH[hash], innerText + data, 'binary');
+    } else {
+      scratch.set(innerPad, 0);
+      try {
+        const length = block + scratch.write(data, block, 'utf8');
+        inner = oneShot(NODE_HASH[hash], scratch.subarray(0, length), 'binary');
+      } finally {
+        scratch.fill(0, 0, block);
+      }
     }
     outer.write(inner, block, 'latin1');
     return oneShot(NODE_HASH[hash], outer, encoding);

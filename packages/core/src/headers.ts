@@ -65,25 +65,15 @@ export type HeaderTable = Map<string, string> & { repeated?: string[] };
 /** Builds a {@link HeaderTable} from any accepted header form. Internal. */
 export function headerTable(init: HeadersInit | undefined): HeaderTable {
   const table: HeaderTable = new Map();
-  const put = (name: string, value: string): void => {
-    const trimmed = trimOws(value);
-    const previous = table.get(name);
-    if (previous === undefined) {
-      table.set(name, trimmed);
-      return;
-    }
-    table.set(name, `${previous}, ${trimmed}`);
-    if (SINGLETON_HEADERS.has(name)) (table.repeated ??= []).push(name);
-  };
   if (isPlainRecord(init)) {
     // The common case (node's req.headers, literal objects), without the generic callback walk.
     for (const name in init) {
       if (!Object.hasOwn(init, name)) continue;
       const value = init[name];
       if (value === undefined) continue;
-      if (typeof value === 'string') put(name.toLowerCase(), value);
-      else if (Array.isArray(value)) for (const v of value as readonly string[]) put(name.toLowerCase(), String(v));
-      else put(name.toLowerCase(), String(value));
+      if (typeof value === 'string') put(table, name.toLowerCase(), value);
+      else if (Array.isArray(value)) for (const v of value as readonly string[]) put(table, name.toLowerCase(), String(v));
+      else put(table, name.toLowerCase(), String(value));
     }
     return table;
   }
@@ -92,12 +82,24 @@ export function headerTable(init: HeadersInit | undefined): HeaderTable {
     for (let index = 0; index < init.length; index++) {
       const pair: unknown = init[index];
       if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError('header pairs must be [name, value]');
-      put(String(pair[0]).toLowerCase(), String(pair[1]));
+      put(table, String(pair[0]).toLowerCase(), String(pair[1]));
     }
     return table;
   }
-  forEachHeader(init, put);
+  forEachHeader(init, (name, value) => { put(table, name, value); });
   return table;
+}
+
+/** Adds a value to a header table: trimmed, joined to an earlier value of the name, a repeated singleton noted. */
+function put(table: HeaderTable, name: string, value: string): void {
+  const trimmed = trimOws(value);
+  const previous = table.get(name);
+  if (previous === undefined) {
+    table.set(name, trimmed);
+    return;
+  }
+  table.set(name, `${previous}, ${trimmed}`);
+  if (SINGLETON_HEADERS.has(name)) (table.repeated ??= []).push(name);
 }
 
 function isPlainRecord(init: HeadersInit | undefined): init is Readonly<Record<string, string | number | readonly string[] | undefined>> {

@@ -28,6 +28,21 @@ export type TargetMode = 'received' | 'outgoing';
 type Mode = TargetMode;
 
 const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** A method is a token (RFC 9110 §9.1). */
+const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** The methods of RFC 9110 §9.3 and PATCH, each with its lower-cased form: known tokens, no string made per call. */
+const COMMON_METHODS: ReadonlyMap<string, string> = new Map(
+  ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'].map((name) => [name, name.toLowerCase()]),
+);
+
+/**
+ * A method lower-cased, as `(request-target)` writes it. Internal.
+ * @param method - the HTTP method, any case.
+ * @returns `method.toLowerCase()`.
+ */
+export function lowerCaseMethod(method: string): string {
+  return COMMON_METHODS.get(method) ?? method.toLowerCase();
+}
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443', ws: '80', wss: '443' };
 
 /** 1 for the characters of RFC 3986 `pchar` besides pct-encoded, plus `/`: unreserved, sub-delims, `:`, `@`. */
@@ -165,7 +180,7 @@ function splitPathQuery(text: string, start: number, mode: Mode): { path: string
 /** The one parser behind {@link parseRequestTarget} (received) and the outgoing side (sign, tools). */
 function parseTarget(target: string, method: string | undefined, mode: Mode): RequestTarget {
   if (typeof target !== 'string' || target === '') throw failure(mode, 'The request target is empty');
-  const upper = typeof method === 'string' ? method.toUpperCase() : undefined;
+  const upper = typeof method !== 'string' ? undefined : COMMON_METHODS.has(method) ? method : method.toUpperCase();
   if (target.charCodeAt(0) === 47 /* / */) {
     // `//host/x` is a path to HTTP, a network-path reference (an authority) to URL parsers: never ambiguous here.
     if (target.charCodeAt(1) === 47) throw failure(mode, 'The request target starts with "//", which URL parsers read as an authority');
@@ -274,7 +289,7 @@ export function originFormOf(target: RequestTarget): string {
  */
 export function requestTarget(method: string, url: string): string {
   if (typeof method !== 'string' || method === '') throw new TypeError('A request needs a method');
-  return `${method.toLowerCase()} ${originFormOf(parseOutgoingTarget(url, method))}`;
+  return `${lowerCaseMethod(method)} ${originFormOf(parseOutgoingTarget(url, method))}`;
 }
 
 /**
@@ -291,7 +306,7 @@ export function requestTarget(method: string, url: string): string {
 export function requestTargetWithoutQuery(method: string, url: string): string {
   if (typeof method !== 'string' || method === '') throw new TypeError('A request needs a method');
   const target = parseOutgoingTarget(url, method);
-  return `${method.toLowerCase()} ${originFormOf({ ...target, query: undefined })}`;
+  return `${lowerCaseMethod(method)} ${originFormOf({ ...target, query: undefined })}`;
 }
 
 /**
@@ -333,7 +348,7 @@ export function hostOfUrl(url: string): string | undefined {
  * @internal
  */
 export function checkReceivedRequest(method: unknown, target: unknown, hosts: readonly string[]): RequestTarget {
-  if (typeof method !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) throw new MalformedRequestError('The request method is missing or not a token');
+  if (typeof method !== 'string' || !(COMMON_METHODS.has(method) || METHOD_TOKEN.test(method))) throw new MalformedRequestError('The request method is missing or not a token');
   if (typeof target !== 'string') throw new MalformedRequestError('The request target is missing');
   const parsed = parseRequestTarget(target, method);
   if (hosts.length > 1) throw new MalformedRequestError('The request has more than one Host');

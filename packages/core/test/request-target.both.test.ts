@@ -84,6 +84,20 @@ describe('parseRequestTarget', () => {
     expect(() => parseRequestTarget('*', 'GET')).toThrow(expect.objectContaining({ code: 'ERR_MALFORMED_REQUEST' }));
   });
 
+  test('a method in any case, and any token method, goes into (request-target) lower-cased; a method that is not a token is refused', async () => {
+    for (const method of ['GET', 'get', 'Get', 'POST', 'patch', 'PROPFIND', 'M-SEARCH', 'x!#$%&*+.^_|~1']) {
+      expect(requestTarget(method, '/a?b=1')).toBe(`${method.toLowerCase()} /a?b=1`);
+      expect(buildSigningString({ method, url: '/a?b=1', headers: {} }, ['(request-target)'])).toBe(`(request-target): ${method.toLowerCase()} /a?b=1`);
+      const received = await cavage({ method, url: '/a?b=1', headers: host('api.example') }, {});
+      expect(await verifyCavage(received)).toBe('resolved');
+      // Signed under one case, received under another: the method is compared as the signing string writes it.
+      expect(await verifyCavage({ ...received, method: method.toUpperCase() })).toBe('resolved');
+    }
+    for (const method of ['', 'GET ', 'G(T', 'GÉT', 'GET\r\n']) {
+      expect(await verifyCavage({ method, url: '/a', headers: host('api.example') })).toBe('ERR_MALFORMED_REQUEST');
+    }
+  });
+
   test('parseAuthority takes uri-host [":" port] and nothing else', () => {
     expect(parseAuthority('API.example.com:8443')).toEqual({ host: 'api.example.com', port: '8443' });
     expect(parseAuthority('[::1]:80')).toEqual({ host: '[::1]', port: '80' });

@@ -4,7 +4,7 @@
  */
 import { MalformedSignatureError, MissingHeaderError } from '../errors.js';
 import { headerTable, type HeaderTable } from '../headers.js';
-import { hostOfUrl, originFormOf, requestTarget, requestTargetWithoutQuery, type RequestTarget } from '../request-target.js';
+import { hostOfUrl, lowerCaseMethod, originFormOf, requestTarget, requestTargetWithoutQuery, type RequestTarget } from '../request-target.js';
 import type { SignableRequest } from '../types.js';
 
 /** Whether a header value holds a line break (which would forge an extra line of the signing string). */
@@ -49,7 +49,8 @@ export function buildSigningString(request: SignableRequest, headerNames: readon
  * {@link buildSigningString} over an already built header table; `headerNames` must be lower-case. With
  * `withoutQuery`, `(request-target)` is built without the query (the Fediverse compatibility form). `target` is the
  * URL already parsed (a verifier checked the received target first: its origin form is the one
- * {@link requestTarget} would derive from `url`), so that it is not parsed twice. Internal.
+ * {@link requestTarget} would derive from `url`; an origin-form target, which a received one cannot carry a fragment
+ * in, is `url` itself), so that it is not parsed twice. Internal.
  */
 export function signingStringFromTable(
   method: string,
@@ -67,7 +68,7 @@ export function signingStringFromTable(
     let value: string | undefined;
     if (name === '(request-target)') {
       value = withoutQuery ? requestTargetWithoutQuery(method, url)
-        : target === undefined ? requestTarget(method, url) : `${method.toLowerCase()} ${originFormOf(target)}`;
+        : target === undefined ? requestTarget(method, url) : `${lowerCaseMethod(method)} ${target.form === 'origin' ? url : originFormOf(target)}`;
     }
     else if (name === '(created)') value = times.created === undefined ? undefined : String(times.created);
     else if (name === '(expires)') value = times.expires === undefined ? undefined : String(times.expires);

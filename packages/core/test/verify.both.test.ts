@@ -1,6 +1,6 @@
 // The strict verification policy, on both backends.
 import crypto from 'node:crypto';
-import { sign, verify, type HeadersInit, type VerifyOptions } from '../src/index.js';
+import { sign, verify, type CavageAlgorithm, type HeadersInit, type VerifyOptions } from '../src/index.js';
 import { codeOf } from './support/outcome.js';
 import * as hmacFixture from './support/hmac-fixture.js';
 
@@ -254,5 +254,43 @@ describe('clockSkew and now are validated', () => {
     await expect(sign(request, { ...base, now: new Date(now) })).resolves.toMatchObject({ headers: { date: 'Sun, 22 Nov 2026 10:00:00 GMT' } });
     const signed = await signedRequest(['(request-target)', 'host', 'date']);
     await expect(verify(signed, { keyLookup: hmacLookup, now: new Date(now), clockSkew: 0 })).resolves.toBeDefined();
+  });
+});
+
+describe('asymmetric signatures: the signing string and the signature of any length', () => {
+  const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const privatePem = (pair: crypto.KeyPairKeyObjectResult): string => pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const publicPem = (pair: crypto.KeyPairKeyObjectResult): string => pair.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  const cases = [
+    { name: 'rsa-sha256', pair: rsa, algorithm: 'rsa-sha256' as const },
+    { name: 'ecdsa-sha256', pair: ec, algorithm: 'ecdsa-sha256' as const },
+    { name: 'ed25519', pair: crypto.generateKeyPairSync('ed25519'), algorithm: 'ed25519' as const },
+  ];
+
+  async function signedWith(pair: crypto.KeyPairKeyObjectResult, algorithm: CavageAlgorithm, extra: string): Promise<{ method: string; url: string; headers: Record<string, string> }> {
+    const request = { method: 'GET', url: '/a', headers: { host: 'h', 'x-long': extra } };
+    const result = await sign(request, { keyId: 'k', key: privatePem(pair), algorithm, headers: ['(request-target)', 'host', 'date', 'x-long'], now });
+    return { ...request, headers: { ...request.headers, ...result.headers } };
+  }
+
+  test.each(cases)('$name: a short and a long signing string (over 16 KiB of UTF-8), one after the other, each verifies; a changed one does not', async ({ pair, algorithm }) => {
+    const lookup: VerifyOptions['keyLookup'] = () => ({ key: publicPem(pair), algorithms: [algorithm] });
+    for (const extra of ['short', 'é'.repeat(9000), 'x', '€'.repeat(6000)]) {
+      const request = await signedWith(pair, algorithm, extra);
+      await expect(verify(request, { keyLookup: lookup, now })).resolves.toMatchObject({ keyId: 'k' });
+      const changed = { ...request, headers: { ...request.headers, 'x-long': `${extra}!` } };
+      expect(await codeOf(verify(changed, { keyLookup: lookup, now }))).toBe('ERR_SIGNATURE_MISMATCH');
+    }
+  });
+
+  test('a base64 signature longer than any key signs (3,000 bytes) is a mismatch, not a failure', async () => {
+    const request = await signedWith(rsa, 'rsa-sha256', 'v');
+    const long = crypto.randomBytes(3000).toString('base64');
+    const forged = { ...request, headers: { ...request.headers, authorization: request.headers['authorization']!.replace(/signature="[^"]*"/, `signature="${long}"`) } };
+    const lookup: VerifyOptions['keyLookup'] = () => ({ key: publicPem(rsa), algorithms: ['rsa-sha256'] });
+    expect(await codeOf(verify(forged, { keyLookup: lookup, now }))).toBe('ERR_SIGNATURE_MISMATCH');
+    // The next verification is not disturbed by it.
+    await expect(verify(request, { keyLookup: lookup, now })).resolves.toMatchObject({ keyId: 'k' });
   });
 });

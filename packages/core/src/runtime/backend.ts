@@ -75,8 +75,12 @@ export interface CryptoBackend {
   exportPublicJwk(key: AsymmetricKey): Promise<Record<string, string>>;
   /** Signs a UTF-8 string. */
   sign(primitive: AsymmetricPrimitive, key: AsymmetricKey, data: string): Uint8Array | Promise<Uint8Array>;
-  /** Verifies a signature over a UTF-8 string; false on any mismatch. */
-  verify(primitive: AsymmetricPrimitive, key: AsymmetricKey, data: string, signature: Uint8Array): boolean | Promise<boolean>;
+  /**
+   * Verifies a signature over a UTF-8 string; false on any mismatch. The signature is its bytes or, as a
+   * draft-cavage header carries it, its standard base64 text (checked to be base64 by the caller), which the node
+   * backend decodes without allocating.
+   */
+  verify(primitive: AsymmetricPrimitive, key: AsymmetricKey, data: string, signature: Uint8Array | string): boolean | Promise<boolean>;
   /** Standard base64 with padding. */
   base64Encode(bytes: Uint8Array): string;
   /** Decodes base64 already checked to be canonical. */

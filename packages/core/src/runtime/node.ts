@@ -87,6 +87,42 @@ function options(primitive: AsymmetricPrimitive, key: KeyObject): { hash: string
   }
 }
 
+/**
+ * The key argument of `crypto.verify`: the KeyObject itself where node's defaults are the primitive's (PKCS #1 v1.5
+ * padding for an rsaEncryption key, DER for ECDSA, Ed25519), which node then need not read options from; the options
+ * otherwise.
+ */
+function verifyKeyInput(primitive: AsymmetricPrimitive, key: AsymmetricKey): KeyObject | import('node:crypto').VerifyKeyObjectInput {
+  const handle = key.handle as KeyObject;
+  if (primitive.type === 'rsa-pkcs1' && key.kind === 'rsa') return handle;
+  if (primitive.type === 'ed25519' || (primitive.type === 'ecdsa' && primitive.encoding === 'der')) return handle;
+  return options(primitive, handle).key;
+}
+
+/** Room for the data of one verification in the scratch buffer; longer data gets a buffer of its own. */
+const DATA_ROOM = 16 * 1024;
+/** Room for a decoded signature (an RSA-16384 signature is 2048 bytes); longer ones get a buffer of their own. */
+const SIGNATURE_ROOM = 2048;
+/**
+ * Where a verification's data (from 0) and decoded signature (from {@link DATA_ROOM}) are written: `crypto.verify`
+ * runs synchronously, so one call uses it at a time. It never holds a secret: a signing string and a signature.
+ */
+const scratch = Buffer.allocUnsafeSlow(DATA_ROOM + SIGNATURE_ROOM);
+
+/** The UTF-8 bytes of `data`, written into the scratch buffer when they fit (a UTF-16 unit is at most 3 bytes). */
+function dataBytes(data: string): Uint8Array {
+  if (data.length * 3 > DATA_ROOM) return Buffer.from(data, 'utf8');
+  return new Uint8Array(scratch.buffer, scratch.byteOffset, scratch.write(data, 0, 'utf8'));
+}
+
+/** The bytes of a signature given as bytes or base64 text, decoded into the scratch buffer when they fit. */
+function signatureBytes(signature: Uint8Array | string): Uint8Array {
+  if (typeof signature !== 'string') return signature;
+  // Base64 text holds 3 bytes per 4 characters.
+  if ((signature.length >> 2) * 3 > SIGNATURE_ROOM) return Buffer.from(signature, 'base64');
+  return new Uint8Array(scratch.buffer, scratch.byteOffset + DATA_ROOM, scratch.write(signature, DATA_ROOM, 'base64'));
+}
+
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -117,9 +153,9 @@ export const backend: CryptoBackend = {
     return nodeSign(o.hash, Buffer.from(data, 'utf8'), o.key);
   },
   verify(primitive, key, data, signature) {
-    const o = options(primitive, key.handle as KeyObject);
+    const hash = primitive.type === 'ed25519' ? null : NODE_HASH[primitive.hash];
     try {
-      return nodeVerify(o.hash, Buffer.from(data, 'utf8'), o.key, signature);
+      return nodeVerify(hash, dataBytes(data), verifyKeyInput(primitive, key), signatureBytes(signature));
     } catch {
       return false;
     }

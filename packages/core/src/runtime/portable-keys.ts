@@ -238,7 +238,8 @@ export function createPortableKeys(subtle: SubtleCrypto | undefined): Pick<Crypt
       return primitive.type === 'ecdsa' && primitive.encoding === 'der' ? p1363ToDer(signature) : signature;
     },
 
-    async verify(primitive, key, data, signature) {
+    async verify(primitive, key, data, given) {
+      const signature = typeof given === 'string' ? decodeBase64(given) : given;
       if (subtle === undefined) return await forgeSign(primitive, key, data, signature) as boolean;
       let bytes: Uint8Array | undefined = signature;
       if (primitive.type === 'ecdsa' && primitive.encoding === 'der') {

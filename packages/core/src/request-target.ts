@@ -58,6 +58,14 @@ for (const c of '?[]{}|^`') QUERY_CHARS[c.charCodeAt(0)] = 1;
 const NAME_CHARS = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') NAME_CHARS[c.charCodeAt(0)] = 1;
 
+/**
+ * An origin-form target (after its leading `/`) whose every character passes {@link checkChars}: path characters and
+ * `%HH`, then optionally `?` and query characters and `%HH`. Each alternative starts with its own characters, so
+ * the expression is linear. A target it matches splits exactly as {@link splitPathQuery} splits it; any other goes
+ * through {@link splitPathQuery} (and its precise refusals).
+ */
+const PLAIN_ORIGIN_FORM = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@\/]|%[0-9A-Fa-f]{2})*(?:\?(?:[A-Za-z0-9\-._~!$&'()*+,;=:@\/?[\]{}|^`]|%[0-9A-Fa-f]{2})*)?$/;
+
 function isHex(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
@@ -162,7 +170,26 @@ export function sameAuthority(a: string, b: string, scheme: string | undefined):
   return normalizedAuthority(trimOws(a), scheme) === normalizedAuthority(trimOws(b), scheme);
 }
 
-function splitPathQuery(text: string, start: number, mode: Mode): { path: string; query: string | undefined } {
+/**
+ * The path and query of an origin-form target whose characters are all plain ({@link PLAIN_ORIGIN_FORM}), in one
+ * native pass; undefined for any other target. Internal (exported for the differential test against
+ * {@link splitPathQuery}).
+ * @param text - a request target starting with `/`.
+ * @returns the path and the query (without `?`), or undefined.
+ */
+export function plainOriginParts(text: string): { path: string; query: string | undefined } | undefined {
+  if (!PLAIN_ORIGIN_FORM.test(text)) return undefined;
+  const mark = text.indexOf('?');
+  return mark === -1 ? { path: text, query: undefined } : { path: text.slice(0, mark), query: text.slice(mark + 1) };
+}
+
+/**
+ * Splits `text` from `start` into its path and query, each checked by {@link checkChars}; a fragment is refused
+ * (received) or dropped (outgoing). Internal (exported for the differential test against {@link plainOriginParts}).
+ * @returns the path and the query (without `?`).
+ * @throws {@link core/src!MalformedRequestError} (received) or TypeError (outgoing) on a character a target may not carry.
+ */
+export function splitPathQuery(text: string, start: number, mode: Mode): { path: string; query: string | undefined } {
   let end = text.length;
   const hash = text.indexOf('#', start);
   if (hash !== -1) {
@@ -185,7 +212,7 @@ function parseTarget(target: string, method: string | undefined, mode: Mode): Re
     // `//host/x` is a path to HTTP, a network-path reference (an authority) to URL parsers: never ambiguous here.
     if (target.charCodeAt(1) === 47) throw failure(mode, 'The request target starts with "//", which URL parsers read as an authority');
     if (upper === 'CONNECT' && mode === 'received') throw failure(mode, 'A CONNECT request target must be in authority form');
-    const { path, query } = splitPathQuery(target, 0, mode);
+    const { path, query } = plainOriginParts(target) ?? splitPathQuery(target, 0, mode);
     return { form: 'origin', scheme: undefined, authority: undefined, path, query };
   }
   if (target === '*') {

@@ -6,6 +6,8 @@ import { buildSignatureBase } from '../src/rfc9421/index.js';
 import { codeOf } from './support/outcome.js';
 import * as hmacFixture from './support/hmac-fixture.js';
 import { buildSigningString } from '../src/cavage/index.js';
+import { plainOriginParts, splitPathQuery } from '../src/request-target.js';
+import fc from 'fast-check';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
 const SECRET = 'request-target-secret-0123456789';
@@ -75,6 +77,28 @@ describe('parseRequestTarget', () => {
     let caught: unknown;
     try { parseRequestTarget(target, 'GET'); } catch (error) { caught = error; }
     expect(isHttpSignatureError(caught) && caught.code).toBe('ERR_MALFORMED_REQUEST');
+  });
+
+  test('a plain origin-form target is split in one pass exactly as the character check splits it; any other goes to the check', () => {
+    const unit = fc.constantFrom('a', 'Z', '0', '/', '?', '=', '&', '%', '2', 'f', 'G', '#', ' ', '"', '<', '\\', '[', ']', '{', '|', '^', '`', '~', ':', '@', 'é', '\u0000', '\u007f');
+    let taken = 0;
+    fc.assert(fc.property(fc.string({ unit, maxLength: 40 }), (rest) => {
+      const target = `/${rest}`;
+      const fast = plainOriginParts(target);
+      let checked: ReturnType<typeof splitPathQuery> | undefined;
+      try { checked = splitPathQuery(target, 0, 'received'); } catch { checked = undefined; }
+      if (fast === undefined) return;
+      taken++;
+      expect(fast).toEqual(checked);
+    }), { numRuns: 5000 });
+    expect(taken).toBeGreaterThan(500);
+    // Every target the check accepts without a fragment is plain.
+    const path = fc.string({ unit: fc.constantFrom('a', '/', '=', '%20', '~', '@', ':', '!'), maxLength: 20 });
+    const query = fc.option(fc.string({ unit: fc.constantFrom('a', '/', '?', '=', '%2F', '[', ']', '`', '{', '|', '^'), maxLength: 20 }), { nil: undefined });
+    fc.assert(fc.property(path, query, (p, q) => {
+      const target = q === undefined ? `/${p}` : `/${p}?${q}`;
+      expect(plainOriginParts(target)).toEqual(splitPathQuery(target, 0, 'received'));
+    }), { numRuns: 500 });
   });
 
   test('a form must fit the method: host:port for CONNECT only, * for OPTIONS only', () => {

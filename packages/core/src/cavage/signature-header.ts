@@ -27,11 +27,12 @@ const ESCAPE_OR_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f\\]/;
  * The form signers write (this library's {@link formatSignatureHeader}, Python httpsig, JumpServer's clients): an
  * optional `Signature ` scheme, then `keyId`, `algorithm`, optional unquoted `created` and `expires`, `headers` and
  * `signature`, in that order, separated by single commas, each quoted value without a quote, backslash or control
- * character. For a value in this form one native pass yields the six raw values that the scanner would; anything
- * else (another order or case, whitespace, escapes, unknown or repeated parameters) goes to the scanner. The
- * expression is linear: each quoted group ends at the first quote, which it cannot contain.
+ * character, and `signature` of base64 characters ending in at most two `=`. For a value in this form one native
+ * pass yields the six raw values that the scanner would; anything else (another order or case, whitespace, escapes,
+ * unknown or repeated parameters, a signature that is not base64) goes to the scanner. The expression is linear:
+ * each quoted group ends at the first quote, which it cannot contain.
  */
-const USUAL_FORM = /^(?:Signature )?keyId="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)",algorithm="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)"(?:,created=(\d+))?(?:,expires=(\d+))?,headers="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)",signature="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)"$/;
+const USUAL_FORM = /^(?:Signature )?keyId="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)",algorithm="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)"(?:,created=(\d+))?(?:,expires=(\d+))?,headers="([^"\\\u0000-\u0008\u000a-\u001f\u007f]*)",signature="([A-Za-z0-9+/]*={0,2})"$/;
 
 /**
  * Parses signature parameters. Accepts `Signature keyId="…",…` (an Authorization value) or the bare list
@@ -53,14 +54,18 @@ const USUAL_FORM = /^(?:Signature )?keyId="([^"\\\u0000-\u0008\u000a-\u001f\u007
 export function parseSignatureHeader(value: string, limits: VerifyLimits = {}): SignatureParameters {
   const maxLength = limits.maxHeaderLength ?? DEFAULT_MAX_HEADER_LENGTH;
   if (value.length > maxLength) throw new HeaderTooLargeError('The signature header is over the size limit');
-  const raw = usualFormParameters(value) ?? scanParameters(value);
+  const usual = usualFormParameters(value);
+  const raw = usual ?? scanParameters(value);
 
   const { keyId, signature } = raw;
   if (keyId === undefined || keyId === '') throw new MalformedSignatureError('The keyId parameter is missing');
   if (signature === undefined || signature === '') {
     throw new MalformedSignatureError('The signature parameter is missing', { keyId });
   }
-  if (!isBase64(signature)) throw new MalformedSignatureError('The signature parameter is not base64', { keyId });
+  // The usual form admits base64 characters only, `=` only at the end: what is left to check is the length.
+  if (usual === undefined ? !isBase64(signature) : signature.length % 4 !== 0) {
+    throw new MalformedSignatureError('The signature parameter is not base64', { keyId });
+  }
 
   const headersValue = raw.headers;
   let headers: string[];

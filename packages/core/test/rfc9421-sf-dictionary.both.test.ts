@@ -27,7 +27,7 @@ function outcome(parse: (text: string) => unknown, text: string): unknown {
 }
 
 /** How often the verifier's reading kept a member's text or byte sequence as written (the properties must reach both). */
-const kept = { texts: 0, base64: 0 };
+const kept = { texts: 0, base64: 0, lists: 0 };
 
 /**
  * The verifier's reading ({@link readSignatureDictionary}) with its byte sequences decoded: a kept {@link Base64Text}
@@ -41,6 +41,8 @@ function lazyOutcome(text: string): unknown {
     return { refused: (error as Error).constructor.name };
   }
   const members = new Map<string, unknown>([...read.members].map(([k, member]): [string, unknown] => {
+    // An item list read before is shared (frozen).
+    if (Array.isArray(member[0]) && Object.isFrozen(member[0])) kept.lists++;
     if (!(member[0] instanceof Base64Text)) return [k, member];
     const bytes = member[0].bytes();
     expect(Buffer.from(bytes).toString('base64')).toBe(member[0].text);
@@ -59,6 +61,8 @@ function lazyOutcome(text: string): unknown {
 function expectSameAsGeneric(text: string): void {
   const generic = outcome(parseDictionary, text);
   expect(outcome(parseSignatureDictionary, text)).toEqual(generic);
+  // Twice: the second reading finds the item lists the first one read (read in other dictionaries too).
+  expect(lazyOutcome(text)).toEqual(generic);
   expect(lazyOutcome(text)).toEqual(generic);
 }
 
@@ -236,10 +240,26 @@ describe(`Signature-Input / Signature dictionary reader against hostile input ($
 });
 
 describe(`The verifier's reading of the dictionaries (${backendName} backend)`, () => {
-  test('the properties above reached both of its shortcuts: kept member texts and kept base64 texts', () => {
+  test('the properties above reached its shortcuts: kept member texts, kept base64 texts, item lists read before', () => {
     // Run after the properties (file order): not vacuous when they ran.
     expect(kept.texts).toBeGreaterThan(100);
     expect(kept.base64).toBeGreaterThan(100);
+    expect(kept.lists).toBeGreaterThan(100);
+  });
+
+  test('an item list read before is found only by the same text up to its first `)`', () => {
+    const read = (text: string) => readSignatureDictionary(text).members;
+    // `("a)b")`: its first `)` is inside a string, so it is never stored or found by `("a)`.
+    expect(plain(read('sig1=("a)b");created=1'))).toEqual(plain(parseDictionary('sig1=("a)b");created=1')));
+    expect(plain(read('sig1=("a)b");created=2'))).toEqual(plain(parseDictionary('sig1=("a)b");created=2')));
+    expect(outcome(read, 'sig1=("a)"')).toEqual(outcome(parseDictionary, 'sig1=("a)"'));
+    expect(outcome(read, 'sig1=("a);created=1')).toEqual(outcome(parseDictionary, 'sig1=("a);created=1'));
+    // Known list, then the same text opening a list that does not end there.
+    expect(plain(read('sig1=("x" "y");created=1'))).toEqual(plain(parseDictionary('sig1=("x" "y");created=1')));
+    expect(outcome(read, 'sig1=("x" "y")"z")')).toEqual(outcome(parseDictionary, 'sig1=("x" "y")"z")'));
+    expect(outcome(read, 'sig1=("x"  "y");created=1')).toEqual(outcome(parseDictionary, 'sig1=("x"  "y");created=1'));
+    expect(readSignatureDictionary('sig1=("x"  "y");created=1').texts).toBeUndefined();
+    expect(readSignatureDictionary('sig1=("x"  "y");created=1').texts).toBeUndefined();
   });
 });
 

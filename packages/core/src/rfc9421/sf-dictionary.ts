@@ -52,6 +52,26 @@ const enum Ch { Tab = 9, Space = 32, Quote = 34, Star = 42, Comma = 44, Dash = 4
   Zero = 48, Nine = 57, Colon = 58, Semicolon = 59, Equals = 61, Upper_A = 65, Upper_Z = 90, Backslash = 92,
   Underscore = 95, Lower_A = 97, Lower_Z = 122, Open = 40, Close = 41 }
 
+/** An inner list's items as read before (frozen: every reading of the same text shares them), and how they were written. */
+interface ItemList {
+  readonly items: Item[];
+  readonly canonical: boolean;
+}
+
+/**
+ * Item lists read lazily, by their text from `(` to `)`: signers cover the same components on every request, so
+ * only the parameters (`created`, `nonce`) are new. Bounded: emptied when full; only lists up to a length are kept.
+ */
+const itemLists = new Map<string, ItemList>();
+const MAX_ITEM_LISTS = 256;
+const MAX_ITEM_LIST_LENGTH = 1024;
+
+function rememberItems(text: string, items: Item[], canonical: boolean): void {
+  if (itemLists.size >= MAX_ITEM_LISTS) itemLists.clear();
+  for (const item of items) Object.freeze(item);
+  itemLists.set(text, { items: Object.freeze(items) as Item[], canonical });
+}
+
 /** Thrown inside the scan when the value leaves the subset; never escapes this module. */
 const GIVE_UP = Symbol('give up');
 
@@ -184,6 +204,23 @@ class Scan {
   }
 
   innerList(): InnerList {
+    const open = this.pos;
+    // Reading lazily, an item list read before is looked up by its text up to the first `)`: stored lists end at
+    // their first `)`, so an equal text reads to the same items (the scan of a list looks at nothing after it).
+    let close = -1;
+    let listText: string | undefined;
+    if (this.lazy) {
+      close = this.text.indexOf(')', open);
+      if (close !== -1 && close - open < MAX_ITEM_LIST_LENGTH) {
+        listText = this.text.slice(open, close + 1);
+        const known = itemLists.get(listText);
+        if (known !== undefined) {
+          if (!known.canonical) this.canonical = false;
+          this.pos = close + 1;
+          return [known.items, this.parameters()];
+        }
+      }
+    }
     this.pos++;
     const items: Item[] = [];
     for (;;) {
@@ -192,6 +229,7 @@ class Scan {
       const c = this.at();
       if (c === Ch.Close) {
         if (this.pos !== from) this.canonical = false;
+        if (listText !== undefined && this.pos === close) rememberItems(listText, items, this.canonical);
         this.pos++;
         return [items, this.parameters()];
       }

@@ -6,7 +6,7 @@
 import type { Parameters } from 'structured-headers';
 import { InvalidDateError, MalformedSignatureError } from '../errors.js';
 import type { ComponentId } from './component-id.js';
-import { serializeParams } from './sf.js';
+import { serializeParam, serializeParams } from './sf.js';
 import type { Rfc9421ParameterName, Rfc9421Parameters } from './types.js';
 
 /**
@@ -50,9 +50,41 @@ export function readParameters(params: Parameters): Rfc9421Parameters {
  */
 export function buildParameters(values: Rfc9421Parameters, order: readonly Rfc9421ParameterName[] = DEFAULT_PARAMETER_ORDER): Parameters {
   const params: Parameters = new Map();
+  eachParameter(values, order, (name, value) => params.set(name, value));
+  return params;
+}
+
+/**
+ * The serialisation of the parameters {@link buildParameters} builds (what `serializeParams` writes of them), with
+ * the same checks, without the map. Internal.
+ * @throws TypeError when a value has the wrong type (non-integer time, non-ASCII string).
+ */
+export function serializeBuiltParameters(values: Rfc9421Parameters, order: readonly Rfc9421ParameterName[] = DEFAULT_PARAMETER_ORDER): string {
+  let out = '';
+  // Every value is checked before a serialisation error (an integer of more than 15 digits) is thrown.
+  let failure: { error: unknown } | undefined;
+  eachParameter(values, order, (name, value) => {
+    if (failure !== undefined) return;
+    try {
+      out += serializeParam(name, value);
+    } catch (error) {
+      failure = { error };
+    }
+  });
+  if (failure !== undefined) throw failure.error;
+  return out;
+}
+
+/** Checks each given parameter in the given order (the others after it, in the default order) and passes it on. */
+function eachParameter(values: Rfc9421Parameters, order: readonly Rfc9421ParameterName[], visit: (name: string, value: string | number) => void): void {
   const names = order === DEFAULT_PARAMETER_ORDER ? order : [...order, ...DEFAULT_PARAMETER_ORDER.filter((name) => !order.includes(name))];
-  for (const name of names) {
-    if (names !== DEFAULT_PARAMETER_ORDER && !DEFAULT_PARAMETER_ORDER.includes(name)) throw new TypeError('parameterOrder names an unknown parameter');
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index] as Rfc9421ParameterName;
+    if (names !== DEFAULT_PARAMETER_ORDER) {
+      if (!DEFAULT_PARAMETER_ORDER.includes(name)) throw new TypeError('parameterOrder names an unknown parameter');
+      // A name given twice is one parameter, in its first place.
+      if (names.indexOf(name) !== index) continue;
+    }
     const value = values[name];
     if (value === undefined) continue;
     if (TIME_PARAMS.has(name)) {
@@ -60,14 +92,13 @@ export function buildParameters(values: Rfc9421Parameters, order: readonly Rfc94
     } else if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) {
       throw new TypeError(`${name} must be a printable ASCII string`);
     }
-    params.set(name, value);
+    visit(name, value);
   }
-  return params;
 }
 
 /** Serialises `@signature-params`: the inner list of component identifiers with the parameters (RFC 9421 §2.3). Internal: not in the published types. @internal */
-export function serializeSignatureParams(components: readonly ComponentId[], params: Parameters): string {
+export function serializeSignatureParams(components: readonly ComponentId[], params: Parameters | string): string {
   let list = '(';
   for (let i = 0; i < components.length; i++) list += (i === 0 ? '' : ' ') + (components[i] as ComponentId).id;
-  return `${list})${serializeParams(params)}`;
+  return `${list})${typeof params === 'string' ? params : serializeParams(params)}`;
 }

@@ -8,7 +8,7 @@ import { isRfc9421Algorithm, signBase } from './algorithms.js';
 import { parseComponentText } from './component-id.js';
 import { hasQuery, isResponseView, messageView, type MessageView } from './message.js';
 import { addSignature } from './dictionaries.js';
-import { buildParameters, serializeSignatureParams } from './parameters.js';
+import { serializeBuiltParameters, serializeSignatureParams } from './parameters.js';
 import { signatureBaseOf } from './signature-base.js';
 import { nowMilliseconds } from '../lib/clock.js';
 import { reported } from '../telemetry.js';
@@ -107,7 +107,7 @@ function signMessage(message: Rfc9421Message, options: SignRfc9421Options): Sign
   const expires = expiresOf(options, created);
   if (created !== undefined && expires !== undefined && expires < created) throw new RangeError('expires must not be before created');
   const nonce = typeof options.nonce === 'function' ? options.nonce() : options.nonce;
-  const params = buildParameters(
+  const params = serializeBuiltParameters(
     { created, expires, keyid: keyId, alg: options.includeAlg === true ? algorithm : undefined, nonce, tag: options.tag },
     options.parameterOrder,
   );

@@ -3,7 +3,7 @@
  * (RFC 9421 §4.1, §4.2, §4.3). Internal.
  * @packageDocumentation
  */
-import { isInnerList, serializeDictionary, type Dictionary, type InnerList, type Parameters } from 'structured-headers';
+import { isInnerList, serializeDictionary, type Dictionary, type InnerList, type Item, type Parameters } from 'structured-headers';
 import { HeaderTooLargeError, MalformedSignatureError, MissingSignatureError } from '../errors.js';
 import { componentFromItem, type ComponentId } from './component-id.js';
 import { readParameters, serializeSignatureParams } from './parameters.js';
@@ -45,6 +45,12 @@ export interface ParsedSignature {
    */
   signature: string | Uint8Array;
 }
+
+/**
+ * The components of item lists, by list (only lists whose every component is valid): the reader shares the item
+ * list of a text it read before, so its components are read once too. Shared, never changed (nor are the lists).
+ */
+const componentLists = new WeakMap<readonly Item[], ComponentId[]>();
 
 /** Limits applied before and while parsing. */
 export interface DictionaryLimits {
@@ -120,7 +126,12 @@ export function readSignature(fields: SignatureFields, label: string, limits: Di
   const parameters = readParameters(params);
   const keyId = parameters.keyid;
   if (items.length > limits.maxComponents) throw new HeaderTooLargeError('The signature covers too many components', { keyId });
-  const components = items.map((item) => componentFromItem(item, keyId));
+  let components = componentLists.get(items);
+  if (components === undefined) {
+    components = items.map((item) => componentFromItem(item, keyId));
+    // An item list the reader shares (the same list on every request) has its components read once.
+    componentLists.set(items, components);
+  }
   const member = fields.signatures.get(label);
   if (member === undefined) throw new MalformedSignatureError('The Signature header has no member for this label', { keyId });
   const value = member[0];

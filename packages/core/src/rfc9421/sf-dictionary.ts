@@ -52,7 +52,7 @@ const enum Ch { Tab = 9, Space = 32, Quote = 34, Star = 42, Comma = 44, Dash = 4
   Zero = 48, Nine = 57, Colon = 58, Semicolon = 59, Equals = 61, Upper_A = 65, Upper_Z = 90, Backslash = 92,
   Underscore = 95, Lower_A = 97, Lower_Z = 122, Open = 40, Close = 41 }
 
-/** An inner list's items as read before (frozen: every reading of the same text shares them), and how they were written. */
+/** An inner list's items as read before (every reading of the same text shares them: never changed), and how they were written. */
 interface ItemList {
   readonly items: Item[];
   readonly canonical: boolean;
@@ -68,8 +68,7 @@ const MAX_ITEM_LIST_LENGTH = 1024;
 
 function rememberItems(text: string, items: Item[], canonical: boolean): void {
   if (itemLists.size >= MAX_ITEM_LISTS) itemLists.clear();
-  for (const item of items) Object.freeze(item);
-  itemLists.set(text, { items: Object.freeze(items) as Item[], canonical });
+  itemLists.set(text, { items, canonical });
 }
 
 /** Thrown inside the scan when the value leaves the subset; never escapes this module. */

@@ -27,8 +27,11 @@ export const RFC9421_ALGORITHMS: readonly Rfc9421Algorithm[] = [
  * ```
  */
 export function isRfc9421Algorithm(name: unknown): name is Rfc9421Algorithm {
-  return typeof name === 'string' && (RFC9421_ALGORITHMS as readonly string[]).includes(name);
+  return typeof name === 'string' && ALGORITHM_NAMES.has(name);
 }
+
+/** {@link RFC9421_ALGORITHMS} as a set (one lookup per name on every signature). */
+const ALGORITHM_NAMES: ReadonlySet<string> = new Set(RFC9421_ALGORITHMS);
 
 /**
  * The primitive an algorithm means for an asymmetric key, or undefined when they do not fit.

@@ -86,9 +86,8 @@ function isKeyChar(c: number): boolean {
   return isLower(c) || isDigit(c) || c === Ch.Underscore || c === Ch.Dash || c === Ch.Dot || c === Ch.Star;
 }
 
-function isBase64Char(c: number): boolean {
-  return (c >= Ch.Upper_A && c <= Ch.Upper_Z) || isLower(c) || isDigit(c) || c === Ch.Plus || c === Ch.Slash;
-}
+/** Base64 characters, then at most two `=` (the length, a multiple of 4, is checked apart). */
+const PADDED_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** A scan over one field value; `pos` moves forward only. */
 class Scan {
@@ -156,14 +155,11 @@ class Scan {
     const start = ++this.pos;
     const end = this.text.indexOf(':', start);
     if (end === -1 || (end - start) % 4 !== 0) throw GIVE_UP;
-    let padding = 0;
-    for (let i = start; i < end; i++) {
-      const c = this.text.charCodeAt(i);
-      if (c === Ch.Equals && i >= end - 2) padding++;
-      else if (padding > 0 || !isBase64Char(c)) throw GIVE_UP;
-    }
+    const text = this.text.slice(start, end);
+    // Measured faster than a loop over the characters (a signature is 44 to 700 of them).
+    if (!PADDED_BASE64.test(text)) throw GIVE_UP;
     this.pos = end + 1;
-    return this.text.slice(start, end);
+    return text;
   }
 
   bareItem(): BareItem {

@@ -27,7 +27,6 @@ export function invalid(mode: Mode, message: string, keyId?: string): Error {
 
 /** The derived components of RFC 9421 §2.2 (`@signature-params` is not a coverable component, §2.3). */
 const DERIVED = new Set(['@method', '@target-uri', '@authority', '@scheme', '@request-target', '@path', '@query', '@query-param', '@status']);
-export const REQUEST_ONLY: ReadonlySet<string> = new Set(['@method', '@target-uri', '@authority', '@scheme', '@request-target', '@path', '@query', '@query-param']);
 /** Field names: RFC 9110 tokens, lower case (RFC 9421 §2.1). */
 const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 

@@ -9,7 +9,7 @@ import {
 import { backend } from '#backend';
 import { MalformedRequestError, MissingHeaderError } from '../errors.js';
 import { utf8 } from '../lib/bytes.js';
-import { REQUEST_ONLY, invalid, type ComponentId, type Mode } from './component-id.js';
+import { invalid, type ComponentId, type Mode } from './component-id.js';
 import { isResponseView, type MessageView, type RequestView } from './message.js';
 
 /**
@@ -166,7 +166,7 @@ function derivedValue(
     if (status === undefined) throw invalid(mode, '@status is a response component', keyId);
     return String(status);
   }
-  if (request === undefined || !REQUEST_ONLY.has(name)) throw invalid(mode, 'A request component is covered on a response without req', keyId);
+  if (request === undefined) throw invalid(mode, 'A request component is covered on a response without req', keyId);
   switch (name) {
     case '@method':
       return request.method;
@@ -187,8 +187,8 @@ function derivedValue(
     case '@query':
       // §2.2.7 has the leading `?`; Fedify writes the query without it (a compatibility form, asked for explicitly).
       return bareQuery ? request.query ?? '' : `?${request.query ?? ''}`;
-    default: {
-      // @query-param (§2.2.8): parsed as application/x-www-form-urlencoded, the value re-encoded. A name that
+    case '@query-param': {
+      // §2.2.8: parsed as application/x-www-form-urlencoded, the value re-encoded. A name that
       // occurs several times "MUST NOT be included" (sign the whole @query instead): refused.
       const wanted = decodeFormComponent(component.params.get('name') as string, mode, keyId);
       const values = queryParamValues(request.query ?? '', wanted, mode, keyId);
@@ -196,6 +196,9 @@ function derivedValue(
       if (values.length > 1) throw invalid(mode, 'A covered query parameter occurs more than once (cover @query instead)', keyId);
       return values[0] as string;
     }
+    default:
+      // Not a request component (the derived ones are checked when read: none other reaches here).
+      throw invalid(mode, 'A request component is covered on a response without req', keyId);
   }
 }
 
@@ -214,14 +217,18 @@ export function componentLines(component: ComponentId, view: MessageView, mode: 
     throw new MissingHeaderError(component.id, { keyId });
   }
   if (component.name.charCodeAt(0) !== 64 /* @ */) {
-    return line(component, fieldValue(component, bound ? (view.boundRequest as RequestView).fields : view.fields, view, mode, keyId), mode, keyId);
+    // A field value has no CR or LF: its lines were refused with one (cleanLine), and a re-serialised structured
+    // value (sf, key) or byte sequence (bs) cannot have one.
+    return `${component.id}: ${fieldValue(component, bound ? (view.boundRequest as RequestView).fields : view.fields, view, mode, keyId)}\n`;
   }
   return line(component, derivedValue(component, bound ? view.boundRequest : view.request, bound ? undefined : view.status, mode, keyId, view.bareQuery === true), mode, keyId);
 }
 
+const CR_OR_LF = /[\r\n]/;
+
 /** One signature base line, `"<id>": <value>` and its line feed; a value with a CR or LF is refused. */
 function line(component: ComponentId, value: string, mode: Mode, keyId: string | undefined): string {
   // Derived values come from the method and target the caller passed: a CR or LF there would forge a line too.
-  if (value.includes('\n') || value.includes('\r')) throw invalid(mode, 'A covered component value contains a CR or LF', keyId);
+  if (CR_OR_LF.test(value)) throw invalid(mode, 'A covered component value contains a CR or LF', keyId);
   return `${component.id}: ${value}\n`;
 }

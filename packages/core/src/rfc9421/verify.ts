@@ -305,6 +305,9 @@ function verifyWithEntry(
   const algorithm = chooseAlgorithm(signature, entry);
 
   const signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
+  const valid = verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits);
+  // The usual case, what the steps below give for it: verified at once, no body to check, no replay record.
+  if (valid === true && readBody === undefined && options.replayStore === undefined) return verifiedResult(signature, algorithm, signatureBase, acceptableUntil, false);
   const verified = (ok: boolean, base: string, bareQuery: boolean): VerifyRfc9421Result | Promise<VerifyRfc9421Result> => {
     if (!ok) throw new SignatureMismatchError({ keyId });
     const result = verifiedResult(signature, algorithm, base, acceptableUntil, bareQuery);
@@ -323,7 +326,6 @@ function verifyWithEntry(
     const again = verifyBase(algorithm, entry.key, bareBase, signature.signature, keyId, entry.minRsaBits);
     return typeof again === 'boolean' ? verified(again, bareBase, true) : again.then((ok2) => verified(ok2, bareBase, true));
   };
-  const valid = verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits);
   return typeof valid === 'boolean' ? first(valid) : valid.then(first);
 }
 

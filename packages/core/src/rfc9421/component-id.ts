@@ -128,3 +128,13 @@ export function componentFromItem(item: readonly [BareItem, Parameters], keyId: 
  * every request, so each is checked and serialised once (only valid ones are kept, so a refusal is never skipped).
  */
 const receivedNames = new Map<string, ComponentId>();
+
+/**
+ * Whether two lists of identifier texts are the same, text by text: a list a caller gave before and may have changed
+ * since. Internal.
+ */
+export function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

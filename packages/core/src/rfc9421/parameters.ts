@@ -55,7 +55,11 @@ export function readParameters(params: Parameters): Rfc9421Parameters {
  */
 export function buildParameters(values: Rfc9421Parameters, order: readonly Rfc9421ParameterName[] = DEFAULT_PARAMETER_ORDER): Parameters {
   const params: Parameters = new Map();
-  eachParameter(values, order, (name, value) => params.set(name, value));
+  const names = parameterNames(order);
+  for (let index = 0; index < names.length; index++) {
+    const value = checkedParameter(names, index, values);
+    if (value !== undefined) params.set(names[index] as string, value);
+  }
   return params;
 }
 
@@ -68,42 +72,51 @@ export function serializeBuiltParameters(values: Rfc9421Parameters, order: reado
   let out = '';
   // Every value is checked before a serialisation error (an integer of more than 15 digits) is thrown.
   let failure: { error: unknown } | undefined;
-  eachParameter(values, order, (name, value) => {
-    if (failure !== undefined) return;
+  const names = parameterNames(order);
+  for (let index = 0; index < names.length; index++) {
+    const value = checkedParameter(names, index, values);
+    if (value === undefined || failure !== undefined) continue;
     try {
-      out += serializeParam(name, value);
+      out += serializeParam(names[index] as string, value);
     } catch (error) {
       failure = { error };
     }
-  });
+  }
   if (failure !== undefined) throw failure.error;
   return out;
 }
 
-/** Checks each given parameter in the given order (the others after it, in the default order) and passes it on. */
-function eachParameter(values: Rfc9421Parameters, order: readonly Rfc9421ParameterName[], visit: (name: string, value: string | number) => void): void {
-  const names = order === DEFAULT_PARAMETER_ORDER ? order : [...order, ...DEFAULT_PARAMETER_ORDER.filter((name) => !order.includes(name))];
-  for (let index = 0; index < names.length; index++) {
-    const name = names[index] as Rfc9421ParameterName;
-    if (names !== DEFAULT_PARAMETER_ORDER) {
-      if (!DEFAULT_PARAMETER_ORDER.includes(name)) throw new TypeError('parameterOrder names an unknown parameter');
-      // A name given twice is one parameter, in its first place.
-      if (names.indexOf(name) !== index) continue;
-    }
-    const value = values[name];
-    if (value === undefined) continue;
-    if (TIME_PARAMS.has(name)) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer (Unix seconds)`);
-    } else if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) {
-      throw new TypeError(`${name} must be a printable ASCII string`);
-    }
-    visit(name, value);
+/** The names in the given order, the others after them in the default order. */
+function parameterNames(order: readonly Rfc9421ParameterName[]): readonly Rfc9421ParameterName[] {
+  return order === DEFAULT_PARAMETER_ORDER ? order : [...order, ...DEFAULT_PARAMETER_ORDER.filter((name) => !order.includes(name))];
+}
+
+/** The value of the parameter at `index` of `names`, checked; undefined when it is absent or named before. */
+function checkedParameter(names: readonly Rfc9421ParameterName[], index: number, values: Rfc9421Parameters): string | number | undefined {
+  const name = names[index] as Rfc9421ParameterName;
+  if (names !== DEFAULT_PARAMETER_ORDER) {
+    if (!DEFAULT_PARAMETER_ORDER.includes(name)) throw new TypeError('parameterOrder names an unknown parameter');
+    // A name given twice is one parameter, in its first place.
+    if (names.indexOf(name) !== index) return undefined;
   }
+  const value = values[name];
+  if (value === undefined) return undefined;
+  if (TIME_PARAMS.has(name)) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer (Unix seconds)`);
+  } else if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) {
+    throw new TypeError(`${name} must be a printable ASCII string`);
+  }
+  return value;
 }
 
 /** Serialises `@signature-params`: the inner list of component identifiers with the parameters (RFC 9421 §2.3). Internal: not in the published types. @internal */
 export function serializeSignatureParams(components: readonly ComponentId[], params: Parameters | string): string {
+  return componentListText(components) + (typeof params === 'string' ? params : serializeParams(params));
+}
+
+/** The inner list of component identifiers, `("@method" "@path")`, without parameters. Internal. */
+export function componentListText(components: readonly ComponentId[]): string {
   let list = '(';
   for (let i = 0; i < components.length; i++) list += (i === 0 ? '' : ' ') + (components[i] as ComponentId).id;
-  return `${list})${typeof params === 'string' ? params : serializeParams(params)}`;
+  return `${list})`;
 }

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CLOCK_SKEW } from '../lib/clock.js';
 import { ExpiredSignatureError, HeaderNotSignedError, InvalidDateError, NotYetValidSignatureError } from '../errors.js';
-import { parseComponentText, type ComponentId } from './component-id.js';
+import { parseComponentText, sameTexts, type ComponentId } from './component-id.js';
 import type { ParsedSignature } from './dictionaries.js';
 import type { MessageView } from './message.js';
 import type { Rfc9421ParameterName, VerifyRfc9421Options } from './types.js';
@@ -87,12 +87,6 @@ function requiredOf(components: readonly string[]): RequiredComponents {
   const compiled = { texts: [...components], required, coveredBy: required.map(targetUriCovering) };
   requiredLists.set(components, compiled);
   return compiled;
-}
-
-function sameTexts(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

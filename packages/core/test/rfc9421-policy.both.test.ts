@@ -52,3 +52,19 @@ describe('options.now must be a finite number or a valid Date', () => {
     await expect(verifyRfc9421(message, at(NOW))).resolves.toBeDefined();
   });
 });
+
+describe('requiredComponents is read on every verification', () => {
+  const { NOW, signed, at } = edFixture;
+  test('a list changed between two verifications is applied as it is now', async () => {
+    const message = await signed({ components: ['@method', '@authority', '@path'] });
+    const required = ['@method', '@authority'];
+    await expect(verifyRfc9421(message, at(NOW, { requiredComponents: required }))).resolves.toBeDefined();
+    required.push('content-type');
+    expect(await refusal(verifyRfc9421(message, at(NOW, { requiredComponents: required })))).toBe('ERR_HEADER_NOT_SIGNED');
+    required.pop();
+    required[1] = '@path';
+    await expect(verifyRfc9421(message, at(NOW, { requiredComponents: required }))).resolves.toBeDefined();
+    required[1] = '@query';
+    expect(await refusal(verifyRfc9421(message, at(NOW, { requiredComponents: required })))).toBe('ERR_HEADER_NOT_SIGNED');
+  });
+});

@@ -7,6 +7,8 @@ import { backendName } from '../src/backend-name.js';
 import { isHttpSignatureError } from '../src/errors.js';
 import { type Rfc9421Request, buildSignatureBase, parseAcceptSignature, signRfc9421, verifyRfc9421 } from '../src/rfc9421/index.js';
 import { withHeaders } from './rfc9421-helpers.js';
+import { buildParameters, serializeBuiltParameters } from '../src/rfc9421/parameters.js';
+import { serializeParams } from '../src/rfc9421/sf.js';
 
 const secret = new Uint8Array(32).fill(7);
 const lookup = () => ({ key: secret, algorithms: ['hmac-sha256' as const] });
@@ -27,6 +29,18 @@ function toRequest(m: { method: string; path: string[]; query: string | undefine
 }
 
 describe(`RFC 9421 properties (${backendName} backend)`, () => {
+  test('the signer writes its parameters as the serialisation of the parameters it builds (the same refusals too)', () => {
+    const names = fc.constantFrom('created', 'expires', 'keyid', 'alg', 'nonce', 'tag', 'foo');
+    const value = fc.oneof(fc.nat(), fc.constantFrom(-1, 1.5, 1e16, 999_999_999_999_999), fc.string({ maxLength: 6 }), fc.constantFrom('a"b', 'a\\b', '\u00e9'), fc.constant(undefined));
+    const values = fc.record({ created: value, expires: value, keyid: value, alg: value, nonce: value, tag: value }, { requiredKeys: [] });
+    const outcome = (f: () => string): string => { try { return f(); } catch (error) { return `${(error as Error).name}: ${(error as Error).message}`; } };
+    fc.assert(fc.property(values, fc.option(fc.array(names, { maxLength: 8 }), { nil: undefined }), (v, order) => {
+      const given = v as never;
+      const o = order as never;
+      expect(outcome(() => serializeBuiltParameters(given, o))).toBe(outcome(() => serializeParams(buildParameters(given, o))));
+    }), { numRuns: 3000 });
+  });
+
   test('sign → verify round-trips, and the verifier rebuilds the signer\'s base', async () => {
     await fc.assert(fc.asyncProperty(message, fc.boolean(), async (m, withTarget) => {
       const request = toRequest(m);

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { isInnerList, parseDictionary, serializeDictionary, serializeInnerList, type InnerList } from 'structured-headers';
 import { backendName } from '../src/backend-name.js';
 import { verifyRfc9421, type Rfc9421Message, type VerifyRfc9421Options } from '../src/rfc9421/index.js';
-import { parseSignatureDictionary } from '../src/rfc9421/sf-dictionary.js';
+import { Base64Text, parseSignatureDictionary, readSignatureDictionary } from '../src/rfc9421/sf-dictionary.js';
 import { codeOf } from './support/outcome.js';
 
 /** The dictionary as plain data: ArrayBuffers as byte arrays, Maps as entry lists. */
@@ -26,8 +26,55 @@ function outcome(parse: (text: string) => unknown, text: string): unknown {
   }
 }
 
+/** How often the verifier's reading kept a member's text or byte sequence as written (the properties must reach both). */
+const kept = { texts: 0, base64: 0, lists: 0 };
+
+/**
+ * The verifier's reading ({@link readSignatureDictionary}) with its byte sequences decoded: a kept {@link Base64Text}
+ * must be the one base64 text of its bytes, and a kept member text must be the member's serialisation.
+ */
+function lazyOutcome(text: string): unknown {
+  let read: ReturnType<typeof readSignatureDictionary>;
+  try {
+    read = readSignatureDictionary(text);
+  } catch (error) {
+    return { refused: (error as Error).constructor.name };
+  }
+  const members = new Map<string, unknown>([...read.members].map(([k, member]): [string, unknown] => {
+    if (!(member[0] instanceof Base64Text)) return [k, member];
+    const bytes = member[0].bytes();
+    expect(Buffer.from(bytes).toString('base64')).toBe(member[0].text);
+    kept.base64++;
+    return [k, [bytes, member[1]]];
+  }));
+  for (const [k, written] of read.texts ?? []) {
+    const member = members.get(k);
+    expect(member !== undefined && isInnerList(member as InnerList)).toBe(true);
+    expect(written).toBe(serializeInnerList(member as InnerList));
+    kept.texts++;
+  }
+  return { parsed: plain(members) };
+}
+
 function expectSameAsGeneric(text: string): void {
-  expect(outcome(parseSignatureDictionary, text)).toEqual(outcome(parseDictionary, text));
+  const generic = outcome(parseDictionary, text);
+  expect(outcome(parseSignatureDictionary, text)).toEqual(generic);
+  // Twice: the second reading finds the item lists the first one read (read in other dictionaries too).
+  expect(lazyOutcome(text)).toEqual(generic);
+  expect(lazyOutcome(text)).toEqual(generic);
+  countSharedLists(text);
+}
+
+/** Counts the item lists a third reading shares with a fourth (found by their text, not read again). */
+function countSharedLists(text: string): void {
+  let first: ReturnType<typeof readSignatureDictionary>;
+  try {
+    first = readSignatureDictionary(text);
+  } catch {
+    return;
+  }
+  const again = readSignatureDictionary(text);
+  for (const [k, member] of first.members) if (Array.isArray(member[0]) && again.members.get(k)?.[0] === member[0]) kept.lists++;
 }
 
 const key = fc.stringMatching(/^[a-z*][a-z0-9_.*-]{0,6}$/);
@@ -203,11 +250,35 @@ describe(`Signature-Input / Signature dictionary reader against hostile input ($
   });
 });
 
+describe(`The verifier's reading of the dictionaries (${backendName} backend)`, () => {
+  test('the properties above reached its shortcuts: kept member texts, kept base64 texts, item lists read before', () => {
+    // Run after the properties (file order): not vacuous when they ran.
+    expect(kept.texts).toBeGreaterThan(100);
+    expect(kept.base64).toBeGreaterThan(100);
+    expect(kept.lists).toBeGreaterThan(100);
+  });
+
+  test('an item list read before is found only by the same text up to its first `)`', () => {
+    const read = (text: string) => readSignatureDictionary(text).members;
+    // `("a)b")`: its first `)` is inside a string, so it is never stored or found by `("a)`.
+    expect(plain(read('sig1=("a)b");created=1'))).toEqual(plain(parseDictionary('sig1=("a)b");created=1')));
+    expect(plain(read('sig1=("a)b");created=2'))).toEqual(plain(parseDictionary('sig1=("a)b");created=2')));
+    expect(outcome(read, 'sig1=("a)"')).toEqual(outcome(parseDictionary, 'sig1=("a)"'));
+    expect(outcome(read, 'sig1=("a);created=1')).toEqual(outcome(parseDictionary, 'sig1=("a);created=1'));
+    // Known list, then the same text opening a list that does not end there.
+    expect(plain(read('sig1=("x" "y");created=1'))).toEqual(plain(parseDictionary('sig1=("x" "y");created=1')));
+    expect(outcome(read, 'sig1=("x" "y")"z")')).toEqual(outcome(parseDictionary, 'sig1=("x" "y")"z")'));
+    expect(outcome(read, 'sig1=("x"  "y");created=1')).toEqual(outcome(parseDictionary, 'sig1=("x"  "y");created=1'));
+    expect(readSignatureDictionary('sig1=("x"  "y");created=1').texts).toBeUndefined();
+    expect(readSignatureDictionary('sig1=("x"  "y");created=1').texts).toBeUndefined();
+  });
+});
+
 /**
  * Reads a value through the reader, counting the work done on it: one per character looked at, plus the characters
  * covered by each search or copy. The value is wrapped so that both the scan and the generic parser report to it.
  */
-function operationsToRead(text: string): number {
+function operationsToRead(text: string, read: (value: string) => unknown): number {
   let operations = 0;
   const methods: Record<string, (...args: never[]) => unknown> = {
     charCodeAt: (i: number) => { operations++; return text.charCodeAt(i); },
@@ -230,7 +301,7 @@ function operationsToRead(text: string): number {
     },
   }) as unknown as string;
   try {
-    parseSignatureDictionary(counted);
+    read(counted);
   } catch (error) {
     if ((error as Error).message.startsWith('uncounted')) throw error;
   }
@@ -256,11 +327,13 @@ describe(`Signature-Input / Signature dictionary reader work (${backendName} bac
     ['a long list of decimals', (n) => `sig1=(${'1.5 '.repeat(n)})`],
   ];
 
-  test.each(shapes)('%s: the work grows linearly with the length', (_name, make) => {
+  const readers: [string, (value: string) => unknown][] = [['parseSignatureDictionary', parseSignatureDictionary], ['readSignatureDictionary', readSignatureDictionary]];
+  const cases = shapes.flatMap(([name, make]) => readers.map(([reader, read]) => [name, reader, make, read] as const));
+  test.each(cases)('%s (%s): the work grows linearly with the length', (_name, _reader, make, read) => {
     const small = make(250);
     const large = make(1000);
-    const perCharSmall = operationsToRead(small) / small.length;
-    const perCharLarge = operationsToRead(large) / large.length;
+    const perCharSmall = operationsToRead(small, read) / small.length;
+    const perCharLarge = operationsToRead(large, read) / large.length;
     // Both parsers together look at each character a bounded number of times, whatever the length.
     expect(perCharSmall).toBeLessThan(12);
     expect(perCharLarge).toBeLessThan(perCharSmall * 1.1);
@@ -320,11 +393,81 @@ describe(`Signature-Input read in verification (${backendName} backend)`, () => 
     expect(verified).toBeGreaterThan(200);
   });
 
+  test('a list read before is checked again when it was refused: an invalid component is refused every time', async () => {
+    for (const covered of ['"@unknown"', '"Host"', '"@method"', '"@query";sf', '"@query-param"']) {
+      const input = `sig1=("@method" "@authority" "@path" ${covered});created=${NOW};keyid="k"`;
+      for (let i = 0; i < 3; i++) expect(await codeOf(verifyRfc9421(request(input, 'sig1=:AAAA:'), options))).toBe('ERR_MALFORMED_SIGNATURE');
+    }
+  });
+
   test('a repeated parameter is read as the generic parser reads it: the last value, in the first position', async () => {
     const input = `sig1=("@method" "@authority" "@path");keyid="x";created=${NOW};keyid="k"`;
     const base = `"@method": POST\n"@authority": example.com\n"@path": /foo\n"@signature-params": ("@method" "@authority" "@path");keyid="k";created=${NOW}`;
     const signature = `sig1=:${crypto.createHmac('sha256', secret).update(base).digest('base64')}:`;
     expect((await verifyRfc9421(request(input, signature), options)).signatureBase).toBe(base);
     expect(await codeOf(verifyRfc9421(request(input.replace('\n', ''), signature.replace(':', ': ')), options))).toBe('ERR_MALFORMED_SIGNATURE');
+  });
+});
+
+// The Signature member in verification: an HMAC is compared with the member as base64 text only when that text is
+// the one encoding of its bytes; any other writing of the same bytes (bits set after the last byte) verifies as the
+// bytes do, and other bytes do not. The same holds for an asymmetric signature, decoded from the kept text.
+describe(`Signature byte sequence read in verification (${backendName} backend)`, () => {
+  const NOW = 1_700_000_000;
+  const secret = crypto.randomBytes(32).toString('hex');
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
+  const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const input = `sig1=("@method" "@authority" "@path");created=${NOW};keyid="k"`;
+  const base = `"@method": POST\n"@authority": example.com\n"@path": /foo\n"@signature-params": ("@method" "@authority" "@path");created=${NOW};keyid="k"`;
+  const request = (signature: string): Rfc9421Message => ({
+    method: 'POST', url: 'https://example.com/foo', headers: { host: 'example.com', 'signature-input': input, signature },
+  });
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  /** The base64 text with the character at `at` moved by `by` in the alphabet (within the 64 letters). */
+  const shifted = (text: string, at: number, by: number) => text.slice(0, at) + ALPHABET[(ALPHABET.indexOf(text[at]!) + by) % 64] + text.slice(at + 1);
+  // A writing of the signature: as made, with the unused bits after the last byte set, or with another character.
+  type Writing = { kind: 'canonical' } | { kind: 'trailing'; bits: number } | { kind: 'other'; at: number; by: number };
+  const writing: fc.Arbitrary<Writing> = fc.oneof(
+    fc.constant({ kind: 'canonical' as const }),
+    fc.integer({ min: 1, max: 15 }).map((bits) => ({ kind: 'trailing' as const, bits })),
+    fc.tuple(fc.nat(), fc.integer({ min: 1, max: 63 })).map(([at, by]) => ({ kind: 'other' as const, at, by })),
+  );
+  const write = (made: string, w: Writing): string => {
+    if (w.kind === 'canonical') return made;
+    const padding = made.endsWith('==') ? 2 : made.endsWith('=') ? 1 : 0;
+    if (w.kind === 'trailing') {
+      if (padding === 0) return made;
+      return shifted(made, made.length - padding - 1, w.bits % (padding === 2 ? 16 : 4));
+    }
+    return shifted(made, w.at % (made.length - padding), w.by);
+  };
+  /** What the field's bytes are, read by the generic parser. */
+  const bytesOf = (field: string) => Buffer.from((parseDictionary(field).get('sig1') as [ArrayBuffer, unknown])[0]);
+
+  test.each([
+    ['hmac-sha256', () => crypto.createHmac('sha256', secret).update(base).digest(), () => ({ key: secret, algorithms: ['hmac-sha256' as const] })],
+    ['ed25519', () => crypto.sign(null, Buffer.from(base), privateKey), () => ({ key: publicPem, algorithms: ['ed25519' as const] })],
+  ])('%s: a signature verifies exactly when its bytes do, however they are written', async (_alg, make, entry) => {
+    const made = make();
+    const options: VerifyRfc9421Options = { keyLookup: (id) => (id === 'k' ? entry() : null), now: NOW * 1000 };
+    const counts = { accepted: 0, refused: 0 };
+    await fc.assert(fc.asyncProperty(writing, async (w) => {
+      const field = `sig1=:${write(made.toString('base64'), w)}:`;
+      const expected = bytesOf(field).equals(made) ? 'resolved' : 'ERR_SIGNATURE_MISMATCH';
+      const got = await codeOf(verifyRfc9421(request(field), options));
+      expect(got).toBe(expected);
+      counts[got === 'resolved' ? 'accepted' : 'refused']++;
+    }), { numRuns: 300 });
+    expect(counts.accepted).toBeGreaterThan(50);
+    expect(counts.refused).toBeGreaterThan(50);
+  });
+
+  test('bits set after the last byte of an HMAC (a writing of the same bytes) verify', async () => {
+    const made = crypto.createHmac('sha256', secret).update(base).digest('base64');
+    const loose = shifted(made, made.length - 2, 1);
+    expect(loose).not.toBe(made);
+    const options: VerifyRfc9421Options = { keyLookup: () => ({ key: secret, algorithms: ['hmac-sha256'] }), now: NOW * 1000 };
+    expect(await codeOf(verifyRfc9421(request(`sig1=:${loose}:`), options))).toBe('resolved');
+    expect(await codeOf(verifyRfc9421(request(`sig1=:${shifted(made, 0, 1)}:`), options))).toBe('ERR_SIGNATURE_MISMATCH');
   });
 });

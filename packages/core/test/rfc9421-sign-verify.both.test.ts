@@ -363,3 +363,19 @@ describe('keyLookup may return any thenable', () => {
     expect(await refusal(verifyRfc9421(await signed(), at(NOW, { keyLookup: () => empty as never })))).toBe('ERR_UNKNOWN_KEY');
   });
 });
+
+describe('the components option is read on every signature', () => {
+  test('a list changed between two signatures is signed as it is now', async () => {
+    const components = ['@method', '@authority'];
+    const first = await edFixture.sign({ components });
+    expect(first.signatureParams.startsWith('("@method" "@authority");')).toBe(true);
+    components.push('content-type');
+    const second = await edFixture.sign({ components });
+    expect(second.signatureParams.startsWith('("@method" "@authority" "content-type");')).toBe(true);
+    expect(second.signatureBase).toContain('\n"content-type": application/json\n');
+    components[2] = 'Content-Type;bs';
+    expect((await edFixture.sign({ components })).signatureParams.startsWith('("@method" "@authority" "content-type";bs);')).toBe(true);
+    components[0] = '@nope';
+    await expect(edFixture.sign({ components })).rejects.toThrow(TypeError);
+  });
+});

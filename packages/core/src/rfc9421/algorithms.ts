@@ -5,6 +5,7 @@
  */
 import { backend } from '#backend';
 import { AlgorithmNotAllowedError, InvalidKeyError, WebCryptoUnavailableError } from '../errors.js';
+import { constantTimeEqualText } from '../lib/bytes.js';
 import { assertUsableSecret, fitsRestriction, importAsymmetricKey, isPemText } from '../keys.js';
 import type { AsymmetricKey, AsymmetricPrimitive } from '../runtime/backend.js';
 import type { KeyInput } from '../types.js';
@@ -26,8 +27,11 @@ export const RFC9421_ALGORITHMS: readonly Rfc9421Algorithm[] = [
  * ```
  */
 export function isRfc9421Algorithm(name: unknown): name is Rfc9421Algorithm {
-  return typeof name === 'string' && (RFC9421_ALGORITHMS as readonly string[]).includes(name);
+  return typeof name === 'string' && ALGORITHM_NAMES.has(name);
 }
+
+/** {@link RFC9421_ALGORITHMS} as a set (one lookup per name on every signature). */
+const ALGORITHM_NAMES: ReadonlySet<string> = new Set(RFC9421_ALGORITHMS);
 
 /**
  * The primitive an algorithm means for an asymmetric key, or undefined when they do not fit.
@@ -99,22 +103,25 @@ async function signAsymmetric(algorithm: Rfc9421Algorithm, key: KeyInput, base: 
 
 /**
  * Verifies a signature over a signature base (RFC 9421 §3.2 step 8); HMAC is compared in constant time.
+ * @param signature - the signature's bytes, or their canonical base64 text (the only text of those bytes).
  * @param minRsaBits - the shortest RSA key accepted (default 2048).
  * @returns whether the signature verifies.
  * @throws AlgorithmNotAllowedError when the algorithm does not fit the key.
  * @throws InvalidKeyError when the key cannot be imported, is of the wrong form or an RSA key under `minRsaBits`,
  *   or an HMAC secret is empty or public-key material (anyone could forge with it).
  */
-export function verifyBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: Uint8Array, keyId: string | undefined, minRsaBits?: number): boolean | Promise<boolean> {
+export function verifyBase(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: string | Uint8Array, keyId: string | undefined, minRsaBits?: number): boolean | Promise<boolean> {
   if (algorithm === 'hmac-sha256') {
-    // Synchronous: no promise for the common HMAC case.
+    // Synchronous: no promise for the common HMAC case. Canonical base64 text is compared as text (both encodings
+    // are the only ones of their bytes), in constant time: no decoding, no byte array.
     assertUsableSecret(key, keyId);
+    if (typeof signature === 'string') return constantTimeEqualText(backend.hmacBase64('SHA-256', key, base), signature);
     return backend.timingSafeEqual(backend.hmac('SHA-256', key, base), signature);
   }
   return verifyAsymmetric(algorithm, key, base, signature, keyId, minRsaBits);
 }
 
-async function verifyAsymmetric(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: Uint8Array, keyId: string | undefined, minRsaBits: number | undefined): Promise<boolean> {
+async function verifyAsymmetric(algorithm: Rfc9421Algorithm, key: KeyInput, base: string, signature: string | Uint8Array, keyId: string | undefined, minRsaBits: number | undefined): Promise<boolean> {
   const { primitive, imported } = await bind(algorithm, key, 'verify', keyId, minRsaBits);
-  return backend.verify(primitive, imported, base, signature);
+  return backend.verify(primitive, imported, base, typeof signature === 'string' ? backend.base64Decode(signature) : signature);
 }

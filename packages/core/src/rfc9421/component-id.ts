@@ -27,7 +27,6 @@ export function invalid(mode: Mode, message: string, keyId?: string): Error {
 
 /** The derived components of RFC 9421 §2.2 (`@signature-params` is not a coverable component, §2.3). */
 const DERIVED = new Set(['@method', '@target-uri', '@authority', '@scheme', '@request-target', '@path', '@query', '@query-param', '@status']);
-export const REQUEST_ONLY: ReadonlySet<string> = new Set(['@method', '@target-uri', '@authority', '@scheme', '@request-target', '@path', '@query', '@query-param']);
 /** Field names: RFC 9110 tokens, lower case (RFC 9421 §2.1). */
 const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
@@ -129,3 +128,13 @@ export function componentFromItem(item: readonly [BareItem, Parameters], keyId: 
  * every request, so each is checked and serialised once (only valid ones are kept, so a refusal is never skipped).
  */
 const receivedNames = new Map<string, ComponentId>();
+
+/**
+ * Whether two lists of identifier texts are the same, text by text: a list a caller gave before and may have changed
+ * since. Internal.
+ */
+export function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -9,7 +9,7 @@ import {
 import { backend } from '#backend';
 import { MalformedRequestError, MissingHeaderError } from '../errors.js';
 import { utf8 } from '../lib/bytes.js';
-import { REQUEST_ONLY, invalid, type ComponentId, type Mode } from './component-id.js';
+import { invalid, type ComponentId, type Mode } from './component-id.js';
 import { isResponseView, type MessageView, type RequestView } from './message.js';
 
 /**
@@ -96,8 +96,11 @@ function isBlank(code: number): boolean {
  */
 function cleanLine(line: string, mode: Mode, keyId: string | undefined): string {
   let value = line;
-  if (value.includes('\n')) value = value.replace(/\r?\n[ \t]+/g, ' ');
-  if (value.includes('\n') || value.includes('\r')) throw invalid(mode, 'A covered field value contains a CR or LF', keyId);
+  if (value.includes('\n')) {
+    value = value.replace(/\r?\n[ \t]+/g, ' ');
+    if (value.includes('\n')) throw invalid(mode, 'A covered field value contains a CR or LF', keyId);
+  }
+  if (value.includes('\r')) throw invalid(mode, 'A covered field value contains a CR or LF', keyId);
   let start = 0;
   let end = value.length;
   while (start < end && isBlank(value.charCodeAt(start))) start++;
@@ -122,6 +125,8 @@ function fieldValue(component: ComponentId, fields: Map<string, string[]>, view:
   const { name, params } = component;
   const lines = fields.get(name);
   if (lines === undefined) throw new MissingHeaderError(component.id, { keyId });
+  // Without parameters (the usual case), the lines joined: one line is its own value.
+  if (params.size === 0) return lines.length === 1 ? cleanLine(lines[0] as string, mode, keyId) : lines.map((line) => cleanLine(line, mode, keyId)).join(', ');
   if (params.has('bs')) return lines.map((line) => `:${backend.base64Encode(lineBytes(cleanLine(line, mode, keyId)))}:`).join(', ');
   const combined = lines.map((line) => cleanLine(line, mode, keyId)).join(', ');
   const key = params.get('key');
@@ -152,45 +157,48 @@ function fieldValue(component: ComponentId, fields: Map<string, string[]>, view:
   return combined;
 }
 
-/** The value of a derived component (RFC 9421 §2.2), as a one-line list. */
-function derivedValues(
+/** The value of a derived component (RFC 9421 §2.2): always one line (`@query-param` refuses a repeated name). */
+function derivedValue(
   component: ComponentId, request: RequestView | undefined, status: number | undefined, mode: Mode, keyId: string | undefined, bareQuery: boolean,
-): string[] {
+): string {
   const { name } = component;
   if (name === '@status') {
     if (status === undefined) throw invalid(mode, '@status is a response component', keyId);
-    return [String(status)];
+    return String(status);
   }
-  if (request === undefined || !REQUEST_ONLY.has(name)) throw invalid(mode, 'A request component is covered on a response without req', keyId);
+  if (request === undefined) throw invalid(mode, 'A request component is covered on a response without req', keyId);
   switch (name) {
     case '@method':
-      return [request.method];
+      return request.method;
     case '@authority':
       if (request.authority === undefined) throw new MissingHeaderError(component.id, { keyId });
-      return [request.authority];
+      return request.authority;
     case '@scheme':
       if (request.scheme === undefined) throw new MissingHeaderError(component.id, { keyId });
-      return [request.scheme];
+      return request.scheme;
     case '@target-uri':
       if (request.scheme === undefined || request.authority === undefined) throw new MissingHeaderError(component.id, { keyId });
-      return [`${request.scheme}://${request.authority}${request.path}${request.query === undefined ? '' : `?${request.query}`}`];
+      return `${request.scheme}://${request.authority}${request.path}${request.query === undefined ? '' : `?${request.query}`}`;
     case '@request-target':
-      return [request.target];
+      return request.target;
     case '@path':
       // §2.2.6: an empty path (the asterisk and authority forms) is a single slash.
-      return [request.path === '' ? '/' : request.path];
+      return request.path === '' ? '/' : request.path;
     case '@query':
       // §2.2.7 has the leading `?`; Fedify writes the query without it (a compatibility form, asked for explicitly).
-      return [bareQuery ? request.query ?? '' : `?${request.query ?? ''}`];
-    default: {
-      // @query-param (§2.2.8): parsed as application/x-www-form-urlencoded, the value re-encoded. A name that
+      return bareQuery ? request.query ?? '' : `?${request.query ?? ''}`;
+    case '@query-param': {
+      // §2.2.8: parsed as application/x-www-form-urlencoded, the value re-encoded. A name that
       // occurs several times "MUST NOT be included" (sign the whole @query instead): refused.
       const wanted = decodeFormComponent(component.params.get('name') as string, mode, keyId);
       const values = queryParamValues(request.query ?? '', wanted, mode, keyId);
       if (values.length === 0) throw new MissingHeaderError(component.id, { keyId });
       if (values.length > 1) throw invalid(mode, 'A covered query parameter occurs more than once (cover @query instead)', keyId);
-      return values;
+      return values[0] as string;
     }
+    default:
+      // Not a request component (the derived ones are checked when read: none other reaches here).
+      throw invalid(mode, 'A request component is covered on a response without req', keyId);
   }
 }
 
@@ -209,13 +217,11 @@ export function componentLines(component: ComponentId, view: MessageView, mode: 
     throw new MissingHeaderError(component.id, { keyId });
   }
   if (component.name.charCodeAt(0) !== 64 /* @ */) {
-    return line(component, fieldValue(component, bound ? (view.boundRequest as RequestView).fields : view.fields, view, mode, keyId), mode, keyId);
+    // A field value has no CR or LF: its lines were refused with one (cleanLine), and a re-serialised structured
+    // value (sf, key) or byte sequence (bs) cannot have one.
+    return `${component.id}: ${fieldValue(component, bound ? (view.boundRequest as RequestView).fields : view.fields, view, mode, keyId)}\n`;
   }
-  let lines = '';
-  for (const value of derivedValues(component, bound ? view.boundRequest : view.request, bound ? undefined : view.status, mode, keyId, view.bareQuery === true)) {
-    lines += line(component, value, mode, keyId);
-  }
-  return lines;
+  return line(component, derivedValue(component, bound ? view.boundRequest : view.request, bound ? undefined : view.status, mode, keyId, view.bareQuery === true), mode, keyId);
 }
 
 /** One signature base line, `"<id>": <value>` and its line feed; a value with a CR or LF is refused. */

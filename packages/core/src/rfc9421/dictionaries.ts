@@ -3,11 +3,11 @@
  * (RFC 9421 §4.1, §4.2, §4.3). Internal.
  * @packageDocumentation
  */
-import { isInnerList, serializeDictionary, type Dictionary, type Parameters } from 'structured-headers';
+import { isInnerList, serializeDictionary, type Dictionary, type InnerList, type Item, type Parameters } from 'structured-headers';
 import { HeaderTooLargeError, MalformedSignatureError, MissingSignatureError } from '../errors.js';
 import { componentFromItem, type ComponentId } from './component-id.js';
 import { readParameters, serializeSignatureParams } from './parameters.js';
-import { parseSignatureDictionary } from './sf-dictionary.js';
+import { Base64Text, parseSignatureDictionary, readSignatureDictionary, type SignatureMember } from './sf-dictionary.js';
 import type { Rfc9421Parameters } from './types.js';
 
 /** Default cap on the length of `Signature-Input` / `Signature`, characters. */
@@ -25,8 +25,10 @@ export const DEFAULT_LABEL = 'sig1';
 
 /** The two fields of a message, parsed. Internal: not in the published types. @internal */
 export interface SignatureFields {
-  inputs: Dictionary;
-  signatures: Dictionary;
+  inputs: Map<string, SignatureMember>;
+  signatures: Map<string, SignatureMember>;
+  /** The `Signature-Input` members written canonically, as written (their `@signature-params`), by label. */
+  inputTexts: Map<string, string> | undefined;
 }
 
 /** One signature, read from its `Signature-Input` member and `Signature` member. Internal: not in the published types. @internal */
@@ -35,10 +37,20 @@ export interface ParsedSignature {
   components: ComponentId[];
   params: Parameters;
   parameters: Rfc9421Parameters;
-  /** `@signature-params`: the member re-serialised canonically (RFC 9421 §2.3). */
+  /** `@signature-params`: the member serialised canonically (RFC 9421 §2.3): as written when it was written so. */
   signatureParams: string;
-  signature: Uint8Array;
+  /**
+   * The `Signature` member's byte sequence: its base64 text when it was written canonically (padded, no bits after
+   * the last byte: the text and the bytes determine each other), else its bytes.
+   */
+  signature: string | Uint8Array;
 }
+
+/**
+ * The components of item lists, by list (only lists whose every component is valid): the reader shares the item
+ * list of a text it read before, so its components are read once too. Shared, never changed (nor are the lists).
+ */
+const componentLists = new WeakMap<readonly Item[], ComponentId[]>();
 
 /** Limits applied before and while parsing. */
 export interface DictionaryLimits {
@@ -47,18 +59,42 @@ export interface DictionaryLimits {
   maxComponents: number;
 }
 
+/** The joined value of a field's lines, within the size cap. */
+function fieldText(lines: readonly string[], name: string, limits: DictionaryLimits): string {
+  const value = lines.length === 1 ? lines[0] as string : lines.join(', ');
+  if (value.length > limits.maxHeaderLength) throw new HeaderTooLargeError(`The ${name} header is over the size limit`);
+  return value;
+}
+
+/** Refuses a dictionary with more members than the cap. */
+function checkSize(size: number, name: string, limits: DictionaryLimits): void {
+  if (size > limits.maxSignatures) throw new HeaderTooLargeError(`The ${name} header has too many members`);
+}
+
 function parseField(lines: readonly string[] | undefined, name: string, limits: DictionaryLimits): Dictionary {
   if (lines === undefined) return new Map();
-  const value = lines.join(', ');
-  if (value.length > limits.maxHeaderLength) throw new HeaderTooLargeError(`The ${name} header is over the size limit`);
+  const value = fieldText(lines, name, limits);
   let dictionary: Dictionary;
   try {
     dictionary = parseSignatureDictionary(value);
   } catch {
     throw new MalformedSignatureError(`The ${name} header is not a structured field dictionary`);
   }
-  if (dictionary.size > limits.maxSignatures) throw new HeaderTooLargeError(`The ${name} header has too many members`);
+  checkSize(dictionary.size, name, limits);
   return dictionary;
+}
+
+/** {@link parseField} as the verifier reads a field: {@link readSignatureDictionary}. */
+function readField(lines: readonly string[], name: string, limits: DictionaryLimits): ReturnType<typeof readSignatureDictionary> {
+  const value = fieldText(lines, name, limits);
+  let read: ReturnType<typeof readSignatureDictionary>;
+  try {
+    read = readSignatureDictionary(value);
+  } catch {
+    throw new MalformedSignatureError(`The ${name} header is not a structured field dictionary`);
+  }
+  checkSize(read.members.size, name, limits);
+  return read;
 }
 
 /**
@@ -71,7 +107,8 @@ export function parseSignatureFields(inputLines: readonly string[] | undefined, 
   if (inputLines === undefined && signatureLines === undefined) throw new MissingSignatureError('The message has no Signature-Input and Signature headers');
   if (inputLines === undefined) throw new MissingSignatureError('The message has a Signature header but no Signature-Input header');
   if (signatureLines === undefined) throw new MissingSignatureError('The message has a Signature-Input header but no Signature header');
-  return { inputs: parseField(inputLines, 'Signature-Input', limits), signatures: parseField(signatureLines, 'Signature', limits) };
+  const inputs = readField(inputLines, 'Signature-Input', limits);
+  return { inputs: inputs.members, signatures: readField(signatureLines, 'Signature', limits).members, inputTexts: inputs.texts };
 }
 
 /**
@@ -84,16 +121,26 @@ export function parseSignatureFields(inputLines: readonly string[] | undefined, 
  */
 export function readSignature(fields: SignatureFields, label: string, limits: DictionaryLimits): ParsedSignature {
   const input = fields.inputs.get(label);
-  if (input === undefined || !isInnerList(input)) throw new MalformedSignatureError('A Signature-Input member is not an inner list');
-  const [items, params] = input;
+  if (input === undefined || !isInnerList(input as InnerList)) throw new MalformedSignatureError('A Signature-Input member is not an inner list');
+  const [items, params] = input as InnerList;
   const parameters = readParameters(params);
   const keyId = parameters.keyid;
   if (items.length > limits.maxComponents) throw new HeaderTooLargeError('The signature covers too many components', { keyId });
-  const components = items.map((item) => componentFromItem(item, keyId));
+  let components = componentLists.get(items);
+  if (components === undefined) {
+    components = items.map((item) => componentFromItem(item, keyId));
+    // An item list the reader shares (the same list on every request) has its components read once.
+    componentLists.set(items, components);
+  }
   const member = fields.signatures.get(label);
   if (member === undefined) throw new MalformedSignatureError('The Signature header has no member for this label', { keyId });
-  if (isInnerList(member) || !(member[0] instanceof ArrayBuffer)) throw new MalformedSignatureError('A Signature member is not a byte sequence', { keyId });
-  return { label, components, params, parameters, signatureParams: serializeSignatureParams(components, params), signature: new Uint8Array(member[0]) };
+  const value = member[0];
+  let signature: string | Uint8Array;
+  if (value instanceof Base64Text) signature = value.text;
+  else if (value instanceof ArrayBuffer) signature = new Uint8Array(value);
+  else throw new MalformedSignatureError('A Signature member is not a byte sequence', { keyId });
+  const signatureParams = fields.inputTexts?.get(label) ?? serializeSignatureParams(components, params);
+  return { label, components, params, parameters, signatureParams, signature };
 }
 
 /**

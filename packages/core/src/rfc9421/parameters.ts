@@ -6,7 +6,7 @@
 import type { Parameters } from 'structured-headers';
 import { InvalidDateError, MalformedSignatureError } from '../errors.js';
 import type { ComponentId } from './component-id.js';
-import { serializeParams } from './sf.js';
+import { serializeParam, serializeParams } from './sf.js';
 import type { Rfc9421ParameterName, Rfc9421Parameters } from './types.js';
 
 /**
@@ -29,15 +29,20 @@ export function readParameters(params: Parameters): Rfc9421Parameters {
   const keyidValue = params.get('keyid');
   const keyId = typeof keyidValue === 'string' ? keyidValue : undefined;
   const out: Rfc9421Parameters = {};
+  // Each parameter is set by its name (not `out[name]`: a store by computed key is measured slow), in the order given.
   for (const [name, value] of params) {
     if (TIME_PARAMS.has(name)) {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
         throw new InvalidDateError(`The ${name} parameter is not an integer time`, { keyId });
       }
-      out[name as 'created' | 'expires'] = value;
+      if (name === 'created') out.created = value;
+      else out.expires = value;
     } else if (STRING_PARAMS.has(name)) {
       if (typeof value !== 'string') throw new MalformedSignatureError(`The ${name} parameter is not a string`, { keyId });
-      out[name as 'nonce' | 'alg' | 'keyid' | 'tag'] = value;
+      if (name === 'keyid') out.keyid = value;
+      else if (name === 'nonce') out.nonce = value;
+      else if (name === 'alg') out.alg = value;
+      else out.tag = value;
     }
   }
   return out;
@@ -50,24 +55,68 @@ export function readParameters(params: Parameters): Rfc9421Parameters {
  */
 export function buildParameters(values: Rfc9421Parameters, order: readonly Rfc9421ParameterName[] = DEFAULT_PARAMETER_ORDER): Parameters {
   const params: Parameters = new Map();
-  const names = order === DEFAULT_PARAMETER_ORDER ? order : [...order, ...DEFAULT_PARAMETER_ORDER.filter((name) => !order.includes(name))];
-  for (const name of names) {
-    if (names !== DEFAULT_PARAMETER_ORDER && !DEFAULT_PARAMETER_ORDER.includes(name)) throw new TypeError('parameterOrder names an unknown parameter');
-    const value = values[name];
-    if (value === undefined) continue;
-    if (TIME_PARAMS.has(name)) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer (Unix seconds)`);
-    } else if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) {
-      throw new TypeError(`${name} must be a printable ASCII string`);
-    }
-    params.set(name, value);
+  const names = parameterNames(order);
+  for (let index = 0; index < names.length; index++) {
+    const value = checkedParameter(names, index, values);
+    if (value !== undefined) params.set(names[index] as string, value);
   }
   return params;
 }
 
+/**
+ * The serialisation of the parameters {@link buildParameters} builds (what `serializeParams` writes of them), with
+ * the same checks, without the map. Internal.
+ * @throws TypeError when a value has the wrong type (non-integer time, non-ASCII string).
+ */
+export function serializeBuiltParameters(values: Rfc9421Parameters, order: readonly Rfc9421ParameterName[] = DEFAULT_PARAMETER_ORDER): string {
+  let out = '';
+  // Every value is checked before a serialisation error (an integer of more than 15 digits) is thrown.
+  let failure: { error: unknown } | undefined;
+  const names = parameterNames(order);
+  for (let index = 0; index < names.length; index++) {
+    const value = checkedParameter(names, index, values);
+    if (value === undefined || failure !== undefined) continue;
+    try {
+      out += serializeParam(names[index] as string, value);
+    } catch (error) {
+      failure = { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
+  return out;
+}
+
+/** The names in the given order, the others after them in the default order. */
+function parameterNames(order: readonly Rfc9421ParameterName[]): readonly Rfc9421ParameterName[] {
+  return order === DEFAULT_PARAMETER_ORDER ? order : [...order, ...DEFAULT_PARAMETER_ORDER.filter((name) => !order.includes(name))];
+}
+
+/** The value of the parameter at `index` of `names`, checked; undefined when it is absent or named before. */
+function checkedParameter(names: readonly Rfc9421ParameterName[], index: number, values: Rfc9421Parameters): string | number | undefined {
+  const name = names[index] as Rfc9421ParameterName;
+  if (names !== DEFAULT_PARAMETER_ORDER) {
+    if (!DEFAULT_PARAMETER_ORDER.includes(name)) throw new TypeError('parameterOrder names an unknown parameter');
+    // A name given twice is one parameter, in its first place.
+    if (names.indexOf(name) !== index) return undefined;
+  }
+  const value = values[name];
+  if (value === undefined) return undefined;
+  if (TIME_PARAMS.has(name)) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer (Unix seconds)`);
+  } else if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) {
+    throw new TypeError(`${name} must be a printable ASCII string`);
+  }
+  return value;
+}
+
 /** Serialises `@signature-params`: the inner list of component identifiers with the parameters (RFC 9421 §2.3). Internal: not in the published types. @internal */
-export function serializeSignatureParams(components: readonly ComponentId[], params: Parameters): string {
+export function serializeSignatureParams(components: readonly ComponentId[], params: Parameters | string): string {
+  return componentListText(components) + (typeof params === 'string' ? params : serializeParams(params));
+}
+
+/** The inner list of component identifiers, `("@method" "@path")`, without parameters. Internal. */
+export function componentListText(components: readonly ComponentId[]): string {
   let list = '(';
   for (let i = 0; i < components.length; i++) list += (i === 0 ? '' : ' ') + (components[i] as ComponentId).id;
-  return `${list})${serializeParams(params)}`;
+  return `${list})`;
 }

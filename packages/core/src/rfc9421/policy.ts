@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CLOCK_SKEW } from '../lib/clock.js';
 import { ExpiredSignatureError, HeaderNotSignedError, InvalidDateError, NotYetValidSignatureError } from '../errors.js';
-import { parseComponentText, type ComponentId } from './component-id.js';
+import { parseComponentText, sameTexts, type ComponentId } from './component-id.js';
 import type { ParsedSignature } from './dictionaries.js';
 import type { MessageView } from './message.js';
 import type { Rfc9421ParameterName, VerifyRfc9421Options } from './types.js';
@@ -66,6 +66,29 @@ function targetUriCovering(component: ComponentId): string | undefined {
   return component.params.size === 1 && component.params.has('req') ? TARGET_URI_KEY : undefined;
 }
 
+/** Required component identifiers, parsed, with the `@target-uri` covering each; for the texts they were parsed from. */
+interface RequiredComponents {
+  readonly texts: readonly string[];
+  readonly required: ComponentId[];
+  readonly coveredBy: (string | undefined)[];
+}
+
+/**
+ * Parsed required components, by the list given (the same options on every request; shared, never changed). A list
+ * changed since is parsed again: its texts are compared each time.
+ */
+const requiredLists = new WeakMap<readonly string[], RequiredComponents>();
+
+/** The required components of a list of identifiers, parsed once per list (and again when the list changed). */
+function requiredOf(components: readonly string[]): RequiredComponents {
+  const known = requiredLists.get(components);
+  if (known !== undefined && sameTexts(known.texts, components)) return known;
+  const required = components.map(parseComponentText);
+  const compiled = { texts: [...components], required, coveredBy: required.map(targetUriCovering) };
+  requiredLists.set(components, compiled);
+  return compiled;
+}
+
 /**
  * Compiles the static part of the policy.
  * @param options - the verification options.
@@ -78,11 +101,11 @@ export function compilePolicy(options: VerifyRfc9421Options, view: MessageView):
   const response = view.status !== undefined;
   const components = options.requiredComponents ?? (response ? DEFAULT_REQUIRED_RESPONSE_COMPONENTS : DEFAULT_REQUIRED_REQUEST_COMPONENTS);
   const bound = view.boundRequest;
-  const required = components.map(parseComponentText);
+  const { required, coveredBy } = requiredOf(components);
   return {
     target: !response || options.requiredComponents !== undefined ? 'none' : bound !== undefined && bound.query === undefined ? 'path' : 'path-and-query',
     required,
-    coveredBy: required.map(targetUriCovering),
+    coveredBy,
     parameters: options.requiredParameters ?? DEFAULT_REQUIRED_PARAMETERS,
     tag: options.tag,
     nonce: options.replayStore !== undefined && options.requireNonce !== false,

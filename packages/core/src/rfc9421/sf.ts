@@ -4,7 +4,7 @@
  * `structured-headers` was a quarter of the signing time; other bare item types fall back to it. Internal.
  * @packageDocumentation
  */
-import { serializeBareItem, type Parameters } from 'structured-headers';
+import { serializeBareItem, type BareItem, type Parameters } from 'structured-headers';
 
 /** RFC 8941 §3.1.2 key: lcalpha or `*`, then lcalpha, digits, `_ - . *`. */
 export const SF_KEY: RegExp = /^[a-z*][a-z0-9_\-.*]*$/;
@@ -21,15 +21,18 @@ export function serializeSfString(value: string): string {
   return `${out}"`;
 }
 
+/** Serialises one parameter (RFC 8941 §4.1.1.2), `;key` or `;key=value`, whose key is valid. */
+export function serializeParam(key: string, value: BareItem): string {
+  if (value === true) return `;${key}`;
+  if (typeof value === 'string') return `;${key}=${serializeSfString(value)}`;
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 999_999_999_999_999) return `;${key}=${value}`;
+  return `;${key}=${serializeBareItem(value)}`;
+}
+
 /** Serialises parameters (RFC 8941 §4.1.1.2) whose keys are valid (parsed, or checked by the caller). */
 export function serializeParams(params: Parameters): string {
   let out = '';
-  for (const [key, value] of params) {
-    if (value === true) out += `;${key}`;
-    else if (typeof value === 'string') out += `;${key}=${serializeSfString(value)}`;
-    else if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 999_999_999_999_999) out += `;${key}=${value}`;
-    else out += `;${key}=${serializeBareItem(value)}`;
-  }
+  for (const [key, value] of params) out += serializeParam(key, value);
   return out;
 }
 

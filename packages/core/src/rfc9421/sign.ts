@@ -5,10 +5,10 @@
 import { createContentDigest } from '../content-digest.js';
 import { AlgorithmNotAllowedError } from '../errors.js';
 import { isRfc9421Algorithm, signBase } from './algorithms.js';
-import { parseComponentText } from './component-id.js';
+import { parseComponentText, sameTexts, type ComponentId } from './component-id.js';
 import { hasQuery, isResponseView, messageView, type MessageView } from './message.js';
 import { addSignature } from './dictionaries.js';
-import { buildParameters, serializeSignatureParams } from './parameters.js';
+import { componentListText, serializeBuiltParameters } from './parameters.js';
 import { signatureBaseOf } from './signature-base.js';
 import { nowMilliseconds } from '../lib/clock.js';
 import { reported } from '../telemetry.js';
@@ -91,8 +91,68 @@ function signMessage(message: Rfc9421Message, options: SignRfc9421Options): Sign
   if (queryComponent === 'without-question-mark') view.bareQuery = true;
   const added: Record<string, string> = {};
   if (options.fields !== undefined) setFields(view, options.fields, added);
-  const names = options.components === undefined ? defaultComponents(view) : [...options.components];
+  const given = options.components;
+  // The usual case: the same list of components on every request, parsed once.
+  const { components, text: listText } = options.digest === undefined && Array.isArray(given)
+    ? componentList(given as readonly string[]) : componentsWithDigest(view, options, given, added);
 
+  const time = nowMilliseconds(options.now);
+  const created = options.created === false ? undefined : options.created ?? Math.floor(time / 1000);
+  const expires = expiresOf(options, created);
+  if (created !== undefined && expires !== undefined && expires < created) throw new RangeError('expires must not be before created');
+  const nonce = typeof options.nonce === 'function' ? options.nonce() : options.nonce;
+  const params = serializeBuiltParameters(
+    { created, expires, keyid: keyId, alg: options.includeAlg === true ? algorithm : undefined, nonce, tag: options.tag },
+    options.parameterOrder,
+  );
+  const signatureParams = listText + params;
+  const signatureBase = signatureBaseOf(view, components, signatureParams, 'sign', keyId);
+  const signed = signBase(algorithm, options.key, signatureBase, keyId, options.minRsaBits);
+  if (typeof signed === 'string') return signedResult(view, options, added, signatureBase, signatureParams, signed);
+  return signed.then((signature) => signedResult(view, options, added, signatureBase, signatureParams, signature));
+}
+
+/** The result: the signature added to the message's `Signature-Input` and `Signature` under its label. */
+function signedResult(
+  view: MessageView, options: SignRfc9421Options, added: Record<string, string>, signatureBase: string, signatureParams: string, signature: string,
+): SignRfc9421Result {
+  const fields = addSignature(view.fields.get('signature-input'), view.fields.get('signature'), options.label, signatureParams, signature);
+  added['signature-input'] = fields.input;
+  added['signature'] = fields.signature;
+  return { headers: added, label: fields.label, signatureBase, signatureParams };
+}
+
+
+/** Components and their inner list, parsed from the texts the caller gave. */
+interface ComponentList {
+  readonly texts: readonly string[];
+  readonly components: readonly ComponentId[];
+  /** `("@method" "@path")`. */
+  readonly text: string;
+}
+
+/**
+ * Parsed `components` options, by the list given (the same options sign every request; shared, never changed). A
+ * list changed since is parsed again: its texts are compared each time.
+ */
+const componentLists = new WeakMap<readonly string[], ComponentList>();
+
+/** The components of a list the caller gave, parsed once per list (and again when it changed). */
+function componentList(given: readonly string[]): ComponentList {
+  const known = componentLists.get(given);
+  if (known !== undefined && sameTexts(known.texts, given)) return known;
+  const texts = [...given];
+  const components = texts.map(parseComponentText);
+  const list = { texts, components, text: componentListText(components) };
+  componentLists.set(given, list);
+  return list;
+}
+
+/** The components when a digest is made (`content-digest` covered, added last when not named), or none are given. */
+function componentsWithDigest(
+  view: MessageView, options: SignRfc9421Options, given: readonly string[] | undefined, added: Record<string, string>,
+): { components: readonly ComponentId[]; text: string } {
+  const names = given === undefined ? defaultComponents(view) : [...given];
   if (options.digest !== undefined) {
     if (options.body === undefined) throw new TypeError('a digest needs the body');
     const value = createContentDigest(options.body, options.digest);
@@ -101,28 +161,8 @@ function signMessage(message: Rfc9421Message, options: SignRfc9421Options): Sign
     if (!names.some((name) => parseComponentText(name).id === '"content-digest"')) names.push('content-digest');
   }
   const components = names.map(parseComponentText);
-
-  const time = nowMilliseconds(options.now);
-  const created = options.created === false ? undefined : options.created ?? Math.floor(time / 1000);
-  const expires = expiresOf(options, created);
-  if (created !== undefined && expires !== undefined && expires < created) throw new RangeError('expires must not be before created');
-  const nonce = typeof options.nonce === 'function' ? options.nonce() : options.nonce;
-  const params = buildParameters(
-    { created, expires, keyid: keyId, alg: options.includeAlg === true ? algorithm : undefined, nonce, tag: options.tag },
-    options.parameterOrder,
-  );
-  const signatureParams = serializeSignatureParams(components, params);
-  const signatureBase = signatureBaseOf(view, components, signatureParams, 'sign', keyId);
-  const finish = (signature: string): SignRfc9421Result => {
-    const fields = addSignature(view.fields.get('signature-input'), view.fields.get('signature'), options.label, signatureParams, signature);
-    added['signature-input'] = fields.input;
-    added['signature'] = fields.signature;
-    return { headers: added, label: fields.label, signatureBase, signatureParams };
-  };
-  const signed = signBase(algorithm, options.key, signatureBase, keyId, options.minRsaBits);
-  return typeof signed === 'string' ? finish(signed) : signed.then(finish);
+  return { components, text: componentListText(components) };
 }
-
 
 /** `expires`: the absolute option, or `created` + `expiresIn` for this message. */
 function expiresOf(options: SignRfc9421Options, created: number | undefined): number | undefined {

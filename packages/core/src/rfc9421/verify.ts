@@ -150,11 +150,20 @@ function checkBody(signature: ParsedSignature, view: MessageView, body: BodyInpu
  * @see https://www.rfc-editor.org/rfc/rfc9421#section-3.2
  */
 export function verifyRfc9421(message: Rfc9421Message, options: VerifyRfc9421Options): Promise<VerifyRfc9421Result> {
-  return reported('verify', 'rfc9421', verifySignatures, message, options);
+  try {
+    const result = reported('verify', 'rfc9421', verifySignatures, message, options);
+    return result instanceof Promise ? result : Promise.resolve(result);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
-/** The RFC 9421 verification of {@link verifyRfc9421}: select the signatures, then try them in order. */
-async function verifySignatures(message: Rfc9421Message, options: VerifyRfc9421Options): Promise<VerifyRfc9421Result> {
+/**
+ * The RFC 9421 verification of {@link verifyRfc9421}: select the signatures, then try them in order. Synchronous
+ * until a step is not (the key lookup, an asymmetric key, the body, the replay store); failures before that are
+ * thrown.
+ */
+function verifySignatures(message: Rfc9421Message, options: VerifyRfc9421Options): VerifyRfc9421Result | Promise<VerifyRfc9421Result> {
   if (typeof options?.keyLookup !== 'function') throw new TypeError('verifyRfc9421 needs a keyLookup function');
   const { queryComponent } = options;
   if (queryComponent !== undefined && queryComponent !== 'rfc9421' && queryComponent !== 'rfc9421-or-without-question-mark') {
@@ -176,25 +185,71 @@ async function verifySignatures(message: Rfc9421Message, options: VerifyRfc9421O
   // verified but cannot be recorded (a replay, a full store), and a body that cannot be read, end it.
   const maxKeyLookups = options.maxKeyLookups ?? DEFAULT_MAX_KEY_LOOKUPS;
   if (!Number.isSafeInteger(maxKeyLookups) || maxKeyLookups < 1) throw new RangeError('maxKeyLookups must be a positive integer');
-  const recordAll = options.replayStore !== undefined && options.label === undefined;
-  const readBody = onceBody(options.body);
-  let first: unknown;
-  let verified: VerifyRfc9421Result | undefined;
-  for (const signature of candidates.slice(0, maxKeyLookups)) {
+  const attempts: Attempts = {
+    view, options, readBody: onceBody(options.body), recordAll: options.replayStore !== undefined && options.label === undefined,
+    tried: candidates.length > maxKeyLookups ? candidates.slice(0, maxKeyLookups) : candidates, first: undefined, verified: undefined,
+  };
+  const { tried } = attempts;
+  for (let index = 0; index < tried.length; index++) {
+    let result: VerifyRfc9421Result | Promise<VerifyRfc9421Result>;
     try {
-      // Synchronous unless a step was not (the key lookup, an asymmetric key, the body, the replay store).
-      const pending = verifySelected(view, signature, options, readBody);
-      const result = pending instanceof Promise ? await pending : pending;
-      if (!recordAll) return result;
-      verified ??= result;
+      result = verifySelected(view, tried[index] as ParsedSignature, options, attempts.readBody);
     } catch (error) {
-      if (error instanceof Decisive) throw error.error;
-      if (!isHttpSignatureError(error)) throw error;
-      first ??= error;
+      failed(attempts, error);
+      continue;
+    }
+    // From the first step that was not synchronous on, the rest of the attempts wait for it.
+    if (result instanceof Promise) return attemptsFrom(attempts, index, result);
+    if (!attempts.recordAll) return result;
+    attempts.verified ??= result;
+  }
+  return outcome(attempts);
+}
+
+/** The signatures of one message being tried in order, and what came of them so far. */
+interface Attempts {
+  readonly view: MessageView;
+  readonly options: VerifyRfc9421Options;
+  readonly readBody: (() => Promise<BodyInput>) | undefined;
+  /** Whether every signature that verifies is recorded (a replay store, no label), rather than the first returned. */
+  readonly recordAll: boolean;
+  readonly tried: readonly ParsedSignature[];
+  /** The first failure of a signature. */
+  first: unknown;
+  /** The first signature that verified. */
+  verified: VerifyRfc9421Result | undefined;
+}
+
+/**
+ * Takes the failure of one signature: a decisive one, or one that is not an {@link core/src!HttpSignatureError},
+ * ends the verification (thrown); else the first is kept and the next signature is tried.
+ */
+function failed(attempts: Attempts, error: unknown): void {
+  if (error instanceof Decisive) throw error.error;
+  if (!isHttpSignatureError(error)) throw error;
+  attempts.first ??= error;
+}
+
+/** The end of the attempts: the first signature that verified, else the first failure. */
+function outcome(attempts: Attempts): VerifyRfc9421Result {
+  if (attempts.verified !== undefined) return attempts.verified;
+  throw attempts.first;
+}
+
+/** The attempts from the one at `index`, whose verification is `pending`, on: each waits for the one before. */
+async function attemptsFrom(attempts: Attempts, index: number, pending: Promise<VerifyRfc9421Result>): Promise<VerifyRfc9421Result> {
+  const { tried } = attempts;
+  for (let at = index; at < tried.length; at++) {
+    try {
+      const step = at === index ? pending : verifySelected(attempts.view, tried[at] as ParsedSignature, attempts.options, attempts.readBody);
+      const result = step instanceof Promise ? await step : step;
+      if (!attempts.recordAll) return result;
+      attempts.verified ??= result;
+    } catch (error) {
+      failed(attempts, error);
     }
   }
-  if (verified !== undefined) return verified;
-  throw first;
+  return outcome(attempts);
 }
 
 /** Whether the message's query, or its bound request's, starts with `?` (`/x??a`). */
@@ -250,6 +305,9 @@ function verifyWithEntry(
   const algorithm = chooseAlgorithm(signature, entry);
 
   const signatureBase = signatureBaseOf(view, signature.components, signature.signatureParams, 'verify', keyId);
+  const valid = verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits);
+  // The usual case, what the steps below give for it: verified at once, no body to check, no replay record.
+  if (valid === true && readBody === undefined && options.replayStore === undefined) return verifiedResult(signature, algorithm, signatureBase, acceptableUntil, false);
   const verified = (ok: boolean, base: string, bareQuery: boolean): VerifyRfc9421Result | Promise<VerifyRfc9421Result> => {
     if (!ok) throw new SignatureMismatchError({ keyId });
     const result = verifiedResult(signature, algorithm, base, acceptableUntil, bareQuery);
@@ -268,7 +326,6 @@ function verifyWithEntry(
     const again = verifyBase(algorithm, entry.key, bareBase, signature.signature, keyId, entry.minRsaBits);
     return typeof again === 'boolean' ? verified(again, bareBase, true) : again.then((ok2) => verified(ok2, bareBase, true));
   };
-  const valid = verifyBase(algorithm, entry.key, signatureBase, signature.signature, keyId, entry.minRsaBits);
   return typeof valid === 'boolean' ? first(valid) : valid.then(first);
 }
 

@@ -94,10 +94,8 @@ export function verify(
   options: VerifyOptions | (VerifyRfc9421Options & { scheme: 'rfc9421' }) | VerifyAutoOptions,
 ): Promise<VerifyResult | VerifyRfc9421Result | VerifyAutoResult> {
   if (options?.scheme === 'auto') return verifyAuto(request as AutoVerifiableRequest, options);
-  if (options?.scheme === 'rfc9421') {
-    const { scheme: _scheme, ...rest } = options;
-    return verifyRfc9421(request as Rfc9421Message, rest);
-  }
+  // Passed on as given (no copy per call): verifyRfc9421 does not read `scheme`.
+  if (options?.scheme === 'rfc9421') return verifyRfc9421(request as Rfc9421Message, options);
   return verifyCavage(request as SignableRequest, options);
 }
 

@@ -6,7 +6,7 @@ import { buildSignatureBase } from '../src/rfc9421/index.js';
 import { codeOf } from './support/outcome.js';
 import * as hmacFixture from './support/hmac-fixture.js';
 import { buildSigningString } from '../src/cavage/index.js';
-import { plainOriginParts, splitPathQuery } from '../src/request-target.js';
+import { checkedAuthority, plainAuthorityParts, plainOriginParts, splitPathQuery } from '../src/request-target.js';
 import fc from 'fast-check';
 
 const now = Date.parse('Sun, 22 Nov 2026 10:00:00 GMT');
@@ -99,6 +99,25 @@ describe('parseRequestTarget', () => {
       const target = q === undefined ? `/${p}` : `/${p}?${q}`;
       expect(plainOriginParts(target)).toEqual(splitPathQuery(target, 0, 'received'));
     }), { numRuns: 500 });
+  });
+
+  test('a plain authority is read in one pass as the character check reads it; any other goes to the check', () => {
+    const unit = fc.constantFrom('a', 'z', 'A', '0', '9', '.', '-', '_', '~', ':', '1', '[', ']', '@', ' ', '%', 'é', '/');
+    let taken = 0;
+    fc.assert(fc.property(fc.string({ unit, minLength: 1, maxLength: 24 }), (value) => {
+      const fast = plainAuthorityParts(value);
+      let checked: ReturnType<typeof checkedAuthority> | undefined;
+      try { checked = checkedAuthority(value, 'received'); } catch { checked = undefined; }
+      if (fast === undefined) return;
+      taken++;
+      expect(fast).toEqual(checked);
+    }), { numRuns: 5000 });
+    expect(taken).toBeGreaterThan(200);
+    for (const value of ['api.example.com', 'api.example.com:8443', '127.0.0.1:80', 'a', 'x-y_z~1.example:0']) {
+      expect(plainAuthorityParts(value)).toEqual(checkedAuthority(value, 'received'));
+    }
+    // Not plain: upper case (lower-cased by the check), an empty or six-digit port, an IP literal, over 1024 characters.
+    for (const value of ['API.example.com', 'a:', 'a:123456', '[::1]:443', `${'a'.repeat(1020)}:8080`]) expect(plainAuthorityParts(value)).toBeUndefined();
   });
 
   test('a form must fit the method: host:port for CONNECT only, * for OPTIONS only', () => {

@@ -33,6 +33,12 @@ export function normalizeHeaders(init: HeadersInit | undefined): [string, string
  */
 export function forEachHeader(init: HeadersInit | undefined, fn: (name: string, value: string) => void): void {
   if (init === undefined || init === null) return;
+  // The common case first (node's req.headers, literal objects): a plain object is a record of names, never a
+  // `Headers` or an iterable of pairs.
+  if (isPlainRecord(init)) {
+    forEachRecordHeader(init, fn);
+    return;
+  }
   if (typeof (init as Headers).forEach === 'function' && typeof (init as Headers).get === 'function') {
     (init as Headers).forEach((value, name) => { fn(name.toLowerCase(), value); });
     return;
@@ -44,12 +50,17 @@ export function forEachHeader(init: HeadersInit | undefined, fn: (name: string, 
     }
     return;
   }
-  const record = init as Readonly<Record<string, string | number | readonly string[] | undefined>>;
+  forEachRecordHeader(init as unknown as Readonly<Record<string, string | number | readonly string[] | undefined>>, fn);
+}
+
+/** {@link forEachHeader} over a record: own names in order, array values once per element, `undefined` skipped. */
+function forEachRecordHeader(record: Readonly<Record<string, string | number | readonly string[] | undefined>>, fn: (name: string, value: string) => void): void {
   for (const name of Object.keys(record)) {
     const value = record[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (Array.isArray(value)) for (const v of value as readonly string[]) fn(lower, String(v));
+    if (typeof value === 'string') fn(lower, value);
+    else if (Array.isArray(value)) for (const v of value as readonly string[]) fn(lower, String(v));
     else fn(lower, String(value));
   }
 }

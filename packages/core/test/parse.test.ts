@@ -111,6 +111,16 @@ describe('helpers', () => {
     expect(normalizeHeaders(undefined)).toEqual([]);
     expect(() => normalizeHeaders([['only-name']] as never)).toThrow(TypeError);
   });
+  test('normalizeHeaders reads a plain object, a null-prototype object, a Headers, a Map and pairs alike', () => {
+    const expected = [['accept', 'a'], ['x-a', '1'], ['x-a', '2'], ['n', '3']];
+    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { Accept: 'a', 'X-A': ['1', '2'], N: 3 });
+    expect(normalizeHeaders(nullProto as never)).toEqual(expected);
+    expect(normalizeHeaders({ Accept: 'a', 'X-A': ['1', '2'], N: 3 })).toEqual(expected);
+    expect(normalizeHeaders(new Headers([['Accept', 'a'], ['X-A', '1'], ['X-A', '2'], ['N', '3']]))).toEqual([['accept', 'a'], ['n', '3'], ['x-a', '1, 2']]);
+    expect(normalizeHeaders(new Map([['Accept', 'a'], ['N', '3']]) as never)).toEqual([['accept', 'a'], ['n', '3']]);
+    // A plain object is a record of names even when a member is called forEach or get.
+    expect(normalizeHeaders({ forEach: 'x', get: 'y' } as never)).toEqual([['foreach', 'x'], ['get', 'y']]);
+  });
   test('buildSigningString is the same function sign uses', () => {
     expect(buildSigningString({ method: 'GET', url: '/a?b', headers: { Date: 'd' } }, ['(request-target)', 'date'])).toBe('(request-target): get /a?b\ndate: d');
   });

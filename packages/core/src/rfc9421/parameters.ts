@@ -114,7 +114,10 @@ export function serializeSignatureParams(components: readonly ComponentId[], par
   return componentListText(components) + (typeof params === 'string' ? params : serializeParams(params));
 }
 
-/** The inner list of component identifiers, `("@method" "@path")`, without parameters. Internal. */
+/**
+ * The inner list of component identifiers, `("@method" "@path")`, without parameters. Internal: not in the published
+ * types. @internal
+ */
 export function componentListText(components: readonly ComponentId[]): string {
   let list = '(';
   for (let i = 0; i < components.length; i++) list += (i === 0 ? '' : ' ') + (components[i] as ComponentId).id;

@@ -39,6 +39,7 @@ const COMMON_METHODS: ReadonlyMap<string, string> = new Map(
  * A method lower-cased, as `(request-target)` writes it. Internal.
  * @param method - the HTTP method, any case.
  * @returns `method.toLowerCase()`.
+ * @internal
  */
 export function lowerCaseMethod(method: string): string {
   return COMMON_METHODS.get(method) ?? method.toLowerCase();
@@ -123,6 +124,7 @@ const PLAIN_AUTHORITY = /^[a-z0-9\-._~]+(?::[0-9]{1,5})?$/;
  * undefined for any other value. Internal (exported for the differential test against {@link checkedAuthority}).
  * @param value - the authority or `Host` value.
  * @returns the host and the port, or undefined.
+ * @internal
  */
 export function plainAuthorityParts(value: string): { host: string; port: string | undefined } | undefined {
   if (value.length > 1024 || !PLAIN_AUTHORITY.test(value)) return undefined;
@@ -140,6 +142,7 @@ function authorityOf(value: string, mode: Mode): { host: string; port: string | 
  * @param value - the authority or `Host` value.
  * @param mode - whose value it is: a received one is refused with a typed error, the caller's own with a TypeError.
  * @returns the host (lower-cased) and the port (undefined when absent or empty).
+ * @internal
  */
 export function checkedAuthority(value: string, mode: Mode): { host: string; port: string | undefined } {
   if (typeof value !== 'string' || value === '' || value.length > 1024) throw failure(mode, 'The authority is empty or too long');
@@ -205,6 +208,7 @@ export function sameAuthority(a: string, b: string, scheme: string | undefined):
  * {@link splitPathQuery}).
  * @param text - a request target starting with `/`.
  * @returns the path and the query (without `?`), or undefined.
+ * @internal
  */
 export function plainOriginParts(text: string): { path: string; query: string | undefined } | undefined {
   if (!PLAIN_ORIGIN_FORM.test(text)) return undefined;
@@ -215,8 +219,12 @@ export function plainOriginParts(text: string): { path: string; query: string | 
 /**
  * Splits `text` from `start` into its path and query, each checked by {@link checkChars}; a fragment is refused
  * (received) or dropped (outgoing). Internal (exported for the differential test against {@link plainOriginParts}).
+ * @param text - the request target.
+ * @param start - where its path starts.
+ * @param mode - whose target it is: a received one is refused with a typed error, the caller's own with a TypeError.
  * @returns the path and the query (without `?`).
  * @throws {@link core/src!MalformedRequestError} (received) or TypeError (outgoing) on a character a target may not carry.
+ * @internal
  */
 export function splitPathQuery(text: string, start: number, mode: Mode): { path: string; query: string | undefined } {
   let end = text.length;

@@ -120,7 +120,7 @@ function splitUncached(list: string): string[] {
   return names;
 }
 
-/** The parameters the draft defines; other names are only checked for duplicates. Internal. */
+/** The parameters the draft defines; other names are only checked for duplicates. Internal. @internal */
 export interface RawParameters {
   /** `keyId`, unescaped. */
   keyId: string | undefined;
@@ -141,6 +141,7 @@ export interface RawParameters {
  * them; undefined for any other value. Internal (exported for the differential test against the scanner).
  * @param value - the header value.
  * @returns the raw parameters, or undefined when the value is not in the usual form.
+ * @internal
  */
 export function usualFormParameters(value: string): RawParameters | undefined {
   const m = USUAL_FORM.exec(value);
@@ -177,6 +178,7 @@ function duplicate(name: string): MalformedSignatureError {
  * @param value - the header value.
  * @returns the raw parameters.
  * @throws {@link core/src!MalformedSignatureError} on a syntax error or a duplicate.
+ * @internal
  */
 export function scanParameters(value: string): RawParameters {
   let keyId: string | undefined;

@@ -209,6 +209,7 @@ function derivedValue(
  * value that is not UTF-8 once decoded, or a bracketed sibling of the covered name (`pet[]` beside `pet`).
  * @throws TypeError (sign) / MalformedSignatureError (verify) when the component cannot apply to the message, or
  * its value has a CR or LF (after unfolding obs-fold in field values).
+ * @internal
  */
 export function componentLines(component: ComponentId, view: MessageView, mode: Mode, keyId: string | undefined): string {
   const bound = component.params.size !== 0 && component.params.has('req');

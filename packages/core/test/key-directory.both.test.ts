@@ -4,15 +4,9 @@
 import crypto from 'node:crypto';
 import { verify } from '../src/index.js';
 import { DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, createKeyDirectory } from '../src/web-bot-auth/index.js';
-import { pemOf } from './rfc9421-helpers.js';
 import { refusal } from './support/outcome.js';
+import { ED_KEYID, ED_SIGN, ED_VERIFY, PSS_KEYID, PSS_SIGN, PSS_VERIFY } from './support/web-bot-auth-keys.js';
 
-const ED_SIGN = pemOf('rfc9421-test-key-ed25519.private.pem');
-const ED_VERIFY = pemOf('rfc9421-test-key-ed25519.public.pem');
-const PSS_SIGN = pemOf('rfc9421-test-key-rsa-pss.private.pem');
-const PSS_VERIFY = pemOf('rfc9421-test-key-rsa-pss.public.pem');
-const ED_KEYID = 'poqkLGiymh_W0uP6PZFw-dvez3QJT5SolqXBCW38r0U';
-const PSS_KEYID = 'oD0HwocPBSfpNy5W3bpJeyFGY_IQ_YpqxSjQ3Yd-CLA';
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const SERVED = { authorities: ['signature-agent.test'] };
 const fetchRequest = { method: 'GET', url: DIRECTORY_PATH, headers: { host: 'signature-agent.test', accept: DIRECTORY_MEDIA_TYPE } };

@@ -5,16 +5,10 @@ import crypto from 'node:crypto';
 import { sign, keyThumbprint } from '../src/index.js';
 import { verifyRfc9421, type Rfc9421Request, type Rfc9421SigningOptions } from '../src/rfc9421/index.js';
 import { DEFAULT_WEB_BOT_AUTH_EXPIRES_IN, webBotAuth } from '../src/web-bot-auth/index.js';
-import { pemOf, withHeaders } from './rfc9421-helpers.js';
+import { withHeaders } from './rfc9421-helpers.js';
 import { refusal } from './support/outcome.js';
+import { ED_KEYID, ED_SIGN, ED_VERIFY, PSS_KEYID, PSS_SIGN, PSS_VERIFY } from './support/web-bot-auth-keys.js';
 
-const ED_SIGN = pemOf('rfc9421-test-key-ed25519.private.pem');
-const ED_VERIFY = pemOf('rfc9421-test-key-ed25519.public.pem');
-const PSS_SIGN = pemOf('rfc9421-test-key-rsa-pss.private.pem');
-const PSS_VERIFY = pemOf('rfc9421-test-key-rsa-pss.public.pem');
-// The thumbprints the draft's examples use as keyid for the RFC 9421 B.1.4 Ed25519 and B.1.2 RSA-PSS keys.
-const ED_KEYID = 'poqkLGiymh_W0uP6PZFw-dvez3QJT5SolqXBCW38r0U';
-const PSS_KEYID = 'oD0HwocPBSfpNy5W3bpJeyFGY_IQ_YpqxSjQ3Yd-CLA';
 const AGENT = 'https://signature-agent.test';
 const request: Rfc9421Request = { method: 'GET', url: 'https://example.com/page?x=1', headers: [['Host', 'example.com']] };
 

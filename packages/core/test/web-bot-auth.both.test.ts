@@ -8,13 +8,13 @@ import {
   DEFAULT_WEB_BOT_AUTH_MAX_VALIDITY, DIRECTORY_TAG, WEB_BOT_AUTH_TAG, verifyKeyDirectory, verifyWebBotAuth, webBotAuthKeyring, type WebBotAuthKeys,
 } from '../src/web-bot-auth/index.js';
 import { codeOf as outcome } from './support/outcome.js';
+import { ED_KEYID } from './support/web-bot-auth-keys.js';
 
 // RFC 9421 Appendix B.1.4, the key of the architecture draft's examples.
 const RFC9421_ED25519 = {
   kty: 'OKP', crv: 'Ed25519', kid: 'test-key-ed25519',
   d: 'n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU', x: 'JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs',
 };
-const RFC9421_ED25519_THUMBPRINT = 'poqkLGiymh_W0uP6PZFw-dvez3QJT5SolqXBCW38r0U';
 const publicOf = ({ d: _d, ...rest }: Record<string, unknown>): Record<string, unknown> => rest;
 
 const NOW = 1_800_000_000;
@@ -63,9 +63,9 @@ describe('the draft\'s published example', () => {
   };
 
   test('verifies with the key in a keyring: thumbprint reported; the agent it names is only claimed (a keyring vouches for no agent)', async () => {
-    expect(jwkThumbprint(RFC9421_ED25519)).toBe(RFC9421_ED25519_THUMBPRINT);
+    expect(jwkThumbprint(RFC9421_ED25519)).toBe(ED_KEYID);
     const result = await verifyWebBotAuth(example, { keys: webBotAuthKeyring([publicOf(RFC9421_ED25519)]), now: 1735689600_000 + 5000 });
-    expect(result).toMatchObject({ thumbprint: RFC9421_ED25519_THUMBPRINT, keyId: RFC9421_ED25519_THUMBPRINT, algorithm: 'ed25519', label: 'sig2' });
+    expect(result).toMatchObject({ thumbprint: ED_KEYID, keyId: ED_KEYID, algorithm: 'ed25519', label: 'sig2' });
     expect(result.agent).toBeUndefined();
     expect(result.claimedAgent).toBe('https://signature-agent.test');
     expect(result.components).toEqual(['"@authority"', '"signature-agent"']);
@@ -75,7 +75,7 @@ describe('the draft\'s published example', () => {
     const asked: [string, string | undefined][] = [];
     const source: WebBotAuthKeys = (keyId, agent) => { asked.push([keyId, agent]); return publicOf(RFC9421_ED25519); };
     const result = await verifyWebBotAuth(example, { keys: source, now: 1735689600_000 });
-    expect(asked).toEqual([[RFC9421_ED25519_THUMBPRINT, 'https://signature-agent.test']]);
+    expect(asked).toEqual([[ED_KEYID, 'https://signature-agent.test']]);
     expect(result).toMatchObject({ agent: 'https://signature-agent.test', claimedAgent: 'https://signature-agent.test' });
   });
 
